@@ -1,0 +1,99 @@
+/**
+ * The built-in policy, derived from the platform's privacy policy (privacy-policy.nl.txt,
+ * CloudPiling BV). The text lists its purposes without retention periods ("zolang
+ * noodzakelijk", clause 5), so the periods below are Heed's reading of "as long as necessary"
+ * for each data class, each with its reason.
+ */
+import type { PolicyDocument } from './schema.js';
+
+/**
+ * Why each retention period:
+ * - rawEvents P30D: raw events only feed the aggregates (built on arrival) and answer access
+ *   requests; a month covers late offline batches and re-checks, and nothing needs them longer.
+ * - activity P30D: per-session and per-subject rows are pseudonymous but still personal data;
+ *   a month is enough for return-interval and distinct-user counts over the recent weeks.
+ * - aggregates P25M: k-anonymised counts; two years plus a month lets staff compare a month
+ *   with the same month a year earlier when planning updates.
+ * - consentProof P5Y: Art. 7(1) requires proof of consent; it is kept five years after the
+ *   last change so a complaint within the usual limitation periods can be answered. Confirm
+ *   the period with counsel for the controller's jurisdiction.
+ * - rightsRequests P5Y: the log of requests and their answers is the controller's proof of
+ *   Art. 12 compliance, kept as long as the consent proof.
+ */
+export const DEFAULT_POLICY: PolicyDocument = {
+  version: '2026-11-01',
+  substantial: false,
+  history: [],
+  controller: {
+    name: 'CloudPiling BV',
+    address: 'Snoekstraat 28B, 8421 Vlissegem, België',
+    registration: '0746.725.497, RPR Gent afdeling Brugge',
+    contact: 'info@cloudpiling.com',
+    supervisoryAuthority: 'Gegevensbeschermingsautoriteit, Drukpersstraat 35, 1000 Brussel, contact@apd-gba.be',
+  },
+  purposes: [
+    {
+      id: 'statistics',
+      basis: 'consent',
+      usageTracking: true,
+      title: { nl: 'Statistische doeleinden', en: 'Statistics' },
+      description: {
+        nl: 'Gebruiksstatistieken: wanneer en hoe lang het platform gebruikt wordt en welke functies, enkel met uw toestemming.',
+        en: 'Usage statistics: when and how long the platform is used and which features, only with your consent.',
+      },
+      dataCategories: ['usage timing (sessions, active time)', 'feature use', 'device class', 'time zone'],
+    },
+    {
+      id: 'update_timing',
+      basis: 'legitimate_interest',
+      usageTracking: true,
+      title: {
+        nl: 'Optimalisatie van het platform en het onderhouds- en updatebeleid',
+        en: 'Platform optimisation and the timing of updates and maintenance',
+      },
+      description: {
+        nl: 'Het optimaliseren van het platform en het daarop geënte onderhouds- en updatebeleid, waaronder timing en frequentie van updates en onderhoud (clausule 2). U kunt hiertegen bezwaar maken.',
+        en: 'Optimising the platform and its maintenance and update policy, including the timing and frequency of updates and maintenance (clause 2). You may object to it.',
+      },
+      dataCategories: ['usage timing (sessions, active time)', 'time zone'],
+    },
+    {
+      id: 'marketing',
+      basis: 'consent',
+      usageTracking: false,
+      title: { nl: 'Marketingdoeleinden', en: 'Marketing' },
+      description: {
+        nl: 'Marketing en nieuwsbrieven, enkel met uw toestemming. Automatische gebruiksmeting voedt dit doel nooit.',
+        en: 'Marketing and newsletters, only with your consent. Automatic usage tracking never feeds this purpose.',
+      },
+      dataCategories: ['contact details'],
+    },
+  ],
+  recipients: ['IT service providers acting as processors (hosting)', 'no sale or transfer to third parties for commercial purposes'],
+  securityMeasures: [
+    'identifiers hashed on the device (SHA-256) and pseudonymised on the server with a keyed HMAC whose key is kept apart from the database',
+    'no IP address stored; user agent reduced to a coarse device class',
+    'secret keys stored only as hashes and compared in constant time',
+    'consent ledger chained by hashes so tampering is detectable',
+    'statistics k-anonymised: no figure from fewer than k distinct subjects',
+  ],
+  retention: {
+    rawEvents: 'P30D',
+    activity: 'P30D',
+    aggregates: 'P25M',
+    consentProof: 'P5Y',
+    rightsRequests: 'P5Y',
+  },
+  kAnonymity: 5,
+  limits: {
+    maxBodyBytes: 64 * 1024,
+    maxEventsPerBatch: 200,
+    maxNameLength: 100,
+    maxPropsKeys: 20,
+    maxPropsDepth: 2,
+    maxPropsBytes: 2_048,
+    maxStringLength: 256,
+    maxFutureSkewMs: 10 * 60_000,
+    maxEventAge: 'P7D',
+  },
+};

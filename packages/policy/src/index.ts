@@ -1,0 +1,54 @@
+/**
+ * @heed/policy: the policy document, the decision table and the v1 wire schemas shared by
+ * the SDK and the server. Pure TypeScript: no I/O, no Node built-ins.
+ */
+export { DEFAULT_POLICY } from './document/default-policy.js';
+export {
+  DATA_CLASSES,
+  LEGAL_BASES,
+  ingestLimitsSchema,
+  policyDocumentSchema,
+  policyVersionSchema,
+  purposeIdSchema,
+} from './document/schema.js';
+export type { DataClass, IngestLimits, LegalBasis, PolicyDocument, Purpose } from './document/schema.js';
+export { approximateDurationMs, parseDuration, subtractDuration } from './document/duration.js';
+export type { Duration } from './document/duration.js';
+
+export { DROP_REASONS, allowedTrackingPurposes, consentBaseline, decide, isConsentCurrent } from './decision/decide.js';
+export type { Decision, DropReason } from './decision/decide.js';
+export { UNDECIDED } from './decision/subject-state.js';
+export type { ConsentRecord, SubjectState } from './decision/subject-state.js';
+
+export {
+  DEVICE_CLASSES,
+  EVENT_TYPES,
+  createWireSchemas,
+  rectificationSchema,
+  subjectHashSchema,
+  timeZoneSchema,
+  wireSchemas,
+} from './wire/schemas.js';
+export type {
+  BatchRequest,
+  ConsentDecision,
+  ConsentRequest,
+  DeviceClass,
+  EventType,
+  HeartbeatEvent,
+  Rectification,
+  SessionEndEvent,
+  SessionStartEvent,
+  TrackEvent,
+  WireEvent,
+  WireSchemas,
+} from './wire/schemas.js';
+export { checkProps } from './wire/props.js';
+export type { PropValue, Props, PropsProblem } from './wire/props.js';
+export { checkEventTime, eventTimeWindow } from './wire/event-time.js';
+export type { EventTimeProblem } from './wire/event-time.js';
+export { describeIssues } from './wire/issues.js';
+export type { BatchResponse, ConsentResponse, FieldIssue } from './wire/responses.js';
+export { isTimeZone } from './wire/time-zone.js';
+
+export { renderRecordOfProcessing } from './render/record-of-processing.js';

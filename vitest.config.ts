@@ -1,0 +1,28 @@
+/**
+ * One vitest configuration for the whole workspace: unit tests beside the code in every
+ * package, and the cross-package suites in test/. Workspace packages resolve to their
+ * sources, so a test never runs against a stale dist/.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@heed\/policy$/, replacement: source('./packages/policy/src/index.ts') },
+      { find: /^@heed\/sdk\/node$/, replacement: source('./packages/sdk/src/entrypoints/node.ts') },
+      { find: /^@heed\/sdk\/testing$/, replacement: source('./packages/sdk/src/testing/index.ts') },
+      { find: /^@heed\/sdk$/, replacement: source('./packages/sdk/src/entrypoints/browser.ts') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Two cores: end-to-end suites start servers and a browser; more workers only thrash.
+    maxWorkers: 2,
+  },
+});
