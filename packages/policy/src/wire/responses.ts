@@ -3,6 +3,7 @@
  * writes.
  */
 import type { DropReason } from '../decision/decide.js';
+import type { EventTimeProblem } from './event-time.js';
 
 export interface BatchResponse {
   /** Events stored (they served at least one purpose). */
@@ -12,6 +13,9 @@ export interface BatchResponse {
   /** Events not stored, with the reasons (numbers only). */
   readonly suppressed: number;
   readonly reasons: Partial<Record<DropReason, number>>;
+  /** Events refused for their timestamp (clock far ahead, or older than the policy allows). */
+  readonly rejected: number;
+  readonly rejections: Partial<Record<EventTimeProblem, number>>;
   /** True when a substantial policy change superseded the consent: ask the user again. */
   readonly consentRequired: boolean;
   /** The policy version in force on the server. */

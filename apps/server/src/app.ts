@@ -1,0 +1,63 @@
+/**
+ * The Hono app: middleware (secure headers, request log, CORS, 405s), the route groups, and
+ * the one error handler. Built from `Services`, so tests call `app.request()` on a real store
+ * without opening a port.
+ */
+import { Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import { secureHeaders } from 'hono/secure-headers';
+import { createErrorHandler, problemResponse } from './http/on-error.js';
+import { HttpProblem } from './http/problem.js';
+import { createRateLimiter } from './http/rate-limiter.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { operationsRoutes } from './routes/operations.js';
+import type { Services } from './services.js';
+
+export interface AppOptions {
+  readonly bodyLimit: number;
+  readonly rate: { readonly perSecond: number; readonly burst: number };
+  readonly ingestOrigins: readonly string[];
+  readonly corsOrigins: readonly string[];
+  /** False while shutting down: readiness fails and new work is refused. */
+  readonly ready?: () => boolean;
+}
+
+/**
+ * @example const app = createApp(services, { bodyLimit: 65536, rate: { perSecond: 200, burst: 400 }, ingestOrigins: ['*'], corsOrigins: [] });
+ */
+export function createApp(services: Services, options: AppOptions) {
+  const ready = options.ready ?? (() => true);
+  const limiter = createRateLimiter({ ...options.rate, now: () => services.clock.now() });
+  const app = new Hono();
+
+  // Cross-origin resource policy: the SDK script and the ingest routes are loaded from the
+  // platform's own pages, on other origins; CORS still decides who may read what.
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Path only: queries and bodies may carry what must never reach a log.
+    services.logger.debug('request', { method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) });
+  });
+  app.use(methodNotAllowed({
+    app,
+    onMethodNotAllowed: (_c, methods) =>
+      problemResponse(new HttpProblem('method_not_allowed', { detail: `Use ${methods.join(', ')}.`, headers: { allow: methods.join(', ') } })),
+  }));
+  const ingestOrigin = options.ingestOrigins.includes('*') ? '*' : [...options.ingestOrigins];
+  app.use('/v1/batch', cors({ origin: ingestOrigin, allowMethods: ['POST'], maxAge: 86_400 }));
+  app.use('/v1/consent', cors({ origin: ingestOrigin, allowMethods: ['POST'], maxAge: 86_400 }));
+  app.use('/v1/policy', cors({ origin: ingestOrigin, allowMethods: ['GET'], maxAge: 86_400 }));
+  app.use('/v1/batch', async (c, next) => {
+    if (!ready()) throw new HttpProblem('shutting_down', { detail: 'Retry shortly.', headers: { 'retry-after': '1' } });
+    await next();
+  });
+
+  app.route('/', operationsRoutes(services, { ready }));
+  app.route('/', ingestRoutes(services, { bodyLimit: options.bodyLimit, limiter }));
+
+  app.notFound(() => problemResponse(new HttpProblem('not_found', { detail: 'No such route.' })));
+  app.onError(createErrorHandler(services.logger));
+  return app;
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env node
+/**
+ * `heed`: the server's command line. `serve` runs the server (with `--demo`, a demo project
+ * and a copy-paste example); the rest manage projects, keys and the ledger.
+ */
+import { parseArgs } from 'node:util';
+import { renderRecordOfProcessing } from '@heed/policy';
+import { demoCurl, ensureDemoProject } from './cli/demo-project.js';
+import { ConfigError, loadConfig } from './config.js';
+import { verifyLedger } from './ledger/verify-ledger.js';
+import { loadPolicy } from './load-policy.js';
+import { createKey, createProject } from './projects/projects.js';
+import { buildServices, startServer } from './server.js';
+import type { KeyKind } from './store/store.js';
+
+const USAGE = `usage: heed <command> [options]
+
+  serve [--demo] [--port N] [--db PATH] [--data-dir DIR]   run the server
+  migrate                                                   apply migrations and exit
+  project create --name NAME [--json]                       create a project and its keys
+  project list
+  keys create --project ID --kind write|analyst|admin [--label TEXT]
+  keys list --project ID
+  keys revoke --id KEY_ID
+  ledger verify                                             re-compute the consent ledger's hashes
+  policy record                                             the policy as an Art. 30 record (Markdown)
+
+Environment: HEED_PORT, HEED_HOST, HEED_DATA_DIR, HEED_DATABASE_URL, HEED_POLICY_FILE,
+HEED_PSEUDONYM_KEY, HEED_CORS_ORIGINS, HEED_BODY_LIMIT, HEED_RATE_PER_SECOND, HEED_RATE_BURST.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      demo: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+      port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'data-dir': { type: 'string' },
+      policy: { type: 'string' }, name: { type: 'string' }, project: { type: 'string' }, kind: { type: 'string' },
+      label: { type: 'string' }, id: { type: 'string' },
+    },
+  });
+  const [command, sub] = positionals;
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const config = loadConfig(process.env, { port: values.port, host: values.host, db: values.db, 'data-dir': values['data-dir'], policy: values.policy });
+
+  if (command === 'policy' && sub === 'record') {
+    console.log(renderRecordOfProcessing(loadPolicy(config.policyFile)));
+    return 0;
+  }
+  if (command === 'serve') return serveCommand(config, values.demo === true);
+
+  const services = buildServices(config);
+  const { store, clock } = services;
+  try {
+    switch (`${command} ${sub ?? ''}`.trim()) {
+      case 'migrate':
+        console.log(`migrations applied to ${config.database.kind === 'sqlite' ? config.database.path : 'postgres'}`);
+        return 0;
+      case 'project create': {
+        if (!values.name) throw new ConfigError('project create needs --name');
+        const created = await createProject(store, { name: values.name, now: clock.now() });
+        if (values.json) console.log(JSON.stringify(created));
+        else console.log(`project ${created.projectId}\n  write key    ${created.writeKey}\n  analyst key  ${created.analystKey}\n  admin key    ${created.adminKey}\nSecret keys are shown once; store them now.`);
+        return 0;
+      }
+      case 'project list': {
+        const rows = await store.listProjects();
+        if (values.json) console.log(JSON.stringify(rows));
+        else for (const row of rows) console.log(`${row.id}\t${row.name}\t${new Date(row.createdAt).toISOString()}`);
+        return 0;
+      }
+      case 'keys create': {
+        const kind = values.kind as KeyKind;
+        if (!values.project || !['write', 'analyst', 'admin'].includes(kind)) throw new ConfigError('keys create needs --project and --kind write|analyst|admin');
+        const { key, row } = await createKey(store, { projectId: values.project, kind, label: values.label ?? '', now: clock.now() });
+        console.log(values.json ? JSON.stringify({ id: row.id, kind, key }) : `${row.id}\t${kind}\t${key}`);
+        return 0;
+      }
+      case 'keys list': {
+        if (!values.project) throw new ConfigError('keys list needs --project');
+        const rows = await store.listKeys(values.project);
+        if (values.json) console.log(JSON.stringify(rows));
+        else for (const row of rows) console.log(`${row.id}\t${row.kind}\t${row.label}\t${row.revokedAt === null ? 'live' : `revoked ${new Date(row.revokedAt).toISOString()}`}`);
+        return 0;
+      }
+      case 'keys revoke': {
+        if (!values.id) throw new ConfigError('keys revoke needs --id');
+        const revoked = await store.revokeKey(values.id, clock.now());
+        console.log(revoked ? `revoked ${values.id}` : `no live key ${values.id}`);
+        return revoked ? 0 : 1;
+      }
+      case 'ledger verify': {
+        const verdict = await verifyLedger(store.ledgerEntries());
+        if (verdict.ok) console.log(`ledger ok: ${verdict.entries} entries verified`);
+        else console.log(`ledger BROKEN at entry ${verdict.seq}: ${verdict.problem}`);
+        return verdict.ok ? 0 : 1;
+      }
+      default:
+        console.error(`unknown command: ${command} ${sub ?? ''}\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function serveCommand(config: ReturnType<typeof loadConfig>, demo: boolean): Promise<number> {
+  const server = await startServer(config);
+  const { services } = server;
+  console.log(`heed listening on ${server.url} (store: ${config.database.kind === 'sqlite' ? config.database.path : 'postgres'}, policy ${services.policy.version})`);
+  if (demo) {
+    const project = await ensureDemoProject(services, config.dataDir);
+    console.log(`
+Demo project ${project.projectId}
+  write key    ${project.writeKey}
+  analyst key  ${project.analystKey}
+  admin key    ${project.adminKey}
+
+  policy       ${server.url}/v1/policy
+  SDK script   ${server.url}/sdk/heed.js
+  health       ${server.url}/healthz
+
+Try it (a consent decision, then a batch):
+${demoCurl(server.url, project, services.policy.version, services.clock.now())}
+`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      console.log(`${signal}: finishing in-flight requests, then closing the store`);
+      void server.close().then(resolve);
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(`heed: ${error.message}`);
+    else console.error('heed: failed:', error);
+    process.exitCode = error instanceof ConfigError ? 2 : 1;
+  },
+);

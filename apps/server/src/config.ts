@@ -1,0 +1,103 @@
+/**
+ * The server's configuration, parsed once at start from flags and environment into one typed
+ * object. A bad value stops the start with a message that names the variable.
+ */
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const configSchema = z.object({
+  HEED_PORT: integer(0, 65_535).default(8787),
+  HEED_HOST: z.string().min(1).default('127.0.0.1'),
+  HEED_DATA_DIR: z.string().min(1).default('./data'),
+  /** A file path for SQLite (default `<data dir>/heed.db`), or `postgres://...`. */
+  HEED_DATABASE_URL: z.string().min(1).optional(),
+  HEED_POLICY_FILE: z.string().min(1).optional(),
+  HEED_PSEUDONYM_KEY: z.string().min(1).optional(),
+  /** Origins that may call the read and rights routes from a browser; never `null`. */
+  HEED_CORS_ORIGINS: csv.default([]).refine((origins) => !origins.includes('null'), 'the origin "null" is never allowed'),
+  /** Origins that may send events; `*` by default because the write key is public. */
+  HEED_INGEST_ORIGINS: csv.default(['*']),
+  /** Overrides the policy's body limit (bytes). */
+  HEED_BODY_LIMIT: integer(1_024, 10 * 1024 * 1024).optional(),
+  HEED_RATE_PER_SECOND: integer(1, 1_000_000).default(200),
+  HEED_RATE_BURST: integer(1, 1_000_000).default(400),
+  HEED_KEY_CACHE_MS: integer(0, 3_600_000).default(5_000),
+  HEED_BUSY_TIMEOUT_MS: integer(0, 60_000).default(2_000),
+  HEED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  HEED_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  HEED_SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+});
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  readonly database: { readonly kind: 'sqlite'; readonly path: string } | { readonly kind: 'postgres'; readonly url: string };
+  readonly policyFile: string | undefined;
+  readonly pseudonymKey: string | undefined;
+  readonly pseudonymKeyFile: string;
+  readonly corsOrigins: readonly string[];
+  readonly ingestOrigins: readonly string[];
+  readonly bodyLimit: number | undefined;
+  readonly rate: { readonly perSecond: number; readonly burst: number };
+  readonly keyCacheMs: number;
+  readonly busyTimeoutMs: number;
+  readonly synchronous: 'NORMAL' | 'FULL';
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Flag names map to variables: `--port 9000` is `HEED_PORT=9000`, `--db x` is `HEED_DATABASE_URL=x`. */
+const FLAG_ALIASES: Record<string, string> = { db: 'HEED_DATABASE_URL', 'data-dir': 'HEED_DATA_DIR', policy: 'HEED_POLICY_FILE' };
+
+/**
+ * @example loadConfig({ HEED_PORT: '0' }, { db: ':memory:' }).port // 0
+ */
+export function loadConfig(env: Record<string, string | undefined>, flags: Record<string, string | undefined> = {}): Config {
+  const merged: Record<string, string | undefined> = { ...env };
+  for (const [flag, value] of Object.entries(flags)) {
+    if (value === undefined) continue;
+    merged[FLAG_ALIASES[flag] ?? `HEED_${flag.toUpperCase().replace(/-/g, '_')}`] = value;
+  }
+  const relevant = Object.fromEntries(Object.entries(merged).filter(([key, value]) => key.startsWith('HEED_') && value !== ''));
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const value = parsed.data;
+  const dataDir = resolve(value.HEED_DATA_DIR);
+  const url = value.HEED_DATABASE_URL ?? join(dataDir, 'heed.db');
+  return {
+    port: value.HEED_PORT,
+    host: value.HEED_HOST,
+    dataDir,
+    database: /^postgres(ql)?:\/\//.test(url) ? { kind: 'postgres', url } : { kind: 'sqlite', path: url === ':memory:' ? url : resolve(url) },
+    policyFile: value.HEED_POLICY_FILE,
+    pseudonymKey: value.HEED_PSEUDONYM_KEY,
+    pseudonymKeyFile: join(dataDir, 'pseudonym.key'),
+    corsOrigins: value.HEED_CORS_ORIGINS,
+    ingestOrigins: value.HEED_INGEST_ORIGINS,
+    bodyLimit: value.HEED_BODY_LIMIT,
+    rate: { perSecond: value.HEED_RATE_PER_SECOND, burst: value.HEED_RATE_BURST },
+    keyCacheMs: value.HEED_KEY_CACHE_MS,
+    busyTimeoutMs: value.HEED_BUSY_TIMEOUT_MS,
+    synchronous: value.HEED_SYNCHRONOUS,
+    logLevel: value.HEED_LOG_LEVEL,
+    shutdownGraceMs: value.HEED_SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * The one error handler: problems become problem+json, a busy store a 503 with Retry-After,
+ * everything else a 500 whose details go to the server log only.
+ */
+import type { Context, ErrorHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from '../logger.js';
+import { StoreBusyError } from '../store/store.js';
+import { HttpProblem } from './problem.js';
+
+export function problemResponse(problem: HttpProblem): Response {
+  return new Response(JSON.stringify(problem.toJSON()), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...problem.headers },
+  });
+}
+
+function toProblem(error: unknown): HttpProblem | undefined {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof StoreBusyError) {
+    return new HttpProblem('store_busy', { detail: 'The store is busy; retry after the given delay.', headers: { 'retry-after': '1' }, cause: error });
+  }
+  if (error instanceof HTTPException && error.status === 413) {
+    return new HttpProblem('body_too_large', { detail: 'The body exceeds the configured limit.', cause: error });
+  }
+  return undefined;
+}
+
+export function createErrorHandler(logger: Logger): ErrorHandler {
+  return (error: Error, c: Context) => {
+    const problem = toProblem(error);
+    if (problem) {
+      if (problem.status >= 500) logger.warn('request failed', { path: c.req.path, status: problem.status, type: problem.type });
+      return problemResponse(problem);
+    }
+    logger.error('unhandled error', { path: c.req.path, method: c.req.method, error: error.stack ?? String(error) });
+    return problemResponse(new HttpProblem('internal', { detail: 'Something went wrong on our side; it has been logged.' }));
+  };
+}

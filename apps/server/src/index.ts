@@ -1,0 +1,19 @@
+/**
+ * @heed/server: the ingestion server as a library, for tests, benchmarks and embedding.
+ */
+export { createApp } from './app.js';
+export type { AppOptions } from './app.js';
+export { loadConfig, ConfigError } from './config.js';
+export type { Config } from './config.js';
+export { buildServices, openStore, startServer } from './server.js';
+export type { RunningServer } from './server.js';
+export { manualClock, systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { createLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { createProject, createKey } from './projects/projects.js';
+export type { CreatedProject } from './projects/projects.js';
+export { createSqliteStore } from './store/sqlite/sqlite-store.js';
+export type { Store } from './store/store.js';
+export { verifyLedger } from './ledger/verify-ledger.js';
+export type { Services } from './services.js';

@@ -1,0 +1,100 @@
+/**
+ * One batch through the pipeline: time window -> pseudonymise -> subject state -> decide per
+ * event and purpose -> store (dedupe, events, sessions, aggregates, suppression counts in one
+ * transaction). The client's view of consent is never trusted: only the server's state
+ * decides what is stored and under which purposes.
+ */
+import {
+  allowedTrackingPurposes,
+  checkEventTime,
+  eventTimeWindow,
+  type BatchRequest,
+  type BatchResponse,
+  type DropReason,
+  type EventTimeProblem,
+  type SubjectState,
+  UNDECIDED,
+} from '@heed/policy';
+import type { Services } from '../services.js';
+import type { AcceptedEvent } from '../store/store.js';
+
+/**
+ * @example await ingestBatch(services, projectId, batch) // { accepted: 3, duplicates: 1, suppressed: 0, ... }
+ */
+export async function ingestBatch(services: Services, projectId: string, batch: BatchRequest): Promise<BatchResponse> {
+  const { policy, pseudonymizer, store, clock } = services;
+  const receivedAt = clock.now();
+  const window = eventTimeWindow(receivedAt, policy.limits);
+
+  const rejections: Partial<Record<EventTimeProblem, number>> = {};
+  const inWindow = batch.events.filter((event) => {
+    const problem = checkEventTime(event.ts, window);
+    if (problem) rejections[problem] = (rejections[problem] ?? 0) + 1;
+    return problem === undefined;
+  });
+
+  // Usually one subject per batch: resolve each distinct client hash once.
+  const pseudonymOf = new Map<string, string>();
+  const candidates = new Map<string, string[]>();
+  for (const event of inWindow) {
+    if (candidates.has(event.subject)) continue;
+    candidates.set(event.subject, pseudonymizer.candidates(projectId, event.subject).map((c) => c.pseudonym));
+  }
+  const found = await store.loadSubjects(projectId, [...candidates.values()].flat());
+  const stateOf = new Map<string, SubjectState>();
+  for (const [subject, names] of candidates) {
+    const pseudonym = names.find((name) => found.has(name)) ?? names[0]!;
+    pseudonymOf.set(subject, pseudonym);
+    stateOf.set(subject, found.get(pseudonym)?.state ?? UNDECIDED);
+  }
+
+  const decisions = new Map<string, ReturnType<typeof allowedTrackingPurposes>>();
+  const reasons: Partial<Record<DropReason, number>> = {};
+  // Stored events that a purpose may not serve (objection to update_timing, say), counted
+  // per purpose for the operator; the response reports whole-event suppressions only.
+  const purposeDrops: Record<string, number> = {};
+  const accepted: AcceptedEvent[] = [];
+  let suppressed = 0;
+  for (const event of inWindow) {
+    let decision = decisions.get(event.subject);
+    if (!decision) {
+      decision = allowedTrackingPurposes(stateOf.get(event.subject)!, policy);
+      decisions.set(event.subject, decision);
+    }
+    if (decision.allowed.length === 0) {
+      const reason = decision.dropped[0]?.reason ?? 'not_granted';
+      reasons[reason] = (reasons[reason] ?? 0) + 1;
+      suppressed++;
+      continue;
+    }
+    for (const { purpose, reason } of decision.dropped) {
+      const key = `${reason}:${purpose}`;
+      purposeDrops[key] = (purposeDrops[key] ?? 0) + 1;
+    }
+    accepted.push({
+      id: event.id,
+      type: event.type,
+      ts: event.ts,
+      sessionId: event.sessionId,
+      pseudonym: pseudonymOf.get(event.subject)!,
+      name: event.type === 'track' ? event.name : null,
+      durationMs: event.type === 'track' ? (event.durationMs ?? null) : null,
+      activeMs: event.type === 'heartbeat' || event.type === 'session_end' ? event.activeMs : null,
+      propsJson: event.type === 'track' && event.props !== undefined ? JSON.stringify(event.props) : null,
+      purposes: decision.allowed,
+    });
+  }
+
+  const result = await store.ingest({ projectId, receivedAt, tz: batch.tz, device: batch.device, events: accepted, suppressed: { ...reasons, ...purposeDrops } });
+  const rejected = inWindow.length === batch.events.length ? 0 : batch.events.length - inWindow.length;
+  return {
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+    suppressed,
+    reasons,
+    rejected,
+    rejections,
+    consentRequired: reasons.policy_superseded !== undefined || reasons.no_decision !== undefined,
+    policyVersion: policy.version,
+  };
+}

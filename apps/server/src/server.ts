@@ -1,0 +1,92 @@
+/**
+ * Wiring: config -> services -> app -> HTTP server, and the graceful shutdown that operators
+ * expect (stop accepting, finish in-flight batches, close the store).
+ */
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { createWireSchemas } from '@heed/policy';
+import { createApp } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConfigError, type Config } from './config.js';
+import { createPseudonymizer, loadPseudonymKeys } from './crypto/pseudonymizer.js';
+import { loadPolicy } from './load-policy.js';
+import { createLogger, type Logger } from './logger.js';
+import { createKeyResolver } from './projects/key-resolver.js';
+import type { Services } from './services.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
+
+export function openStore(config: Config): Store {
+  if (config.database.kind === 'postgres') {
+    throw new ConfigError('HEED_DATABASE_URL: the PostgreSQL store is not available in this build yet; use a SQLite file path');
+  }
+  return createSqliteStore({ path: config.database.path, busyTimeoutMs: config.busyTimeoutMs, synchronous: config.synchronous });
+}
+
+export function buildServices(config: Config, overrides: { clock?: Clock; logger?: Logger; store?: Store } = {}): Services {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, now: () => clock.now() });
+  const policy = loadPolicy(config.policyFile);
+  const store = overrides.store ?? openStore(config);
+  const pseudonymizer = createPseudonymizer(loadPseudonymKeys({ envKey: config.pseudonymKey, keyFile: config.pseudonymKeyFile }));
+  return {
+    store,
+    policy,
+    schemas: createWireSchemas(policy.limits),
+    pseudonymizer,
+    keys: createKeyResolver(store, { ttlMs: config.keyCacheMs, now: () => clock.now() }),
+    clock,
+    logger,
+  };
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly services: Services;
+  /** Stops accepting, waits for in-flight requests (up to the grace period), closes the store. */
+  close(): Promise<void>;
+}
+
+/**
+ * @example const server = await startServer(loadConfig(process.env)); console.log(server.url);
+ */
+export async function startServer(config: Config, overrides: Parameters<typeof buildServices>[1] = {}): Promise<RunningServer> {
+  const services = buildServices(config, overrides);
+  let accepting = true;
+  const app = createApp(services, {
+    bodyLimit: config.bodyLimit ?? services.policy.limits.maxBodyBytes,
+    rate: config.rate,
+    ingestOrigins: config.ingestOrigins,
+    corsOrigins: config.corsOrigins,
+    ready: () => accepting,
+  });
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
+    started.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    services,
+    close() {
+      closing ??= (async () => {
+        accepting = false;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+            resolve();
+          }, config.shutdownGraceMs);
+          server.close(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+          (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        });
+        await services.store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Opens the SQLite file with the settings the server relies on, and applies the drizzle-kit
+ * migrations. WAL lets statistics read while ingest writes; `synchronous=NORMAL` in WAL mode
+ * keeps the database consistent after a process crash and loses at most the last commits on
+ * a power cut (see docs/operations.md); `busy_timeout` turns brief lock contention into a
+ * wait instead of an error.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database, { type Database as SqliteClient } from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { migrationsFolder } from '../migrations-folder.js';
+import * as schema from './schema.js';
+
+export interface SqliteOptions {
+  /** File path, or `:memory:`. */
+  readonly path: string;
+  readonly busyTimeoutMs?: number;
+  readonly synchronous?: 'NORMAL' | 'FULL';
+}
+
+export function openSqlite(options: SqliteOptions): { client: SqliteClient; db: BetterSQLite3Database<typeof schema> } {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const client = new Database(options.path);
+  client.pragma('journal_mode = WAL');
+  client.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2_000}`);
+  client.pragma('foreign_keys = ON');
+  const db = drizzle(client, { schema });
+  migrate(db, { migrationsFolder: migrationsFolder('sqlite') });
+  return { client, db };
+}
+

@@ -1,0 +1,176 @@
+/**
+ * The SQLite tables, one per data class of DESIGN.md ("Storage"). Times are epoch
+ * milliseconds; buckets are UTC hour and day starts, so any local time zone can be derived on
+ * read (stats convert per request). No column holds a raw user id, an IP address or a secret:
+ * subjects are keyed by their HMAC pseudonym, keys and tokens by their SHA-256.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const projects = sqliteTable('projects', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const apiKeys = sqliteTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull().references(() => projects.id),
+    kind: text('kind', { enum: ['write', 'analyst', 'admin'] }).notNull(),
+    /** SHA-256 of the whole key; keys are random, so a fast hash is enough. */
+    hash: text('hash').notNull(),
+    label: text('label').notNull().default(''),
+    createdAt: integer('created_at').notNull(),
+    revokedAt: integer('revoked_at'),
+  },
+  (table) => [uniqueIndex('api_keys_hash').on(table.hash), index('api_keys_project').on(table.projectId)],
+);
+
+export const subjects = sqliteTable(
+  'subjects',
+  {
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    /** Which pseudonymisation key made the pseudonym, so the key can be rotated. */
+    keyId: text('key_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    tokenHash: text('token_hash'),
+    tz: text('tz'),
+    device: text('device'),
+    consentVersion: text('consent_version'),
+    /** JSON array of granted consent-based purposes. */
+    consentGranted: text('consent_granted').notNull().default('[]'),
+    consentWithdrawn: integer('consent_withdrawn', { mode: 'boolean' }).notNull().default(false),
+    consentAt: integer('consent_at'),
+    /** JSON array of legitimate-interest purposes objected to (Art. 21). */
+    objected: text('objected').notNull().default('[]'),
+    restricted: integer('restricted', { mode: 'boolean' }).notNull().default(false),
+    /** Art. 17 done: the row is the suppression record (pseudonym only). */
+    erased: integer('erased', { mode: 'boolean' }).notNull().default(false),
+    lastSeenAt: integer('last_seen_at'),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.pseudonym] }), uniqueIndex('subjects_token').on(table.tokenHash)],
+);
+
+/** Append-only; each entry hashes the previous one of its project (tamper evidence). */
+export const consentLedger = sqliteTable(
+  'consent_ledger',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    action: text('action').notNull(),
+    policyVersion: text('policy_version').notNull(),
+    /** JSON of the action's details (purposes granted and denied, GPC, objections...). */
+    detail: text('detail').notNull(),
+    at: integer('at').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (table) => [index('consent_ledger_subject').on(table.projectId, table.pseudonym)],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    projectId: text('project_id').notNull(),
+    id: text('id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    sessionId: text('session_id').notNull(),
+    type: text('type').notNull(),
+    ts: integer('ts').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    name: text('name'),
+    durationMs: integer('duration_ms'),
+    activeMs: integer('active_ms'),
+    props: text('props'),
+    /** Comma-separated purposes the event was aggregated under, so erasure can take it out. */
+    purposes: text('purposes').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.id] }),
+    index('events_subject').on(table.projectId, table.pseudonym),
+    index('events_received').on(table.receivedAt),
+  ],
+);
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    projectId: text('project_id').notNull(),
+    sessionId: text('session_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    startedAt: integer('started_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    endedAt: integer('ended_at'),
+    activeMs: integer('active_ms').notNull().default(0),
+    events: integer('events').notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.sessionId] }),
+    index('sessions_subject').on(table.projectId, table.pseudonym),
+  ],
+);
+
+/** One row per subject, purpose and bucket it was active in: distinct-subject counts. */
+export const activity = sqliteTable(
+  'activity',
+  {
+    projectId: text('project_id').notNull(),
+    purpose: text('purpose').notNull(),
+    grain: text('grain', { enum: ['hour', 'day'] }).notNull(),
+    bucket: integer('bucket').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.bucket, table.pseudonym] }),
+    index('activity_subject').on(table.projectId, table.pseudonym),
+  ],
+);
+
+/**
+ * Counters per purpose, grain (hour/day) and bucket: `metric` is sessions, active_ms,
+ * subjects, events, duration_ms or timed; `dim` is the event name for per-feature metrics.
+ */
+export const aggregates = sqliteTable(
+  'aggregates',
+  {
+    projectId: text('project_id').notNull(),
+    purpose: text('purpose').notNull(),
+    grain: text('grain', { enum: ['hour', 'day'] }).notNull(),
+    bucket: integer('bucket').notNull(),
+    metric: text('metric').notNull(),
+    dim: text('dim').notNull().default(''),
+    value: integer('value').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.bucket, table.metric, table.dim] })],
+);
+
+/** What was not stored, as numbers only, per UTC day and reason. */
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    projectId: text('project_id').notNull(),
+    day: integer('day').notNull(),
+    reason: text('reason').notNull(),
+    count: integer('count').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.day, table.reason] })],
+);
+
+export const rightsRequests = sqliteTable(
+  'rights_requests',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    kind: text('kind').notNull(),
+    via: text('via').notNull(),
+    receivedAt: integer('received_at').notNull(),
+    dueAt: integer('due_at').notNull(),
+    completedAt: integer('completed_at'),
+    outcome: text('outcome'),
+  },
+  (table) => [index('rights_requests_project').on(table.projectId, table.dueAt)],
+);

@@ -1,0 +1,135 @@
+/**
+ * The one storage interface of the server. Domain code (ingest, consent, rights, stats)
+ * talks only to this; `sqlite/` and (later) `postgres/` implement it, and only they know
+ * their dialect. Methods are async so a networked store fits behind the same contract.
+ */
+import type { DeviceClass, SubjectState } from '@heed/policy';
+
+export type KeyKind = 'write' | 'analyst' | 'admin';
+
+export interface ProjectRow {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
+export interface KeyRow {
+  readonly id: string;
+  readonly projectId: string;
+  readonly kind: KeyKind;
+  readonly label: string;
+  readonly createdAt: number;
+  readonly revokedAt: number | null;
+}
+
+export interface SubjectRecord {
+  readonly projectId: string;
+  readonly pseudonym: string;
+  readonly keyId: string;
+  readonly createdAt: number;
+  readonly tz: string | null;
+  readonly device: string | null;
+  readonly consentAt: number | null;
+  readonly lastSeenAt: number | null;
+  readonly state: SubjectState;
+}
+
+/** A ledger entry as written; `prevHash` and `hash` are filled in by the store. */
+export interface LedgerAppend {
+  readonly projectId: string;
+  readonly pseudonym: string;
+  readonly action: string;
+  readonly policyVersion: string;
+  readonly detail: Record<string, unknown>;
+  readonly at: number;
+}
+
+export interface LedgerEntry extends LedgerAppend {
+  readonly seq: number;
+  readonly detailJson: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+/** A consent decision applied to a subject, with its ledger entry, atomically. */
+export interface ConsentWrite {
+  readonly projectId: string;
+  readonly pseudonym: string;
+  readonly keyId: string;
+  readonly at: number;
+  readonly policyVersion: string;
+  readonly granted: readonly string[];
+  readonly objected: readonly string[];
+  readonly ledger: LedgerAppend;
+  /** SHA-256 of a new subject token, used only if the subject is new. */
+  readonly newTokenHash: string;
+}
+
+export interface ConsentWriteResult {
+  /** True when the subject was created by this decision (the token was stored). */
+  readonly created: boolean;
+  /** True when the subject was erased before: nothing was changed. */
+  readonly erased: boolean;
+}
+
+/** An event that passed validation, the time window and the decision table. */
+export interface AcceptedEvent {
+  readonly id: string;
+  readonly type: 'session_start' | 'heartbeat' | 'track' | 'session_end';
+  readonly ts: number;
+  readonly sessionId: string;
+  readonly pseudonym: string;
+  readonly name: string | null;
+  readonly durationMs: number | null;
+  readonly activeMs: number | null;
+  readonly propsJson: string | null;
+  /** The usage-tracking purposes this event may serve; never empty. */
+  readonly purposes: readonly string[];
+}
+
+export interface IngestWrite {
+  readonly projectId: string;
+  readonly receivedAt: number;
+  readonly tz: string;
+  readonly device: DeviceClass;
+  readonly events: readonly AcceptedEvent[];
+  /** Suppressed events per reason, counted in the same transaction. */
+  readonly suppressed: Readonly<Record<string, number>>;
+}
+
+export interface IngestResult {
+  readonly accepted: number;
+  readonly duplicates: number;
+}
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  createProject(project: ProjectRow): Promise<void>;
+  listProjects(): Promise<ProjectRow[]>;
+  insertKey(key: KeyRow & { hash: string }): Promise<void>;
+  /** The live key with this id and its stored hash, or undefined (unknown or revoked). */
+  findKey(id: string): Promise<(KeyRow & { hash: string }) | undefined>;
+  listKeys(projectId: string): Promise<KeyRow[]>;
+  revokeKey(id: string, at: number): Promise<boolean>;
+
+  /** Subjects by pseudonym; absent ones are missing from the map. */
+  loadSubjects(projectId: string, pseudonyms: readonly string[]): Promise<Map<string, SubjectRecord>>;
+  recordConsent(write: ConsentWrite): Promise<ConsentWriteResult>;
+  ingest(write: IngestWrite): Promise<IngestResult>;
+
+  /** Ledger entries in order, for verification and access requests. */
+  ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry>;
+  /** Raw SQL-free escape hatch for tests and the CLI: table row counts. */
+  counts(): Promise<Record<string, number>>;
+  close(): Promise<void>;
+}
+
+/** Thrown when the store stays locked past its busy timeout; the server answers 503. */
+export class StoreBusyError extends Error {
+  readonly code = 'store_busy';
+  constructor(options: { cause: unknown }) {
+    super('the store is busy: another writer holds the lock', options);
+    this.name = 'StoreBusyError';
+  }
+}
