@@ -1,0 +1,16 @@
+/**
+ * The coarse device class: the only trace of the user agent that leaves the device
+ * (DESIGN.md, Pseudonymisation). Tablets first, because Android tablets omit "Mobile" and
+ * iPadOS reports itself as a Macintosh with a touch screen.
+ */
+import type { DeviceClass } from '@heed/policy';
+
+/**
+ * @example deviceClass('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) ... Mobile/15E148', 5) // 'mobile'
+ */
+export function deviceClass(userAgent: string | undefined, touchPoints = 0): DeviceClass {
+  if (!userAgent) return 'other';
+  if (/iPad|Tablet|Android(?!.*Mobile)/i.test(userAgent) || (/Macintosh/.test(userAgent) && touchPoints > 1)) return 'tablet';
+  if (/Mobi|iPhone|iPod|Android/i.test(userAgent)) return 'mobile';
+  return /Windows|Macintosh|Linux|CrOS/.test(userAgent) ? 'desktop' : 'other';
+}

@@ -1,0 +1,67 @@
+/**
+ * The SDK's errors. The SDK never throws into the host page: every failure becomes one of
+ * these and goes to `onError`. Each has a stable `code` to branch on and keeps its `cause`.
+ */
+
+export type HeedErrorCode =
+  /** No HTTP response: offline, DNS, CORS, aborted. */
+  | 'network'
+  /** The server answered with a status that is not 2xx. */
+  | 'http'
+  /** An event the server would refuse (name or props); it was not queued. */
+  | 'invalid_event'
+  /** The bounded queue was full and dropped its oldest events. */
+  | 'queue_overflow'
+  /** The policy document could not be loaded, so consent cannot be recorded. */
+  | 'policy_unavailable'
+  /** A rights call without a subject token (no acknowledged consent on this device). */
+  | 'no_subject_token'
+  /** Storage refused a read or write (quota, private mode). */
+  | 'storage'
+  /** Hashing failed (no Web Crypto: an insecure context). */
+  | 'hash'
+  /** A host callback threw. */
+  | 'callback';
+
+/**
+ * Base of every SDK error.
+ *
+ * @example
+ * createHeed({ ..., onError: (error) => { if (error.code === 'http') console.warn(error.message) } })
+ */
+export class HeedError extends Error {
+  readonly code: HeedErrorCode;
+
+  constructor(code: HeedErrorCode, message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'HeedError';
+    this.code = code;
+  }
+}
+
+/**
+ * A request that failed: no response (`network`) or a final status (`http`). The message
+ * says what failed, e.g. `[POST] /v1/batch: 422 body.events.0.name: too long`.
+ *
+ * @example if (error instanceof HeedRequestError && error.status === 401) rotateWriteKey()
+ */
+export class HeedRequestError extends HeedError {
+  /** HTTP status, 0 for a network error. */
+  readonly status: number;
+  /** The problem+json body, when the server sent one. */
+  readonly problem: unknown;
+
+  constructor(method: string, path: string, status: number, problem: unknown, cause?: unknown) {
+    const detail = describeProblem(problem);
+    super(status ? 'http' : 'network', `[${method}] ${path}: ${status || 'network error'}${detail ? ' ' + detail : ''}`, cause);
+    this.name = 'HeedRequestError';
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+function describeProblem(problem: unknown): string {
+  if (typeof problem !== 'object' || problem === null) return '';
+  const { title, detail } = problem as { title?: unknown; detail?: unknown };
+  return String(detail ?? title ?? '');
+}

@@ -1,0 +1,109 @@
+/**
+ * Sessions and active time. A session starts on the first activity after consent and ends
+ * after `gapMs` without activity, or when the page goes away. Time counts as active only
+ * while the page is visible and the last input is at most `idleMs` old; heartbeats carry
+ * the active time since the previous one every `heartbeatMs`, so a crash loses at most one
+ * interval. The server sums heartbeat and session_end `activeMs` and counts session_start.
+ */
+import type { Clock, TimerHandle } from './platform.js';
+
+export type SessionEventType = 'session_start' | 'heartbeat' | 'session_end';
+
+export interface SessionOptions {
+  readonly clock: Clock;
+  readonly newId: () => string;
+  readonly gapMs: number;
+  readonly idleMs: number;
+  readonly heartbeatMs: number;
+  readonly visible: boolean;
+  readonly emit: (type: SessionEventType, sessionId: string, activeMs?: number) => void;
+}
+
+export interface SessionTracker {
+  /** User input, a tracked event or the page shown: starts a session when none runs. */
+  activity(): void;
+  /** Visibility changed; hiding reports the active time so far (the page may never return). */
+  visibility(visible: boolean): void;
+  /** Ends the session now with its last active-time delta (pagehide, new subject, shutdown). */
+  end(): void;
+  /** Forgets the session without a word (withdrawal: nothing more is recorded). */
+  stop(): void;
+  /** The running session's id, if any. */
+  id(): string | null;
+}
+
+/**
+ * @example
+ * const session = createSessionTracker({ clock, newId, gapMs: 1_800_000, idleMs: 60_000, heartbeatMs: 15_000, visible: true, emit })
+ * session.activity() // emits session_start
+ */
+export function createSessionTracker(options: SessionOptions): SessionTracker {
+  const { clock, emit } = options;
+  let id: string | null = null;
+  let visible = options.visible;
+  let lastInput = 0;
+  let lastTick = 0;
+  let active = 0;
+  let timer: TimerHandle | undefined;
+
+  /** Credits the visible, recently-active time since the last tick. */
+  function tick(): number {
+    const now = clock.now();
+    if (id && visible) active += Math.max(0, Math.min(now, lastInput + options.idleMs) - lastTick);
+    lastTick = now;
+    return now;
+  }
+
+  function report(type: SessionEventType): void {
+    if (!id) return;
+    const delta = active;
+    active = 0;
+    if (type === 'session_end' || delta > 0) emit(type, id, delta);
+  }
+
+  function beat(): void {
+    timer = undefined;
+    const now = tick();
+    if (now - lastInput >= options.gapMs) return end();
+    report('heartbeat');
+    timer = clock.setTimeout(beat, options.heartbeatMs);
+  }
+
+  function stop(): void {
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+    id = null;
+    active = 0;
+  }
+
+  function end(): void {
+    tick();
+    report('session_end');
+    stop();
+  }
+
+  function activity(): void {
+    const now = clock.now();
+    if (id && now - lastInput >= options.gapMs) end();
+    tick();
+    lastInput = now;
+    if (id) return;
+    id = options.newId();
+    active = 0;
+    emit('session_start', id);
+    timer = clock.setTimeout(beat, options.heartbeatMs);
+  }
+
+  return {
+    activity,
+    visibility(next) {
+      tick();
+      visible = next;
+      if (next) activity();
+      else report('heartbeat');
+    },
+    end,
+    stop,
+    id: () => id,
+  };
+}

@@ -1,0 +1,36 @@
+/**
+ * `@heed/sdk/node`: the Node entry. Global fetch, node:crypto, memory storage unless a
+ * `storageFile` is given. Call `await heed.shutdown()` before the process exits.
+ */
+import { createClient } from '../core/client.js';
+import type { Heed } from '../core/heed.js';
+import type { HeedOptions } from '../core/options.js';
+import { createFileStorage, createNodePlatform } from '../platform/node.js';
+
+export interface NodeHeedOptions extends HeedOptions {
+  /** Keep consent, subject and queued events in this JSON file (owner-only) across restarts. */
+  readonly storageFile?: string;
+}
+
+/**
+ * Creates a Heed client for Node.
+ *
+ * @example
+ * import { createHeed } from '@heed/sdk/node'
+ * const heed = createHeed({ endpoint: 'http://localhost:8787', writeKey, projectId: 'acme' })
+ * await heed.consent.grant(['statistics'])
+ * heed.track('job.finished')
+ * await heed.shutdown()
+ */
+export function createHeed(options: NodeHeedOptions): Heed {
+  const platform = createNodePlatform(options.endpoint.replace(/\/+$/, ''));
+  const storage = options.storageFile ? createFileStorage(options.storageFile) : platform.storage;
+  return createClient(options, { ...platform, storage, ...options.platform });
+}
+
+export { createFileStorage };
+export { HeedError, HeedRequestError } from '../core/errors.js';
+export type { HeedErrorCode } from '../core/errors.js';
+export type { ConsentState, ConsentStatus, Heed, HeedConsent, HeedRights, StopTimer } from '../core/heed.js';
+export type { ConsentRequiredInfo, HeedOptions } from '../core/options.js';
+export type { Clock, Environment, HttpRequest, HttpResponse, Lifecycle, LifecycleEvent, Platform, Storage, Transport } from '../core/platform.js';

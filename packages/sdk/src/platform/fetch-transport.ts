@@ -1,0 +1,52 @@
+/**
+ * The HTTP transport over `fetch` (browsers and Node 18+), with `sendBeacon` (or `fetch`
+ * with `keepalive`) for unload. Ingest bodies go as `text/plain`, a CORS-simple request:
+ * no preflight, and the same body works for a beacon, which cannot set headers.
+ */
+import type { Transport } from '../core/platform.js';
+
+const TEXT = 'text/plain;charset=UTF-8';
+const g = globalThis;
+const nav = g.navigator as Navigator | undefined;
+
+/**
+ * @example const transport = createFetchTransport('https://heed.example.com', fetch)
+ */
+export function createFetchTransport(endpoint: string, fetchImpl: typeof fetch = g.fetch?.bind(g)): Transport {
+  return {
+    async send({ method, path, body, contentType, token, binary }) {
+      const headers: Record<string, string> = {};
+      if (body !== undefined) headers['content-type'] = contentType === 'json' ? 'application/json' : TEXT;
+      if (token) headers.authorization = `Bearer ${token}`;
+      const response = await fetchImpl(endpoint + path, { method, body, headers, credentials: 'omit' });
+      const read: Record<string, string> = {};
+      response.headers.forEach((value, name) => (read[name] = value));
+      let data: unknown;
+      if (binary && response.ok) data = await response.arrayBuffer();
+      else {
+        data = await response.text();
+        try {
+          data = JSON.parse(data as string);
+        } catch (error) {
+          // Not JSON (an HTML error page from a proxy): the text is the body.
+          void error;
+        }
+      }
+      return { status: response.status, headers: read, body: data };
+    },
+    beacon(path, body) {
+      try {
+        if (nav?.sendBeacon) return nav.sendBeacon(endpoint + path, body);
+        void fetchImpl(endpoint + path, { method: 'POST', body, keepalive: true, headers: { 'content-type': TEXT } }).catch(
+          // The page is going away; nobody can hear about this failure, the events stay stored.
+          () => undefined,
+        );
+        return true;
+      } catch (error) {
+        // sendBeacon throws on some browsers for a URL it dislikes: treat as refused.
+        void error;
+        return false;
+      }
+    },
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Builds: ESM + CJS + types for bundlers and Node (`.`, `./node`, `./testing`), and the
+ * minified script-tag IIFE `dist/heed.global.js` that sets `globalThis.Heed` (served by the
+ * server as `/sdk/heed.js`). `@heed/policy` and nanoid are bundled from source so the output
+ * carries only the few pure functions the SDK uses: never zod, never a Node built-in in the
+ * browser files.
+ */
+import { defineConfig } from 'tsup';
+
+const shared = {
+  noExternal: ['@heed/policy', 'nanoid'],
+  target: 'es2020',
+  sourcemap: true,
+  esbuildOptions(options: { alias?: Record<string, string> }) {
+    options.alias = { '@heed/policy': '../policy/src/index.ts' };
+  },
+} as const;
+
+export default defineConfig([
+  {
+    ...shared,
+    entry: { browser: 'src/entrypoints/browser.ts', testing: 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    platform: 'browser',
+    dts: true,
+    clean: true,
+  },
+  {
+    ...shared,
+    entry: { node: 'src/entrypoints/node.ts' },
+    format: ['esm', 'cjs'],
+    platform: 'node',
+    dts: true,
+  },
+  {
+    ...shared,
+    entry: { heed: 'src/entrypoints/global.ts' },
+    format: ['iife'],
+    platform: 'browser',
+    minify: true,
+    outExtension: () => ({ js: '.global.js' }),
+  },
+]);
