@@ -11,6 +11,8 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@heed\/server\/testing$/, replacement: source('./apps/server/src/testing/index.ts') },
+      { find: /^@heed\/server$/, replacement: source('./apps/server/src/index.ts') },
       { find: /^@heed\/policy$/, replacement: source('./packages/policy/src/index.ts') },
       { find: /^@heed\/sdk\/node$/, replacement: source('./packages/sdk/src/entrypoints/node.ts') },
       { find: /^@heed\/sdk\/testing$/, replacement: source('./packages/sdk/src/testing/index.ts') },

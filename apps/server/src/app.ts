@@ -10,7 +10,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createErrorHandler, problemResponse } from './http/on-error.js';
 import { HttpProblem } from './http/problem.js';
 import { createRateLimiter } from './http/rate-limiter.js';
+import { adminRoutes } from './routes/admin.js';
 import { ingestRoutes } from './routes/ingest.js';
+import { meRoutes } from './routes/me.js';
 import { operationsRoutes } from './routes/operations.js';
 import type { Services } from './services.js';
 
@@ -49,6 +51,11 @@ export function createApp(services: Services, options: AppOptions) {
   app.use('/v1/batch', cors({ origin: ingestOrigin, allowMethods: ['POST'], maxAge: 86_400 }));
   app.use('/v1/consent', cors({ origin: ingestOrigin, allowMethods: ['POST'], maxAge: 86_400 }));
   app.use('/v1/policy', cors({ origin: ingestOrigin, allowMethods: ['GET'], maxAge: 86_400 }));
+  // Read and rights routes carry tokens and keys: only configured origins, never `null`.
+  const readCors = cors({ origin: [...options.corsOrigins], allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'], allowHeaders: ['authorization', 'content-type'], maxAge: 600 });
+  app.use('/v1/me', readCors);
+  app.use('/v1/me/*', readCors);
+  app.use('/v1/admin/*', readCors);
   app.use('/v1/batch', async (c, next) => {
     if (!ready()) throw new HttpProblem('shutting_down', { detail: 'Retry shortly.', headers: { 'retry-after': '1' } });
     await next();
@@ -56,6 +63,8 @@ export function createApp(services: Services, options: AppOptions) {
 
   app.route('/', operationsRoutes(services, { ready }));
   app.route('/', ingestRoutes(services, { bodyLimit: options.bodyLimit, limiter }));
+  app.route('/', meRoutes(services));
+  app.route('/', adminRoutes(services));
 
   app.notFound(() => problemResponse(new HttpProblem('not_found', { detail: 'No such route.' })));
   app.onError(createErrorHandler(services.logger));

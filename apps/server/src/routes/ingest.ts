@@ -3,24 +3,15 @@
  * body, read and validate it, resolve the write key, rate-limit per key, hand the work to the
  * domain function, answer.
  */
-import { describeIssues } from '@heed/policy';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import type { z } from 'zod';
 import { HttpProblem } from '../http/problem.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import { readJson } from '../http/read-json.js';
+import { validate } from '../http/validate.js';
 import { ingestBatch } from '../ingest/ingest-batch.js';
 import { recordConsent } from '../ingest/record-consent.js';
 import type { Services } from '../services.js';
-
-function validate<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    throw new HttpProblem('validation', { detail: 'Some fields are not valid; see errors.', errors: describeIssues(result.error) });
-  }
-  return result.data;
-}
 
 export function ingestRoutes(services: Services, options: { bodyLimit: number; limiter: RateLimiter }) {
   const limitBody = bodyLimit({

@@ -102,6 +102,66 @@ export interface IngestResult {
   readonly duplicates: number;
 }
 
+/** A change to a subject's flags, with the ledger entry that proves it, applied atomically. */
+export interface FlagChange {
+  readonly projectId: string;
+  readonly pseudonym: string;
+  readonly restricted?: boolean;
+  readonly objected?: readonly string[];
+  readonly withdrawn?: boolean;
+  readonly ledger: LedgerAppend;
+}
+
+export interface RightsRequestRow {
+  readonly id: string;
+  readonly projectId: string;
+  readonly pseudonym: string;
+  readonly kind: string;
+  readonly via: 'subject' | 'admin';
+  readonly receivedAt: number;
+  readonly dueAt: number;
+  readonly completedAt: number | null;
+  readonly outcome: string | null;
+}
+
+export interface EventRow {
+  readonly id: string;
+  readonly type: string;
+  readonly ts: number;
+  readonly receivedAt: number;
+  readonly sessionId: string;
+  readonly name: string | null;
+  readonly durationMs: number | null;
+  readonly activeMs: number | null;
+  readonly props: string | null;
+  readonly purposes: string;
+}
+
+export interface SessionRow {
+  readonly sessionId: string;
+  readonly startedAt: number;
+  readonly lastSeenAt: number;
+  readonly endedAt: number | null;
+  readonly activeMs: number;
+  readonly events: number;
+}
+
+export interface ActivityRow {
+  readonly purpose: string;
+  readonly grain: string;
+  readonly bucket: number;
+}
+
+/** Everything held about one subject (Art. 15 access, Art. 20 portability). */
+export interface SubjectData {
+  readonly subject: SubjectRecord;
+  readonly ledger: LedgerEntry[];
+  readonly events: EventRow[];
+  readonly sessions: SessionRow[];
+  readonly activity: ActivityRow[];
+  readonly requests: RightsRequestRow[];
+}
+
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
 
@@ -117,6 +177,25 @@ export interface Store {
   loadSubjects(projectId: string, pseudonyms: readonly string[]): Promise<Map<string, SubjectRecord>>;
   recordConsent(write: ConsentWrite): Promise<ConsentWriteResult>;
   ingest(write: IngestWrite): Promise<IngestResult>;
+
+  /** The subject whose token has this digest (erased subjects have none). */
+  findSubjectByToken(tokenHash: string): Promise<SubjectRecord | undefined>;
+  /**
+   * Sets flags and appends the ledger entry. Turning restriction on takes the subject's held
+   * events out of every aggregate; turning it off puts them back (Art. 18).
+   */
+  changeFlags(change: FlagChange): Promise<SubjectRecord | undefined>;
+  /** Corrects the time zone or device class (Art. 16). */
+  rectify(projectId: string, pseudonym: string, patch: { tz?: string; device?: string }): Promise<void>;
+  /**
+   * Art. 17: takes held events out of the aggregates, deletes events, sessions, activity rows
+   * and the token, and leaves the subject row as a suppression record. The ledger stays (proof
+   * of consent, a legal obligation). Returns the number of events deleted.
+   */
+  erase(projectId: string, pseudonym: string, ledger: LedgerAppend): Promise<{ events: number; sessions: number }>;
+  subjectData(projectId: string, pseudonym: string): Promise<SubjectData | undefined>;
+  logRightsRequest(row: RightsRequestRow): Promise<void>;
+  listRightsRequests(projectId: string): Promise<RightsRequestRow[]>;
 
   /** Ledger entries in order, for verification and access requests. */
   ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry>;

@@ -1,0 +1,84 @@
+/**
+ * Staff routes for rights requests that reach the controller by mail: the same rights, by the
+ * platform's user id (admin key). The server derives the client hash and the pseudonym as the
+ * SDK and the ingest path do; the user id itself is neither stored nor logged, and travels in
+ * the body so it stays out of URLs.
+ */
+import { createHash } from 'node:crypto';
+import { rectificationSchema } from '@heed/policy';
+import { Hono, type Context, type Next } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { HttpProblem } from '../http/problem.js';
+import { readJson } from '../http/read-json.js';
+import { validate } from '../http/validate.js';
+import type { SubjectRef } from '../rights/requests.js';
+import { adminSubjectBody, exportQuery, objectBody, restrictBody } from '../rights/rights-schemas.js';
+import { access, erase, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
+import type { Services } from '../services.js';
+import { RIGHTS_BODY_LIMIT } from './me.js';
+import { accessResponse } from './rights-responses.js';
+
+type Env = { Variables: { projectId: string } };
+
+/** The SDK's client hash for a user id: base64url(SHA-256("heed:v1:" + projectId + ":" + id)). */
+export function clientHash(projectId: string, userId: string): string {
+  return createHash('sha256').update(`heed:v1:${projectId}:${userId}`).digest('base64url');
+}
+
+export function adminRoutes(services: Services) {
+  const limitBody = bodyLimit({
+    maxSize: RIGHTS_BODY_LIMIT,
+    onError: () => {
+      throw new HttpProblem('body_too_large', { detail: `The body exceeds ${RIGHTS_BODY_LIMIT} bytes.` });
+    },
+  });
+  const authorise = async (c: Context<Env>, next: Next) => {
+    const key = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    c.set('projectId', await services.keys.resolve(key, 'admin'));
+    await next();
+  };
+
+  /** Reads the body, finds the subject by user id under every pseudonym key. */
+  async function subjectFrom<T extends z.ZodObject>(c: Context<Env>, extra: T): Promise<{ ref: SubjectRef; body: z.infer<T> }> {
+    const raw = await readJson(c);
+    const { userId } = validate(adminSubjectBody, raw);
+    const body = validate(extra, Object.fromEntries(Object.entries(raw as object).filter(([key]) => key !== 'userId')));
+    const projectId = c.get('projectId');
+    const names = services.pseudonymizer.candidates(projectId, clientHash(projectId, userId)).map((candidate) => candidate.pseudonym);
+    const found = await services.store.loadSubjects(projectId, names);
+    const pseudonym = names.find((name) => found.has(name));
+    if (pseudonym === undefined) throw new HttpProblem('not_found', { detail: 'No data is held about this user id in this project.' });
+    return { ref: { projectId, pseudonym, via: 'admin' }, body };
+  }
+
+  const empty = z.strictObject({});
+  return new Hono<Env>()
+    .use('/v1/admin/*', limitBody, authorise)
+    .post('/v1/admin/subjects/access', async (c) => {
+      const { ref, body } = await subjectFrom(c, z.strictObject({ format: exportQuery.shape.format }));
+      return accessResponse(c, await access(services, ref, body.format === 'csv' ? 'portability' : 'access'), body.format);
+    })
+    .post('/v1/admin/subjects/rectify', async (c) => {
+      const { ref, body } = await subjectFrom(c, rectificationSchema);
+      return c.json(await rectify(services, ref, body));
+    })
+    .post('/v1/admin/subjects/restrict', async (c) => {
+      const { ref, body } = await subjectFrom(c, restrictBody);
+      return c.json(await restrict(services, ref, body.restricted));
+    })
+    .post('/v1/admin/subjects/object', async (c) => {
+      const { ref, body } = await subjectFrom(c, objectBody);
+      return c.json(await object(services, ref, body.purposes, body.objected));
+    })
+    .post('/v1/admin/subjects/withdraw', async (c) => c.json(await withdraw(services, (await subjectFrom(c, empty)).ref)))
+    .post('/v1/admin/subjects/erase', async (c) => c.json(await erase(services, (await subjectFrom(c, empty)).ref)))
+    .get('/v1/admin/requests', async (c) => {
+      const now = services.clock.now();
+      const rows = await services.store.listRightsRequests(c.get('projectId'));
+      const requests = rows
+        .map((row) => ({ ...row, overdue: row.completedAt === null && row.dueAt < now }))
+        .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt - b.dueAt);
+      return c.json({ requests });
+    });
+}

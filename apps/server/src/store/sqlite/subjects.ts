@@ -1,0 +1,220 @@
+/**
+ * Subjects and their rights in SQLite: consent decisions, flags (restriction, objection,
+ * withdrawal), rectification, erasure and the access answer. Every change that affects what
+ * the aggregates may count adjusts them in the same transaction.
+ */
+import type { SubjectState } from '@heed/policy';
+import { planAggregates } from '../aggregate-plan.js';
+import type {
+  AcceptedEvent,
+  ConsentWrite,
+  ConsentWriteResult,
+  EventRow,
+  FlagChange,
+  LedgerAppend,
+  RightsRequestRow,
+  SubjectData,
+  SubjectRecord,
+} from '../store.js';
+import type { SqliteConnection } from './connection.js';
+import { createAggregateWriter } from './ingest-writer.js';
+
+interface SubjectSqlRow {
+  project_id: string;
+  pseudonym: string;
+  key_id: string;
+  created_at: number;
+  tz: string | null;
+  device: string | null;
+  consent_version: string | null;
+  consent_granted: string;
+  consent_withdrawn: number;
+  consent_at: number | null;
+  objected: string;
+  restricted: number;
+  erased: number;
+  last_seen_at: number | null;
+}
+
+function toSubjectRecord(row: SubjectSqlRow): SubjectRecord {
+  const state: SubjectState = {
+    consent:
+      row.consent_version === null
+        ? null
+        : { policyVersion: row.consent_version, granted: JSON.parse(row.consent_granted) as string[], withdrawn: row.consent_withdrawn === 1 },
+    objected: JSON.parse(row.objected) as string[],
+    restricted: row.restricted === 1,
+    erased: row.erased === 1,
+  };
+  return {
+    projectId: row.project_id,
+    pseudonym: row.pseudonym,
+    keyId: row.key_id,
+    createdAt: row.created_at,
+    tz: row.tz,
+    device: row.device,
+    consentAt: row.consent_at,
+    lastSeenAt: row.last_seen_at,
+    state,
+  };
+}
+
+const EVENT_COLUMNS = `id, type, ts, received_at AS receivedAt, session_id AS sessionId, name, duration_ms AS durationMs,
+  active_ms AS activeMs, props, purposes`;
+
+function toAccepted(row: EventRow, pseudonym: string): AcceptedEvent {
+  return {
+    id: row.id,
+    type: row.type as AcceptedEvent['type'],
+    ts: row.ts,
+    sessionId: row.sessionId,
+    pseudonym,
+    name: row.name,
+    durationMs: row.durationMs,
+    activeMs: row.activeMs,
+    propsJson: row.props,
+    purposes: row.purposes.split(',').filter(Boolean),
+  };
+}
+
+export function createSubjectRepository(connection: SqliteConnection) {
+  const { client } = connection;
+  const aggregates = createAggregateWriter(connection);
+  const q = {
+    subject: client.prepare<[string, string], SubjectSqlRow>('SELECT * FROM subjects WHERE project_id = ? AND pseudonym = ?'),
+    byToken: client.prepare<[string], SubjectSqlRow>('SELECT * FROM subjects WHERE token_hash = ?'),
+    insertSubject: client.prepare('INSERT INTO subjects (project_id, pseudonym, key_id, created_at, token_hash) VALUES (?, ?, ?, ?, ?)'),
+    updateConsent: client.prepare(
+      `UPDATE subjects SET consent_version = ?, consent_granted = ?, consent_withdrawn = 0, consent_at = ?, objected = ?
+       WHERE project_id = ? AND pseudonym = ?`,
+    ),
+    setFlags: client.prepare(
+      `UPDATE subjects SET restricted = ?, objected = ?, consent_withdrawn = ? WHERE project_id = ? AND pseudonym = ?`,
+    ),
+    rectify: client.prepare('UPDATE subjects SET tz = coalesce(?, tz), device = coalesce(?, device) WHERE project_id = ? AND pseudonym = ?'),
+    events: client.prepare<[string, string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE project_id = ? AND pseudonym = ? ORDER BY ts, id`),
+    sessions: client.prepare(
+      `SELECT session_id AS sessionId, started_at AS startedAt, last_seen_at AS lastSeenAt, ended_at AS endedAt, active_ms AS activeMs, events
+       FROM sessions WHERE project_id = ? AND pseudonym = ? ORDER BY started_at`,
+    ),
+    activity: client.prepare('SELECT purpose, grain, bucket FROM activity WHERE project_id = ? AND pseudonym = ? ORDER BY bucket, grain, purpose'),
+    ledger: client.prepare(
+      `SELECT seq, project_id AS projectId, pseudonym, action, policy_version AS policyVersion, detail AS detailJson, at, prev_hash AS prevHash, hash
+       FROM consent_ledger WHERE project_id = ? AND pseudonym = ? ORDER BY seq`,
+    ),
+    requests: client.prepare(
+      `SELECT id, project_id AS projectId, pseudonym, kind, via, received_at AS receivedAt, due_at AS dueAt, completed_at AS completedAt, outcome
+       FROM rights_requests WHERE project_id = ? AND pseudonym = ? ORDER BY received_at`,
+    ),
+    projectRequests: client.prepare(
+      `SELECT id, project_id AS projectId, pseudonym, kind, via, received_at AS receivedAt, due_at AS dueAt, completed_at AS completedAt, outcome
+       FROM rights_requests WHERE project_id = ? ORDER BY (completed_at IS NOT NULL), due_at`,
+    ),
+    insertRequest: client.prepare(
+      `INSERT INTO rights_requests (id, project_id, pseudonym, kind, via, received_at, due_at, completed_at, outcome)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    deleteEvents: client.prepare('DELETE FROM events WHERE project_id = ? AND pseudonym = ?'),
+    deleteSessions: client.prepare('DELETE FROM sessions WHERE project_id = ? AND pseudonym = ?'),
+    deleteActivity: client.prepare('DELETE FROM activity WHERE project_id = ? AND pseudonym = ?'),
+    markErased: client.prepare(
+      `UPDATE subjects SET erased = 1, token_hash = NULL, tz = NULL, device = NULL, restricted = 0, last_seen_at = NULL
+       WHERE project_id = ? AND pseudonym = ?`,
+    ),
+  };
+
+  /** The plan of everything the subject's held events contributed to the aggregates. */
+  const heldPlan = (projectId: string, pseudonym: string) =>
+    planAggregates(q.events.all(projectId, pseudonym).map((row) => toAccepted(row, pseudonym)));
+
+  return {
+    async loadSubjects(projectId: string, pseudonyms: readonly string[]) {
+      const found = new Map<string, SubjectRecord>();
+      for (const pseudonym of pseudonyms) {
+        const row = q.subject.get(projectId, pseudonym);
+        if (row) found.set(pseudonym, toSubjectRecord(row));
+      }
+      return found;
+    },
+
+    async findSubjectByToken(tokenHash: string) {
+      const row = q.byToken.get(tokenHash);
+      return row ? toSubjectRecord(row) : undefined;
+    },
+
+    async recordConsent(write: ConsentWrite): Promise<ConsentWriteResult> {
+      return connection.writeTransaction(() => {
+        const existing = q.subject.get(write.projectId, write.pseudonym);
+        if (existing?.erased === 1) return { created: false, erased: true };
+        if (!existing) q.insertSubject.run(write.projectId, write.pseudonym, write.keyId, write.at, write.newTokenHash);
+        q.updateConsent.run(write.policyVersion, JSON.stringify(write.granted), write.at, JSON.stringify(write.objected), write.projectId, write.pseudonym);
+        connection.appendLedger(write.ledger);
+        return { created: !existing, erased: false };
+      });
+    },
+
+    async changeFlags(change: FlagChange) {
+      return connection.writeTransaction(() => {
+        const row = q.subject.get(change.projectId, change.pseudonym);
+        if (!row || row.erased === 1) return undefined;
+        const before = toSubjectRecord(row);
+        const restricted = change.restricted ?? before.state.restricted;
+        const objected = change.objected ?? before.state.objected;
+        const withdrawn = change.withdrawn ?? before.state.consent?.withdrawn ?? false;
+        if (restricted !== before.state.restricted) {
+          // Art. 18: held data stays stored but counts in no statistic while restricted.
+          aggregates.apply(change.projectId, heldPlan(change.projectId, change.pseudonym), restricted ? -1 : 1);
+        }
+        q.setFlags.run(restricted ? 1 : 0, JSON.stringify(objected), withdrawn ? 1 : 0, change.projectId, change.pseudonym);
+        connection.appendLedger(change.ledger);
+        return toSubjectRecord(q.subject.get(change.projectId, change.pseudonym)!);
+      });
+    },
+
+    async rectify(projectId: string, pseudonym: string, patch: { tz?: string; device?: string }) {
+      connection.writeTransaction(() => q.rectify.run(patch.tz ?? null, patch.device ?? null, projectId, pseudonym));
+    },
+
+    async erase(projectId: string, pseudonym: string, ledger: LedgerAppend) {
+      return connection.writeTransaction(() => {
+        const row = q.subject.get(projectId, pseudonym);
+        if (!row) return { events: 0, sessions: 0 };
+        // A restricted subject's events are already out of the aggregates.
+        if (row.restricted === 0 && row.erased === 0) aggregates.apply(projectId, heldPlan(projectId, pseudonym), -1);
+        const events = q.deleteEvents.run(projectId, pseudonym).changes;
+        const sessions = q.deleteSessions.run(projectId, pseudonym).changes;
+        q.deleteActivity.run(projectId, pseudonym);
+        q.markErased.run(projectId, pseudonym);
+        connection.appendLedger(ledger);
+        return { events, sessions };
+      });
+    },
+
+    async subjectData(projectId: string, pseudonym: string): Promise<SubjectData | undefined> {
+      const row = q.subject.get(projectId, pseudonym);
+      if (!row) return undefined;
+      const ledger = (q.ledger.all(projectId, pseudonym) as (Omit<SubjectData['ledger'][number], 'detail'>)[]).map((entry) => ({
+        ...entry,
+        detail: JSON.parse(entry.detailJson) as Record<string, unknown>,
+      }));
+      return {
+        subject: toSubjectRecord(row),
+        ledger,
+        events: q.events.all(projectId, pseudonym),
+        sessions: q.sessions.all(projectId, pseudonym) as SubjectData['sessions'],
+        activity: q.activity.all(projectId, pseudonym) as SubjectData['activity'],
+        requests: q.requests.all(projectId, pseudonym) as RightsRequestRow[],
+      };
+    },
+
+    async logRightsRequest(row: RightsRequestRow) {
+      connection.writeTransaction(() =>
+        q.insertRequest.run(row.id, row.projectId, row.pseudonym, row.kind, row.via, row.receivedAt, row.dueAt, row.completedAt, row.outcome),
+      );
+    },
+
+    async listRightsRequests(projectId: string) {
+      return q.projectRequests.all(projectId) as RightsRequestRow[];
+    },
+  };
+}
