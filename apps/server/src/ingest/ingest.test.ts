@@ -109,7 +109,7 @@ describe('POST /v1/batch', () => {
     const names = ['nobody', 'withdrew', 'restricted', 'erased', 'denied'] as const;
     const tokens: Record<string, string> = {};
     for (const name of names.slice(1)) {
-      const grant = name === 'denied' ? { statistics: false, update_timing: true, marketing: false } : { statistics: true };
+      const grant: Record<string, boolean> = name === 'denied' ? { statistics: false, update_timing: true, marketing: false } : { statistics: true };
       tokens[name] = (await consent(t.subjectFor(name), grant)).subjectToken!;
     }
     const auth = (name: string) => ({ authorization: `Bearer ${tokens[name]}` });
