@@ -21,8 +21,9 @@ export type DropReason = (typeof DROP_REASONS)[number];
 
 export type Decision = { readonly allow: true } | { readonly allow: false; readonly reason: DropReason };
 
-const ALLOW: Decision = Object.freeze({ allow: true });
-const DROPS = Object.fromEntries(DROP_REASONS.map((reason) => [reason, Object.freeze({ allow: false, reason })])) as {
+// Pure annotations let bundlers drop these tables when only `isConsentCurrent` is imported (the browser SDK).
+const ALLOW: Decision = /* @__PURE__ */ Object.freeze({ allow: true });
+const DROPS = /* @__PURE__ */ Object.fromEntries(/* @__PURE__ */ DROP_REASONS.map((reason) => [reason, Object.freeze({ allow: false, reason })])) as {
   readonly [R in DropReason]: Decision;
 };
 

@@ -4,24 +4,15 @@
  * `track` returns on its first line, nothing is stored, no identifier exists and no request
  * leaves. A grant records the decision with the server before any batch; withdrawal wipes
  * everything local at once; a substantial policy change sends the SDK back to "undecided".
+ * The consent state machine itself is in `consent-state.ts`.
  */
-import {
-  approximateDurationMs,
-  isConsentCurrent,
-  parseDuration,
-  type ConsentResponse,
-  type PolicyDocument,
-  type Props,
-  type WireEvent,
-} from '@heed/policy';
-import type { BatchLimits } from './batches.js';
-import { consentRequest, makeDecision, trackingAllowed, type DecisionRecord } from './decision.js';
+import type { Props, WireEvent } from '@heed/policy';
+import { createConsentState } from './consent-state.js';
 import { createDelivery } from './delivery.js';
 import { HeedError } from './errors.js';
 import { trackProblem } from './event-check.js';
-import type { ConsentState, Heed, StopTimer } from './heed.js';
-import { subjectHash, subjectUsable, type SubjectRecord } from './identity.js';
-import { resolveOptions, type ConsentRequiredInfo, type HeedOptions } from './options.js';
+import type { Heed, StopTimer } from './heed.js';
+import { resolveOptions, type HeedOptions } from './options.js';
 import type { LifecycleEvent, Platform } from './platform.js';
 import { createQueue, type EventQueue } from './queue.js';
 import { createRecords } from './records.js';
@@ -34,13 +25,13 @@ const MAX_DURATION_MS = 7 * 86_400_000;
 const NOOP: StopTimer = () => undefined;
 
 /**
- * Creates a client on the given platform. Entry points call this with their platform.
+ * Creates a client on the given platform; the entry points call it with theirs.
  *
  * @example const heed = createClient({ endpoint, writeKey, projectId }, createTestPlatform().platform)
  */
 export function createClient(input: HeedOptions, platform: Platform): Heed {
   const options = resolveOptions(input);
-  const { clock, lifecycle, hasher, environment } = platform;
+  const { clock, lifecycle, environment } = platform;
   const report = (error: HeedError): void => {
     try {
       options.onError?.(error);
@@ -51,148 +42,41 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   };
   const storageError = (cause: unknown) => report(new HeedError('storage', 'storage refused a read or write', cause));
   const records = createRecords(platform.storage, options.storagePrefix, storageError);
-  const requester = createRequester({
-    transport: platform.transport,
-    clock,
-    random: platform.random,
-    maxRetries: options.maxRetries,
-    baseMs: options.retryBaseMs,
-    maxMs: options.retryMaxMs,
-    report,
-  });
-
-  let policy: PolicyDocument | undefined = options.policy;
-  let loading: Promise<PolicyDocument | undefined> | undefined;
-  let decision = records.read<DecisionRecord>('consent');
-  let subject = records.read<SubjectRecord>('subject');
-  let withdrawn = false;
-  let verified = false;
+  const requester = createRequester(platform, options, report);
   let open = false;
   let stopped = false;
   let queue: EventQueue | undefined;
   let unsubscribe: (() => void) | undefined;
-  let acking: Promise<boolean> | undefined;
-  let pendingUser: Promise<string | undefined> | undefined;
-  let lastToken: string | undefined;
   const live = () => open && !stopped;
 
-  const session = createSessionTracker({
-    clock,
-    newId: platform.newId,
-    gapMs: options.sessionGapMs,
-    idleMs: options.idleAfterMs,
-    heartbeatMs: options.heartbeatMs,
-    visible: lifecycle.visible(),
-    emit: (type, sessionId, activeMs) => enqueue(type === 'session_start' ? { type } : { type, activeMs }, sessionId),
-  });
+  const consent = createConsentState({ platform, options, records, requester, report, stopped: () => stopped, openGate, closeGate });
 
-  const delivery = createDelivery({
+  const session = createSessionTracker(platform, options, (type, sessionId, activeMs) =>
+    enqueue(type === 'session_start' ? { type } : { type, activeMs }, sessionId),
+  );
+
+  const delivery = createDelivery(platform, options, {
     queue: () => queue,
     requester,
-    transport: platform.transport,
-    clock,
-    flushIntervalMs: options.flushIntervalMs,
-    retryLaterMs: options.retryMaxMs,
     envelope: () => ({ writeKey: options.writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION }),
-    prepare: async () => ((await verify()) && (await ack()) && live() ? limits() : undefined),
-    readyNow: () => (verified && subject?.acked && live() ? limits() : undefined),
-    prune: (event) => {
-      const age = policy && parseDuration(policy.limits.maxEventAge);
+    prepare: async () => ((await consent.ready()) && live() ? consent.limits() : undefined),
+    readyNow: () => (consent.readyNow() && live() ? consent.limits() : undefined),
+    keep: (event) => {
+      const policy = consent.policy();
       const problem = policy && trackProblem(event, policy.limits);
       if (problem) report(new HeedError('invalid_event', `dropped "${event.type}" event: ${problem}`));
-      return !problem && (!age || event.ts >= clock.now() - approximateDurationMs(age));
+      return !problem && event.ts >= clock.now() - consent.maxAgeMs();
     },
-    online: lifecycle.online,
     live,
     onResponse: (response) => {
-      if (response?.consentRequired) requireConsent('server', response.policyVersion);
+      if (response?.consentRequired) consent.require('server', response.policyVersion);
     },
   });
 
-  function limits(): BatchLimits | undefined {
-    return policy && { maxEvents: policy.limits.maxEventsPerBatch, maxBytes: policy.limits.maxBodyBytes };
-  }
-
-  function ensurePolicy(): Promise<PolicyDocument | undefined> {
-    if (policy) return Promise.resolve(policy);
-    loading ??= requester.send({ method: 'GET', path: '/v1/policy' }, () => !stopped).then((outcome) => {
-      loading = undefined;
-      if (outcome.ok) return (policy = outcome.response.body as PolicyDocument);
-      report(new HeedError('policy_unavailable', 'could not load the policy (GET /v1/policy)'));
-      return undefined;
-    });
-    return loading;
-  }
-
-  /** Checks a stored grant against the policy in force, once. */
-  async function verify(): Promise<boolean> {
-    const current = await ensurePolicy();
-    if (!current || !decision || decision.status !== 'granted') return false;
-    if (!verified) {
-      verified = true;
-      if (!isConsentCurrent(decision.version, current)) {
-        requireConsent('policy_changed', current.version);
-        return false;
-      }
-      if (!trackingAllowed(decision, current)) closeGate(true);
-    }
-    return true;
-  }
-
-  /** Records the current decision for the current subject with the server; once per change. */
-  function ack(): Promise<boolean> {
-    acking ??= (async () => {
-      while (subject && decision && !subject.acked && !stopped) {
-        const [asked, decided] = [subject, decision];
-        const body = JSON.stringify(consentRequest(options.writeKey, asked.hash, decided, policy, false, clock.now()));
-        const outcome = await requester.send(
-          { method: 'POST', path: '/v1/consent', body, contentType: 'text' },
-          () => !stopped && decision === decided,
-        );
-        if (!outcome.ok) break;
-        if (subject === asked && decision === decided) {
-          const token = (outcome.response.body as ConsentResponse | undefined)?.subjectToken ?? asked.token;
-          saveSubject({ ...asked, acked: true, token });
-        }
-      }
-      return !!subject?.acked;
-    })().finally(() => {
-      acking = undefined;
-    });
-    return acking;
-  }
-
-  function saveSubject(next: SubjectRecord): SubjectRecord {
-    records.write('subject', (subject = next));
-    return next;
-  }
-
-  function saveDecision(next: DecisionRecord): void {
-    records.write('consent', (decision = next));
-  }
-
-  /** The subject for a new decision: the pending user, the stored one, or a new anonymous id. */
-  async function ensureSubject(): Promise<SubjectRecord | undefined> {
-    const user = pendingUser && (await pendingUser);
-    pendingUser = undefined;
-    if (!user && subjectUsable(subject, clock.now(), options.anonymousIdLifetimeMs)) {
-      return saveSubject({ ...subject, acked: false });
-    }
-    const hash = user ?? (await hashOf(platform.newId()));
-    if (!hash || stopped) return undefined;
-    return saveSubject({ hash, anonymous: !user, created: clock.now(), acked: false, token: hash === subject?.hash ? subject.token : undefined });
-  }
-
-  function hashOf(id: string): Promise<string | undefined> {
-    return subjectHash(hasher, options.projectId, id).catch((cause: unknown) => {
-      report(new HeedError('hash', 'SHA-256 is unavailable (Web Crypto needs a secure context)', cause));
-      return undefined;
-    });
-  }
-
   function enqueue(fields: Partial<WireEvent>, sessionId: string | null): void {
+    const subject = consent.subject();
     if (!live() || !queue || !subject || !sessionId) return;
-    queue.push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject: subject.hash, ...fields } as WireEvent);
+    queue.push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
     delivery.schedule();
   }
 
@@ -240,130 +124,29 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     queue = undefined;
   }
 
-  /** Withdrawal and erasure: nothing of this subject stays on the device. */
-  function forget(): void {
-    lastToken = subject?.token ?? lastToken;
-    closeGate(true);
-    records.remove('consent');
-    records.remove('subject');
-    decision = subject = pendingUser = undefined;
-    withdrawn = true;
-    verified = false;
-  }
-
-  function requireConsent(reason: ConsentRequiredInfo['reason'], policyVersion: string): void {
-    closeGate(true);
-    records.remove('consent');
-    decision = undefined;
-    verified = false;
-    // The subject and its token stay: rights over data already held still need them.
-    if (subject) saveSubject({ ...subject, acked: false });
-    try {
-      options.onConsentRequired?.({ reason, policyVersion });
-    } catch (cause) {
-      report(new HeedError('callback', 'onConsentRequired threw', cause));
-    }
+  /** A new subject: the old session ends under the old subject, the next one starts under the new. */
+  async function switchSubject(change: (beforeSwitch: () => void) => Promise<boolean>): Promise<void> {
+    if (!(await change(session.end))) return;
+    if (live() && lifecycle.visible()) session.activity();
+    void delivery.flush();
   }
 
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!open) return;
     session.activity();
     const event = { type: 'track', name, durationMs, props } as WireEvent;
+    const policy = consent.policy();
     const problem = policy && trackProblem(event, policy.limits);
     if (problem) return report(new HeedError('invalid_event', `track("${name}"): ${problem}`));
     enqueue(event, session.id());
   }
 
-  function state(): ConsentState {
-    const status = decision?.status ?? (withdrawn ? 'withdrawn' : 'undecided');
-    return {
-      status,
-      purposes: status === 'granted' ? decision!.granted : [],
-      objected: decision?.objected ?? [],
-      policyVersion: decision?.version ?? null,
-    };
-  }
-
-  async function withdraw(): Promise<ConsentState> {
-    const [asked, decided] = [subject, decision];
-    forget();
-    if (asked && decided?.status === 'granted' && !stopped) {
-      const body = JSON.stringify(consentRequest(options.writeKey, asked.hash, decided, policy, true, clock.now()));
-      await requester.send({ method: 'POST', path: '/v1/consent', body, contentType: 'text' }, () => !stopped);
-    }
-    return state();
-  }
-
-  /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
-  function setDecision(next: DecisionRecord): void {
-    saveDecision(next);
-    if (!trackingAllowed(next, policy)) closeGate(true);
-    else if (subject) openGate();
-  }
-
-  async function grant(purposes: readonly string[]): Promise<ConsentState> {
-    const current = await ensurePolicy();
-    if (!current || stopped) return state();
-    const signal = options.honorPrivacySignals && environment.privacySignal();
-    const next = makeDecision(current, purposes, signal, decision?.objected ?? [], clock.now());
-    if (!next.granted.length) return deny();
-    withdrawn = false;
-    verified = true;
-    saveDecision(next);
-    if (!(await ensureSubject()) || decision !== next) return state();
-    if (trackingAllowed(next, current)) openGate();
-    await ack();
-    return state();
-  }
-
-  async function deny(): Promise<ConsentState> {
-    if (decision?.status === 'granted') await withdraw();
-    // Remembering the refusal itself is strictly necessary (the banner must not come back).
-    saveDecision({ status: 'denied', version: policy?.version ?? '', granted: [], objected: [], restricted: false, gpc: false, ts: clock.now() });
-    return state();
-  }
-
-  // A grant from an earlier page: track at once with the stored subject, check the policy in force.
-  if (decision?.status === 'granted') {
-    if (subjectUsable(subject, clock.now(), options.anonymousIdLifetimeMs)) {
-      if (trackingAllowed(decision, policy)) openGate();
-      void verify();
-    } else {
-      void ensureSubject().then((ready) => {
-        if (ready && trackingAllowed(decision, policy)) openGate();
-        return verify();
-      });
-    }
-  }
+  const started = consent.start();
 
   return {
-    consent: {
-      get: state,
-      grant,
-      deny,
-      withdraw,
-    },
-    async identify(userId) {
-      if (stopped || !userId) return;
-      const hashing = hashOf(String(userId));
-      if (decision?.status !== 'granted') {
-        pendingUser = hashing;
-        return;
-      }
-      const hash = await hashing;
-      if (!hash || hash === subject?.hash || !subject || stopped) return;
-      session.end();
-      saveSubject({ hash, anonymous: false, created: clock.now(), acked: false });
-      void ack();
-    },
-    async reset() {
-      pendingUser = undefined;
-      if (decision?.status !== 'granted' || !subject || stopped) return;
-      session.end();
-      const hash = await hashOf(platform.newId());
-      if (hash && subject) saveSubject({ hash, anonymous: true, created: clock.now(), acked: false });
-      void ack();
-    },
+    consent: consent.api,
+    identify: (userId) => switchSubject((beforeSwitch) => consent.identify(userId, beforeSwitch)),
+    reset: () => switchSubject(consent.reset),
     track: (name, props) => track(name, props),
     time(name) {
       if (!open) return NOOP;
@@ -372,20 +155,23 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     },
     rights: createRights({
       requester,
-      token: () => subject?.token ?? lastToken,
+      token: consent.token,
       live: () => !stopped,
       report,
-      restrict: (on) => decision && setDecision({ ...decision, restricted: on }),
+      restrict: (on) => consent.amend((decision) => ({ ...decision, restricted: on })),
       object: (purposes, on) =>
-        decision &&
-        setDecision({
+        consent.amend((decision) => ({
           ...decision,
           objected: on ? [...new Set([...decision.objected, ...purposes])] : decision.objected.filter((id) => !purposes.includes(id)),
-        }),
-      forget,
+        })),
+      forget: consent.forget,
     }),
-    flush: () => delivery.flush(),
+    async flush() {
+      await started;
+      return delivery.flush();
+    },
     async shutdown() {
+      await started;
       if (stopped) return;
       if (open) {
         session.end();

@@ -1,9 +1,10 @@
 /**
- * The user's consent decision as the device keeps it, and what it allows. The decision table
- * itself lives in `@heed/policy` (`allowedTrackingPurposes`), so the SDK and the server can
- * never disagree about what a decision means.
+ * The user's consent decision as the device keeps it, and what it allows. `trackingAllowed`
+ * is the decision table of `@heed/policy` narrowed to one question (may usage tracking run
+ * at all for a current, unrestricted grant?), written out so the browser bundle stays small;
+ * a property test checks it against `allowedTrackingPurposes` for random policies.
  */
-import { allowedTrackingPurposes, type ConsentRequest, type PolicyDocument } from '@heed/policy';
+import type { ConsentRequest, PolicyDocument } from '@heed/policy';
 
 export interface DecisionRecord {
   readonly status: 'granted' | 'denied';
@@ -28,13 +29,15 @@ export interface DecisionRecord {
 export function trackingAllowed(decision: DecisionRecord | undefined, policy: PolicyDocument | undefined): boolean {
   if (decision?.status !== 'granted' || decision.restricted) return false;
   if (!policy) return true;
-  const state = {
-    consent: { policyVersion: decision.version, granted: decision.granted, withdrawn: false },
-    objected: decision.objected,
-    restricted: false,
-    erased: false,
-  };
-  return allowedTrackingPurposes(state, policy).allowed.length > 0;
+  const consented = (id: string) => policy.purposes.some((purpose) => purpose.id === id && purpose.basis === 'consent');
+  const grantsSomething = decision.granted.some(consented);
+  return policy.purposes.some(
+    (purpose) =>
+      purpose.usageTracking &&
+      (purpose.basis === 'contract' ||
+        purpose.basis === 'legal_obligation' ||
+        (purpose.basis === 'consent' ? decision.granted.includes(purpose.id) : grantsSomething && !decision.objected.includes(purpose.id))),
+  );
 }
 
 /**

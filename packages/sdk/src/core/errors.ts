@@ -30,7 +30,7 @@ export type HeedErrorCode =
  * createHeed({ ..., onError: (error) => { if (error.code === 'http') console.warn(error.message) } })
  */
 export class HeedError extends Error {
-  readonly code: HeedErrorCode;
+  declare readonly code: HeedErrorCode;
 
   constructor(code: HeedErrorCode, message: string, cause?: unknown) {
     super(message, { cause });
@@ -47,21 +47,15 @@ export class HeedError extends Error {
  */
 export class HeedRequestError extends HeedError {
   /** HTTP status, 0 for a network error. */
-  readonly status: number;
+  declare readonly status: number;
   /** The problem+json body, when the server sent one. */
-  readonly problem: unknown;
+  declare readonly problem: unknown;
 
-  constructor(method: string, path: string, status: number, problem: unknown, cause?: unknown) {
-    const detail = describeProblem(problem);
+  constructor(method: string, path: string, status: number, problem?: unknown, cause?: unknown) {
+    const detail = (problem as { detail?: unknown } | undefined)?.detail;
     super(status ? 'http' : 'network', `[${method}] ${path}: ${status || 'network error'}${detail ? ' ' + detail : ''}`, cause);
     this.name = 'HeedRequestError';
     this.status = status;
     this.problem = problem;
   }
-}
-
-function describeProblem(problem: unknown): string {
-  if (typeof problem !== 'object' || problem === null) return '';
-  const { title, detail } = problem as { title?: unknown; detail?: unknown };
-  return String(detail ?? title ?? '');
 }

@@ -4,7 +4,8 @@
  * batches, consent decisions and the rights calls, so they all follow one status policy.
  */
 import { HeedRequestError, type HeedError } from './errors.js';
-import type { Clock, HttpRequest, HttpResponse, TimerHandle, Transport } from './platform.js';
+import type { ResolvedOptions } from './options.js';
+import type { HttpRequest, HttpResponse, Platform, TimerHandle } from './platform.js';
 import { parseRetryAfter, retryDelay } from './retry-delay.js';
 import { isRetryable } from './status-policy.js';
 
@@ -13,15 +14,7 @@ export type RequestOutcome =
   /** `final`: the server refused it (do not send it again); otherwise retries ran out or the SDK stopped. */
   | { readonly ok: false; readonly final: boolean };
 
-export interface RequesterOptions {
-  readonly transport: Transport;
-  readonly clock: Clock;
-  readonly random: () => number;
-  readonly maxRetries: number;
-  readonly baseMs: number;
-  readonly maxMs: number;
-  readonly report: (error: HeedError) => void;
-}
+export type RetryOptions = Pick<ResolvedOptions, 'maxRetries' | 'retryBaseMs' | 'retryMaxMs'>;
 
 export interface Requester {
   /** Sends `request`, retrying while `live()` holds. Never rejects. */
@@ -33,10 +26,13 @@ export interface Requester {
 const GAVE_UP: RequestOutcome = { ok: false, final: false };
 
 /**
- * @example const outcome = await createRequester(options).send({ method: 'POST', path: '/v1/batch', body }, () => true)
+ * @example const outcome = await createRequester(platform, options, report).send({ method: 'POST', path: '/v1/batch', body }, () => true)
  */
-export function createRequester(options: RequesterOptions): Requester {
-  const { transport, clock } = options;
+export function createRequester(
+  { transport, clock, random }: Pick<Platform, 'transport' | 'clock' | 'random'>,
+  options: RetryOptions,
+  report: (error: HeedError) => void,
+): Requester {
   const sleeping = new Map<TimerHandle, () => void>();
 
   function sleep(ms: number): Promise<void> {
@@ -58,18 +54,18 @@ export function createRequester(options: RequesterOptions): Requester {
         if (response.status >= 200 && response.status < 300) return { ok: true, response };
         failure = new HeedRequestError(request.method, request.path, response.status, response.body);
         if (!isRetryable(response.status)) {
-          options.report(failure);
+          report(failure);
           return { ok: false, final: true };
         }
       } catch (error) {
         failure = new HeedRequestError(request.method, request.path, 0, undefined, error);
       }
       if (attempt >= options.maxRetries) {
-        options.report(failure);
+        report(failure);
         return GAVE_UP;
       }
       const retryAfter = parseRetryAfter(response?.headers['retry-after'], clock.now());
-      await sleep(retryAfter ?? retryDelay(attempt, options.baseMs, options.maxMs, options.random()));
+      await sleep(retryAfter ?? retryDelay(attempt, options.retryBaseMs, options.retryMaxMs, random()));
     }
     return GAVE_UP;
   }

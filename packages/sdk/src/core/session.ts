@@ -5,19 +5,12 @@
  * the active time since the previous one every `heartbeatMs`, so a crash loses at most one
  * interval. The server sums heartbeat and session_end `activeMs` and counts session_start.
  */
-import type { Clock, TimerHandle } from './platform.js';
+import type { ResolvedOptions } from './options.js';
+import type { Platform, TimerHandle } from './platform.js';
 
 export type SessionEventType = 'session_start' | 'heartbeat' | 'session_end';
 
-export interface SessionOptions {
-  readonly clock: Clock;
-  readonly newId: () => string;
-  readonly gapMs: number;
-  readonly idleMs: number;
-  readonly heartbeatMs: number;
-  readonly visible: boolean;
-  readonly emit: (type: SessionEventType, sessionId: string, activeMs?: number) => void;
-}
+export type SessionOptions = Pick<ResolvedOptions, 'sessionGapMs' | 'idleAfterMs' | 'heartbeatMs'>;
 
 export interface SessionTracker {
   /** User input, a tracked event or the page shown: starts a session when none runs. */
@@ -34,13 +27,16 @@ export interface SessionTracker {
 
 /**
  * @example
- * const session = createSessionTracker({ clock, newId, gapMs: 1_800_000, idleMs: 60_000, heartbeatMs: 15_000, visible: true, emit })
+ * const session = createSessionTracker(platform, { sessionGapMs: 1_800_000, idleAfterMs: 60_000, heartbeatMs: 15_000 }, emit)
  * session.activity() // emits session_start
  */
-export function createSessionTracker(options: SessionOptions): SessionTracker {
-  const { clock, emit } = options;
+export function createSessionTracker(
+  { clock, newId, lifecycle }: Pick<Platform, 'clock' | 'newId' | 'lifecycle'>,
+  options: SessionOptions,
+  emit: (type: SessionEventType, sessionId: string, activeMs?: number) => void,
+): SessionTracker {
   let id: string | null = null;
-  let visible = options.visible;
+  let visible = lifecycle.visible();
   let lastInput = 0;
   let lastTick = 0;
   let active = 0;
@@ -49,7 +45,7 @@ export function createSessionTracker(options: SessionOptions): SessionTracker {
   /** Credits the visible, recently-active time since the last tick. */
   function tick(): number {
     const now = clock.now();
-    if (id && visible) active += Math.max(0, Math.min(now, lastInput + options.idleMs) - lastTick);
+    if (id && visible) active += Math.max(0, Math.min(now, lastInput + options.idleAfterMs) - lastTick);
     lastTick = now;
     return now;
   }
@@ -64,7 +60,7 @@ export function createSessionTracker(options: SessionOptions): SessionTracker {
   function beat(): void {
     timer = undefined;
     const now = tick();
-    if (now - lastInput >= options.gapMs) return end();
+    if (now - lastInput >= options.sessionGapMs) return end();
     report('heartbeat');
     timer = clock.setTimeout(beat, options.heartbeatMs);
   }
@@ -84,12 +80,13 @@ export function createSessionTracker(options: SessionOptions): SessionTracker {
 
   function activity(): void {
     const now = clock.now();
-    if (id && now - lastInput >= options.gapMs) end();
+    if (id && now - lastInput >= options.sessionGapMs) end();
     tick();
     lastInput = now;
     if (id) return;
-    id = options.newId();
+    id = newId();
     active = 0;
+    visible = lifecycle.visible();
     emit('session_start', id);
     timer = clock.setTimeout(beat, options.heartbeatMs);
   }

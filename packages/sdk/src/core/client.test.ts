@@ -1,0 +1,235 @@
+/**
+ * The consent gate through the public API: before a grant nothing is stored or sent; a
+ * grant records the decision before any batch; withdrawal wipes and silences; a substantial
+ * policy change or the server's `consentRequired` asks again.
+ */
+import { DEFAULT_POLICY, type BatchRequest, type ConsentRequest, type PolicyDocument } from '@heed/policy';
+import { createTestPlatform, type TestPlatform } from '@heed/sdk/testing';
+import { describe, expect, it, vi } from 'vitest';
+import { createClient } from './client.js';
+import type { HeedError } from './errors.js';
+import type { HeedOptions } from './options.js';
+
+const BASE = { endpoint: 'https://heed.test/', writeKey: 'wk_test', projectId: 'acme' };
+
+function setup(options: Partial<HeedOptions> = {}, test: TestPlatform = createTestPlatform()) {
+  const errors: HeedError[] = [];
+  const onConsentRequired = vi.fn();
+  const heed = createClient({ ...BASE, onError: (error) => errors.push(error), onConsentRequired, ...options }, test.platform);
+  return { heed, errors, onConsentRequired, ...test };
+}
+
+const batches = (test: TestPlatform) => test.transport.to('/v1/batch').map((request) => request.json as BatchRequest);
+const events = (test: TestPlatform) => batches(test).flatMap((batch) => batch.events);
+
+describe('before a grant', () => {
+  it('sends nothing, stores nothing and keeps no timer after many track() calls', async () => {
+    const test = setup();
+    for (let index = 0; index < 10_000; index++) test.heed.track('report.exported', { format: 'pdf' });
+    const stop = test.heed.time('upload');
+    stop();
+    await test.heed.identify('user-42');
+    await test.heed.flush();
+    await test.clock.advance(3_600_000);
+    test.lifecycle.fire('pagehide');
+    expect(test.transport.requests).toEqual([]);
+    expect(test.storage.keys()).toEqual([]);
+    expect(test.clock.pending()).toBe(0);
+    expect(test.lifecycle.listeners()).toBe(0);
+    expect(test.heed.consent.get()).toEqual({ status: 'undecided', purposes: [], objected: [], policyVersion: null });
+  });
+
+  it('deny() remembers only the refusal and sends nothing', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    expect((await test.heed.consent.deny()).status).toBe('denied');
+    test.heed.track('x');
+    await test.clock.advance(60_000);
+    expect(test.transport.requests).toEqual([]);
+    expect(test.storage.keys()).toEqual(['heed:consent']);
+  });
+});
+
+describe('grant', () => {
+  it('fetches the policy, POSTs the decision first, keeps the token, then sends batches', async () => {
+    const test = setup();
+    const state = await test.heed.consent.grant(['statistics']);
+    expect(state).toEqual({ status: 'granted', purposes: ['statistics'], objected: [], policyVersion: '2026-11-01' });
+    test.heed.track('report.exported', { format: 'pdf' });
+    await test.clock.advance(5_000);
+    expect(test.transport.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /v1/policy',
+      'POST /v1/consent',
+      'POST /v1/batch',
+    ]);
+    const consent = test.transport.to('/v1/consent')[0]!;
+    expect(consent.contentType).toBe('text');
+    const body = consent.json as ConsentRequest;
+    expect(body).toEqual({
+      writeKey: 'wk_test',
+      subject: body.subject,
+      policyVersion: '2026-11-01',
+      purposes: { statistics: true, update_timing: true, marketing: false },
+      gpc: false,
+      objections: [],
+      ts: test.clock.now() - 5_000,
+    });
+    expect(body.subject).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const [batch] = batches(test);
+    expect(batch).toMatchObject({ writeKey: 'wk_test', tz: 'Europe/Brussels', device: 'desktop', sdk: 'heed-js/0.1.0', sentAt: test.clock.now() });
+    expect(batch!.events.map((event) => event.type)).toEqual(['session_start', 'track']);
+    expect(batch!.events[1]).toEqual({
+      id: batch!.events[1]!.id,
+      type: 'track',
+      ts: test.clock.now() - 5_000,
+      sessionId: batch!.events[0]!.sessionId,
+      subject: body.subject,
+      name: 'report.exported',
+      props: { format: 'pdf' },
+    });
+    expect(JSON.parse(test.storage.get('heed:subject')!)).toMatchObject({ acked: true, token: `token-${body.subject.slice(0, 8)}` });
+  });
+
+  it('sends GPC as gpc: true with objection to legitimate-interest purposes', async () => {
+    const test = createTestPlatform();
+    test.environment.signal = true;
+    const { heed, transport } = setup({ policy: DEFAULT_POLICY }, test);
+    const state = await heed.consent.grant(['statistics']);
+    expect(state.objected).toEqual(['update_timing']);
+    const body = transport.to('/v1/consent')[0]!.json as ConsentRequest;
+    expect(body.gpc).toBe(true);
+    expect(body.objections).toEqual(['update_timing']);
+    expect(body.purposes).toEqual({ statistics: true, update_timing: false, marketing: false });
+  });
+
+  it('hashes the identified user: base64url(SHA-256("heed:v1:" + projectId + ":" + id)), never storing the id', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.identify('user-42');
+    await test.heed.consent.grant(['statistics']);
+    const expected = Buffer.from(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode('heed:v1:acme:user-42')),
+    ).toString('base64url');
+    expect((test.transport.to('/v1/consent')[0]!.json as ConsentRequest).subject).toBe(expected);
+    expect(JSON.stringify([...test.storage.keys()].map((key) => test.storage.get(key)))).not.toContain('user-42');
+  });
+
+  it('replaces an expired anonymous id (13 months) with a new subject', async () => {
+    const test = createTestPlatform();
+    const first = setup({ policy: DEFAULT_POLICY }, test);
+    await first.heed.consent.grant(['statistics']);
+    await first.heed.shutdown();
+    await test.clock.advance(396 * 86_400_000);
+    const second = setup({ policy: DEFAULT_POLICY }, test);
+    await second.heed.flush();
+    const subjects = test.transport.to('/v1/consent').map((request) => (request.json as ConsentRequest).subject);
+    expect(subjects).toHaveLength(2);
+    expect(subjects[0]).not.toBe(subjects[1]);
+  });
+});
+
+describe('withdraw', () => {
+  it('stops at once, wipes storage, POSTs all purposes false, then sends nothing more', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.consent.grant(['statistics']);
+    for (let index = 0; index < 5; index++) test.heed.track('queued');
+    expect(test.storage.keys().sort()).toEqual(['heed:consent', 'heed:queue', 'heed:subject']);
+    const state = await test.heed.consent.withdraw();
+    expect(state.status).toBe('withdrawn');
+    expect(test.storage.keys()).toEqual([]);
+    const last = test.transport.requests.at(-1)!;
+    expect(last.path).toBe('/v1/consent');
+    expect((last.json as ConsentRequest).purposes).toEqual({ statistics: false, update_timing: false, marketing: false });
+    const count = test.transport.requests.length;
+    for (let index = 0; index < 100; index++) test.heed.track('after');
+    await test.heed.flush();
+    await test.clock.advance(3_600_000);
+    test.lifecycle.fire('pagehide');
+    expect(test.transport.requests.length).toBe(count);
+    expect(events(test)).toEqual([]);
+    expect(test.storage.keys()).toEqual([]);
+  });
+
+  it('rights.withdraw POSTs /v1/me/withdraw with the bearer token', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.consent.grant(['statistics']);
+    expect(await test.heed.rights.withdraw()).toBe(true);
+    const last = test.transport.requests.at(-1)!;
+    expect([last.method, last.path, last.contentType, last.json]).toEqual(['POST', '/v1/me/withdraw', 'json', {}]);
+    expect(last.token).toMatch(/^token-/);
+    expect(test.storage.keys()).toEqual([]);
+  });
+});
+
+describe('policy changes', () => {
+  const substantial: PolicyDocument = {
+    ...DEFAULT_POLICY,
+    version: '2027-01-01',
+    substantial: true,
+    history: [{ version: '2026-11-01', substantial: false }],
+  };
+
+  it('a substantial new version puts the SDK back to undecided and sends no batch', async () => {
+    const test = createTestPlatform();
+    const first = setup({ policy: DEFAULT_POLICY }, test);
+    await first.heed.consent.grant(['statistics']);
+    first.heed.track('before-change');
+    await first.heed.shutdown();
+    const before = test.transport.requests.length;
+    test.transport.policy = substantial;
+    const second = setup({}, test);
+    second.heed.track('after-change');
+    await test.clock.advance(60_000);
+    expect(second.onConsentRequired).toHaveBeenCalledWith({ reason: 'policy_changed', policyVersion: '2027-01-01' });
+    expect(second.heed.consent.get().status).toBe('undecided');
+    expect(test.transport.requests.slice(before).map((request) => request.path)).toEqual(['/v1/policy']);
+    expect(test.storage.keys()).toEqual(['heed:subject']);
+  });
+
+  it('a non-substantial new version keeps the consent', async () => {
+    const test = createTestPlatform();
+    const first = setup({ policy: DEFAULT_POLICY }, test);
+    await first.heed.consent.grant(['statistics']);
+    await first.heed.shutdown();
+    const minor = { ...DEFAULT_POLICY, version: '2027-01-01', history: [{ version: '2026-11-01', substantial: false }] };
+    const second = setup({ policy: minor }, test);
+    second.heed.track('still-on');
+    await second.heed.flush();
+    expect(second.onConsentRequired).not.toHaveBeenCalled();
+    expect(events(test).some((event) => event.type === 'track' && event.name === 'still-on')).toBe(true);
+  });
+
+  it('consentRequired in a batch answer stops tracking and asks again', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.consent.grant(['statistics']);
+    test.heed.track('x');
+    test.transport.script({
+      status: 200,
+      body: { accepted: 0, duplicates: 0, suppressed: 2, reasons: { policy_superseded: 2 }, consentRequired: true, policyVersion: '2027-01-01' },
+    });
+    await test.heed.flush();
+    expect(test.onConsentRequired).toHaveBeenCalledWith({ reason: 'server', policyVersion: '2027-01-01' });
+    const count = test.transport.requests.length;
+    test.heed.track('y');
+    await test.clock.advance(60_000);
+    expect(test.transport.requests.length).toBe(count);
+  });
+});
+
+describe('never throws into the host', () => {
+  it('reports a failing policy fetch and a throwing onError without rejecting', async () => {
+    const test = createTestPlatform();
+    test.transport.handler = () => 400;
+    const heed = createClient({ ...BASE, onError: () => { throw new Error('host bug'); } }, test.platform);
+    await expect(heed.consent.grant(['statistics'])).resolves.toMatchObject({ status: 'undecided' });
+    await expect(heed.rights.export('json')).resolves.toBeUndefined();
+  });
+
+  it('reports invalid events instead of queueing them', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.consent.grant(['statistics']);
+    test.heed.track('x'.repeat(101));
+    test.heed.track('ok', { nested: { too: { deep: 1 } } });
+    expect(test.errors.map((error) => error.code)).toEqual(['invalid_event', 'invalid_event']);
+    await test.heed.flush();
+    expect(events(test).map((event) => event.type)).toEqual(['session_start']);
+  });
+});
