@@ -86,7 +86,7 @@ describe('grant', () => {
       name: 'report.exported',
       props: { format: 'pdf' },
     });
-    expect(JSON.parse(test.storage.get('heed:subject')!)).toMatchObject({ acked: true, token: `token-${body.subject.slice(0, 8)}` });
+    expect(JSON.parse(test.storage.get('heed:consent')!).subject).toMatchObject({ acked: true, token: `token-${body.subject.slice(0, 8)}` });
   });
 
   it('sends GPC as gpc: true with objection to legitimate-interest purposes', async () => {
@@ -131,7 +131,7 @@ describe('withdraw', () => {
     const test = setup({ policy: DEFAULT_POLICY });
     await test.heed.consent.grant(['statistics']);
     for (let index = 0; index < 5; index++) test.heed.track('queued');
-    expect(test.storage.keys().sort()).toEqual(['heed:consent', 'heed:queue', 'heed:subject']);
+    expect(test.storage.keys().sort()).toEqual(['heed:consent', 'heed:queue']);
     const state = await test.heed.consent.withdraw();
     expect(state.status).toBe('withdrawn');
     expect(test.storage.keys()).toEqual([]);
@@ -181,7 +181,7 @@ describe('policy changes', () => {
     expect(second.onConsentRequired).toHaveBeenCalledWith({ reason: 'policy_changed', policyVersion: '2027-01-01' });
     expect(second.heed.consent.get().status).toBe('undecided');
     expect(test.transport.requests.slice(before).map((request) => request.path)).toEqual(['/v1/policy']);
-    expect(test.storage.keys()).toEqual(['heed:subject']);
+    expect(Object.keys(JSON.parse(test.storage.get('heed:consent')!))).toEqual(['subject']);
   });
 
   it('a non-substantial new version keeps the consent', async () => {

@@ -7,6 +7,7 @@
  * The consent state machine itself is in `consent-state.ts`.
  */
 import type { Props, WireEvent } from '@heed/policy';
+import type { BatchLimits } from './batches.js';
 import { createConsentState } from './consent-state.js';
 import { createDelivery } from './delivery.js';
 import { HeedError } from './errors.js';
@@ -49,7 +50,15 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   let unsubscribe: (() => void) | undefined;
   const live = () => open && !stopped;
 
-  const consent = createConsentState({ platform, options, records, requester, report, stopped: () => stopped, openGate, closeGate });
+  const consent = createConsentState({
+    platform,
+    options,
+    records,
+    requester,
+    report,
+    stopped: () => stopped,
+    gate: (on, forget) => (on ? openGate() : closeGate(!!forget)),
+  });
 
   const session = createSessionTracker(platform, options, (type, sessionId, activeMs) =>
     enqueue(type === 'session_start' ? { type } : { type, activeMs }, sessionId),
@@ -59,19 +68,26 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     queue: () => queue,
     requester,
     envelope: () => ({ writeKey: options.writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION }),
-    prepare: async () => ((await consent.ready()) && live() ? consent.limits() : undefined),
-    readyNow: () => (consent.readyNow() && live() ? consent.limits() : undefined),
+    prepare: async () => ((await consent.ready()) ? limits() : undefined),
+    readyNow: () => (consent.readyNow() ? limits() : undefined),
     keep: (event) => {
       const policy = consent.policy();
       const problem = policy && trackProblem(event, policy.limits);
-      if (problem) report(new HeedError('invalid_event', `dropped "${event.type}" event: ${problem}`));
-      return !problem && event.ts >= clock.now() - consent.maxAgeMs();
+      if (problem) report(new HeedError('invalid_event', `dropped ${event.type}: ${problem}`));
+      // Days are the unit policies use for maxEventAge (P7D); older events would be refused.
+      const days = Number(/^P(\d+)D$/.exec(policy?.limits.maxEventAge ?? '')?.[1] ?? 1e6);
+      return !problem && event.ts >= clock.now() - days * 86_400_000;
     },
     live,
     onResponse: (response) => {
       if (response?.consentRequired) consent.require('server', response.policyVersion);
     },
   });
+
+  function limits(): BatchLimits | undefined {
+    const policy = consent.policy();
+    return live() && policy ? { maxEvents: policy.limits.maxEventsPerBatch, maxBytes: policy.limits.maxBodyBytes } : undefined;
+  }
 
   function enqueue(fields: Partial<WireEvent>, sessionId: string | null): void {
     const subject = consent.subject();

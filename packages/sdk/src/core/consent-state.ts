@@ -1,11 +1,11 @@
 /**
  * The consent state machine: the policy in force, the decision, the subject and whether the
- * server has recorded the decision for that subject. It opens and closes the client's gate;
- * it never sends a batch. Only the hash of a user id is kept; before a grant nothing here
- * touches storage or the network (an `identify` waits in memory for the grant).
+ * server has recorded the decision for that subject, kept as one record (`heed:consent`).
+ * It opens and closes the client's gate; it never sends a batch. Only the hash of a user id
+ * is kept; before a grant nothing here touches storage or the network (an `identify` waits
+ * in memory for the grant).
  */
 import { isConsentCurrent, type ConsentResponse, type PolicyDocument } from '@heed/policy';
-import type { BatchLimits } from './batches.js';
 import { consentRequest, makeDecision, trackingAllowed, type DecisionRecord } from './decision.js';
 import { HeedError } from './errors.js';
 import type { ConsentState, HeedConsent } from './heed.js';
@@ -15,6 +15,12 @@ import type { Platform } from './platform.js';
 import type { Records } from './records.js';
 import type { Requester } from './requester.js';
 
+/** What `heed:consent` holds: the decision (absent when undecided) and the subject. */
+export interface StoredConsent {
+  readonly decision?: DecisionRecord;
+  readonly subject?: SubjectRecord;
+}
+
 export interface ConsentContext {
   readonly platform: Platform;
   readonly options: ResolvedOptions;
@@ -22,121 +28,112 @@ export interface ConsentContext {
   readonly requester: Requester;
   readonly report: (error: HeedError) => void;
   readonly stopped: () => boolean;
-  readonly openGate: () => void;
-  readonly closeGate: (forget: boolean) => void;
+  /** Opens (true) or closes the gate; closing with `forget` also drops queued events. */
+  readonly gate: (open: boolean, forget?: boolean) => void;
 }
 
 /**
  * @example const consent = createConsentState(context); await consent.api.grant(['statistics'])
  */
-export function createConsentState(context: ConsentContext) {
-  const { platform, options, records, requester, report, stopped, openGate, closeGate } = context;
+export function createConsentState({ platform, options, records, requester, report, stopped, gate }: ConsentContext) {
   const { clock } = platform;
-  let policy: PolicyDocument | undefined = options.policy;
+  let policy = options.policy;
   let loading: Promise<PolicyDocument | undefined> | undefined;
-  let decision = records.read<DecisionRecord>('consent');
-  let subject = records.read<SubjectRecord>('subject');
+  let stored = records.read<StoredConsent>('consent') ?? {};
   let acking: Promise<boolean> | undefined;
   let pendingUser: Promise<string | undefined> | undefined;
   let lastToken: string | undefined;
   let withdrawn = false;
   let verified = false;
-  const granted = () => decision?.status === 'granted';
+  const granted = () => stored.decision?.status === 'granted';
+  const usable = () => subjectUsable(stored.subject, clock.now(), options.anonymousIdLifetimeMs);
+  /** Opens the gate when the decision allows usage tracking, closes (and forgets) otherwise. */
+  const apply = () => gate(trackingAllowed(stored.decision, policy), true);
+
+  function save(next: StoredConsent): void {
+    stored = next;
+    if (next.decision || next.subject) records.write('consent', next);
+    else records.remove('consent');
+  }
 
   function ensurePolicy(): Promise<PolicyDocument | undefined> {
-    if (policy) return Promise.resolve(policy);
-    loading ??= requester.send({ method: 'GET', path: '/v1/policy' }, () => !stopped()).then((outcome) => {
-      loading = undefined;
-      if (outcome.ok) return (policy = outcome.response.body as PolicyDocument);
-      report(new HeedError('policy_unavailable', 'could not load the policy (GET /v1/policy)'));
-      return undefined;
-    });
+    loading ??= policy
+      ? Promise.resolve(policy)
+      : requester.send({ method: 'GET', path: '/v1/policy' }, () => !stopped()).then((outcome) => {
+          loading = undefined;
+          if (outcome.ok) return (policy = outcome.response.body as PolicyDocument);
+          report(new HeedError('policy_unavailable', 'GET /v1/policy failed'));
+        });
     return loading;
   }
 
-  /** Checks a stored grant against the policy in force (once), then records it with the server. */
+  function postConsent(subject: SubjectRecord, decision: DecisionRecord, withdraw: boolean, live: () => boolean) {
+    const body = JSON.stringify(consentRequest(options.writeKey, subject.hash, decision, policy, withdraw, clock.now()));
+    return requester.send({ method: 'POST', path: '/v1/consent', body, contentType: 'text' }, live);
+  }
+
+  /**
+   * Ready to send: the policy is known, a stored grant still counts under it (checked once),
+   * and the server recorded the current decision for the current subject.
+   */
   async function ready(): Promise<boolean> {
     const current = await ensurePolicy();
     if (!current || !granted()) return false;
     if (!verified) {
       verified = true;
-      if (!isConsentCurrent(decision!.version, current)) {
+      if (!isConsentCurrent(stored.decision!.version, current)) {
         require('policy_changed', current.version);
         return false;
       }
-      if (!trackingAllowed(decision, current)) closeGate(true);
+      apply();
     }
-    return ack();
-  }
-
-  /** Records the current decision for the current subject with the server; once per change. */
-  function ack(): Promise<boolean> {
-    acking ??= (async () => {
-      while (subject && decision && !subject.acked && !stopped()) {
-        const [asked, decided] = [subject, decision];
-        const body = JSON.stringify(consentRequest(options.writeKey, asked.hash, decided, policy, false, clock.now()));
-        const outcome = await requester.send(
-          { method: 'POST', path: '/v1/consent', body, contentType: 'text' },
-          () => !stopped() && decision === decided,
-        );
-        if (!outcome.ok) break;
-        if (subject === asked && decision === decided) {
-          const token = (outcome.response.body as ConsentResponse | undefined)?.subjectToken ?? asked.token;
-          saveSubject({ ...asked, acked: true, token });
-        }
-      }
-      return !!subject?.acked && granted();
-    })().finally(() => {
-      acking = undefined;
-    });
+    const asked = stored;
+    if (!asked.subject || asked.subject.acked) return !!asked.subject;
+    acking ??= postConsent(asked.subject, asked.decision!, false, () => !stopped() && stored.decision === asked.decision).then(
+      (outcome) => {
+        acking = undefined;
+        // A decision or subject that changed meanwhile is posted by the next call.
+        if (!outcome.ok || stored !== asked) return false;
+        const token = (outcome.response.body as ConsentResponse | undefined)?.subjectToken ?? asked.subject!.token;
+        save({ ...asked, subject: { ...asked.subject!, acked: true, token } });
+        return true;
+      },
+    );
     return acking;
-  }
-
-  function saveSubject(next: SubjectRecord): SubjectRecord {
-    records.write('subject', (subject = next));
-    return next;
-  }
-
-  function saveDecision(next: DecisionRecord): void {
-    records.write('consent', (decision = next));
   }
 
   function hashOf(id: string): Promise<string | undefined> {
     return subjectHash(platform.hasher, options.projectId, id).catch((cause: unknown) => {
-      report(new HeedError('hash', 'SHA-256 is unavailable (Web Crypto needs a secure context)', cause));
+      report(new HeedError('hash', 'SHA-256 unavailable (Web Crypto needs a secure context)', cause));
       return undefined;
     });
   }
 
-  /** The subject for a new decision: the pending user, the stored one, or a new anonymous id. */
-  async function ensureSubject(): Promise<SubjectRecord | undefined> {
+  /** A fresh subject for a new decision: the identified user, the stored one if still valid, or a new anonymous id. */
+  async function newSubject(): Promise<SubjectRecord | undefined> {
     const user = pendingUser && (await pendingUser);
     pendingUser = undefined;
-    if (!user && subjectUsable(subject, clock.now(), options.anonymousIdLifetimeMs)) return saveSubject({ ...subject, acked: false });
+    const old = stored.subject;
+    if (!user && usable()) return { ...old!, acked: false };
     const hash = user ?? (await hashOf(platform.newId()));
-    if (!hash || stopped()) return undefined;
-    const token = hash === subject?.hash ? subject.token : undefined;
-    return saveSubject({ hash, anonymous: !user, created: clock.now(), acked: false, token });
+    return hash ? { hash, anonymous: !user, created: clock.now(), acked: false, token: hash === old?.hash ? old.token : undefined } : undefined;
   }
 
   /** Withdrawal and erasure: nothing of this subject stays on the device. */
   function forget(): void {
-    lastToken = subject?.token ?? lastToken;
-    closeGate(true);
-    records.remove('consent');
-    records.remove('subject');
-    decision = subject = pendingUser = undefined;
+    lastToken = stored.subject?.token ?? lastToken;
+    gate(false, true);
+    save({});
+    pendingUser = undefined;
     withdrawn = true;
     verified = false;
   }
 
   function require(reason: ConsentRequiredInfo['reason'], policyVersion: string): void {
-    closeGate(true);
-    records.remove('consent');
-    decision = undefined;
-    verified = false;
+    gate(false, true);
     // The subject and its token stay: rights over data already held still need them.
-    if (subject) saveSubject({ ...subject, acked: false });
+    save({ subject: stored.subject && { ...stored.subject, acked: false } });
+    verified = false;
     try {
       options.onConsentRequired?.({ reason, policyVersion });
     } catch (cause) {
@@ -145,9 +142,9 @@ export function createConsentState(context: ConsentContext) {
   }
 
   function state(): ConsentState {
-    const status = decision?.status ?? (withdrawn ? 'withdrawn' : 'undecided');
+    const decision = stored.decision;
     return {
-      status,
+      status: decision?.status ?? (withdrawn ? 'withdrawn' : 'undecided'),
       purposes: granted() ? decision!.granted : [],
       objected: decision?.objected ?? [],
       policyVersion: decision?.version ?? null,
@@ -158,87 +155,77 @@ export function createConsentState(context: ConsentContext) {
     const current = await ensurePolicy();
     if (!current || stopped()) return state();
     const signal = options.honorPrivacySignals && platform.environment.privacySignal();
-    const next = makeDecision(current, purposes, signal, decision?.objected ?? [], clock.now());
-    if (!next.granted.length) return deny();
+    const decision = makeDecision(current, purposes, signal, stored.decision?.objected ?? [], clock.now());
+    if (!decision.granted.length) return deny();
+    const subject = await newSubject();
+    if (!subject || stopped()) return state();
     withdrawn = false;
     verified = true;
-    saveDecision(next);
-    if (!(await ensureSubject()) || decision !== next) return state();
-    if (trackingAllowed(next, current)) openGate();
-    await ack();
+    save({ decision, subject });
+    apply();
+    await ready();
     return state();
   }
 
   async function deny(): Promise<ConsentState> {
     if (granted()) await withdraw();
     // Remembering the refusal itself is strictly necessary (the banner must not come back).
-    saveDecision({ status: 'denied', version: policy?.version ?? '', granted: [], objected: [], restricted: false, gpc: false, ts: clock.now() });
+    const decision: DecisionRecord = { status: 'denied', version: policy?.version ?? '', granted: [], objected: [], restricted: false, gpc: false, ts: clock.now() };
+    save({ decision });
     return state();
   }
 
   async function withdraw(): Promise<ConsentState> {
-    const [asked, decided] = [subject, decision];
+    const { decision, subject } = stored;
     forget();
-    if (asked && decided?.status === 'granted' && !stopped()) {
-      const body = JSON.stringify(consentRequest(options.writeKey, asked.hash, decided, policy, true, clock.now()));
-      await requester.send({ method: 'POST', path: '/v1/consent', body, contentType: 'text' }, () => !stopped());
-    }
+    if (subject && decision?.status === 'granted') await postConsent(subject, decision, true, () => !stopped());
     return state();
   }
 
-  /** Switches to `hash` when it differs; `beforeSwitch` ends the session under the old subject. */
-  function switchTo(hash: string | undefined, anonymous: boolean, beforeSwitch: () => void): boolean {
-    if (!hash || !subject || hash === subject.hash || !granted() || stopped()) return false;
+  /** Switches to the subject `hashing` resolves to; `beforeSwitch` ends the session under the old one. */
+  async function switchTo(hashing: Promise<string | undefined>, anonymous: boolean, beforeSwitch: () => void): Promise<boolean> {
+    if (!granted()) {
+      // Without consent nothing is kept: the hash waits in memory for a grant.
+      pendingUser = hashing;
+      return false;
+    }
+    const hash = await hashing;
+    if (!hash || !stored.subject || hash === stored.subject.hash || !granted()) return false;
     beforeSwitch();
-    saveSubject({ hash, anonymous, created: clock.now(), acked: false });
+    save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } });
     return true;
-  }
-
-  /** A grant from an earlier page: track at once with the stored subject, check the policy in force. */
-  function start(): Promise<void> {
-    if (!granted()) return Promise.resolve();
-    const open = () => {
-      if (trackingAllowed(decision, policy)) openGate();
-      void ready();
-    };
-    if (subjectUsable(subject, clock.now(), options.anonymousIdLifetimeMs)) return Promise.resolve(open());
-    return ensureSubject().then((fresh) => (fresh ? open() : undefined));
   }
 
   return {
     api: { get: state, grant, deny, withdraw } satisfies HeedConsent,
-    start,
+    /** A grant from an earlier page: track at once with the stored subject; check the policy in force. */
+    async start(): Promise<void> {
+      if (!granted()) return;
+      if (!usable()) {
+        const subject = await newSubject();
+        if (!subject) return;
+        save({ ...stored, subject });
+      }
+      apply();
+      void ready();
+    },
     ready,
     require,
     forget,
-    readyNow: () => verified && !!subject?.acked && granted(),
+    readyNow: () => verified && !!stored.subject?.acked && granted(),
     policy: () => policy,
-    subject: () => subject?.hash,
-    token: () => subject?.token ?? lastToken,
-    limits: (): BatchLimits | undefined =>
-      policy && { maxEvents: policy.limits.maxEventsPerBatch, maxBytes: policy.limits.maxBodyBytes },
-    /** The policy's `maxEventAge` in days (`P7D`); older events would be refused. */
-    maxAgeMs: () => Number(/^P(\d+)D$/.exec(policy?.limits.maxEventAge ?? '')?.[1] ?? 1e9) * 86_400_000,
+    subject: () => stored.subject?.hash,
+    token: () => stored.subject?.token ?? lastToken,
     /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
-    amend(change: (decision: DecisionRecord) => DecisionRecord) {
-      if (!decision) return;
-      saveDecision(change(decision));
-      if (!trackingAllowed(decision, policy)) closeGate(true);
-      else if (subject) openGate();
+    amend(change: (decision: DecisionRecord) => DecisionRecord): void {
+      if (!stored.decision) return;
+      save({ ...stored, decision: change(stored.decision) });
+      apply();
     },
-    async identify(userId: string, beforeSwitch: () => void): Promise<boolean> {
-      if (stopped() || !userId) return false;
-      const hashing = hashOf(String(userId));
-      if (!granted()) {
-        pendingUser = hashing;
-        return false;
-      }
-      return switchTo(await hashing, false, beforeSwitch);
-    },
-    async reset(beforeSwitch: () => void): Promise<boolean> {
+    identify: (userId: string, beforeSwitch: () => void) => switchTo(hashOf(String(userId)), false, beforeSwitch),
+    reset: (beforeSwitch: () => void) => {
       pendingUser = undefined;
-      if (!granted()) return false;
-      return switchTo(await hashOf(platform.newId()), true, beforeSwitch);
+      return granted() ? switchTo(hashOf(platform.newId()), true, beforeSwitch) : Promise.resolve(false);
     },
   };
 }

@@ -1,11 +1,11 @@
 /**
- * Small JSON records in storage under one prefix (`heed:consent`, `heed:subject`). Storage
+ * Small JSON records in storage under one prefix (`heed:consent`, `heed:queue`). Storage
  * can throw (quota, private mode, a corrupt value): every failure is reported, never thrown,
  * and a record that cannot be read counts as absent.
  */
 import type { Storage } from './platform.js';
 
-export type RecordName = 'consent' | 'subject' | 'queue';
+export type RecordName = 'consent' | 'queue';
 
 export interface Records {
   read<T>(name: RecordName): T | undefined;

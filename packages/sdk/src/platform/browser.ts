@@ -6,67 +6,53 @@
  */
 import { nanoid } from 'nanoid';
 import { deviceClass } from '../core/device-class.js';
+import { createMemoryStorage } from '../core/memory-storage.js';
 import type { Lifecycle, LifecycleEvent, Platform, Storage } from '../core/platform.js';
 import { createFetchTransport } from './fetch-transport.js';
-import { createMemoryStorage } from '../core/memory-storage.js';
-
-/** Inputs that show someone is using the page; throttled to one signal a second. */
-const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'touchstart', 'wheel'];
 
 const g = globalThis as typeof globalThis & { doNotTrack?: string };
 const nav = g.navigator as (Navigator & { globalPrivacyControl?: boolean }) | undefined;
 const doc = g.document as Document | undefined;
+const visible = () => doc?.visibilityState !== 'hidden';
 
 function localStorageOrMemory(): Storage {
   try {
     const local = g.localStorage;
-    if (local) {
-      return {
-        get: (key) => local.getItem(key),
-        set: (key, value) => local.setItem(key, value),
-        remove: (key) => local.removeItem(key),
-      };
-    }
+    // Touch it once: Safari in private mode and blocked storage throw only on use.
+    local.getItem('heed:');
+    return { get: (key) => local.getItem(key), set: (key, value) => local.setItem(key, value), remove: (key) => local.removeItem(key) };
   } catch (error) {
-    // Reading `localStorage` throws in sandboxed iframes and with cookies blocked.
+    // No localStorage (sandboxed iframe, cookies blocked, not a browser): memory only.
     void error;
+    return createMemoryStorage();
   }
-  return createMemoryStorage();
 }
 
-function browserLifecycle(): Lifecycle {
-  return {
-    visible: () => doc?.visibilityState !== 'hidden',
-    online: () => nav?.onLine !== false,
-    subscribe(listener) {
-      let last = 0;
-      const on = (target: EventTarget | undefined, name: string, handler: () => void) => {
-        target?.addEventListener(name, handler, { capture: true, passive: true });
-        return () => target?.removeEventListener(name, handler, { capture: true });
-      };
-      const fire = (event: LifecycleEvent) => () => listener(event);
-      const activity = () => {
-        const now = Date.now();
-        if (now - last >= 1_000) {
-          last = now;
-          listener('activity');
-        }
-      };
-      const off = [
-        on(doc, 'visibilitychange', () => listener(doc?.visibilityState === 'hidden' ? 'hidden' : 'visible')),
-        on(g, 'pagehide', fire('pagehide')),
-        on(g, 'online', fire('online')),
-        on(g, 'offline', fire('offline')),
-        ...ACTIVITY.map((name) => on(g, name, activity)),
-      ];
-      return () => off.forEach((remove) => remove());
-    },
-  };
-}
+const lifecycle: Lifecycle = {
+  visible,
+  online: () => nav?.onLine !== false,
+  subscribe(listener) {
+    const controller = new AbortController();
+    const options = { capture: true, passive: true, signal: controller.signal };
+    let last = 0;
+    const on = (target: EventTarget | undefined, names: string, handler: (event: Event) => void) =>
+      names.split(' ').forEach((name) => target?.addEventListener(name, handler, options));
+    on(doc, 'visibilitychange', () => listener(visible() ? 'visible' : 'hidden'));
+    on(g, 'pagehide online offline', (event) => listener(event.type as LifecycleEvent));
+    // Input shows someone is there; one signal a second is plenty for 60-second idleness.
+    on(g, 'pointerdown pointermove keydown scroll touchstart', () => {
+      if (Date.now() - last >= 1_000) {
+        last = Date.now();
+        listener('activity');
+      }
+    });
+    return () => controller.abort();
+  },
+};
 
 async function sha256(text: string): Promise<string> {
   const digest = new Uint8Array(await g.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '');
 }
 
 /**
@@ -76,9 +62,9 @@ async function sha256(text: string): Promise<string> {
  */
 export function createBrowserPlatform(endpoint: string): Platform {
   return {
-    transport: createFetchTransport(endpoint),
+    transport: createFetchTransport(endpoint, undefined, nav?.sendBeacon && ((url, body) => nav.sendBeacon(url, body))),
     storage: localStorageOrMemory(),
-    lifecycle: browserLifecycle(),
+    lifecycle,
     clock: { now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as number) },
     hasher: { sha256 },
     environment: {
@@ -86,7 +72,7 @@ export function createBrowserPlatform(endpoint: string): Platform {
       device: () => deviceClass(nav?.userAgent, nav?.maxTouchPoints),
       privacySignal: () => nav?.globalPrivacyControl === true || nav?.doNotTrack === '1' || g.doNotTrack === '1',
     },
-    newId: () => nanoid(),
+    newId: nanoid,
     random: Math.random,
   };
 }

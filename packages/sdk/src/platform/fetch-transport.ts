@@ -6,21 +6,21 @@
 import type { Transport } from '../core/platform.js';
 
 const TEXT = 'text/plain;charset=UTF-8';
-const g = globalThis;
-const nav = g.navigator as Navigator | undefined;
 
 /**
  * @example const transport = createFetchTransport('https://heed.example.com', fetch)
  */
-export function createFetchTransport(endpoint: string, fetchImpl: typeof fetch = g.fetch?.bind(g)): Transport {
+export function createFetchTransport(
+  endpoint: string,
+  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+  sendBeacon?: (url: string, body: string) => boolean,
+): Transport {
   return {
     async send({ method, path, body, contentType, token, binary }) {
       const headers: Record<string, string> = {};
-      if (body !== undefined) headers['content-type'] = contentType === 'json' ? 'application/json' : TEXT;
-      if (token) headers.authorization = `Bearer ${token}`;
+      if (body) headers['content-type'] = contentType === 'json' ? 'application/json' : TEXT;
+      if (token) headers.authorization = 'Bearer ' + token;
       const response = await fetchImpl(endpoint + path, { method, body, headers, credentials: 'omit' });
-      const read: Record<string, string> = {};
-      response.headers.forEach((value, name) => (read[name] = value));
       let data: unknown;
       if (binary && response.ok) data = await response.arrayBuffer();
       else {
@@ -32,15 +32,13 @@ export function createFetchTransport(endpoint: string, fetchImpl: typeof fetch =
           void error;
         }
       }
-      return { status: response.status, headers: read, body: data };
+      return { status: response.status, headers: Object.fromEntries(response.headers), body: data };
     },
     beacon(path, body) {
       try {
-        if (nav?.sendBeacon) return nav.sendBeacon(endpoint + path, body);
-        void fetchImpl(endpoint + path, { method: 'POST', body, keepalive: true, headers: { 'content-type': TEXT } }).catch(
-          // The page is going away; nobody can hear about this failure, the events stay stored.
-          () => undefined,
-        );
+        if (sendBeacon) return sendBeacon(endpoint + path, body);
+        // The page or process is going away; a failure here cannot be reported, the events stay stored.
+        fetchImpl(endpoint + path, { method: 'POST', body, keepalive: true, headers: { 'content-type': TEXT } }).catch(String);
         return true;
       } catch (error) {
         // sendBeacon throws on some browsers for a URL it dislikes: treat as refused.

@@ -55,7 +55,7 @@ export function createFileStorage(path: string): Storage {
  */
 export function createNodePlatform(endpoint: string): Platform {
   return {
-    transport: createFetchTransport(endpoint, globalThis.fetch),
+    transport: createFetchTransport(endpoint),
     storage: createMemoryStorage(),
     lifecycle: { visible: () => true, online: () => true, subscribe: () => () => undefined },
     clock: {
