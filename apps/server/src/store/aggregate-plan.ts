@@ -79,3 +79,38 @@ export function planAggregates(events: readonly AcceptedEvent[]): AggregatePlan 
   }
   return { counters: [...counters.values()], activity: [...activity.values()] };
 }
+
+export interface SessionFold {
+  sessionId: string;
+  pseudonym: string;
+  startedAt: number;
+  lastSeenAt: number;
+  endedAt: number | null;
+  activeMs: number;
+  events: number;
+}
+
+/**
+ * Folds newly stored events into one row per session: the store upserts each once per batch.
+ *
+ * @example foldSessions([startEvent, heartbeatEvent]) // [{ sessionId, startedAt, lastSeenAt, activeMs: 15000, events: 2, ... }]
+ */
+export function foldSessions(events: readonly AcceptedEvent[]): SessionFold[] {
+  const sessions = new Map<string, SessionFold>();
+  for (const event of events) {
+    const endedAt = event.type === 'session_end' ? event.ts : null;
+    const existing = sessions.get(event.sessionId);
+    if (!existing) {
+      sessions.set(event.sessionId, {
+        sessionId: event.sessionId, pseudonym: event.pseudonym, startedAt: event.ts, lastSeenAt: event.ts, endedAt, activeMs: event.activeMs ?? 0, events: 1,
+      });
+      continue;
+    }
+    existing.startedAt = Math.min(existing.startedAt, event.ts);
+    existing.lastSeenAt = Math.max(existing.lastSeenAt, event.ts);
+    if (endedAt !== null) existing.endedAt = endedAt;
+    existing.activeMs += event.activeMs ?? 0;
+    existing.events += 1;
+  }
+  return [...sessions.values()];
+}

@@ -1,10 +1,15 @@
 /**
  * The ingest transaction: insert events (the primary key dedupes retries), fold them into
  * sessions, mark distinct subjects, and upsert the aggregates and suppression counts, all in
- * one IMMEDIATE transaction so the aggregates never disagree with the events they count.
- * Prepared statements, because this runs per event on the hot path.
+ * one transaction so the aggregates never disagree with the events they count. Prepared
+ * statements, because this runs per event on the hot path.
+ *
+ * Group commit: a commit costs more than the rows of a 50-event batch (about 1 ms on this
+ * machine's disk against 0.3 ms of inserts), so the batches that arrive within one turn of
+ * the event loop share one IMMEDIATE transaction, each inside its own savepoint. A batch is
+ * answered only after the shared commit, and a batch that fails rolls back alone.
  */
-import { planAggregates, type AggregatePlan } from '../aggregate-plan.js';
+import { foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
 import type { AcceptedEvent, IngestResult, IngestWrite } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 
@@ -42,6 +47,9 @@ export function createAggregateWriter(connection: SqliteConnection) {
   return { apply };
 }
 
+/** Bounds one group's transaction, and so the latency a batch can add to its neighbours. */
+const MAX_GROUP = 64;
+
 export function createIngestWriter(connection: SqliteConnection) {
   const { client } = connection;
   const aggregates = createAggregateWriter(connection);
@@ -51,13 +59,13 @@ export function createIngestWriter(connection: SqliteConnection) {
   );
   const upsertSession = client.prepare(
     `INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 1)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (project_id, session_id) DO UPDATE SET
        started_at = min(started_at, excluded.started_at),
        last_seen_at = max(last_seen_at, excluded.last_seen_at),
        ended_at = coalesce(excluded.ended_at, ended_at),
        active_ms = active_ms + excluded.active_ms,
-       events = events + 1`,
+       events = events + excluded.events`,
   );
   const upsertSuppression = client.prepare(
     `INSERT INTO suppressions (project_id, day, reason, count) VALUES (?, ?, ?, ?)
@@ -68,30 +76,69 @@ export function createIngestWriter(connection: SqliteConnection) {
      WHERE project_id = ? AND pseudonym = ?`,
   );
 
-  function ingest(write: IngestWrite): IngestResult {
-    return connection.writeTransaction(() => {
-      const inserted: AcceptedEvent[] = [];
-      const lastSeen = new Map<string, number>();
-      for (const event of write.events) {
-        const changes = insertEvent.run(
-          write.projectId, event.id, event.pseudonym, event.sessionId, event.type, event.ts, write.receivedAt,
-          event.name, event.durationMs, event.activeMs, event.propsJson, event.purposes.join(','),
-        ).changes;
-        if (changes === 0) continue;
-        inserted.push(event);
-        upsertSession.run(
-          write.projectId, event.sessionId, event.pseudonym, event.ts, event.ts,
-          event.type === 'session_end' ? event.ts : null, event.activeMs ?? 0,
-        );
-        lastSeen.set(event.pseudonym, Math.max(lastSeen.get(event.pseudonym) ?? 0, event.ts));
-      }
-      aggregates.apply(write.projectId, planAggregates(inserted), 1);
-      const day = Math.floor(write.receivedAt / 86_400_000) * 86_400_000;
-      for (const [reason, count] of Object.entries(write.suppressed)) {
-        if (count > 0) upsertSuppression.run(write.projectId, day, reason, count);
-      }
-      for (const [pseudonym, ts] of lastSeen) touchSubject.run(write.tz, write.device, ts, write.projectId, pseudonym);
-      return { accepted: inserted.length, duplicates: write.events.length - inserted.length };
+  /** One batch's writes; runs inside the group's transaction, in a savepoint of its own. */
+  const ingestOne = client.transaction((write: IngestWrite): IngestResult => {
+    const inserted: AcceptedEvent[] = [];
+    for (const event of write.events) {
+      const changes = insertEvent.run(
+        write.projectId, event.id, event.pseudonym, event.sessionId, event.type, event.ts, write.receivedAt,
+        event.name, event.durationMs, event.activeMs, event.propsJson, event.purposes.join(','),
+      ).changes;
+      if (changes > 0) inserted.push(event);
+    }
+    // One upsert per session and per subject, not per event: a batch is mostly one session.
+    for (const s of foldSessions(inserted)) {
+      upsertSession.run(write.projectId, s.sessionId, s.pseudonym, s.startedAt, s.lastSeenAt, s.endedAt, s.activeMs, s.events);
+    }
+    const lastSeen = new Map<string, number>();
+    for (const event of inserted) lastSeen.set(event.pseudonym, Math.max(lastSeen.get(event.pseudonym) ?? 0, event.ts));
+    aggregates.apply(write.projectId, planAggregates(inserted), 1);
+    const day = Math.floor(write.receivedAt / 86_400_000) * 86_400_000;
+    for (const [reason, count] of Object.entries(write.suppressed)) {
+      if (count > 0) upsertSuppression.run(write.projectId, day, reason, count);
+    }
+    for (const [pseudonym, ts] of lastSeen) touchSubject.run(write.tz, write.device, ts, write.projectId, pseudonym);
+    return { accepted: inserted.length, duplicates: write.events.length - inserted.length };
+  });
+
+  interface Pending {
+    write: IngestWrite;
+    resolve: (result: IngestResult) => void;
+    reject: (error: unknown) => void;
+  }
+  let pending: Pending[] = [];
+
+  function flush(): void {
+    const group = pending.slice(0, MAX_GROUP);
+    pending = pending.slice(group.length);
+    if (pending.length > 0) setImmediate(flush);
+    const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
+    try {
+      connection.writeTransaction(() => {
+        for (const item of group) {
+          try {
+            outcomes.push({ ok: true, result: ingestOne(item.write) });
+          } catch (error) {
+            // The savepoint rolled back this batch only; the others still commit.
+            outcomes.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    group.forEach((item, index) => {
+      const outcome = outcomes[index]!;
+      if (outcome.ok) item.resolve(outcome.result);
+      else item.reject(outcome.error);
+    });
+  }
+
+  function ingest(write: IngestWrite): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      pending.push({ write, resolve, reject });
+      if (pending.length === 1) setImmediate(flush);
     });
   }
 
