@@ -68,11 +68,11 @@ export function createFakeTransport(): FakeTransport {
 
   function store(batch: BatchRequest): { accepted: number; duplicates: number } {
     let duplicates = 0;
-    for (const event of batch.events) {
+    for (const event of batch.events ?? []) {
       if (fake.stored.has(event.id)) duplicates++;
       else fake.stored.set(event.id, event);
     }
-    return { accepted: batch.events.length - duplicates, duplicates };
+    return { accepted: (batch.events?.length ?? 0) - duplicates, duplicates };
   }
 
   function serve(request: HttpRequest): FakeAnswer {

@@ -9,6 +9,8 @@ import { createFakeLifecycle, type FakeLifecycle } from './fake-lifecycle.js';
 import { createFakeTransport, type FakeTransport } from './fake-transport.js';
 import { createManualClock, type ManualClock } from './manual-clock.js';
 
+let ids = 0;
+
 export interface TestPlatform {
   readonly platform: Platform;
   readonly storage: MemoryStorage;
@@ -34,7 +36,6 @@ export function createTestPlatform(parts: Partial<Omit<TestPlatform, 'platform'>
     device: () => 'desktop' as const,
     privacySignal: () => environment.signal,
   };
-  let ids = 0;
   const platform: Platform = {
     transport,
     storage,
@@ -47,7 +48,7 @@ export function createTestPlatform(parts: Partial<Omit<TestPlatform, 'platform'>
         return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
       },
     },
-    // 21 characters like nanoid, unique across restarts sharing one test platform.
+    // 21 characters like nanoid; one counter per process, so ids stay unique across simulated restarts.
     newId: () => `id${String(++ids).padStart(19, '0')}`,
     random: () => 0.5,
   };
