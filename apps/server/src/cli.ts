@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     switch (`${command} ${sub ?? ''}`.trim()) {
       case 'migrate':
+        await store.ready?.();
         console.log(`migrations applied to ${config.database.kind === 'sqlite' ? config.database.path : 'postgres'}`);
         return 0;
       case 'project create': {

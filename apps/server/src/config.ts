@@ -32,6 +32,13 @@ const configSchema = z.object({
   HEED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   HEED_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HEED_SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+  /** PostgreSQL only: connections per process (N processes need N x this under max_connections). */
+  HEED_PG_POOL_SIZE: integer(1, 1_000).default(10),
+  /** PostgreSQL only: a statement running longer is cancelled and the request answered 503. */
+  HEED_PG_STATEMENT_TIMEOUT_MS: integer(0, 600_000).default(30_000),
+  /** PostgreSQL only: TLS off, on without verification, or verified (against HEED_PG_SSL_CA). */
+  HEED_PG_SSL: z.enum(['disable', 'require', 'verify-full']).optional(),
+  HEED_PG_SSL_CA: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -51,6 +58,12 @@ export interface Config {
   readonly synchronous: 'NORMAL' | 'FULL';
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly shutdownGraceMs: number;
+  /** PostgreSQL settings; ignored for SQLite. `busyTimeoutMs` is PostgreSQL's `lock_timeout`. */
+  readonly postgres: {
+    readonly poolSize: number;
+    readonly statementTimeoutMs: number;
+    readonly ssl: { readonly mode: 'disable' | 'require' | 'verify-full'; readonly caFile?: string } | undefined;
+  };
 }
 
 export class ConfigError extends Error {
@@ -99,5 +112,12 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     synchronous: value.HEED_SYNCHRONOUS,
     logLevel: value.HEED_LOG_LEVEL,
     shutdownGraceMs: value.HEED_SHUTDOWN_GRACE_MS,
+    postgres: {
+      poolSize: value.HEED_PG_POOL_SIZE,
+      statementTimeoutMs: value.HEED_PG_STATEMENT_TIMEOUT_MS,
+      ssl: value.HEED_PG_SSL === undefined && value.HEED_PG_SSL_CA === undefined
+        ? undefined
+        : { mode: value.HEED_PG_SSL ?? 'verify-full', ...(value.HEED_PG_SSL_CA === undefined ? {} : { caFile: resolve(value.HEED_PG_SSL_CA) }) },
+    },
   };
 }

@@ -7,18 +7,25 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createWireSchemas } from '@heed/policy';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
-import { ConfigError, type Config } from './config.js';
+import type { Config } from './config.js';
 import { createPseudonymizer, loadPseudonymKeys } from './crypto/pseudonymizer.js';
 import { loadPolicy } from './load-policy.js';
 import { createLogger, type Logger } from './logger.js';
 import { createKeyResolver } from './projects/key-resolver.js';
 import type { Services } from './services.js';
+import { createPostgresStore } from './store/postgres/index.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
 export function openStore(config: Config): Store {
   if (config.database.kind === 'postgres') {
-    throw new ConfigError('HEED_DATABASE_URL: the PostgreSQL store is not available in this build yet; use a SQLite file path');
+    return createPostgresStore({
+      url: config.database.url,
+      poolSize: config.postgres.poolSize,
+      statementTimeoutMs: config.postgres.statementTimeoutMs,
+      lockTimeoutMs: config.busyTimeoutMs,
+      ssl: config.postgres.ssl,
+    });
   }
   return createSqliteStore({ path: config.database.path, busyTimeoutMs: config.busyTimeoutMs, synchronous: config.synchronous });
 }
@@ -52,6 +59,8 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, overrides: Parameters<typeof buildServices>[1] = {}): Promise<RunningServer> {
   const services = buildServices(config, overrides);
+  // A networked store migrates before serving: a bad URL or refused migration stops the start.
+  await services.store.ready?.();
   let accepting = true;
   const app = createApp(services, {
     bodyLimit: config.bodyLimit ?? services.policy.limits.maxBodyBytes,

@@ -1,6 +1,6 @@
 /**
  * The one storage interface of the server. Domain code (ingest, consent, rights, stats)
- * talks only to this; `sqlite/` and (later) `postgres/` implement it, and only they know
+ * talks only to this; `sqlite/` and `postgres/` implement it, and only they know
  * their dialect. Methods are async so a networked store fits behind the same contract.
  */
 import type { DeviceClass, SubjectState } from '@heed/policy';
@@ -201,6 +201,8 @@ export interface Store {
   ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry>;
   /** Raw SQL-free escape hatch for tests and the CLI: table row counts. */
   counts(): Promise<Record<string, number>>;
+  /** Resolves once the store can serve (a networked store's migrations applied); rejects if it cannot. */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 

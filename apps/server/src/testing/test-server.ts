@@ -1,6 +1,7 @@
 /**
- * A real server for tests: a temporary data directory with a real SQLite file, an ephemeral
- * port, a manual clock, captured logs and a fresh project. Shipped as `@heed/server/testing`
+ * A real server for tests: a temporary data directory with a real SQLite file (or, with
+ * `store: 'postgres'`, a throwaway PostgreSQL database), an ephemeral port, a manual clock,
+ * captured logs and a fresh project. Shipped as `@heed/server/testing`
  * so the cross-package suites in test/ use the same harness.
  */
 import { createHash } from 'node:crypto';
@@ -13,6 +14,7 @@ import { loadConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { createProject, type CreatedProject } from '../projects/projects.js';
 import { startServer, type RunningServer } from '../server.js';
+import { createTestDatabase, queryPostgres, type TestDatabase, type TestStoreKind } from './test-databases.js';
 
 /** 2026-11-24 10:00 UTC: a Tuesday, so hour and weekday buckets are easy to read. */
 export const TEST_START = Date.UTC(2026, 10, 24, 10, 0, 0);
@@ -20,7 +22,11 @@ export const TEST_START = Date.UTC(2026, 10, 24, 10, 0, 0);
 export interface TestServer {
   readonly url: string;
   readonly dataDir: string;
+  /** The SQLite file ('' on PostgreSQL). */
   readonly dbPath: string;
+  readonly store: TestStoreKind;
+  /** The PostgreSQL database URL ('' on SQLite). */
+  readonly databaseUrl: string;
   readonly project: CreatedProject;
   readonly clock: ReturnType<typeof manualClock>;
   readonly logs: string[];
@@ -28,8 +34,11 @@ export interface TestServer {
   /** The SDK's client hash for a platform user id in this project. */
   subjectFor(userId: string): string;
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
-  /** A read-only connection for assertions (a new one each call: sees committed data). */
-  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[];
+  /**
+   * One statement with `?` placeholders on a new connection (sees committed data), for
+   * assertions on either store: numbers as numbers, booleans as 0/1. Read-only on SQLite.
+   */
+  query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -40,6 +49,10 @@ export interface TestServerOptions {
   /** Reuse a project created by an earlier server on the same data directory. */
   readonly project?: CreatedProject;
   readonly start?: number;
+  /** The store to run on; SQLite by default. */
+  readonly store?: TestStoreKind;
+  /** Reuse a PostgreSQL database (a restart); it is then not dropped on close. */
+  readonly databaseUrl?: string;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -47,7 +60,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const clock = manualClock(options.start ?? TEST_START);
   const logs: string[] = [];
   const logger = createLogger({ level: 'debug', sink: (line) => logs.push(line), now: () => clock.now() });
-  const config = loadConfig({ HEED_DATA_DIR: dataDir, HEED_PORT: '0', HEED_LOG_LEVEL: 'debug', ...options.env });
+  const kind: TestStoreKind = options.store ?? (options.databaseUrl === undefined ? 'sqlite' : 'postgres');
+  const database: TestDatabase | undefined = kind === 'postgres' && options.databaseUrl === undefined ? await createTestDatabase() : undefined;
+  const databaseUrl = options.databaseUrl ?? database?.url ?? '';
+  const config = loadConfig({
+    HEED_DATA_DIR: dataDir, HEED_PORT: '0', HEED_LOG_LEVEL: 'debug',
+    ...(kind === 'postgres' ? { HEED_DATABASE_URL: databaseUrl, HEED_PG_POOL_SIZE: '4' } : {}),
+    ...options.env,
+  });
   const server = await startServer(config, { clock, logger });
   const project = options.project ?? (await createProject(server.services.store, { name: 'Test', now: clock.now() }));
   const dbPath = config.database.kind === 'sqlite' ? config.database.path : '';
@@ -55,6 +75,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     url: server.url,
     dataDir,
     dbPath,
+    store: kind,
+    databaseUrl,
     project,
     clock,
     logs,
@@ -66,7 +88,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
         headers: { 'content-type': 'application/json', ...headers },
         body: typeof body === 'string' ? body : JSON.stringify(body),
       }),
-    query<T>(sql: string, ...params: unknown[]) {
+    async query<T>(sql: string, ...params: unknown[]) {
+      if (kind === 'postgres') return queryPostgres<T>(databaseUrl, sql, params);
       const db = new Database(dbPath, { readonly: true, fileMustExist: true });
       try {
         return db.prepare(sql).all(...params) as T[];
@@ -76,6 +99,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async close() {
       await server.close();
+      await database?.drop();
       if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,117 @@
+/**
+ * What every part of the PostgreSQL store shares: the connection pool (postgres.js), write
+ * transactions that retry deadlocks and turn lock and statement time-outs into
+ * `StoreBusyError`, and the ledger append, serialised per project so concurrent server
+ * processes never fork a project's hash chain.
+ */
+import { readFileSync } from 'node:fs';
+import postgres, { type Sql, type TransactionSql } from 'postgres';
+import { GENESIS_HASH, chainHash } from '../../ledger/chain.js';
+import { StoreBusyError, type LedgerAppend } from '../store.js';
+
+export interface PostgresOptions {
+  /** `postgres://user@host:port/database` (an `sslmode` in the URL is honoured too). */
+  readonly url: string;
+  /** Connections per server process; the sum over processes must stay under `max_connections`. */
+  readonly poolSize?: number;
+  /** Any statement running longer is cancelled (and answered 503). 0 turns the limit off. */
+  readonly statementTimeoutMs?: number;
+  /** How long a write waits for a row or advisory lock before giving up with 503. */
+  readonly lockTimeoutMs?: number;
+  /** TLS: off, encrypted without verification (`require`), or verified against a CA (`verify-full`). */
+  readonly ssl?: { readonly mode: 'disable' | 'require' | 'verify-full'; readonly caFile?: string };
+  readonly applicationName?: string;
+}
+
+/** The transaction-scoped client every write helper receives. */
+export type Tx = TransactionSql<Record<string, never>>;
+
+export interface PostgresConnection {
+  readonly sql: Sql<Record<string, never>>;
+  /** Runs `work` in a transaction; retries it on deadlock or serialisation failure. */
+  writeTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Appends to the project's hash chain; call inside a write transaction. */
+  appendLedger(tx: Tx, entry: LedgerAppend): Promise<void>;
+}
+
+/** SQLSTATEs a retry of the whole transaction cures: deadlock, serialisation failure. */
+const RETRY_TRANSACTION = new Set(['40P01', '40001']);
+/**
+ * SQLSTATEs and client errors that mean "busy, try again shortly" (503 + Retry-After, and the
+ * SDK retries with the same event ids): lock_timeout, statement_timeout, too many
+ * connections, the server starting or shutting down, and a pool that cannot reach it.
+ */
+const BUSY = new Set(['55P03', '57014', '53300', '57P01', '57P03', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECT_TIMEOUT', 'ECONNREFUSED', 'ECONNRESET']);
+const MAX_ATTEMPTS = 4;
+
+/** A fixed first key for our advisory locks, so they never collide with another application's. */
+const LOCK_CLASS = 0x48656564; // 'Heed'
+
+function codeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function isBusyError(error: unknown): boolean {
+  const code = codeOf(error);
+  return code !== undefined && BUSY.has(code);
+}
+
+/** postgres.js's `ssl` option for our config; undefined leaves the URL's `sslmode` in charge. */
+export function sslOption(ssl: PostgresOptions['ssl']) {
+  if (ssl === undefined) return undefined;
+  if (ssl.mode === 'disable') return false;
+  if (ssl.mode === 'require') return 'require' as const;
+  return ssl.caFile === undefined ? ('verify-full' as const) : { ca: readFileSync(ssl.caFile, 'utf8'), rejectUnauthorized: true };
+}
+
+/**
+ * Opens a pool. Nothing connects until the first query.
+ *
+ * @example const { sql } = connectPostgres({ url: 'postgres://root@127.0.0.1:5432/heed', poolSize: 10 });
+ */
+export function connectPostgres(options: PostgresOptions): PostgresConnection {
+  const ssl = sslOption(options.ssl);
+  const sql = postgres(options.url, {
+    max: options.poolSize ?? 10,
+    ...(ssl === undefined ? {} : { ssl }),
+    onnotice: () => {},
+    connection: {
+      application_name: options.applicationName ?? 'heed',
+      statement_timeout: options.statementTimeoutMs ?? 30_000,
+      lock_timeout: options.lockTimeoutMs ?? 2_000,
+    },
+    // int8 and numeric (sums, counts) as numbers: epoch milliseconds and counters stay far below 2^53.
+    types: {
+      bigint: { to: 20, from: [20, 1700], serialize: (value: number) => String(value), parse: (value: string) => Number(value) },
+    },
+  }) as unknown as Sql<Record<string, never>>;
+
+  return {
+    sql,
+    async writeTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return (await sql.begin((tx) => work(tx as Tx))) as T;
+        } catch (error) {
+          const code = codeOf(error);
+          if (code !== undefined && RETRY_TRANSACTION.has(code) && attempt < MAX_ATTEMPTS) continue;
+          if (isBusyError(error)) throw new StoreBusyError({ cause: error });
+          throw error;
+        }
+      }
+    },
+    async appendLedger(tx, entry) {
+      // One writer per project chain at a time, across every process; released at commit.
+      await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int, hashtext(${entry.projectId}))`;
+      const [last] = await tx<{ hash: string }[]>`SELECT hash FROM consent_ledger WHERE project_id = ${entry.projectId} ORDER BY seq DESC LIMIT 1`;
+      const prevHash = last?.hash ?? GENESIS_HASH;
+      const detailJson = JSON.stringify(entry.detail);
+      const hash = chainHash(prevHash, { ...entry, detailJson });
+      await tx`INSERT INTO consent_ledger (project_id, pseudonym, action, policy_version, detail, at, prev_hash, hash)
+        VALUES (${entry.projectId}, ${entry.pseudonym}, ${entry.action}, ${entry.policyVersion}, ${detailJson}, ${entry.at}, ${prevHash}, ${hash})`;
+    },
+  };
+}
+
+export { LOCK_CLASS };

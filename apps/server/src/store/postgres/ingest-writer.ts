@@ -1,0 +1,123 @@
+/**
+ * The ingest transaction on PostgreSQL: lock the batch's subjects, insert events (the primary
+ * key dedupes retries and concurrent copies: `ON CONFLICT DO NOTHING RETURNING id` says which
+ * rows are new), fold the new ones into sessions, then the aggregates and suppression counts,
+ * all in one transaction. Two processes that receive the same event at the same moment both
+ * try the insert; PostgreSQL lets exactly one of them insert it, and only that one counts it.
+ */
+import { planAggregates } from '../aggregate-plan.js';
+import type { AcceptedEvent, IngestResult, IngestWrite } from '../store.js';
+import { applyPlan } from './aggregate-writer.js';
+import type { PostgresConnection, Tx } from './connection.js';
+
+const DAY_MS = 86_400_000;
+
+interface SessionFold {
+  sessionId: string;
+  pseudonym: string;
+  startedAt: number;
+  lastSeenAt: number;
+  endedAt: number | null;
+  activeMs: number;
+  events: number;
+}
+
+/** Sessions touched by the new events, folded in batch order as the SQLite store does per row. */
+function foldSessions(events: readonly AcceptedEvent[]): SessionFold[] {
+  const folds = new Map<string, SessionFold>();
+  for (const event of events) {
+    const fold = folds.get(event.sessionId);
+    const endedAt = event.type === 'session_end' ? event.ts : null;
+    if (!fold) {
+      folds.set(event.sessionId, {
+        sessionId: event.sessionId, pseudonym: event.pseudonym, startedAt: event.ts, lastSeenAt: event.ts,
+        endedAt, activeMs: event.activeMs ?? 0, events: 1,
+      });
+      continue;
+    }
+    fold.startedAt = Math.min(fold.startedAt, event.ts);
+    fold.lastSeenAt = Math.max(fold.lastSeenAt, event.ts);
+    fold.endedAt = endedAt ?? fold.endedAt;
+    fold.activeMs += event.activeMs ?? 0;
+    fold.events += 1;
+  }
+  return [...folds.values()].sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
+}
+
+async function insertEvents(tx: Tx, write: IngestWrite, events: readonly AcceptedEvent[]): Promise<Set<string>> {
+  if (events.length === 0) return new Set();
+  const rows = await tx<{ id: string }[]>`
+    INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
+    SELECT ${write.projectId}, e.id, e.pseudonym, e.session_id, e.type, e.ts, ${write.receivedAt}, e.name, e.duration_ms, e.active_ms, e.props, e.purposes
+    FROM unnest(
+      ${events.map((e) => e.id)}::text[], ${events.map((e) => e.pseudonym)}::text[], ${events.map((e) => e.sessionId)}::text[],
+      ${events.map((e) => e.type)}::text[], ${events.map((e) => e.ts)}::bigint[], ${events.map((e) => e.name)}::text[],
+      ${events.map((e) => e.durationMs)}::bigint[], ${events.map((e) => e.activeMs)}::bigint[], ${events.map((e) => e.propsJson)}::text[],
+      ${events.map((e) => e.purposes.join(','))}::text[]
+    ) AS e(id, pseudonym, session_id, type, ts, name, duration_ms, active_ms, props, purposes)
+    ON CONFLICT DO NOTHING RETURNING id`;
+  return new Set(rows.map((row) => row.id));
+}
+
+async function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]): Promise<void> {
+  if (folds.length === 0) return;
+  await tx`
+    INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events)
+    SELECT ${projectId}, * FROM unnest(
+      ${folds.map((f) => f.sessionId)}::text[], ${folds.map((f) => f.pseudonym)}::text[], ${folds.map((f) => f.startedAt)}::bigint[],
+      ${folds.map((f) => f.lastSeenAt)}::bigint[], ${folds.map((f) => f.endedAt)}::bigint[], ${folds.map((f) => f.activeMs)}::bigint[],
+      ${folds.map((f) => f.events)}::bigint[])
+    ON CONFLICT (project_id, session_id) DO UPDATE SET
+      started_at = least(sessions.started_at, excluded.started_at),
+      last_seen_at = greatest(sessions.last_seen_at, excluded.last_seen_at),
+      ended_at = coalesce(excluded.ended_at, sessions.ended_at),
+      active_ms = sessions.active_ms + excluded.active_ms,
+      events = sessions.events + excluded.events`;
+}
+
+export function createIngestWriter(connection: PostgresConnection) {
+  async function ingest(write: IngestWrite): Promise<IngestResult> {
+    return connection.writeTransaction(async (tx) => {
+      // Lock the subjects first (always the first lock an ingest takes, in pseudonym order):
+      // a restriction or erasure committed by another process after this batch's state was
+      // read is seen here, and its events are not stored. Art. 18 and 17 hold exactly; the
+      // other flags take effect from the next batch (docs/scaling.md states the bound).
+      const pseudonyms = [...new Set(write.events.map((event) => event.pseudonym))].sort();
+      const open = pseudonyms.length === 0 ? [] : await tx<{ pseudonym: string }[]>`
+        SELECT pseudonym FROM subjects WHERE project_id = ${write.projectId} AND pseudonym = ANY(${pseudonyms}::text[])
+          AND NOT erased AND NOT restricted
+        ORDER BY pseudonym FOR NO KEY UPDATE`;
+      const writable = new Set(open.map((row) => row.pseudonym));
+      // The first copy of an id within the batch wins, as it does in the SQLite store.
+      const seen = new Set<string>();
+      const candidates = write.events.filter((event) => writable.has(event.pseudonym) && !seen.has(event.id) && seen.add(event.id));
+      const sorted = [...candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const insertedIds = await insertEvents(tx, write, sorted);
+      const inserted = candidates.filter((event) => insertedIds.has(event.id));
+
+      await upsertSessions(tx, write.projectId, foldSessions(inserted));
+      await applyPlan(tx, write.projectId, planAggregates(inserted), 1);
+
+      const reasons = Object.entries(write.suppressed).filter(([, count]) => count > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+      if (reasons.length > 0) {
+        const day = Math.floor(write.receivedAt / DAY_MS) * DAY_MS;
+        await tx`
+          INSERT INTO suppressions (project_id, day, reason, count)
+          SELECT ${write.projectId}, ${day}, * FROM unnest(${reasons.map(([reason]) => reason)}::text[], ${reasons.map(([, count]) => count)}::bigint[])
+          ON CONFLICT (project_id, day, reason) DO UPDATE SET count = suppressions.count + excluded.count`;
+      }
+      const lastSeen = new Map<string, number>();
+      for (const event of inserted) lastSeen.set(event.pseudonym, Math.max(lastSeen.get(event.pseudonym) ?? 0, event.ts));
+      if (lastSeen.size > 0) {
+        const touched = [...lastSeen].sort(([a], [b]) => (a < b ? -1 : 1));
+        await tx`
+          UPDATE subjects SET tz = ${write.tz}, device = ${write.device}, last_seen_at = greatest(coalesce(subjects.last_seen_at, 0), t.ts)
+          FROM unnest(${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, ts]) => ts)}::bigint[]) AS t(pseudonym, ts)
+          WHERE subjects.project_id = ${write.projectId} AND subjects.pseudonym = t.pseudonym`;
+      }
+      return { accepted: inserted.length, duplicates: write.events.length - inserted.length };
+    });
+  }
+
+  return { ingest };
+}

@@ -1,0 +1,178 @@
+/**
+ * The PostgreSQL tables: the same data classes, names and keys as `../sqlite/schema.ts`, so
+ * both stores answer the same contract and the same SQL reads both in tests. Times and
+ * counters are `bigint` (epoch milliseconds and summed milliseconds outgrow `integer`); the
+ * connection parses them to numbers (exact up to 2^53, far beyond any bucket or sum here).
+ */
+import { bigint, bigserial, boolean, index, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+
+const ms = (name: string) => bigint(name, { mode: 'number' });
+
+export const projects = pgTable('projects', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull().references(() => projects.id),
+    kind: text('kind', { enum: ['write', 'analyst', 'admin'] }).notNull(),
+    /** SHA-256 of the whole key; keys are random, so a fast hash is enough. */
+    hash: text('hash').notNull(),
+    label: text('label').notNull().default(''),
+    createdAt: ms('created_at').notNull(),
+    revokedAt: ms('revoked_at'),
+  },
+  (table) => [uniqueIndex('api_keys_hash').on(table.hash), index('api_keys_project').on(table.projectId)],
+);
+
+export const subjects = pgTable(
+  'subjects',
+  {
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    /** Which pseudonymisation key made the pseudonym, so the key can be rotated. */
+    keyId: text('key_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    tokenHash: text('token_hash'),
+    tz: text('tz'),
+    device: text('device'),
+    consentVersion: text('consent_version'),
+    /** JSON array of granted consent-based purposes. */
+    consentGranted: text('consent_granted').notNull().default('[]'),
+    consentWithdrawn: boolean('consent_withdrawn').notNull().default(false),
+    consentAt: ms('consent_at'),
+    /** JSON array of legitimate-interest purposes objected to (Art. 21). */
+    objected: text('objected').notNull().default('[]'),
+    restricted: boolean('restricted').notNull().default(false),
+    /** Art. 17 done: the row is the suppression record (pseudonym only). */
+    erased: boolean('erased').notNull().default(false),
+    lastSeenAt: ms('last_seen_at'),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.pseudonym] }), uniqueIndex('subjects_token').on(table.tokenHash)],
+);
+
+/** Append-only; each entry hashes the previous one of its project (tamper evidence). */
+export const consentLedger = pgTable(
+  'consent_ledger',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    action: text('action').notNull(),
+    policyVersion: text('policy_version').notNull(),
+    /** JSON of the action's details, kept as the exact text that was hashed. */
+    detail: text('detail').notNull(),
+    at: ms('at').notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (table) => [index('consent_ledger_subject').on(table.projectId, table.pseudonym), index('consent_ledger_project').on(table.projectId, table.seq)],
+);
+
+export const events = pgTable(
+  'events',
+  {
+    projectId: text('project_id').notNull(),
+    id: text('id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    sessionId: text('session_id').notNull(),
+    type: text('type').notNull(),
+    ts: ms('ts').notNull(),
+    receivedAt: ms('received_at').notNull(),
+    name: text('name'),
+    durationMs: ms('duration_ms'),
+    activeMs: ms('active_ms'),
+    props: text('props'),
+    /** Comma-separated purposes the event was aggregated under, so erasure can take it out. */
+    purposes: text('purposes').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.id] }),
+    index('events_subject').on(table.projectId, table.pseudonym),
+    index('events_received').on(table.receivedAt),
+  ],
+);
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    projectId: text('project_id').notNull(),
+    sessionId: text('session_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    startedAt: ms('started_at').notNull(),
+    lastSeenAt: ms('last_seen_at').notNull(),
+    endedAt: ms('ended_at'),
+    activeMs: ms('active_ms').notNull().default(0),
+    events: ms('events').notNull().default(0),
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.sessionId] }),
+    index('sessions_subject').on(table.projectId, table.pseudonym),
+  ],
+);
+
+/** One row per subject, purpose and bucket it was active in: distinct-subject counts. */
+export const activity = pgTable(
+  'activity',
+  {
+    projectId: text('project_id').notNull(),
+    purpose: text('purpose').notNull(),
+    grain: text('grain', { enum: ['hour', 'day'] }).notNull(),
+    bucket: ms('bucket').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.bucket, table.pseudonym] }),
+    index('activity_subject').on(table.projectId, table.pseudonym),
+  ],
+);
+
+/**
+ * Counters per purpose, grain (hour/day) and bucket: `metric` is sessions, active_ms,
+ * subjects, events, duration_ms or timed; `dim` is the event name for per-feature metrics.
+ */
+export const aggregates = pgTable(
+  'aggregates',
+  {
+    projectId: text('project_id').notNull(),
+    purpose: text('purpose').notNull(),
+    grain: text('grain', { enum: ['hour', 'day'] }).notNull(),
+    bucket: ms('bucket').notNull(),
+    metric: text('metric').notNull(),
+    dim: text('dim').notNull().default(''),
+    value: ms('value').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.bucket, table.metric, table.dim] })],
+);
+
+/** What was not stored, as numbers only, per UTC day and reason. */
+export const suppressions = pgTable(
+  'suppressions',
+  {
+    projectId: text('project_id').notNull(),
+    day: ms('day').notNull(),
+    reason: text('reason').notNull(),
+    count: ms('count').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.day, table.reason] })],
+);
+
+export const rightsRequests = pgTable(
+  'rights_requests',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    kind: text('kind').notNull(),
+    via: text('via').notNull(),
+    receivedAt: ms('received_at').notNull(),
+    dueAt: ms('due_at').notNull(),
+    completedAt: ms('completed_at'),
+    outcome: text('outcome'),
+  },
+  (table) => [index('rights_requests_project').on(table.projectId, table.dueAt)],
+);
