@@ -13,6 +13,7 @@ import { createRateLimiter } from './http/rate-limiter.js';
 import { adminRoutes } from './routes/admin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { meRoutes } from './routes/me.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { operationsRoutes } from './routes/operations.js';
 import type { Services } from './services.js';
 
@@ -65,6 +66,7 @@ export function createApp(services: Services, options: AppOptions) {
   app.route('/', ingestRoutes(services, { bodyLimit: options.bodyLimit, limiter }));
   app.route('/', meRoutes(services));
   app.route('/', adminRoutes(services));
+  app.route('/', privacyRoutes(services));
 
   app.notFound(() => problemResponse(new HttpProblem('not_found', { detail: 'No such route.' })));
   app.onError(createErrorHandler(services.logger));
