@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { renderRecordOfProcessing } from '@heed/policy';
 import { demoCurl, ensureDemoProject } from './cli/demo-project.js';
+import { RIGHTS_COMMANDS, runRightsCommand } from './cli/rights-commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { verifyLedger } from './ledger/verify-ledger.js';
 import { loadPolicy } from './load-policy.js';
@@ -23,6 +24,11 @@ const USAGE = `usage: heed <command> [options]
   keys list --project ID
   keys revoke --id KEY_ID
   ledger verify                                             re-compute the consent ledger's hashes
+  export --project ID --user USER_ID [--format json|csv] [--out FILE]   access / portability
+  erase --project ID --user USER_ID                         erasure (Art. 17)
+  restrict --project ID --user USER_ID [--off]              restriction (Art. 18)
+  object --project ID --user USER_ID --purpose P [--off]    objection (Art. 21)
+  requests --project ID [--json]                            the rights-request log, overdue first
   policy record                                             the policy as an Art. 30 record (Markdown)
 
 Environment: HEED_PORT, HEED_HOST, HEED_DATA_DIR, HEED_DATABASE_URL, HEED_POLICY_FILE,
@@ -36,7 +42,8 @@ async function main(argv: string[]): Promise<number> {
       demo: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
       port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, 'data-dir': { type: 'string' },
       policy: { type: 'string' }, name: { type: 'string' }, project: { type: 'string' }, kind: { type: 'string' },
-      label: { type: 'string' }, id: { type: 'string' },
+      label: { type: 'string' }, id: { type: 'string' }, user: { type: 'string' }, format: { type: 'string' },
+      out: { type: 'string' }, purpose: { type: 'string' }, off: { type: 'boolean' },
     },
   });
   const [command, sub] = positionals;
@@ -55,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
   const services = buildServices(config);
   const { store, clock } = services;
   try {
+    if ((RIGHTS_COMMANDS as readonly string[]).includes(command)) return await runRightsCommand(services, command, values);
     switch (`${command} ${sub ?? ''}`.trim()) {
       case 'migrate':
         await store.ready?.();

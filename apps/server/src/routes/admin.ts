@@ -4,7 +4,6 @@
  * SDK and the ingest path do; the user id itself is neither stored nor logged, and travels in
  * the body so it stays out of URLs.
  */
-import { createHash } from 'node:crypto';
 import { rectificationSchema } from '@heed/policy';
 import { Hono, type Context, type Next } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -12,6 +11,7 @@ import { z } from 'zod';
 import { HttpProblem } from '../http/problem.js';
 import { readJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
+import { findSubjectByUserId } from '../rights/find-subject.js';
 import type { SubjectRef } from '../rights/requests.js';
 import { adminSubjectBody, exportQuery, objectBody, restrictBody } from '../rights/rights-schemas.js';
 import { access, erase, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
@@ -20,11 +20,6 @@ import { RIGHTS_BODY_LIMIT } from './me.js';
 import { accessResponse } from './rights-responses.js';
 
 type Env = { Variables: { projectId: string } };
-
-/** The SDK's client hash for a user id: base64url(SHA-256("heed:v1:" + projectId + ":" + id)). */
-export function clientHash(projectId: string, userId: string): string {
-  return createHash('sha256').update(`heed:v1:${projectId}:${userId}`).digest('base64url');
-}
 
 export function adminRoutes(services: Services) {
   const limitBody = bodyLimit({
@@ -44,12 +39,9 @@ export function adminRoutes(services: Services) {
     const raw = await readJson(c);
     const { userId } = validate(adminSubjectBody, raw);
     const body = validate(extra, Object.fromEntries(Object.entries(raw as object).filter(([key]) => key !== 'userId')));
-    const projectId = c.get('projectId');
-    const names = services.pseudonymizer.candidates(projectId, clientHash(projectId, userId)).map((candidate) => candidate.pseudonym);
-    const found = await services.store.loadSubjects(projectId, names);
-    const pseudonym = names.find((name) => found.has(name));
-    if (pseudonym === undefined) throw new HttpProblem('not_found', { detail: 'No data is held about this user id in this project.' });
-    return { ref: { projectId, pseudonym, via: 'admin' }, body };
+    const ref = await findSubjectByUserId(services, c.get('projectId'), userId);
+    if (!ref) throw new HttpProblem('not_found', { detail: 'No data is held about this user id in this project.' });
+    return { ref, body };
   }
 
   const empty = z.strictObject({});
