@@ -227,7 +227,7 @@ describe('never throws into the host', () => {
     const test = setup({ policy: DEFAULT_POLICY });
     await test.heed.consent.grant(['statistics']);
     test.heed.track('x'.repeat(101));
-    test.heed.track('ok', { nested: { too: { deep: 1 } } });
+    test.heed.track('ok', { note: 'x'.repeat(2_100) });
     expect(test.errors.map((error) => error.code)).toEqual(['invalid_event', 'invalid_event']);
     await test.heed.flush();
     expect(events(test).map((event) => event.type)).toEqual(['session_start']);

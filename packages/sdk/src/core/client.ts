@@ -57,7 +57,7 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     requester,
     report,
     stopped: () => stopped,
-    gate: (on, forget) => (on ? openGate() : closeGate(!!forget)),
+    gate: (on) => (on ? openGate() : closeGate(true)),
   });
 
   const session = createSessionTracker(platform, options, (type, sessionId, activeMs) =>
@@ -70,14 +70,6 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     envelope: () => ({ writeKey: options.writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION }),
     prepare: async () => ((await consent.ready()) ? limits() : undefined),
     readyNow: () => (consent.readyNow() ? limits() : undefined),
-    keep: (event) => {
-      const policy = consent.policy();
-      const problem = policy && trackProblem(event, policy.limits);
-      if (problem) report(new HeedError('invalid_event', `dropped ${event.type}: ${problem}`));
-      // Days are the unit policies use for maxEventAge (P7D); older events would be refused.
-      const days = Number(/^P(\d+)D$/.exec(policy?.limits.maxEventAge ?? '')?.[1] ?? 1e6);
-      return !problem && event.ts >= clock.now() - days * 86_400_000;
-    },
     live,
     onResponse: (response) => {
       if (response?.consentRequired) consent.require('server', response.policyVersion);
@@ -150,11 +142,10 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!open) return;
     session.activity();
-    const event = { type: 'track', name, durationMs, props } as WireEvent;
     const policy = consent.policy();
-    const problem = policy && trackProblem(event, policy.limits);
+    const problem = policy && trackProblem(name, props, policy.limits);
     if (problem) return report(new HeedError('invalid_event', `track("${name}"): ${problem}`));
-    enqueue(event, session.id());
+    enqueue({ type: 'track', name, durationMs, props }, session.id());
   }
 
   const started = consent.start();
@@ -169,19 +160,7 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
       const start = clock.now();
       return (props) => track(name, props, Math.min(MAX_DURATION_MS, Math.max(0, clock.now() - start)));
     },
-    rights: createRights({
-      requester,
-      token: consent.token,
-      live: () => !stopped,
-      report,
-      restrict: (on) => consent.amend((decision) => ({ ...decision, restricted: on })),
-      object: (purposes, on) =>
-        consent.amend((decision) => ({
-          ...decision,
-          objected: on ? [...new Set([...decision.objected, ...purposes])] : decision.objected.filter((id) => !purposes.includes(id)),
-        })),
-      forget: consent.forget,
-    }),
+    rights: createRights(consent, requester, report),
     async flush() {
       await started;
       return delivery.flush();

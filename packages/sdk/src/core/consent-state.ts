@@ -1,9 +1,9 @@
 /**
- * The consent state machine: the policy in force, the decision, the subject and whether the
- * server has recorded the decision for that subject, kept as one record (`heed:consent`).
- * It opens and closes the client's gate; it never sends a batch. Only the hash of a user id
- * is kept; before a grant nothing here touches storage or the network (an `identify` waits
- * in memory for the grant).
+ * The consent state machine: the policy in force, the grant, the subject and whether the
+ * server has recorded the grant for that subject, kept as one record (`heed:consent`). It
+ * opens and closes the client's gate; it never sends a batch. Only the hash of a user id is
+ * kept; before a grant nothing here touches storage or the network (an `identify` waits in
+ * memory for the grant).
  */
 import { isConsentCurrent, type ConsentResponse, type PolicyDocument } from '@heed/policy';
 import { consentRequest, makeDecision, trackingAllowed, type DecisionRecord } from './decision.js';
@@ -15,9 +15,12 @@ import type { Platform } from './platform.js';
 import type { Records } from './records.js';
 import type { Requester } from './requester.js';
 
-/** What `heed:consent` holds: the decision (absent when undecided) and the subject. */
+/** What `heed:consent` holds. */
 export interface StoredConsent {
+  /** The grant in force; absent when undecided, denied or withdrawn. */
   readonly decision?: DecisionRecord;
+  /** A refusal, remembered so the banner does not come back (the policy version refused). */
+  readonly denied?: string;
   readonly subject?: SubjectRecord;
 }
 
@@ -28,9 +31,11 @@ export interface ConsentContext {
   readonly requester: Requester;
   readonly report: (error: HeedError) => void;
   readonly stopped: () => boolean;
-  /** Opens (true) or closes the gate; closing with `forget` also drops queued events. */
-  readonly gate: (open: boolean, forget?: boolean) => void;
+  /** Opens (true) or closes the gate; closing also drops queued events. */
+  readonly gate: (open: boolean) => void;
 }
+
+export type ConsentMachine = ReturnType<typeof createConsentState>;
 
 /**
  * @example const consent = createConsentState(context); await consent.api.grant(['statistics'])
@@ -45,76 +50,67 @@ export function createConsentState({ platform, options, records, requester, repo
   let lastToken: string | undefined;
   let withdrawn = false;
   let verified = false;
-  const granted = () => stored.decision?.status === 'granted';
-  const usable = () => subjectUsable(stored.subject, clock.now(), options.anonymousIdLifetimeMs);
-  /** Opens the gate when the decision allows usage tracking, closes (and forgets) otherwise. */
-  const apply = () => gate(trackingAllowed(stored.decision, policy), true);
+  const live = () => !stopped();
+  /** Opens the gate when the grant allows usage tracking, closes (and forgets the queue) otherwise. */
+  const apply = () => gate(trackingAllowed(stored.decision, policy?.purposes));
 
   function save(next: StoredConsent): void {
     stored = next;
-    if (next.decision || next.subject) records.write('consent', next);
-    else records.remove('consent');
+    records.write('consent', next);
   }
 
   function ensurePolicy(): Promise<PolicyDocument | undefined> {
-    loading ??= policy
+    return (loading ??= policy
       ? Promise.resolve(policy)
-      : requester.send({ method: 'GET', path: '/v1/policy' }, () => !stopped()).then((outcome) => {
+      : requester.send({ method: 'GET', path: '/v1/policy' }, live).then((outcome) => {
           loading = undefined;
           if (outcome.ok) return (policy = outcome.response.body as PolicyDocument);
-          report(new HeedError('policy_unavailable', 'GET /v1/policy failed'));
-        });
-    return loading;
+          report(new HeedError('policy_unavailable', 'no policy'));
+        }));
   }
 
-  function postConsent(subject: SubjectRecord, decision: DecisionRecord, withdraw: boolean, live: () => boolean) {
-    const body = JSON.stringify(consentRequest(options.writeKey, subject.hash, decision, policy, withdraw, clock.now()));
-    return requester.send({ method: 'POST', path: '/v1/consent', body, contentType: 'text' }, live);
+  function postConsent({ subject, decision }: StoredConsent, withdraw: boolean, ok: () => boolean) {
+    const body = JSON.stringify(consentRequest(options.writeKey, subject!.hash, decision!, policy!.purposes, withdraw, clock.now()));
+    return requester.send({ method: 'POST', path: '/v1/consent', body, contentType: 'text' }, ok);
   }
 
   /**
    * Ready to send: the policy is known, a stored grant still counts under it (checked once),
-   * and the server recorded the current decision for the current subject.
+   * and the server recorded the current grant for the current subject.
    */
   async function ready(): Promise<boolean> {
     const current = await ensurePolicy();
-    if (!current || !granted()) return false;
+    const asked = stored;
+    if (!current || !asked.decision || !asked.subject) return false;
     if (!verified) {
       verified = true;
-      if (!isConsentCurrent(stored.decision!.version, current)) {
-        require('policy_changed', current.version);
-        return false;
-      }
+      if (!isConsentCurrent(asked.decision.version, current)) return require('policy_changed', current.version);
       apply();
     }
-    const asked = stored;
-    if (!asked.subject || asked.subject.acked) return !!asked.subject;
-    acking ??= postConsent(asked.subject, asked.decision!, false, () => !stopped() && stored.decision === asked.decision).then(
-      (outcome) => {
-        acking = undefined;
-        // A decision or subject that changed meanwhile is posted by the next call.
-        if (!outcome.ok || stored !== asked) return false;
-        const token = (outcome.response.body as ConsentResponse | undefined)?.subjectToken ?? asked.subject!.token;
-        save({ ...asked, subject: { ...asked.subject!, acked: true, token } });
-        return true;
-      },
-    );
-    return acking;
+    if (asked.subject.acked) return true;
+    return (acking ??= postConsent(asked, false, () => live() && stored.decision === asked.decision).then((outcome) => {
+      acking = undefined;
+      // A grant or subject that changed meanwhile is posted by the next call.
+      if (!outcome.ok || stored !== asked) return false;
+      const token = (outcome.response.body as ConsentResponse | undefined)?.subjectToken ?? asked.subject!.token;
+      save({ ...asked, subject: { ...asked.subject!, acked: true, token } });
+      return true;
+    }));
   }
 
   function hashOf(id: string): Promise<string | undefined> {
     return subjectHash(platform.hasher, options.projectId, id).catch((cause: unknown) => {
-      report(new HeedError('hash', 'SHA-256 unavailable (Web Crypto needs a secure context)', cause));
+      report(new HeedError('hash', 'no SHA-256 (Web Crypto needs a secure context)', cause));
       return undefined;
     });
   }
 
-  /** A fresh subject for a new decision: the identified user, the stored one if still valid, or a new anonymous id. */
+  /** A subject for a new grant: the identified user, the stored one if still valid, or a new anonymous id. */
   async function newSubject(): Promise<SubjectRecord | undefined> {
-    const user = pendingUser && (await pendingUser);
-    pendingUser = undefined;
+    const user = await pendingUser;
     const old = stored.subject;
-    if (!user && usable()) return { ...old!, acked: false };
+    pendingUser = undefined;
+    if (!user && subjectUsable(old, clock.now(), options.anonymousIdLifetimeMs)) return { ...old, acked: false };
     const hash = user ?? (await hashOf(platform.newId()));
     return hash ? { hash, anonymous: !user, created: clock.now(), acked: false, token: hash === old?.hash ? old.token : undefined } : undefined;
   }
@@ -122,15 +118,16 @@ export function createConsentState({ platform, options, records, requester, repo
   /** Withdrawal and erasure: nothing of this subject stays on the device. */
   function forget(): void {
     lastToken = stored.subject?.token ?? lastToken;
-    gate(false, true);
-    save({});
+    gate(false);
+    records.remove('consent');
+    stored = {};
     pendingUser = undefined;
     withdrawn = true;
     verified = false;
   }
 
-  function require(reason: ConsentRequiredInfo['reason'], policyVersion: string): void {
-    gate(false, true);
+  function require(reason: ConsentRequiredInfo['reason'], policyVersion: string): false {
+    gate(false);
     // The subject and its token stay: rights over data already held still need them.
     save({ subject: stored.subject && { ...stored.subject, acked: false } });
     verified = false;
@@ -139,15 +136,16 @@ export function createConsentState({ platform, options, records, requester, repo
     } catch (cause) {
       report(new HeedError('callback', 'onConsentRequired threw', cause));
     }
+    return false;
   }
 
   function state(): ConsentState {
-    const decision = stored.decision;
+    const { decision, denied } = stored;
     return {
-      status: decision?.status ?? (withdrawn ? 'withdrawn' : 'undecided'),
-      purposes: granted() ? decision!.granted : [],
+      status: decision ? 'granted' : denied !== undefined ? 'denied' : withdrawn ? 'withdrawn' : 'undecided',
+      purposes: decision?.granted ?? [],
       objected: decision?.objected ?? [],
-      policyVersion: decision?.version ?? null,
+      policyVersion: decision?.version ?? denied ?? null,
     };
   }
 
@@ -155,7 +153,7 @@ export function createConsentState({ platform, options, records, requester, repo
     const current = await ensurePolicy();
     if (!current || stopped()) return state();
     const signal = options.honorPrivacySignals && platform.environment.privacySignal();
-    const decision = makeDecision(current, purposes, signal, stored.decision?.objected ?? [], clock.now());
+    const decision = makeDecision(current, purposes, signal, stored.decision?.objected ?? []);
     if (!decision.granted.length) return deny();
     const subject = await newSubject();
     if (!subject || stopped()) return state();
@@ -168,40 +166,41 @@ export function createConsentState({ platform, options, records, requester, repo
   }
 
   async function deny(): Promise<ConsentState> {
-    if (granted()) await withdraw();
-    // Remembering the refusal itself is strictly necessary (the banner must not come back).
-    const decision: DecisionRecord = { status: 'denied', version: policy?.version ?? '', granted: [], objected: [], restricted: false, gpc: false, ts: clock.now() };
-    save({ decision });
+    await withdraw();
+    save({ denied: policy?.version ?? '' });
     return state();
   }
 
   async function withdraw(): Promise<ConsentState> {
-    const { decision, subject } = stored;
+    const asked = stored;
     forget();
-    if (subject && decision?.status === 'granted') await postConsent(subject, decision, true, () => !stopped());
+    if (asked.subject && asked.decision && policy) await postConsent(asked, true, live);
     return state();
   }
 
   /** Switches to the subject `hashing` resolves to; `beforeSwitch` ends the session under the old one. */
   async function switchTo(hashing: Promise<string | undefined>, anonymous: boolean, beforeSwitch: () => void): Promise<boolean> {
-    if (!granted()) {
-      // Without consent nothing is kept: the hash waits in memory for a grant.
-      pendingUser = hashing;
-      return false;
-    }
     const hash = await hashing;
-    if (!hash || !stored.subject || hash === stored.subject.hash || !granted()) return false;
+    const { subject } = stored;
+    if (!hash || !subject || hash === subject.hash || !stored.decision) return false;
     beforeSwitch();
     save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } });
     return true;
+  }
+
+  /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
+  function amend(change: Partial<DecisionRecord>): void {
+    if (!stored.decision) return;
+    save({ ...stored, decision: { ...stored.decision, ...change } });
+    apply();
   }
 
   return {
     api: { get: state, grant, deny, withdraw } satisfies HeedConsent,
     /** A grant from an earlier page: track at once with the stored subject; check the policy in force. */
     async start(): Promise<void> {
-      if (!granted()) return;
-      if (!usable()) {
+      if (!stored.decision) return;
+      if (!subjectUsable(stored.subject, clock.now(), options.anonymousIdLifetimeMs)) {
         const subject = await newSubject();
         if (!subject) return;
         save({ ...stored, subject });
@@ -212,20 +211,24 @@ export function createConsentState({ platform, options, records, requester, repo
     ready,
     require,
     forget,
-    readyNow: () => verified && !!stored.subject?.acked && granted(),
+    readyNow: () => verified && !!stored.decision && !!stored.subject?.acked,
     policy: () => policy,
     subject: () => stored.subject?.hash,
     token: () => stored.subject?.token ?? lastToken,
-    /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
-    amend(change: (decision: DecisionRecord) => DecisionRecord): void {
-      if (!stored.decision) return;
-      save({ ...stored, decision: change(stored.decision) });
-      apply();
+    restrict: (restricted: boolean) => amend({ restricted }),
+    object(purposes: readonly string[], on: boolean) {
+      const objected = stored.decision?.objected ?? [];
+      amend({ objected: on ? [...new Set([...objected, ...purposes])] : objected.filter((id) => !purposes.includes(id)) });
     },
-    identify: (userId: string, beforeSwitch: () => void) => switchTo(hashOf(String(userId)), false, beforeSwitch),
-    reset: (beforeSwitch: () => void) => {
+    identify(userId: string, beforeSwitch: () => void): Promise<boolean> {
+      const hashing = hashOf(String(userId));
+      // Without consent nothing is kept: the hash waits in memory for a grant.
+      if (!stored.decision) pendingUser = hashing;
+      return switchTo(hashing, false, beforeSwitch);
+    },
+    reset(beforeSwitch: () => void): Promise<boolean> {
       pendingUser = undefined;
-      return granted() ? switchTo(hashOf(platform.newId()), true, beforeSwitch) : Promise.resolve(false);
+      return stored.decision ? switchTo(hashOf(platform.newId()), true, beforeSwitch) : Promise.resolve(false);
     },
   };
 }

@@ -26,8 +26,6 @@ export interface DeliveryHooks {
   readonly prepare: () => Promise<BatchLimits | undefined>;
   /** Synchronous version for unload: the limits if sending may start now. */
   readonly readyNow: () => BatchLimits | undefined;
-  /** Keeps only what the server would accept (not too old, valid); called before each batch. */
-  readonly keep: (event: WireEvent) => boolean;
   /** Whether requests may still go out (consent open, not shut down). */
   readonly live: () => boolean;
   readonly onResponse: (response: BatchResponse) => void;
@@ -67,7 +65,6 @@ export function createDelivery(
       const limits = await hooks.prepare();
       const queue = hooks.queue();
       if (!limits || !queue || !hooks.live()) return;
-      queue.prune(hooks.keep);
       const { batches, body } = batchesOf(queue.items(), limits);
       const batch = batches[0];
       if (!batch) return;
@@ -108,7 +105,6 @@ export function createDelivery(
       const queue = hooks.queue();
       const limits = hooks.readyNow();
       if (!queue || !limits || !hooks.live()) return;
-      queue.prune(hooks.keep);
       const { batches, body } = batchesOf(queue.items(), {
         maxEvents: limits.maxEvents,
         maxBytes: Math.min(limits.maxBytes, UNLOAD_MAX_BYTES),

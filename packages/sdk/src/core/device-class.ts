@@ -8,9 +8,12 @@ import type { DeviceClass } from '@heed/policy';
 /**
  * @example deviceClass('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) ... Mobile/15E148', 5) // 'mobile'
  */
-export function deviceClass(userAgent: string | undefined, touchPoints = 0): DeviceClass {
-  if (!userAgent) return 'other';
-  if (/iPad|Tablet|Android(?!.*Mobile)/i.test(userAgent) || (/Macintosh/.test(userAgent) && touchPoints > 1)) return 'tablet';
-  if (/Mobi|iPhone|iPod|Android/i.test(userAgent)) return 'mobile';
-  return /Windows|Macintosh|Linux|CrOS/.test(userAgent) ? 'desktop' : 'other';
+export function deviceClass(userAgent = '', touchPoints = 0): DeviceClass {
+  return /iPad|Tablet|Android(?!.*Mobi)/i.test(userAgent) || (/Mac/.test(userAgent) && touchPoints > 1)
+    ? 'tablet'
+    : /Mobi|iPhone|Android/i.test(userAgent)
+      ? 'mobile'
+      : /Windows|Mac|Linux|CrOS/.test(userAgent)
+        ? 'desktop'
+        : 'other';
 }

@@ -26,8 +26,6 @@ export interface EventQueue {
   push(event: WireEvent): void;
   /** Removes the events with these ids (acknowledged or refused). */
   remove(ids: ReadonlySet<string>): void;
-  /** Removes every event that `keep` rejects (too old to be accepted). */
-  prune(keep: (event: WireEvent) => boolean): void;
   /** Empties the queue and its storage key. */
   clear(): void;
   /** Events dropped because the queue was full, since creation. */
@@ -96,7 +94,6 @@ export function createQueue(options: QueueOptions): EventQueue {
       }
     },
     remove: (ids) => replace(items.filter((item) => !ids.has(item.event.id))),
-    prune: (keep) => replace(items.filter((item) => keep(item.event))),
     clear() {
       items = [];
       bytes = 0;

@@ -9,11 +9,9 @@ import type { HeedRights } from './heed.js';
 import type { HttpMethod } from './platform.js';
 import type { Requester } from './requester.js';
 
-export interface RightsContext {
-  readonly requester: Requester;
+/** The local side of each right, applied by the consent state. */
+export interface LocalRights {
   readonly token: () => string | undefined;
-  readonly live: () => boolean;
-  readonly report: (error: HeedError) => void;
   /** Applies a restriction (or its lifting) locally. */
   readonly restrict: (on: boolean) => void;
   /** Applies an objection (or its lifting) locally. */
@@ -23,17 +21,17 @@ export interface RightsContext {
 }
 
 /**
- * @example await createRights(context).export('json') // { subject: ..., events: [...] }
+ * @example await createRights(consent, requester, report).export('json') // { subject: ..., events: [...] }
  */
-export function createRights(context: RightsContext): HeedRights {
+export function createRights(context: LocalRights, requester: Requester, report: (error: HeedError) => void): HeedRights {
   async function call(method: HttpMethod, path: string, body?: unknown, token = context.token(), binary?: boolean) {
     if (!token) {
-      context.report(new HeedError('no_subject_token', `[${method}] ${path}: no subject token on this device`));
+      report(new HeedError('no_subject_token', `[${method}] ${path}: no subject token on this device`));
       return undefined;
     }
-    const outcome = await context.requester.send(
+    const outcome = await requester.send(
       { method, path, token, contentType: 'json', body: body === undefined ? undefined : JSON.stringify(body), binary },
-      context.live,
+      () => true,
     );
     return outcome.ok ? outcome.response : undefined;
   }
