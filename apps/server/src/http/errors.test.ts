@@ -3,7 +3,9 @@
  * database exactly as it was.
  */
 import Database from 'better-sqlite3';
+import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storesUnderTest, type TestStoreKind } from '../testing/test-databases.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
 
 let t: TestServer;
@@ -29,8 +31,8 @@ async function expectUnchanged() {
   expect(await t.server.services.store.counts()).toEqual(before);
 }
 
-async function open(env: Record<string, string> = {}) {
-  t = await startTestServer({ env });
+async function open(env: Record<string, string> = {}, store: TestStoreKind = 'sqlite') {
+  t = await startTestServer({ env, store });
   await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: subject(), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
   before = await t.server.services.store.counts();
 }
@@ -119,19 +121,41 @@ describe('429', () => {
   });
 });
 
-describe('503', () => {
-  beforeEach(() => open({ HEED_BUSY_TIMEOUT_MS: '50' }));
-
-  it('answers 503 with Retry-After while another writer holds the lock, and the retry gets in', async () => {
+/**
+ * Holds what a batch must write: SQLite's write lock, or on PostgreSQL a table lock on
+ * `events` (the batch then waits past its lock_timeout, HEED_BUSY_TIMEOUT_MS, and gets 55P03).
+ */
+async function holdWriteLock(): Promise<() => Promise<void>> {
+  if (t.store === 'sqlite') {
     const blocker = new Database(t.dbPath);
     blocker.exec('BEGIN IMMEDIATE');
+    return async () => {
+      blocker.exec('ROLLBACK');
+      blocker.close();
+    };
+  }
+  const sql = postgres(t.databaseUrl, { max: 1, onnotice: () => {} });
+  const reserved = await sql.reserve();
+  await reserved`BEGIN`;
+  await reserved`LOCK TABLE events IN EXCLUSIVE MODE`;
+  return async () => {
+    await reserved`ROLLBACK`;
+    reserved.release();
+    await sql.end({ timeout: 5 });
+  };
+}
+
+describe.each(storesUnderTest())('503 on %s', (store: TestStoreKind) => {
+  beforeEach(() => open({ HEED_BUSY_TIMEOUT_MS: '50' }, store));
+
+  it('answers 503 with Retry-After while another writer holds the lock, and the retry gets in', async () => {
+    const release = await holdWriteLock();
     try {
       const busy = await t.post('/v1/batch', batchBody());
       await expectProblem(busy, 503, 'store-busy');
       expect(busy.headers.get('retry-after')).toBe('1');
     } finally {
-      blocker.exec('ROLLBACK');
-      blocker.close();
+      await release();
     }
     await expectUnchanged();
     expect(await (await t.post('/v1/batch', batchBody())).json()).toMatchObject({ accepted: 1 });

@@ -1,10 +1,11 @@
 /**
  * The rights of clause 6 over real HTTP: access and portability, rectification, restriction
  * (held events leave the aggregates and come back when lifted), objection, withdrawal and
- * erasure, for the subject (token) and for staff (admin key, by user id).
+ * erasure, for the subject (token) and for staff (admin key, by user id), on each store.
  */
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { storesUnderTest, type TestStoreKind } from '../testing/test-databases.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
 
 const HOUR = 3_600_000;
@@ -30,129 +31,131 @@ const statistics = () =>
     `SELECT metric, value FROM aggregates WHERE purpose = 'statistics' AND grain = 'hour' AND metric IN ('sessions', 'active_ms', 'subjects') ORDER BY metric`,
   );
 
-beforeEach(async () => {
-  t = await startTestServer();
-  for (const user of ['alice', 'bob']) {
-    const response = await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor(user), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
-    const body = (await response.json()) as { subjectToken: string };
-    if (user === 'alice') token = body.subjectToken;
-  }
-  await send('alice', [{ type: 'session_start' }, { type: 'heartbeat', activeMs: 10_000 }, { type: 'track', name: 'report.exported', props: { format: 'pdf' } }]);
-  await send('bob', [{ type: 'session_start' }, { type: 'heartbeat', activeMs: 4_000 }]);
-});
-afterEach(() => t.close());
+describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
+  beforeEach(async () => {
+    t = await startTestServer({ store });
+    for (const user of ['alice', 'bob']) {
+      const response = await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor(user), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
+      const body = (await response.json()) as { subjectToken: string };
+      if (user === 'alice') token = body.subjectToken;
+    }
+    await send('alice', [{ type: 'session_start' }, { type: 'heartbeat', activeMs: 10_000 }, { type: 'track', name: 'report.exported', props: { format: 'pdf' } }]);
+    await send('bob', [{ type: 'session_start' }, { type: 'heartbeat', activeMs: 4_000 }]);
+  });
+  afterEach(() => t.close());
 
-describe('access and portability', () => {
-  it('answers everything held as versioned JSON, and logs the request', async () => {
-    const response = await me();
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as Record<string, any>;
-    expect(body.schema).toBe('https://heed.dev/schemas/access/v1');
-    expect(body.subject).toMatchObject({ timeZone: 'Europe/Brussels', deviceClass: 'desktop', restricted: false, erased: false,
-      consent: { policyVersion: '2026-11-01', granted: ['statistics'], withdrawn: false } });
-    expect(body.consentHistory.map((entry: any) => entry.action)).toEqual(['decision']);
-    expect(body.consentHistory[0].hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(body.events.map((event: any) => [event.type, event.name, event.props])).toEqual([
-      ['session_start', null, null], ['heartbeat', null, null], ['track', 'report.exported', { format: 'pdf' }],
-    ]);
-    expect(body.sessions).toEqual([{ sessionId: 'ses_alice_00000', startedAt: new Date(TEST_START - HOUR).toISOString(),
-      lastSeenAt: new Date(TEST_START - HOUR).toISOString(), endedAt: null, activeMs: 10_000, events: 3 }]);
-    expect(body.rightsRequests.map((request: any) => [request.kind, request.via, request.dueAt])).toEqual([
-      ['access', 'subject', new Date(Date.UTC(2026, 11, 24, 10)).toISOString()],
-    ]);
-    expect(body.aggregates.held).toBe(false);
+  describe('access and portability', () => {
+    it('answers everything held as versioned JSON, and logs the request', async () => {
+      const response = await me();
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as Record<string, any>;
+      expect(body.schema).toBe('https://heed.dev/schemas/access/v1');
+      expect(body.subject).toMatchObject({ timeZone: 'Europe/Brussels', deviceClass: 'desktop', restricted: false, erased: false,
+        consent: { policyVersion: '2026-11-01', granted: ['statistics'], withdrawn: false } });
+      expect(body.consentHistory.map((entry: any) => entry.action)).toEqual(['decision']);
+      expect(body.consentHistory[0].hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(body.events.map((event: any) => [event.type, event.name, event.props])).toEqual([
+        ['session_start', null, null], ['heartbeat', null, null], ['track', 'report.exported', { format: 'pdf' }],
+      ]);
+      expect(body.sessions).toEqual([{ sessionId: 'ses_alice_00000', startedAt: new Date(TEST_START - HOUR).toISOString(),
+        lastSeenAt: new Date(TEST_START - HOUR).toISOString(), endedAt: null, activeMs: 10_000, events: 3 }]);
+      expect(body.rightsRequests.map((request: any) => [request.kind, request.via, request.dueAt])).toEqual([
+        ['access', 'subject', new Date(Date.UTC(2026, 11, 24, 10)).toISOString()],
+      ]);
+      expect(body.aggregates.held).toBe(false);
+    });
+
+    it('exports one CSV file per table in a zip', async () => {
+      const response = await me({}, '?format=csv');
+      expect(response.headers.get('content-type')).toBe('application/zip');
+      const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
+      expect(Object.keys(files).sort()).toEqual(['README.txt', 'activity.csv', 'consent_history.csv', 'events.csv', 'rights_requests.csv', 'sessions.csv', 'subject.csv']);
+      const events = strFromU8(files['events.csv']!).trim().split('\r\n');
+      expect(events[0]).toBe('id,type,at,receivedAt,sessionId,name,durationMs,activeMs,props,purposes');
+      expect(events).toHaveLength(4);
+      expect(events[3]).toContain(',report.exported,,,"{""format"":""pdf""}",statistics');
+    });
+
+    it('refuses a missing or wrong token', async () => {
+      token = 'x'.repeat(32);
+      expect((await me()).status).toBe(401);
+    });
   });
 
-  it('exports one CSV file per table in a zip', async () => {
-    const response = await me({}, '?format=csv');
-    expect(response.headers.get('content-type')).toBe('application/zip');
-    const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
-    expect(Object.keys(files).sort()).toEqual(['README.txt', 'activity.csv', 'consent_history.csv', 'events.csv', 'rights_requests.csv', 'sessions.csv', 'subject.csv']);
-    const events = strFromU8(files['events.csv']!).trim().split('\r\n');
-    expect(events[0]).toBe('id,type,at,receivedAt,sessionId,name,durationMs,activeMs,props,purposes');
-    expect(events).toHaveLength(4);
-    expect(events[3]).toContain(',report.exported,,,"{""format"":""pdf""}",statistics');
+  describe('rectification', () => {
+    it('corrects the time zone and refuses anything else with the field named', async () => {
+      expect(await (await me({ method: 'PATCH', body: JSON.stringify({ tz: 'America/Chicago' }) })).json()).toEqual({ corrected: ['tz'] });
+      expect(await t.query('SELECT tz FROM subjects WHERE tz IS NOT NULL')).toContainEqual({ tz: 'America/Chicago' });
+      const refused = await me({ method: 'PATCH', body: JSON.stringify({ consent: 'all' }) });
+      expect(refused.status).toBe(400);
+      expect(((await refused.json()) as { errors: unknown }).errors).toEqual([{ field: '', message: 'Unrecognized key: "consent"' }]);
+    });
   });
 
-  it('refuses a missing or wrong token', async () => {
-    token = 'x'.repeat(32);
-    expect((await me()).status).toBe(401);
+  describe('restriction', () => {
+    it('takes held events out of every aggregate, collects nothing new, and puts them back when lifted', async () => {
+      const full = [{ metric: 'active_ms', value: 14_000 }, { metric: 'sessions', value: 2 }, { metric: 'subjects', value: 2 }];
+      expect(await statistics()).toEqual(full);
+      expect(await (await post('/v1/me/restrict', { restricted: true })).json()).toEqual({ restricted: true });
+      expect(await statistics()).toEqual([{ metric: 'active_ms', value: 4_000 }, { metric: 'sessions', value: 1 }, { metric: 'subjects', value: 1 }]);
+      expect(await t.query(`SELECT count(*) AS n FROM events`)).toEqual([{ n: 5 }]);
+      expect((await send('alice', [{ type: 'heartbeat', activeMs: 1_000 }])).reasons).toEqual({ restricted: 1 });
+      expect(await (await post('/v1/me/restrict', { restricted: false })).json()).toEqual({ restricted: false });
+      expect(await statistics()).toEqual(full);
+    });
   });
-});
 
-describe('rectification', () => {
-  it('corrects the time zone and refuses anything else with the field named', async () => {
-    expect(await (await me({ method: 'PATCH', body: JSON.stringify({ tz: 'America/Chicago' }) })).json()).toEqual({ corrected: ['tz'] });
-    expect(await t.query('SELECT tz FROM subjects WHERE tz IS NOT NULL')).toContainEqual({ tz: 'America/Chicago' });
-    const refused = await me({ method: 'PATCH', body: JSON.stringify({ consent: 'all' }) });
-    expect(refused.status).toBe(400);
-    expect(((await refused.json()) as { errors: unknown }).errors).toEqual([{ field: '', message: 'Unrecognized key: "consent"' }]);
+  describe('objection', () => {
+    it('stops counting for the legitimate-interest purpose and points consent purposes to withdrawal', async () => {
+      expect(await (await post('/v1/me/object', { purposes: ['update_timing'] })).json()).toEqual({ objected: ['update_timing'] });
+      const before = await t.query(`SELECT sum(value) AS v FROM aggregates WHERE purpose = 'update_timing' AND metric = 'active_ms'`);
+      await send('alice', [{ type: 'heartbeat', activeMs: 1_000 }]);
+      expect(await t.query(`SELECT sum(value) AS v FROM aggregates WHERE purpose = 'update_timing' AND metric = 'active_ms'`)).toEqual(before);
+      expect(await statistics()).toContainEqual({ metric: 'active_ms', value: 15_000 });
+      const refused = await post('/v1/me/object', { purposes: ['statistics'] });
+      expect(refused.status).toBe(422);
+      expect(((await refused.json()) as { detail: string }).detail).toContain('withdraw consent instead');
+    });
   });
-});
 
-describe('restriction', () => {
-  it('takes held events out of every aggregate, collects nothing new, and puts them back when lifted', async () => {
-    const full = [{ metric: 'active_ms', value: 14_000 }, { metric: 'sessions', value: 2 }, { metric: 'subjects', value: 2 }];
-    expect(await statistics()).toEqual(full);
-    expect(await (await post('/v1/me/restrict', { restricted: true })).json()).toEqual({ restricted: true });
-    expect(await statistics()).toEqual([{ metric: 'active_ms', value: 4_000 }, { metric: 'sessions', value: 1 }, { metric: 'subjects', value: 1 }]);
-    expect(await t.query(`SELECT count(*) AS n FROM events`)).toEqual([{ n: 5 }]);
-    expect((await send('alice', [{ type: 'heartbeat', activeMs: 1_000 }])).reasons).toEqual({ restricted: 1 });
-    expect(await (await post('/v1/me/restrict', { restricted: false })).json()).toEqual({ restricted: false });
-    expect(await statistics()).toEqual(full);
+  describe('withdrawal', () => {
+    it('is recorded in the ledger and takes effect at once', async () => {
+      await post('/v1/me/withdraw', {});
+      expect((await send('alice', [{ type: 'heartbeat', activeMs: 1_000 }])).reasons).toEqual({ withdrawn: 1 });
+      const body = (await (await me()).json()) as { consentHistory: { action: string }[] };
+      expect(body.consentHistory.map((entry) => entry.action)).toEqual(['decision', 'withdraw']);
+    });
   });
-});
 
-describe('objection', () => {
-  it('stops counting for the legitimate-interest purpose and points consent purposes to withdrawal', async () => {
-    expect(await (await post('/v1/me/object', { purposes: ['update_timing'] })).json()).toEqual({ objected: ['update_timing'] });
-    const before = await t.query(`SELECT sum(value) AS v FROM aggregates WHERE purpose = 'update_timing' AND metric = 'active_ms'`);
-    await send('alice', [{ type: 'heartbeat', activeMs: 1_000 }]);
-    expect(await t.query(`SELECT sum(value) AS v FROM aggregates WHERE purpose = 'update_timing' AND metric = 'active_ms'`)).toEqual(before);
-    expect(await statistics()).toContainEqual({ metric: 'active_ms', value: 15_000 });
-    const refused = await post('/v1/me/object', { purposes: ['statistics'] });
-    expect(refused.status).toBe(422);
-    expect(((await refused.json()) as { detail: string }).detail).toContain('withdraw consent instead');
+  describe('erasure', () => {
+    it('deletes held data, takes it out of the aggregates, keeps the proof and says so', async () => {
+      const response = await me({ method: 'DELETE' });
+      const body = (await response.json()) as Record<string, any>;
+      expect(body.erased).toBe(true);
+      expect(body.deleted).toMatchObject({ events: 3, sessions: 1 });
+      expect(Object.keys(body.kept)).toEqual(['consentProof', 'suppressionRecord', 'rightsRequests']);
+      expect(await statistics()).toEqual([{ metric: 'active_ms', value: 4_000 }, { metric: 'sessions', value: 1 }, { metric: 'subjects', value: 1 }]);
+      expect(await t.query(`SELECT count(*) AS n FROM events`)).toEqual([{ n: 2 }]);
+      expect((await me()).status).toBe(401);
+      expect((await send('alice', [{ type: 'session_start' }])).reasons).toEqual({ erased: 1 });
+      // Staff asking for access afterwards get only the retained proof.
+      const access = (await (await admin('access', { userId: 'alice' })).json()) as Record<string, any>;
+      expect(access.events).toEqual([]);
+      expect(access.sessions).toEqual([]);
+      expect(access.consentHistory.map((entry: any) => entry.action)).toEqual(['decision', 'erase']);
+      expect(access.subject).toMatchObject({ erased: true, timeZone: null });
+    });
   });
-});
 
-describe('withdrawal', () => {
-  it('is recorded in the ledger and takes effect at once', async () => {
-    await post('/v1/me/withdraw', {});
-    expect((await send('alice', [{ type: 'heartbeat', activeMs: 1_000 }])).reasons).toEqual({ withdrawn: 1 });
-    const body = (await (await me()).json()) as { consentHistory: { action: string }[] };
-    expect(body.consentHistory.map((entry) => entry.action)).toEqual(['decision', 'withdraw']);
-  });
-});
-
-describe('erasure', () => {
-  it('deletes held data, takes it out of the aggregates, keeps the proof and says so', async () => {
-    const response = await me({ method: 'DELETE' });
-    const body = (await response.json()) as Record<string, any>;
-    expect(body.erased).toBe(true);
-    expect(body.deleted).toMatchObject({ events: 3, sessions: 1 });
-    expect(Object.keys(body.kept)).toEqual(['consentProof', 'suppressionRecord', 'rightsRequests']);
-    expect(await statistics()).toEqual([{ metric: 'active_ms', value: 4_000 }, { metric: 'sessions', value: 1 }, { metric: 'subjects', value: 1 }]);
-    expect(await t.query(`SELECT count(*) AS n FROM events`)).toEqual([{ n: 2 }]);
-    expect((await me()).status).toBe(401);
-    expect((await send('alice', [{ type: 'session_start' }])).reasons).toEqual({ erased: 1 });
-    // Staff asking for access afterwards get only the retained proof.
-    const access = (await (await admin('access', { userId: 'alice' })).json()) as Record<string, any>;
-    expect(access.events).toEqual([]);
-    expect(access.sessions).toEqual([]);
-    expect(access.consentHistory.map((entry: any) => entry.action)).toEqual(['decision', 'erase']);
-    expect(access.subject).toMatchObject({ erased: true, timeZone: null });
-  });
-});
-
-describe('staff requests by user id', () => {
-  it('applies the same rights and lists every request with its due date', async () => {
-    expect(await (await admin('restrict', { userId: 'bob', restricted: true })).json()).toEqual({ restricted: true });
-    expect(await statistics()).toEqual([{ metric: 'active_ms', value: 10_000 }, { metric: 'sessions', value: 1 }, { metric: 'subjects', value: 1 }]);
-    expect((await admin('restrict', { userId: 'carol', restricted: true })).status).toBe(404);
-    expect((await admin('restrict', { restricted: true })).status).toBe(400);
-    expect((await t.post('/v1/admin/subjects/restrict', { userId: 'bob', restricted: true }, { authorization: `Bearer ${t.project.analystKey}` })).status).toBe(401);
-    const list = (await (await fetch(`${t.url}/v1/admin/requests`, { headers: { authorization: `Bearer ${t.project.adminKey}` } })).json()) as { requests: any[] };
-    expect(list.requests.map((request) => [request.kind, request.via, request.overdue])).toEqual([['restriction', 'admin', false]]);
+  describe('staff requests by user id', () => {
+    it('applies the same rights and lists every request with its due date', async () => {
+      expect(await (await admin('restrict', { userId: 'bob', restricted: true })).json()).toEqual({ restricted: true });
+      expect(await statistics()).toEqual([{ metric: 'active_ms', value: 10_000 }, { metric: 'sessions', value: 1 }, { metric: 'subjects', value: 1 }]);
+      expect((await admin('restrict', { userId: 'carol', restricted: true })).status).toBe(404);
+      expect((await admin('restrict', { restricted: true })).status).toBe(400);
+      expect((await t.post('/v1/admin/subjects/restrict', { userId: 'bob', restricted: true }, { authorization: `Bearer ${t.project.analystKey}` })).status).toBe(401);
+      const list = (await (await fetch(`${t.url}/v1/admin/requests`, { headers: { authorization: `Bearer ${t.project.adminKey}` } })).json()) as { requests: any[] };
+      expect(list.requests.map((request) => [request.kind, request.via, request.overdue])).toEqual([['restriction', 'admin', false]]);
+    });
   });
 });
