@@ -15,6 +15,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { meRoutes } from './routes/me.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { operationsRoutes } from './routes/operations.js';
+import { statsRoutes } from './routes/stats.js';
 import type { Services } from './services.js';
 
 export interface AppOptions {
@@ -57,6 +58,7 @@ export function createApp(services: Services, options: AppOptions) {
   app.use('/v1/me', readCors);
   app.use('/v1/me/*', readCors);
   app.use('/v1/admin/*', readCors);
+  app.use('/v1/stats/*', readCors);
   app.use('/v1/batch', async (c, next) => {
     if (!ready()) throw new HttpProblem('shutting_down', { detail: 'Retry shortly.', headers: { 'retry-after': '1' } });
     await next();
@@ -67,6 +69,7 @@ export function createApp(services: Services, options: AppOptions) {
   app.route('/', meRoutes(services));
   app.route('/', adminRoutes(services));
   app.route('/', privacyRoutes(services));
+  app.route('/', statsRoutes(services));
 
   app.notFound(() => problemResponse(new HttpProblem('not_found', { detail: 'No such route.' })));
   app.onError(createErrorHandler(services.logger));

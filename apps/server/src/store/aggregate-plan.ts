@@ -3,6 +3,7 @@
  * stores call this inside the transaction that inserted the events, after dedupe, so a retry
  * never counts twice and the aggregates never disagree with the events.
  */
+import { durationBin, durationBinMetric } from '../stats/histogram.js';
 import type { AcceptedEvent } from './store.js';
 
 export const HOUR_MS = 3_600_000;
@@ -12,6 +13,15 @@ export const GRAINS: readonly { grain: Grain; size: number }[] = [
   { grain: 'hour', size: HOUR_MS },
   { grain: 'day', size: DAY_MS },
 ];
+
+/**
+ * The activity "purpose" under which a subject's use of one feature is marked (hour grain
+ * only), so per-feature figures can be held to k distinct subjects. Restriction and erasure
+ * replay the plan, so these marks leave with the rest.
+ */
+export function featurePurpose(purpose: string, name: string): string {
+  return `${purpose}#feature:${name}`;
+}
 
 export interface CounterIncrement {
   purpose: string;
@@ -66,13 +76,22 @@ export function planAggregates(events: readonly AcceptedEvent[]): AggregatePlan 
           case 'session_end':
             add(purpose, grain, bucket, 'active_ms', '', event.activeMs ?? 0);
             break;
-          case 'track':
-            add(purpose, grain, bucket, 'events', event.name ?? '', 1);
+          case 'track': {
+            const name = event.name ?? '';
+            add(purpose, grain, bucket, 'events', name, 1);
             if (event.durationMs !== null) {
-              add(purpose, grain, bucket, 'timed', event.name ?? '', 1);
-              add(purpose, grain, bucket, 'duration_ms', event.name ?? '', event.durationMs);
+              add(purpose, grain, bucket, 'timed', name, 1);
+              add(purpose, grain, bucket, 'duration_ms', name, event.durationMs);
+              // A histogram bin per duration, so percentiles survive summing across hours.
+              add(purpose, grain, bucket, durationBinMetric(durationBin(event.durationMs)), name, 1);
+            }
+            if (grain === 'hour') {
+              const feature = featurePurpose(purpose, name);
+              const key = `${feature}\u0000${grain}\u0000${bucket}\u0000${event.pseudonym}`;
+              if (!activity.has(key)) activity.set(key, { purpose: feature, grain, bucket, pseudonym: event.pseudonym });
             }
             break;
+          }
         }
       }
     }

@@ -4,6 +4,7 @@
  * their dialect. Methods are async so a networked store fits behind the same contract.
  */
 import type { DeviceClass, SubjectState } from '@heed/policy';
+import type { StatsStore } from './stats-store.js';
 
 export type KeyKind = 'write' | 'analyst' | 'admin';
 
@@ -164,6 +165,8 @@ export interface SubjectData {
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /** The statistics reads (see stats-store.ts); all computing is in `stats/`. */
+  readonly stats: StatsStore;
 
   createProject(project: ProjectRow): Promise<void>;
   listProjects(): Promise<ProjectRow[]>;

@@ -11,6 +11,7 @@ import { connectSqlite } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import type { SqliteOptions } from './open.js';
 import { apiKeys, projects } from './schema.js';
+import { createStatsQueries } from './stats-queries.js';
 import { createSubjectRepository } from './subjects.js';
 
 const TABLES = ['projects', 'api_keys', 'subjects', 'consent_ledger', 'events', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests'] as const;
@@ -26,6 +27,7 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
   return {
     dialect: 'sqlite',
     client,
+    stats: createStatsQueries(connection),
     ...createSubjectRepository(connection),
 
     async createProject(project: ProjectRow) {

@@ -1,0 +1,144 @@
+/**
+ * The statistics domain functions: each makes one to three store reads and hands the rows to
+ * the pure functions beside it. Routes and the CLI call these; nothing here knows HTTP.
+ * Statistics read the `statistics` purpose; heatmap and windows, the `update_timing` purpose.
+ */
+import { consentBaseline, type PolicyDocument } from '@heed/policy';
+import { featurePurpose } from '../store/aggregate-plan.js';
+import type { StatsStore } from '../store/stats-store.js';
+import { localBuckets, MAX_BUCKETS } from './buckets.js';
+import { computeCadence } from './cadence.js';
+import { computeFeatures, computeSessionDistribution } from './distributions.js';
+import { computeHeatmap, heatmapRanges, hourInstances } from './heatmap.js';
+import { DURATION_EDGES } from './histogram.js';
+import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
+import { addLocalDays, formatLocal, startOfLocalWeek } from './time-zone.js';
+import { computeUsageBuckets, USAGE_METRICS, usageTotalRanges, usageTotals } from './usage.js';
+import { planCandidates, rankWindows, type CandidateFigures } from './update-windows.js';
+
+export const STATISTICS = 'statistics';
+export const UPDATE_TIMING = 'update_timing';
+const HOUR_MS = 3_600_000;
+
+export interface StatsContext {
+  readonly stats: StatsStore;
+  readonly policy: PolicyDocument;
+  readonly projectId: string;
+  readonly now: number;
+}
+
+/** Thrown for a request that is valid field by field but too large as a whole. */
+export class StatsRangeError extends Error {
+  readonly code = 'stats_range';
+  constructor(message: string) {
+    super(message);
+    this.name = 'StatsRangeError';
+  }
+}
+
+const k = (ctx: StatsContext) => ctx.policy.kAnonymity;
+
+/** @example await usageStats(ctx, { grain: 'day', tz: 'Europe/Brussels', from, to }) */
+export async function usageStats(ctx: StatsContext, query: UsageQuery) {
+  const buckets = localBuckets(query.from, query.to, query.grain, query.tz);
+  if (!buckets || buckets.length === 0) throw new StatsRangeError(`at most ${MAX_BUCKETS} buckets: choose a coarser grain or a shorter range`);
+  const first = buckets[0]!.start;
+  const last = buckets.at(-1)!.end;
+  const rows = await ctx.stats.hourlyAggregates(ctx.projectId, STATISTICS, first, last, USAGE_METRICS);
+  const distinct =
+    query.grain === 'hour'
+      ? undefined
+      : await ctx.stats.distinctSubjects(ctx.projectId, buckets.map((b, index) => ({ key: String(index), purpose: STATISTICS, from: b.start, to: b.end })));
+  const cells = computeUsageBuckets(buckets, rows, k(ctx), distinct);
+  const total = await ctx.stats.distinctSubjects(ctx.projectId, usageTotalRanges(buckets, cells, STATISTICS));
+  return {
+    tz: query.tz, grain: query.grain, from: formatLocal(first, query.tz), to: formatLocal(last, query.tz), k: k(ctx),
+    buckets: cells,
+    totals: usageTotals(cells, total.get('total'), k(ctx)),
+  };
+}
+
+/** Session durations of sessions started in the range (per-session rows are kept 30 days). */
+export async function sessionStats(ctx: StatsContext, query: RangeQuery) {
+  const purpose = ctx.policy.purposes.find((p) => p.id === STATISTICS);
+  const bins = await ctx.stats.sessionDurations(ctx.projectId, query.from, query.to, DURATION_EDGES, {
+    purpose: STATISTICS, basis: purpose?.basis ?? 'consent', consentSince: consentBaseline(ctx.policy),
+  });
+  return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeSessionDistribution(bins, k(ctx)) };
+}
+
+export async function featureStats(ctx: StatsContext, query: RangeQuery) {
+  const from = Math.floor(query.from / HOUR_MS) * HOUR_MS;
+  const rows = await ctx.stats.hourlyAggregates(ctx.projectId, STATISTICS, from, query.to, ['events', 'timed', 'duration_ms', 'duration_bin:*']);
+  const names = [...new Set(rows.map((row) => row.dim))];
+  const users = await ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from, to: query.to })));
+  return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeFeatures(rows, users, k(ctx)) };
+}
+
+/** The last `weeks` full local weeks before the current one. */
+function fullWeeks(now: number, weeks: number, tz: string) {
+  const to = startOfLocalWeek(now, tz);
+  return { from: addLocalDays(to, -7 * weeks, tz), to };
+}
+
+export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
+  const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
+  const instances = hourInstances(from, to, query.tz);
+  const [rows, distinct] = await Promise.all([
+    ctx.stats.hourlyAggregates(ctx.projectId, UPDATE_TIMING, from, to, ['subjects']),
+    ctx.stats.distinctSubjects(ctx.projectId, heatmapRanges(instances, UPDATE_TIMING)),
+  ]);
+  const cells = computeHeatmap(instances, rows, distinct, k(ctx));
+  return { tz: query.tz, weeks: query.weeks, from: formatLocal(from, query.tz), to: formatLocal(to, query.tz), k: k(ctx), cells };
+}
+
+/**
+ * Candidate windows measured over the last `weeks` full weeks: distinct users per
+ * occurrence from activity; sessions open during an occurrence estimated as sessions started
+ * in it plus those started in the hour before (most sessions are shorter than an hour, see
+ * /v1/stats/sessions). Weeks before the first update-timing data are not observed.
+ */
+export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
+  const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
+  const candidates = planCandidates(from, query.weeks, query.duration, { days: query.days, hours: query.hours }, query.tz);
+  const rows = await ctx.stats.hourlyAggregates(ctx.projectId, UPDATE_TIMING, from - HOUR_MS, to + query.duration * HOUR_MS, ['subjects', 'sessions']);
+  const subjects = new Map<number, number>();
+  const sessions = new Map<number, number>();
+  for (const row of rows) (row.metric === 'subjects' ? subjects : sessions).set(row.bucket, row.value);
+  const firstData = Math.min(...rows.filter((row) => row.metric === 'subjects').map((row) => row.bucket));
+  // An occurrence that ended before the first data is not a quiet week, it is no week at all.
+  const observed = (o: { to: number }) => Number.isFinite(firstData) && o.to > firstData;
+  const ranges = candidates.flatMap((c) => c.occurrences.filter(observed).map((o) => ({ key: `${c.slot}:${o.week}`, purpose: UPDATE_TIMING, from: o.from, to: o.to })));
+  const users = await ctx.stats.distinctSubjects(ctx.projectId, ranges);
+  const sumOver = (map: Map<number, number>, start: number, end: number) => {
+    let sum = 0;
+    for (let hour = start; hour < end; hour += HOUR_MS) sum += map.get(hour) ?? 0;
+    return sum;
+  };
+  const figures: CandidateFigures[] = candidates.map((candidate) => {
+    const seen = candidate.occurrences.filter(observed);
+    return {
+      candidate,
+      observed: seen.map((o) => ({ users: users.get(`${candidate.slot}:${o.week}`) ?? 0, sessions: sumOver(sessions, o.from - HOUR_MS, o.to) })),
+      userHours: seen.reduce((sum, o) => sum + sumOver(subjects, o.from, o.to), 0),
+    };
+  });
+  // A window under k in every week needs its distinct users over all weeks together.
+  const uncertain = figures.filter((f) => f.observed.length > 0 && f.observed.every((o) => o.users < k(ctx)));
+  const union = await ctx.stats.distinctSubjects(
+    ctx.projectId,
+    uncertain.flatMap((f) => f.candidate.occurrences.filter(observed).map((o) => ({ key: String(f.candidate.slot), purpose: UPDATE_TIMING, from: o.from, to: o.to }))),
+  );
+  const withUnion = figures.map((f) => ({ ...f, distinctUsers: union.get(String(f.candidate.slot)) }));
+  let totalUserHours = 0;
+  for (const [hour, value] of subjects) if (hour >= from && hour < to && (!Number.isFinite(firstData) || hour >= firstData)) totalUserHours += value;
+  const windows = rankWindows(withUnion, { durationHours: query.duration, totalUserHours, k: k(ctx), limit: query.limit, tz: query.tz, earliest: ctx.now + query.notice });
+  const gaps = await ctx.stats.returnIntervals(ctx.projectId, UPDATE_TIMING, from, to);
+  return {
+    tz: query.tz, weeks: query.weeks, durationHours: query.duration, from: formatLocal(from, query.tz), to: formatLocal(to, query.tz), k: k(ctx),
+    constraints: { days: query.days, hours: query.hours, noticeHours: query.notice / HOUR_MS },
+    candidates: candidates.length,
+    windows,
+    cadence: computeCadence(gaps, k(ctx)),
+  };
+}

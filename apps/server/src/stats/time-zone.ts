@@ -1,0 +1,108 @@
+/**
+ * Local time from UTC instants, with the runtime's IANA data (Intl), and back. Aggregates
+ * are keyed by UTC hour, so every statistic is computed in UTC and only *labelled* and
+ * *grouped* in local time: a fall-back night simply has two UTC hours labelled 02:00 (with
+ * different offsets), a spring-forward night none, and a local day is 23, 24 or 25 UTC hours.
+ */
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+export interface LocalParts {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  /** ISO weekday: 1 = Monday ... 7 = Sunday. */
+  readonly weekday: number;
+  /** Local minus UTC, in minutes (Brussels in summer: 120). */
+  readonly offsetMinutes: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(tz: string): Intl.DateTimeFormat {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    // Bounded: zones come from validated requests, but stay safe under a stream of names.
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(tz, f);
+  }
+  return f;
+}
+
+/**
+ * The wall clock of `tz` at a UTC instant.
+ *
+ * @example localParts(Date.UTC(2026, 9, 25, 0), 'Europe/Brussels') // { ..., hour: 2, offsetMinutes: 120 }
+ */
+export function localParts(ms: number, tz: string): LocalParts {
+  const parts: Record<string, number> = {};
+  for (const part of formatter(tz).formatToParts(new Date(ms))) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const offsetMinutes = Math.round((wall - Math.floor(ms / 1000) * 1000) / MINUTE_MS);
+  const weekday = ((new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!)).getUTCDay() + 6) % 7) + 1;
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, weekday, offsetMinutes };
+}
+
+/**
+ * The UTC instant of a local wall-clock time. A time that does not exist (skipped by a
+ * spring-forward change) resolves to the first instant after the gap; a time that occurs twice
+ * (fall back) resolves to its first occurrence, as RFC 5545 and Temporal's "compatible" do.
+ *
+ * @example zonedTime({ year: 2026, month: 3, day: 29, hour: 2 }, 'Europe/Brussels') // 01:00 UTC (03:00 CEST)
+ */
+export function zonedTime(wall: { year: number; month: number; day: number; hour?: number; minute?: number }, tz: string): number {
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour ?? 0, wall.minute ?? 0);
+  // Offsets either side of the wanted time: at most one change lies within a day.
+  const before = localParts(asUtc - 12 * HOUR_MS, tz).offsetMinutes * MINUTE_MS;
+  const after = localParts(asUtc + 12 * HOUR_MS, tz).offsetMinutes * MINUTE_MS;
+  const valid = [asUtc - before, asUtc - after].filter((candidate) => wallOf(candidate, tz) === asUtc);
+  if (valid.length > 0) return Math.min(...valid);
+  // In a gap the wall time never happens; read with the offset in force before the change,
+  // it lands just after the gap (02:30 CET on a spring-forward night is 03:30 CEST).
+  return asUtc - before;
+}
+
+function wallOf(ms: number, tz: string): number {
+  const p = localParts(ms, tz);
+  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute);
+}
+
+/** Local midnight starting the local day that contains `ms`. */
+export function startOfLocalDay(ms: number, tz: string): number {
+  const p = localParts(ms, tz);
+  return zonedTime({ year: p.year, month: p.month, day: p.day }, tz);
+}
+
+/** The local midnight `days` calendar days after the local day starting at `dayStart`. */
+export function addLocalDays(dayStart: number, days: number, tz: string): number {
+  const p = localParts(dayStart, tz);
+  const d = new Date(Date.UTC(p.year, p.month - 1, p.day + days));
+  return zonedTime({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() }, tz);
+}
+
+/** Local Monday 00:00 of the local week that contains `ms`. */
+export function startOfLocalWeek(ms: number, tz: string): number {
+  const day = startOfLocalDay(ms, tz);
+  return addLocalDays(day, -(localParts(day, tz).weekday - 1), tz);
+}
+
+/**
+ * ISO 8601 local time with its offset, to the minute: `2026-10-25T02:00+01:00`. The offset
+ * is what tells the two 02:00 hours of a fall-back night apart.
+ */
+export function formatLocal(ms: number, tz: string): string {
+  const p = localParts(ms, tz);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const sign = p.offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(p.offsetMinutes);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
+export const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;

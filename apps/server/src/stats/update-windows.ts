@@ -1,0 +1,187 @@
+/**
+ * Update-window advice: every weekly window of `duration` hours that starts on a local hour
+ * is a candidate; each is measured in every observed week (distinct users active during it,
+ * sessions open during it) and ranked by expected disruption, quietest first. Windows are
+ * wall-clock windows: "Tue 02:00, 2 h" starts at local 02:00 every week, whatever the offset;
+ * a start that does not exist (spring forward) moves to the end of the gap, one that happens
+ * twice (fall back) takes the first.
+ */
+import { reportable } from './k-anonymity.js';
+import { addLocalDays, formatLocal, startOfLocalWeek, WEEKDAY_NAMES, zonedTime, localParts } from './time-zone.js';
+
+const HOUR_MS = 3_600_000;
+
+export interface WindowConstraints {
+  /** Allowed ISO weekdays (1 = Monday) for every hour of the window. */
+  readonly days: readonly number[];
+  /** Allowed local hours (0-23) for every hour of the window. */
+  readonly hours: readonly number[];
+}
+
+export interface Occurrence {
+  readonly week: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface Candidate {
+  /** Hour-of-week of the start: (ISO weekday - 1) * 24 + hour. */
+  readonly slot: number;
+  readonly occurrences: readonly Occurrence[];
+}
+
+/**
+ * The candidates allowed by the constraints, each with its occurrence in each of `weeks`
+ * local weeks from `periodStart` (a local Monday 00:00).
+ *
+ * @example planCandidates(monday, 8, 2, { days: [2], hours: [2, 3] }, 'Europe/Brussels') // [{ slot: 26, occurrences: [8 of them] }]
+ */
+export function planCandidates(periodStart: number, weeks: number, durationHours: number, constraints: WindowConstraints, tz: string): Candidate[] {
+  const days = new Set(constraints.days);
+  const hours = new Set(constraints.hours);
+  const weekStarts = Array.from({ length: weeks }, (_, week) => addLocalDays(periodStart, week * 7, tz));
+  const candidates: Candidate[] = [];
+  for (let slot = 0; slot < 168; slot++) {
+    let allowed = true;
+    for (let offset = 0; offset < durationHours && allowed; offset++) {
+      const at = (slot + offset) % 168;
+      allowed = days.has(Math.floor(at / 24) + 1) && hours.has(at % 24);
+    }
+    if (!allowed) continue;
+    const occurrences = weekStarts.map((weekStart, week) => {
+      const day = localParts(addLocalDays(weekStart, Math.floor(slot / 24), tz), tz);
+      const from = zonedTime({ year: day.year, month: day.month, day: day.day, hour: slot % 24 }, tz);
+      return { week, from, to: from + durationHours * HOUR_MS };
+    });
+    candidates.push({ slot, occurrences });
+  }
+  return candidates;
+}
+
+/** What one occurrence measured; an occurrence without data (before the data begins) is absent. */
+export interface OccurrenceFigures {
+  readonly users: number;
+  readonly sessions: number;
+}
+
+export interface CandidateFigures {
+  readonly candidate: Candidate;
+  /** Per observed occurrence. */
+  readonly observed: readonly OccurrenceFigures[];
+  /** Activity (user-hours) inside the window, summed over its observed occurrences. */
+  readonly userHours: number;
+  /** Distinct users over all occurrences together, when known; needed only when every occurrence is under k. */
+  readonly distinctUsers?: number;
+}
+
+export interface RankedWindow {
+  readonly rank: number;
+  readonly day: (typeof WEEKDAY_NAMES)[number];
+  readonly start: string;
+  readonly end: string;
+  readonly durationHours: number;
+  /** The first occurrence at or after now + notice, local ISO with offset. */
+  readonly next: string;
+  /** Mean distinct users active during an occurrence. */
+  readonly users: number | null;
+  /** Mean sessions open during an occurrence. */
+  readonly sessions: number | null;
+  /** Share of the period's activity (user-hours) that falls inside the window. */
+  readonly share: number | null;
+  readonly spread: { readonly min: number; readonly max: number; readonly stdev: number } | null;
+  readonly weeksObserved: number;
+  readonly suppressed: boolean;
+  readonly reason: string;
+}
+
+export interface RankOptions {
+  readonly durationHours: number;
+  readonly totalUserHours: number;
+  readonly k: number;
+  readonly limit: number;
+  readonly tz: string;
+  /** Earliest allowed start (now + notice). */
+  readonly earliest: number;
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+const pad = (n: number) => String(n).padStart(2, '0');
+
+function overlaps(a: number, b: number, hours: number): boolean {
+  const distance = Math.min((a - b + 168) % 168, (b - a + 168) % 168);
+  return distance < hours;
+}
+
+/** The first local occurrence of `slot` at or after `earliest`. */
+export function nextOccurrence(slot: number, earliest: number, tz: string): number {
+  let weekStart = startOfLocalWeek(earliest, tz);
+  for (;;) {
+    const day = localParts(addLocalDays(weekStart, Math.floor(slot / 24), tz), tz);
+    const start = zonedTime({ year: day.year, month: day.month, day: day.day, hour: slot % 24 }, tz);
+    if (start >= earliest) return start;
+    weekStart = addLocalDays(weekStart, 7, tz);
+  }
+}
+
+/**
+ * Ranks candidates by mean users affected, then mean sessions affected, then share of
+ * activity, then earliest in the week, and keeps the best `limit` that do not overlap each
+ * other. Candidates with no observed week are left out.
+ *
+ * @example rankWindows(figures, { durationHours: 2, totalUserHours: 1000, k: 5, limit: 3, tz, earliest })[0].users // 0.5
+ */
+export function rankWindows(figures: readonly CandidateFigures[], options: RankOptions): RankedWindow[] {
+  const scored = figures
+    .filter((entry) => entry.observed.length > 0)
+    .map((entry) => {
+      const n = entry.observed.length;
+      const users = entry.observed.reduce((sum, o) => sum + o.users, 0) / n;
+      const sessions = entry.observed.reduce((sum, o) => sum + o.sessions, 0) / n;
+      const share = options.totalUserHours > 0 ? entry.userHours / options.totalUserHours : 0;
+      return { entry, users, sessions, share };
+    })
+    .sort((a, b) => a.users - b.users || a.sessions - b.sessions || a.share - b.share || a.entry.candidate.slot - b.entry.candidate.slot);
+
+  const chosen: typeof scored = [];
+  for (const item of scored) {
+    if (chosen.length >= options.limit) break;
+    if (chosen.some((other) => overlaps(other.entry.candidate.slot, item.entry.candidate.slot, options.durationHours))) continue;
+    chosen.push(item);
+  }
+
+  return chosen.map((item, index) => {
+    const { entry } = item;
+    const slot = entry.candidate.slot;
+    const counts = entry.observed.map((o) => o.users);
+    const max = Math.max(...counts);
+    // Distinct users over all occurrences is at least the largest occurrence.
+    const behind = Math.max(max, entry.distinctUsers ?? 0);
+    const visible = reportable(behind, options.k);
+    const mean = item.users;
+    const stdev = Math.sqrt(counts.reduce((sum, c) => sum + (c - mean) ** 2, 0) / counts.length);
+    const day = WEEKDAY_NAMES[Math.floor(slot / 24)]!;
+    const start = `${pad(slot % 24)}:00`;
+    const end = `${pad((slot % 24 + options.durationHours) % 24)}:00`;
+    const weeks = entry.observed.length;
+    const label = `${day} ${start}-${end}`;
+    const reason = visible
+      ? `${label}: ${round(mean, 1)} active users and ${round(item.sessions, 1)} open sessions on average ` +
+        `(${round(item.share * 100, 2)}% of weekly activity), ${Math.min(...counts)}-${max} across ${weeks} week${weeks === 1 ? '' : 's'}`
+      : `${label}: fewer than ${options.k} people were active in it across ${weeks} week${weeks === 1 ? '' : 's'}`;
+    return {
+      rank: index + 1,
+      day,
+      start,
+      end,
+      durationHours: options.durationHours,
+      next: formatLocal(nextOccurrence(slot, options.earliest, options.tz), options.tz),
+      users: visible ? round(mean, 2) : null,
+      sessions: visible ? round(item.sessions, 2) : null,
+      share: visible ? round(item.share, 4) : null,
+      spread: visible ? { min: Math.min(...counts), max, stdev: round(stdev, 2) } : null,
+      weeksObserved: weeks,
+      suppressed: !visible,
+      reason,
+    };
+  });
+}

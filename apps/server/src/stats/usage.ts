@@ -1,0 +1,75 @@
+/**
+ * Usage over time: per local hour, day or week, the active users, sessions started, active
+ * time and events, with k-anonymity applied per bucket and totals over visible buckets only.
+ */
+import type { AggregateRow } from '../store/stats-store.js';
+import { assignRows, type LocalBucket, type StatsGrain } from './buckets.js';
+import { reportable, shown, visibleSum } from './k-anonymity.js';
+
+export const USAGE_METRICS = ['subjects', 'sessions', 'active_ms', 'events'] as const;
+
+export interface UsageBucket {
+  readonly start: string;
+  readonly hours: number;
+  readonly activeUsers: number | null;
+  readonly sessions: number | null;
+  readonly activeMs: number | null;
+  readonly events: number | null;
+  readonly suppressed: boolean;
+}
+
+export interface UsageTotals {
+  /** Distinct over the visible buckets' time, from the second read (see `usageTotalRanges`). */
+  readonly activeUsers: number | null;
+  readonly sessions: number;
+  readonly activeMs: number;
+  readonly events: number;
+  readonly suppressedBuckets: number;
+}
+
+/**
+ * Figures per bucket. `distinct` gives the distinct subjects of each bucket by index (for day
+ * and week buckets, from activity); for hour buckets it may be omitted and the hourly
+ * `subjects` aggregate is used, which is the same number.
+ *
+ * @example computeUsageBuckets(buckets, rows, 5) // [{ start: '2026-10-25T00:00+02:00', hours: 25, activeUsers: 6, ... }]
+ */
+export function computeUsageBuckets(
+  buckets: readonly LocalBucket[],
+  rows: readonly AggregateRow[],
+  k: number,
+  distinct?: ReadonlyMap<string, number>,
+): UsageBucket[] {
+  return assignRows(buckets, rows).map((bucketRows, index) => {
+    const sum = (metric: string) => bucketRows.reduce((total, row) => (row.metric === metric ? total + row.value : total), 0);
+    const bucket = buckets[index]!;
+    const users = distinct ? distinct.get(String(index)) ?? 0 : sum('subjects');
+    const visible = reportable(users, k);
+    return {
+      start: bucket.label,
+      hours: Math.round((bucket.end - bucket.start) / 3_600_000),
+      activeUsers: shown(users, visible),
+      sessions: shown(sum('sessions'), visible),
+      activeMs: shown(sum('active_ms'), visible),
+      events: shown(sum('events'), visible),
+      suppressed: !visible,
+    };
+  });
+}
+
+/** The ranges whose union the total's distinct users are counted over: the visible buckets. */
+export function usageTotalRanges(buckets: readonly LocalBucket[], cells: readonly UsageBucket[], purpose: string) {
+  return buckets.filter((_, index) => !cells[index]!.suppressed).map((bucket) => ({ key: 'total', purpose, from: bucket.start, to: bucket.end }));
+}
+
+export function usageTotals(cells: readonly UsageBucket[], totalUsers: number | undefined, k: number): UsageTotals {
+  return {
+    activeUsers: reportable(totalUsers, k) ? totalUsers! : null,
+    sessions: visibleSum(cells, (cell) => cell.sessions),
+    activeMs: visibleSum(cells, (cell) => cell.activeMs),
+    events: visibleSum(cells, (cell) => cell.events),
+    suppressedBuckets: cells.filter((cell) => cell.suppressed).length,
+  };
+}
+
+export type { StatsGrain };

@@ -1,0 +1,76 @@
+/**
+ * The few dialect-specific reads behind statistics and update-timing advice. Everything
+ * else (time zones, DST, k-anonymity, heatmap, window ranking, percentiles) is pure code in
+ * `stats/`, so a store implements only these, each as one query.
+ *
+ * Every read is scoped to one project and one purpose: statistics read the `statistics`
+ * purpose, advice reads `update_timing`. Restricted and erased subjects are already out of
+ * aggregates and activity (the store subtracts them when the flag changes), so these reads
+ * need no subject filter, except `sessionDurations`, which reads the per-session rows and
+ * must apply the subject's state itself.
+ */
+
+/** One hourly aggregate counter (UTC hour bucket). */
+export interface AggregateRow {
+  readonly bucket: number;
+  readonly metric: string;
+  readonly dim: string;
+  readonly value: number;
+}
+
+/**
+ * A UTC range [from, to) of hour buckets, under a key: ranges sharing a key are counted as
+ * one union. `purpose` may differ per range (feature marks use `featurePurpose(...)`).
+ */
+export interface KeyedRange {
+  readonly key: string;
+  readonly purpose: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+export interface ReturnGap {
+  /** Days between two consecutive active (UTC) days of one subject: 1 = the next day. */
+  readonly gapDays: number;
+  readonly intervals: number;
+  /** Distinct subjects with at least one interval of this length. */
+  readonly subjects: number;
+}
+
+export interface SessionBin {
+  /** Index into the bin edges passed in. */
+  readonly bin: number;
+  readonly sessions: number;
+  readonly subjects: number;
+}
+
+/** Who may count for a purpose, as the decision table reads the subject row. */
+export interface PurposeEligibility {
+  readonly purpose: string;
+  readonly basis: 'consent' | 'legitimate_interest' | 'contract' | 'legal_obligation';
+  /** Consent given under a policy version before this one was superseded (see `consentBaseline`). */
+  readonly consentSince: string;
+}
+
+export interface StatsStore {
+  /**
+   * Hourly aggregate rows of one purpose with `from <= bucket < to`, for the named metrics;
+   * a metric ending in `*` is a prefix (`duration_bin:*`).
+   */
+  hourlyAggregates(projectId: string, purpose: string, from: number, to: number, metrics: readonly string[]): Promise<AggregateRow[]>;
+
+  /** Distinct subjects in hour-grain `activity` over the union of each key's ranges; keys with none are absent. */
+  distinctSubjects(projectId: string, ranges: readonly KeyedRange[]): Promise<Map<string, number>>;
+
+  /** Gaps between consecutive active days (day-grain `activity`, days in [from, to)), grouped by length. */
+  returnIntervals(projectId: string, purpose: string, from: number, to: number): Promise<ReturnGap[]>;
+
+  /**
+   * Sessions started in [from, to), binned by wall duration (end or last seen, minus start)
+   * with the given lower edges (bin i is [edges[i], edges[i+1]), the last one open), counting
+   * only subjects that the decision table allows for `eligibility.purpose` today: not
+   * restricted, not erased, and consent current and granted (or, for a legitimate interest,
+   * not objected to).
+   */
+  sessionDurations(projectId: string, from: number, to: number, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]>;
+}
