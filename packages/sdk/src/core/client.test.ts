@@ -214,6 +214,24 @@ describe('policy changes', () => {
   });
 });
 
+describe('connectivity', () => {
+  it('pauses while offline and resumes on online, same events and ids', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.consent.grant(['statistics']);
+    await test.clock.advance(10_000);
+    const before = test.transport.requests.length;
+    test.lifecycle.fire('offline');
+    test.heed.track('offline.1');
+    test.heed.track('offline.2');
+    await test.clock.advance(10 * 60_000);
+    expect(test.transport.requests.length).toBe(before);
+    expect(JSON.parse(test.storage.get('heed:queue')!).filter((event: { type: string }) => event.type === 'track')).toHaveLength(2);
+    test.lifecycle.fire('online');
+    await test.clock.advance(1_000);
+    expect(events(test).filter((event) => event.type === 'track').map((event) => event.type === 'track' && event.name)).toEqual(['offline.1', 'offline.2']);
+  });
+});
+
 describe('never throws into the host', () => {
   it('reports a failing policy fetch and a throwing onError without rejecting', async () => {
     const test = createTestPlatform();

@@ -91,7 +91,8 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   function onLifecycle(event: LifecycleEvent): void {
     if (event === 'activity') session.activity();
     if (event === 'visible' || event === 'hidden') session.visibility(event === 'visible');
-    if (event === 'hidden' || event === 'online') {
+    // Hidden: last chance to send; online: resume; offline: end any backoff, sending pauses.
+    if (event === 'hidden' || event === 'online' || event === 'offline') {
       requester.wake();
       void delivery.flush();
     }

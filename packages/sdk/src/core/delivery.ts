@@ -60,8 +60,11 @@ export function createDelivery(
     return { batches, body };
   }
 
+  /** Offline pauses sending: a backoff in progress ends, the `online` event flushes again. */
+  const sending = () => hooks.live() && lifecycle.online();
+
   async function run(): Promise<void> {
-    while (hooks.live() && lifecycle.online()) {
+    while (sending()) {
       const limits = await hooks.prepare();
       const queue = hooks.queue();
       if (!limits || !queue || !hooks.live()) return;
@@ -71,7 +74,7 @@ export function createDelivery(
       const ids = new Set(batch.map((item) => item.event.id));
       const outcome = await hooks.requester.send(
         { method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' },
-        hooks.live,
+        sending,
       );
       if (!outcome.ok && !outcome.final) {
         if (hooks.live()) timer ??= clock.setTimeout(flush, retryMaxMs);
