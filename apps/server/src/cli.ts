@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { renderRecordOfProcessing } from '@heed/policy';
 import { demoCurl, ensureDemoProject } from './cli/demo-project.js';
 import { RIGHTS_COMMANDS, runRightsCommand } from './cli/rights-commands.js';
+import { STATS_COMMANDS, runStatsCommand } from './cli/stats-commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { verifyLedger } from './ledger/verify-ledger.js';
 import { loadPolicy } from './load-policy.js';
@@ -30,6 +31,9 @@ const USAGE = `usage: heed <command> [options]
   object --project ID --user USER_ID --purpose P [--off]    objection (Art. 21)
   requests --project ID [--json]                            the rights-request log, overdue first
   policy record                                             the policy as an Art. 30 record (Markdown)
+  stats usage|sessions|features|heatmap --project ID [--from D] [--to D] [--tz ZONE] [--grain hour|day|week] [--weeks N]
+  windows --project ID [--duration 2h] [--weeks 8] [--days mon-fri] [--hours 0-6] [--notice 24h] [--limit 5]
+                                                            statistics and update windows; --format table|json|csv
 
 Environment: HEED_PORT, HEED_HOST, HEED_DATA_DIR, HEED_DATABASE_URL, HEED_POLICY_FILE,
 HEED_PSEUDONYM_KEY, HEED_CORS_ORIGINS, HEED_BODY_LIMIT, HEED_RATE_PER_SECOND, HEED_RATE_BURST.`;
@@ -44,6 +48,8 @@ async function main(argv: string[]): Promise<number> {
       policy: { type: 'string' }, name: { type: 'string' }, project: { type: 'string' }, kind: { type: 'string' },
       label: { type: 'string' }, id: { type: 'string' }, user: { type: 'string' }, format: { type: 'string' },
       out: { type: 'string' }, purpose: { type: 'string' }, off: { type: 'boolean' },
+      from: { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' }, grain: { type: 'string' }, weeks: { type: 'string' },
+      duration: { type: 'string' }, days: { type: 'string' }, hours: { type: 'string' }, notice: { type: 'string' }, limit: { type: 'string' },
     },
   });
   const [command, sub] = positionals;
@@ -63,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
   const { store, clock } = services;
   try {
     if ((RIGHTS_COMMANDS as readonly string[]).includes(command)) return await runRightsCommand(services, command, values);
+    if ((STATS_COMMANDS as readonly string[]).includes(command)) return await runStatsCommand(services, command, sub, values);
     switch (`${command} ${sub ?? ''}`.trim()) {
       case 'migrate':
         await store.ready?.();

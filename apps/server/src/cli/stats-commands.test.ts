@@ -1,0 +1,58 @@
+/** The statistics commands on a real store: tables for people, CSV and JSON for machines. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../testing/test-server.js';
+import { runStatsCommand } from './stats-commands.js';
+
+let t: TestServer;
+const at = Date.UTC(2026, 10, 3, 9, 10); // Tue 3 Nov, 10:10 CET
+
+beforeAll(async () => {
+  t = await startTestServer({ start: Date.UTC(2026, 10, 2, 12) });
+  const subjects = Array.from({ length: 6 }, (_, i) => t.subjectFor(`c${i}`));
+  for (const subject of subjects) {
+    await t.post('/v1/consent', { writeKey: t.project.writeKey, subject, policyVersion: '2026-11-01', purposes: { statistics: true, update_timing: true }, ts: t.clock.now() });
+  }
+  t.clock.set(at + 3_600_000);
+  const events = subjects.flatMap((subject, i) => [
+    { id: `evt_cli_${i}_start_000`, type: 'session_start', ts: at, sessionId: `ses_cli_${i}_0000`, subject },
+    { id: `evt_cli_${i}_track_000`, type: 'track', ts: at + 1_000, sessionId: `ses_cli_${i}_0000`, subject, name: 'report.exported', durationMs: 300 },
+  ]);
+  await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events });
+  t.clock.set(Date.UTC(2026, 10, 10, 12));
+});
+afterAll(async () => {
+  await t.close();
+});
+
+async function run(command: string, sub: string | undefined, flags: Record<string, string | boolean>) {
+  let text = '';
+  const code = await runStatsCommand(t.server.services, command, sub, { project: t.project.projectId, ...flags }, (chunk) => (text += chunk));
+  return { code, text };
+}
+
+describe('heed stats and heed windows', () => {
+  it('prints usage as a table with hidden cells as <k, and as CSV with them empty', async () => {
+    const table = await run('stats', 'usage', { grain: 'hour', from: '2026-11-03T09:00:00Z', to: '2026-11-03T11:00:00Z' });
+    expect(table.code).toBe(0);
+    expect(table.text.split('\n').slice(2, 6)).toEqual([
+      'start                   users  sessions  active_min  events',
+      '----------------------  -----  --------  ----------  ------',
+      '2026-11-03T10:00+01:00      6         6           0       6',
+      '2026-11-03T11:00+01:00     <5        <5          <5      <5',
+    ]);
+    const csv = await run('stats', 'usage', { grain: 'hour', from: '2026-11-03T09:00:00Z', to: '2026-11-03T11:00:00Z', format: 'csv' });
+    expect(csv.text).toBe('start,users,sessions,active_min,events\n2026-11-03T10:00+01:00,6,6,0,6\n2026-11-03T11:00+01:00,,,,\n');
+  });
+
+  it('prints features, the terminal heatmap and the windows', async () => {
+    const features = await run('stats', 'features', { from: '2026-11-03', to: '2026-11-04', json: true });
+    expect(JSON.parse(features.text).features).toEqual([{ name: 'report.exported', events: 6, users: 6, timed: 6, meanMs: 300, p50Ms: 250 + Math.round(250 * 3 / 6), p90Ms: 250 + Math.round(250 * 6 / 6) }]);
+    const heatmap = await run('stats', 'heatmap', { weeks: '1' });
+    const rows = heatmap.text.split('\n').filter((line) => /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) /.test(line));
+    expect(rows).toHaveLength(7);
+    expect(rows[1]!.slice(5 + 20, 5 + 22)).toBe('██');
+    const windows = await run('windows', undefined, { weeks: '1', duration: '1h', days: 'tue', hours: '10' });
+    expect(windows.text).toContain('1. Tue 10:00-11:00: 6 active users and 6 open sessions on average (100% of weekly activity), 6-6 across 1 week');
+    await expect(run('windows', undefined, { duration: 'soon' })).rejects.toThrow('--duration: must be a duration');
+  });
+});
