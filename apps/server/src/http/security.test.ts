@@ -1,0 +1,97 @@
+/**
+ * Who may reach what: keys of one project never read or write another's data, a write key
+ * cannot read, a subject token reaches only its own subject, secure headers are set, and CORS
+ * lets only configured origins call the read and admin routes (never `null`).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../config.js';
+import { createProject, type CreatedProject } from '../projects/projects.js';
+import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
+
+let t: TestServer;
+let other: CreatedProject;
+const tokens: Record<string, string> = {};
+
+const consent = async (writeKey: string, subject: string) => {
+  const response = await t.post('/v1/consent', { writeKey, subject, policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
+  return ((await response.json()) as { subjectToken?: string }).subjectToken;
+};
+const batch = (writeKey: string, subject: string, id: string) =>
+  t.post('/v1/batch', { writeKey, sentAt: TEST_START, tz: 'UTC', device: 'desktop', sdk: 'test/1', events: [{ id, type: 'session_start', subject, sessionId: 'ses_sec_00001', ts: TEST_START }] });
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+beforeAll(async () => {
+  t = await startTestServer({ env: { HEED_CORS_ORIGINS: 'https://app.example' } });
+  other = await createProject(t.server.services.store, { name: 'Other', now: TEST_START });
+  tokens.a = (await consent(t.project.writeKey, t.subjectFor('shared-user')))!;
+  tokens.b = (await consent(other.writeKey, t.subjectFor('shared-user')))!;
+  await batch(t.project.writeKey, t.subjectFor('shared-user'), 'evt_sec_a_000001');
+  await batch(other.writeKey, t.subjectFor('shared-user'), 'evt_sec_b_000001');
+});
+afterAll(() => t.close());
+
+describe('project isolation', () => {
+  it('keeps the same user apart in two projects: two subjects, two tokens, two pseudonyms', async () => {
+    expect(tokens.a).not.toBe(tokens.b);
+    expect(await t.query('SELECT project_id AS p, count(*) AS n FROM events GROUP BY project_id ORDER BY project_id')).toEqual(
+      [{ p: t.project.projectId, n: 1 }, { p: other.projectId, n: 1 }].sort((x, y) => x.p.localeCompare(y.p)),
+    );
+    const pseudonyms = await t.query<{ pseudonym: string }>('SELECT DISTINCT pseudonym FROM subjects');
+    expect(pseudonyms).toHaveLength(2);
+  });
+
+  it("lets an admin key reach only its own project's subjects and requests", async () => {
+    const ownOnly = await t.post('/v1/admin/subjects/access', { userId: 'only-in-a' }, bearer(other.adminKey));
+    expect(ownOnly.status).toBe(404);
+    await consent(t.project.writeKey, t.subjectFor('only-in-a'));
+    expect((await t.post('/v1/admin/subjects/access', { userId: 'only-in-a' }, bearer(t.project.adminKey))).status).toBe(200);
+    expect((await t.post('/v1/admin/subjects/access', { userId: 'only-in-a' }, bearer(other.adminKey))).status).toBe(404);
+    const requests = (await (await fetch(`${t.url}/v1/admin/requests`, { headers: bearer(other.adminKey) })).json()) as { requests: unknown[] };
+    expect(requests.requests).toEqual([]);
+  });
+
+  it('refuses a write or analyst key on the admin routes, and a write key cannot read', async () => {
+    for (const key of [t.project.writeKey, t.project.analystKey]) {
+      expect((await fetch(`${t.url}/v1/admin/requests`, { headers: bearer(key) })).status).toBe(401);
+      expect((await t.post('/v1/admin/subjects/access', { userId: 'shared-user' }, bearer(key))).status).toBe(401);
+    }
+    expect((await fetch(`${t.url}/v1/me`, { headers: bearer(t.project.writeKey) })).status).toBe(401);
+  });
+
+  it('lets a subject token reach only its own subject', async () => {
+    const a = (await (await fetch(`${t.url}/v1/me`, { headers: bearer(tokens.a!) })).json()) as { events: { id: string }[] };
+    const b = (await (await fetch(`${t.url}/v1/me`, { headers: bearer(tokens.b!) })).json()) as { events: { id: string }[] };
+    expect(a.events.map((event) => event.id)).toEqual(['evt_sec_a_000001']);
+    expect(b.events.map((event) => event.id)).toEqual(['evt_sec_b_000001']);
+  });
+});
+
+describe('headers', () => {
+  it('sets the secure headers on every answer', async () => {
+    for (const path of ['/healthz', '/v1/policy', '/v1/nothing', '/privacy']) {
+      const response = await fetch(`${t.url}${path}`);
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+      expect(response.headers.get('strict-transport-security'), path).toBe('max-age=15552000; includeSubDomains');
+    }
+    expect((await fetch(`${t.url}/privacy`)).headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+
+  it('answers CORS on read and admin routes for configured origins only, never null', async () => {
+    const preflight = (path: string, origin: string) =>
+      fetch(`${t.url}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+    for (const path of ['/v1/me', '/v1/admin/requests']) {
+      expect((await preflight(path, 'https://app.example')).headers.get('access-control-allow-origin'), path).toBe('https://app.example');
+      expect((await preflight(path, 'https://evil.example')).headers.get('access-control-allow-origin'), path).toBeNull();
+      expect((await preflight(path, 'null')).headers.get('access-control-allow-origin'), path).toBeNull();
+    }
+    // Ingest takes events from any page: the write key is public and can only append.
+    expect((await preflight('/v1/batch', 'https://evil.example')).headers.get('access-control-allow-origin')).toBe('*');
+  });
+
+  it('refuses to start with "null" as an allowed origin', () => {
+    expect(() => loadConfig({ HEED_CORS_ORIGINS: 'https://app.example,null' })).toThrow(ConfigError);
+    expect(() => loadConfig({ HEED_CORS_ORIGINS: 'https://app.example,null' })).toThrow(/HEED_CORS_ORIGINS: the origin "null" is never allowed/);
+  });
+});
