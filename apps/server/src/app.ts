@@ -50,11 +50,13 @@ export function createApp(services: Services, options: AppOptions) {
       problemResponse(new HttpProblem('method_not_allowed', { detail: `Use ${methods.join(', ')}.`, headers: { allow: methods.join(', ') } })),
   }));
   const ingestOrigin = options.ingestOrigins.includes('*') ? '*' : [...options.ingestOrigins];
-  app.use('/v1/batch', cors({ origin: ingestOrigin, allowMethods: ['POST'], maxAge: 86_400 }));
-  app.use('/v1/consent', cors({ origin: ingestOrigin, allowMethods: ['POST'], maxAge: 86_400 }));
+  // The SDK reads Retry-After on 429 and 503 to pace its retries.
+  const ingestCors = cors({ origin: ingestOrigin, allowMethods: ['POST'], exposeHeaders: ['retry-after'], maxAge: 86_400 });
+  app.use('/v1/batch', ingestCors);
+  app.use('/v1/consent', ingestCors);
   app.use('/v1/policy', cors({ origin: ingestOrigin, allowMethods: ['GET'], maxAge: 86_400 }));
   // Read and rights routes carry tokens and keys: only configured origins, never `null`.
-  const readCors = cors({ origin: [...options.corsOrigins], allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'], allowHeaders: ['authorization', 'content-type'], maxAge: 600 });
+  const readCors = cors({ origin: [...options.corsOrigins], allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'], allowHeaders: ['authorization', 'content-type'], exposeHeaders: ['retry-after', 'content-disposition'], maxAge: 600 });
   app.use('/v1/me', readCors);
   app.use('/v1/me/*', readCors);
   app.use('/v1/admin/*', readCors);
