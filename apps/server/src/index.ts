@@ -14,6 +14,8 @@ export type { Logger } from './logger.js';
 export { createProject, createKey } from './projects/projects.js';
 export type { CreatedProject } from './projects/projects.js';
 export { createSqliteStore } from './store/sqlite/sqlite-store.js';
+export { createPostgresStore } from './store/postgres/index.js';
+export type { PostgresOptions, PostgresStore } from './store/postgres/index.js';
 export type { Store } from './store/store.js';
 export { verifyLedger } from './ledger/verify-ledger.js';
 export type { Services } from './services.js';
