@@ -10,6 +10,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createErrorHandler, problemResponse } from './http/on-error.js';
 import { HttpProblem } from './http/problem.js';
 import { createRateLimiter } from './http/rate-limiter.js';
+import { dashboardRoutes } from './pages/dashboard-routes.js';
 import { adminRoutes } from './routes/admin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { meRoutes } from './routes/me.js';
@@ -72,6 +73,7 @@ export function createApp(services: Services, options: AppOptions) {
   app.route('/', adminRoutes(services));
   app.route('/', privacyRoutes(services));
   app.route('/', statsRoutes(services));
+  app.route('/', dashboardRoutes());
 
   app.notFound(() => problemResponse(new HttpProblem('not_found', { detail: 'No such route.' })));
   app.onError(createErrorHandler(services.logger));

@@ -1,0 +1,16 @@
+/**
+ * GET /dashboard and its two same-origin assets. The page carries no data and needs no key:
+ * the browser script asks the statistics API with the analyst key the person pastes.
+ */
+import { Hono } from 'hono';
+import { DASHBOARD_CSP, DASHBOARD_CSS, DASHBOARD_HTML, DASHBOARD_ICON } from './dashboard-page.js';
+import { DASHBOARD_SCRIPT } from './dashboard-script.js';
+
+export function dashboardRoutes() {
+  const headers = (type: string) => ({ 'content-type': type, 'cache-control': 'no-cache', 'content-security-policy': DASHBOARD_CSP });
+  return new Hono()
+    .get('/dashboard', (c) => c.body(DASHBOARD_HTML, 200, headers('text/html; charset=utf-8')))
+    .get('/dashboard/app.js', (c) => c.body(DASHBOARD_SCRIPT, 200, headers('text/javascript; charset=utf-8')))
+    .get('/dashboard/icon.svg', (c) => c.body(DASHBOARD_ICON, 200, headers('image/svg+xml')))
+    .get('/dashboard/app.css', (c) => c.body(DASHBOARD_CSS, 200, headers('text/css; charset=utf-8')));
+}

@@ -1,0 +1,45 @@
+/**
+ * `GET /sdk/demo?key=<write key>&project=<project id>`: a page that loads the script-tag SDK
+ * from this server and shows the integration a platform makes (consent banner, tracking, the
+ * privacy link). The end-to-end browser tests drive it; the write key is public anyway.
+ */
+export const SDK_DEMO_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Heed SDK demo</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}button{font:inherit;margin:.25rem}#consent{padding:1rem;border:1px solid #98a2ad;border-radius:.5rem}</style>
+</head><body>
+<h1>Heed SDK demo</h1>
+<div id="consent"><p>May we measure when and how long you use this platform (statistics)?</p>
+<button id="grant">Yes, measure usage</button><button id="deny">No</button><button id="withdraw">Withdraw consent</button></div>
+<p><button id="track">Export a report</button> <a id="privacy" href="/privacy">Your privacy</a></p>
+<p>Consent: <output id="state">undecided</output></p>
+<script src="/sdk/heed.js"></script>
+<script src="/sdk/demo.js"></script>
+</body></html>`;
+
+export const SDK_DEMO_SCRIPT = String.raw`(function () {
+  'use strict';
+  var params = new URLSearchParams(location.search);
+  var number = function (name) { return params.get(name) ? Number(params.get(name)) : undefined; };
+  var errors = [];
+  var heed = Heed.createHeed({
+    endpoint: location.origin,
+    writeKey: params.get('key') || '',
+    projectId: params.get('project') || '',
+    heartbeatMs: number('heartbeat'),
+    flushIntervalMs: number('flush'),
+    idleAfterMs: number('idle'),
+    retryBaseMs: number('retry'),
+    onError: function (error) { errors.push(error.code); },
+  });
+  var $ = function (id) { return document.getElementById(id); };
+  var show = function () { $('state').textContent = heed.consent.get().status; };
+  $('grant').addEventListener('click', function () { heed.consent.grant(['statistics']).then(show); });
+  $('deny').addEventListener('click', function () { heed.consent.deny().then(show); });
+  $('withdraw').addEventListener('click', function () { heed.consent.withdraw().then(show); });
+  $('track').addEventListener('click', function () { heed.track('report.exported', { format: 'pdf' }); });
+  window.heed = heed;
+  window.heedErrors = errors;
+  show();
+})();
+`;
