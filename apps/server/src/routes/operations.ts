@@ -1,11 +1,13 @@
 /**
  * Routes for operators and the SDK's bootstrap: health, readiness, the policy in force, and
- * the script-tag build of the SDK.
+ * the script-tag build of the SDK with a demo page that uses it.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { HttpProblem } from '../http/problem.js';
+import { PAGE_CSP } from '../pages/html.js';
+import { SDK_DEMO_HTML, SDK_DEMO_SCRIPT } from '../pages/sdk-demo/sdk-demo-page.js';
 import type { Services } from '../services.js';
 
 export function operationsRoutes(services: Services, state: { ready: () => boolean }) {
@@ -27,5 +29,7 @@ export function operationsRoutes(services: Services, state: { ready: () => boole
         throw new HttpProblem('not_found', { detail: 'The SDK script is not built: run pnpm build.', cause: error });
       });
       return c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' });
-    });
+    })
+    .get('/sdk/demo', (c) => c.html(SDK_DEMO_HTML, 200, { 'content-security-policy': PAGE_CSP }))
+    .get('/sdk/demo.js', (c) => c.body(SDK_DEMO_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 }
