@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { renderRecordOfProcessing } from '@heed/policy';
 import { demoCurl, ensureDemoProject } from './cli/demo-project.js';
 import { RIGHTS_COMMANDS, runRightsCommand } from './cli/rights-commands.js';
+import { progressBar, runDemo } from './cli/demo-command.js';
 import { STATS_COMMANDS, runStatsCommand } from './cli/stats-commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { verifyLedger } from './ledger/verify-ledger.js';
@@ -34,6 +35,7 @@ const USAGE = `usage: heed <command> [options]
   stats usage|sessions|features|heatmap --project ID [--from D] [--to D] [--tz ZONE] [--grain hour|day|week] [--weeks N]
   windows --project ID [--duration 2h] [--weeks 8] [--days mon-fri] [--hours 0-6] [--notice 24h] [--limit 5]
                                                             statistics and update windows; --format table|json|csv
+  demo [--weeks 4] [--users 300]                            simulate weeks of use through the real pipeline
 
 Environment: HEED_PORT, HEED_HOST, HEED_DATA_DIR, HEED_DATABASE_URL, HEED_POLICY_FILE,
 HEED_PSEUDONYM_KEY, HEED_CORS_ORIGINS, HEED_BODY_LIMIT, HEED_RATE_PER_SECOND, HEED_RATE_BURST.`;
@@ -50,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string' }, purpose: { type: 'string' }, off: { type: 'boolean' },
       from: { type: 'string' }, to: { type: 'string' }, tz: { type: 'string' }, grain: { type: 'string' }, weeks: { type: 'string' },
       duration: { type: 'string' }, days: { type: 'string' }, hours: { type: 'string' }, notice: { type: 'string' }, limit: { type: 'string' },
+      users: { type: 'string' },
     },
   });
   const [command, sub] = positionals;
@@ -64,6 +67,16 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'serve') return serveCommand(config, values.demo === true);
+  if (command === 'demo') {
+    const weeks = Number(values.weeks ?? 4);
+    const count = Number(values.users ?? 300);
+    if (!Number.isInteger(weeks) || weeks < 1 || weeks > 12 || !Number.isInteger(count) || count < 10 || count > 20_000) throw new ConfigError('demo: --weeks 1-12 and --users 10-20000');
+    const result = await runDemo(config, { weeks, users: count, progress: progressBar });
+    console.log(`demo: ${count} users (${result.declined} declined, ${result.objected} objected to update timing, ${result.restricted} restricted), ${result.sessions} sessions, ${result.events} events over ${weeks} weeks
+  dashboard    heed serve, then open /dashboard
+  analyst key  ${result.project.analystKey}`);
+    return 0;
+  }
 
   const services = buildServices(config);
   const { store, clock } = services;
