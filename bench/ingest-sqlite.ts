@@ -9,10 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
-import { makeBatch } from './lib/event-rows.js';
+import { postBatches } from './lib/load.js';
 import { consentSubjects, runCli, startServerProcess } from './lib/server-process.js';
 import { fmt, median } from './lib/stats.js';
 
@@ -52,7 +51,7 @@ export function rawInsertRate(rows: number): number {
   return rows / seconds;
 }
 
-function rssMb(pid: number): number {
+export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
 }
@@ -71,23 +70,10 @@ export async function benchIngestSqlite(options: { batchSize: number; seconds: n
   const p99: number[] = [];
   try {
     for (let run = 0; run < options.runs; run++) {
-      const result = await autocannon({
-        url: `${server.url}/v1/batch`,
-        connections: 10,
-        duration: options.seconds,
-        requests: [
-          {
-            method: 'POST',
-            headers: { 'content-type': 'text/plain' },
-            // A new batch per request: fresh ids, so nothing is a cheap duplicate.
-            setupRequest: (request) => ({ ...request, body: JSON.stringify(makeBatch(project.writeKey, subjects, options.batchSize, Date.now())) }),
-          },
-        ],
-      });
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`ingest run had ${result.non2xx} non-2xx and ${result.errors} errors`);
-      http.push((result.requests.total * options.batchSize) / options.seconds);
-      p50.push(result.latency.p50);
-      p99.push(result.latency.p99);
+      const result = await postBatches({ url: server.url, writeKey: project.writeKey, subjects, batchSize: options.batchSize, seconds: options.seconds });
+      http.push(result.eventsPerSecond);
+      p50.push(result.p50Ms);
+      p99.push(result.p99Ms);
       raw.push(rawInsertRate(200_000));
     }
     const peak = rssMb(server.child.pid!);

@@ -68,7 +68,7 @@ export const DRIVERS: Record<string, DriverSpec> = {
     async create() {
       const { default: Countly } = await import('countly-sdk-web');
       Countly.init({ app_key: 'bench', url: 'https://countly.example.com', debug: false });
-      return { track: () => Countly.add_event({ key: NAME, count: 1, segmentation: PROPS }), optOut: () => Countly.opt_out() };
+      return { track: () => Countly.add_event({ key: NAME, count: 1, segmentation: PROPS }), optOut: () => (Countly as unknown as { opt_out(): void }).opt_out() };
     },
   },
   Segment: {

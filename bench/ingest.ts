@@ -1,0 +1,106 @@
+/**
+ * Ingest, three ways in one run for batches of 10, 50 and 200 events: Heed's `heed serve`
+ * on SQLite over HTTP, a bare Hono route that answers 204 on the same body (the HTTP floor),
+ * and raw better-sqlite3 prepared inserts (the storage floor). Same load generator
+ * (lib/load.ts), each server in its own process. If bench/ingest-postgres.ts exists and
+ * exports `benchIngestPostgres` (SQLite and PostgreSQL with one and two processes), it runs
+ * once, at batches of 50.
+ *
+ *   pnpm --filter @heed/bench exec tsx ingest.ts [--seconds 5] [--runs 3]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchIngestSqlite, rssMb, type IngestFigures } from './ingest-sqlite.js';
+import { postBatches } from './lib/load.js';
+import { fmt, median } from './lib/stats.js';
+
+export const BATCH_SIZES = [10, 50, 200] as const;
+
+export interface FloorFigures {
+  batchSize: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  serverPeakRssMb: number;
+}
+
+export interface IngestRow {
+  batchSize: number;
+  heed: IngestFigures;
+  bareHono: FloorFigures;
+}
+
+export interface PostgresRow {
+  label: string;
+  figures: { eventsPerSecond: number; p50Ms: number; p99Ms: number };
+}
+
+type PostgresBench = (options: { batchSize: number; seconds: number }) => Promise<PostgresRow[]>;
+export const POSTGRES_BATCH = 50;
+
+/** The optional PostgreSQL benchmark, if its file has landed. */
+async function postgresBench(): Promise<PostgresBench | undefined> {
+  const file = new URL('./ingest-postgres.ts', import.meta.url);
+  if (!existsSync(file)) return undefined;
+  const module = (await import(file.href)) as { benchIngestPostgres?: PostgresBench };
+  return module.benchIngestPostgres;
+}
+
+export async function benchBareHono(options: { batchSize: number; seconds: number; runs: number; port?: number }): Promise<FloorFigures> {
+  const port = options.port ?? 18_788;
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/bare-hono.ts', import.meta.url)), String(port)], {
+    cwd: fileURLToPath(new URL('.', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bare Hono exited with ${code}`)));
+    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+  });
+  const runs: Awaited<ReturnType<typeof postBatches>>[] = [];
+  try {
+    for (let run = 0; run < options.runs; run++) {
+      runs.push(await postBatches({ url: `http://127.0.0.1:${port}`, writeKey: 'wk_bare', subjects: ['subject-bare'], batchSize: options.batchSize, seconds: options.seconds }));
+    }
+    return {
+      batchSize: options.batchSize,
+      eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      serverPeakRssMb: rssMb(child.pid!),
+    };
+  } finally {
+    child.removeAllListeners('exit');
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+export async function benchIngest(options: { seconds: number; runs: number }): Promise<{ rows: IngestRow[]; postgres: PostgresRow[] | 'absent' }> {
+  const rows: IngestRow[] = [];
+  for (const batchSize of BATCH_SIZES) {
+    const heed = await benchIngestSqlite({ batchSize, ...options });
+    const bareHono = await benchBareHono({ batchSize, ...options });
+    rows.push({ batchSize, heed, bareHono });
+  }
+  const postgres = await postgresBench();
+  return { rows, postgres: postgres ? await postgres({ batchSize: POSTGRES_BATCH, seconds: options.seconds }) : 'absent' };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, runs: { type: 'string', default: '3' } } });
+  const { rows, postgres } = await benchIngest({ seconds: Number(values.seconds), runs: Number(values.runs) });
+  console.log(`ingest, median of ${values.runs} runs of ${values.seconds} s`);
+  for (const { batchSize, heed, bareHono } of rows) {
+    console.log(`  batch ${batchSize}`);
+    console.log(`    Heed HTTP -> SQLite  ${fmt(heed.httpEventsPerSecond).padStart(9)} ev/s  p50 ${heed.p50Ms} ms  p99 ${heed.p99Ms} ms  RSS ${fmt(heed.serverPeakRssMb)} MB`);
+    console.log(`    bare Hono 204        ${fmt(bareHono.eventsPerSecond).padStart(9)} ev/s  p50 ${bareHono.p50Ms} ms  p99 ${bareHono.p99Ms} ms  RSS ${fmt(bareHono.serverPeakRssMb)} MB`);
+    console.log(`    raw prepared insert  ${fmt(heed.rawRowsPerSecond).padStart(9)} rows/s`);
+    console.log(`    Heed / raw ${fmt(heed.ratio, 2)}   Heed / bare Hono ${fmt(heed.httpEventsPerSecond / bareHono.eventsPerSecond, 2)}`);
+  }
+  if (postgres === 'absent') console.log('  PostgreSQL: bench/ingest-postgres.ts absent');
+  else for (const { label, figures } of postgres) console.log(`  ${label.padEnd(22)} ${fmt(figures.eventsPerSecond).padStart(9)} ev/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms (batch ${POSTGRES_BATCH}, one run)`);
+}

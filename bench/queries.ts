@@ -1,0 +1,165 @@
+/**
+ * Statistics queries and scaling. Builds weeks of aggregates for simulated users through
+ * the server's own pipeline (an in-process server whose clock we move day by day, fed
+ * batches over HTTP: validation, ledger, pseudonyms, aggregates, all real), then times each
+ * statistics route over HTTP with the analyst key, beside GET /healthz timed the same way
+ * (the HTTP round-trip floor of this machine in this run). Routes are data: one that answers
+ * 404 is reported as absent, so a route that lands later lights up without a code change.
+ *
+ *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--scale 1000,10000]
+ */
+import { parseArgs } from 'node:util';
+import { startTestServer, type TestServer } from '@heed/server/testing';
+import { fmt, percentile } from './lib/stats.js';
+
+const DAY = 86_400_000;
+const FEATURES = ['report.exported', 'report.opened', 'filter.applied', 'invoice.sent', 'settings.saved'];
+
+/** The statistics routes, as data: path and query, relative to the data's last day. */
+export function statsRoutes(fromDate: string, weeks: number): { name: string; path: string }[] {
+  return [
+    { name: 'usage', path: `/v1/stats/usage?from=${fromDate}&grain=day` },
+    { name: 'sessions', path: `/v1/stats/sessions?from=${fromDate}` },
+    { name: 'features', path: `/v1/stats/features?from=${fromDate}` },
+    { name: 'heatmap', path: `/v1/stats/heatmap?weeks=${weeks}` },
+    { name: 'update-windows', path: `/v1/stats/update-windows?weeks=${weeks}` },
+  ];
+}
+
+export interface Dataset {
+  subjects: number;
+  weeks: number;
+  events: number;
+  ingestSeconds: number;
+  microsPerEvent: number;
+}
+
+export interface RouteFigure {
+  name: string;
+  status: 'measured' | 'absent';
+  p50Ms: number;
+  p95Ms: number;
+}
+
+/** Whether subject n uses the platform on day d: about two days a week, spread over the week. */
+const activeOn = (n: number, d: number) => (n * 7 + d * 3 + ((n * 2_654_435_761) >>> 28)) % 7 < 2;
+
+async function post(server: TestServer, path: string, body: unknown): Promise<void> {
+  const response = await server.post(path, body);
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+/** Consents every subject, then sends day by day: per active day, one session of six events. */
+export async function generate(server: TestServer, subjects: number, weeks: number, start: number): Promise<Dataset> {
+  const started = performance.now();
+  const hashes = Array.from({ length: subjects }, (_, n) => server.subjectFor(`user-${n}`));
+  const writeKey = server.project.writeKey;
+  const policy = (await (await fetch(`${server.url}/v1/policy`)).json()) as { version: string };
+  for (let n = 0; n < subjects; n += 50) {
+    await Promise.all(
+      hashes.slice(n, n + 50).map((subject) =>
+        post(server, '/v1/consent', { writeKey, subject, policyVersion: policy.version, purposes: { statistics: true, update_timing: true }, ts: server.clock.now() }),
+      ),
+    );
+  }
+  let events = 0;
+  let seq = 0;
+  for (let day = 0; day < weeks * 7; day++) {
+    const dayStart = start + day * DAY;
+    server.clock.set(dayStart + DAY - 60_000);
+    let batch: object[] = [];
+    const pending: Promise<void>[] = [];
+    const send = () => {
+      pending.push(post(server, '/v1/batch', { writeKey, sentAt: server.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'bench/1', events: batch }));
+      events += batch.length;
+      batch = [];
+    };
+    for (let n = 0; n < subjects; n++) {
+      if (!activeOn(n, day)) continue;
+      const subject = hashes[n]!;
+      const sessionId = `ses_${day}_${n}`.padEnd(12, "0");
+      // Office hours, spread by subject: 07:00 to 18:00 UTC.
+      const t = dayStart + (7 + (n % 11)) * 3_600_000 + (n % 60) * 60_000;
+      const id = () => `e${(seq++).toString(36).padStart(20, '0')}`;
+      batch.push(
+        { id: id(), type: 'session_start', ts: t, sessionId, subject },
+        { id: id(), type: 'heartbeat', ts: t + 15_000, sessionId, subject, activeMs: 15_000 },
+        { id: id(), type: 'track', ts: t + 20_000, sessionId, subject, name: FEATURES[(n + day) % FEATURES.length], durationMs: 420, props: { format: 'pdf' } },
+        { id: id(), type: 'heartbeat', ts: t + 30_000, sessionId, subject, activeMs: 15_000 },
+        { id: id(), type: 'heartbeat', ts: t + 45_000, sessionId, subject, activeMs: 15_000 },
+        { id: id(), type: 'session_end', ts: t + 50_000, sessionId, subject, activeMs: 5_000 },
+      );
+      if (batch.length >= 198) send();
+      // Two requests in flight: the store is the bottleneck, not the client.
+      if (pending.length >= 2) await pending.shift();
+    }
+    if (batch.length) send();
+    await Promise.all(pending);
+  }
+  const ingestSeconds = (performance.now() - started) / 1000;
+  return { subjects, weeks, events, ingestSeconds, microsPerEvent: (ingestSeconds * 1e6) / events };
+}
+
+async function timeRoute(url: string, headers: Record<string, string>, samples: number): Promise<{ status: number; times: number[] }> {
+  const times: number[] = [];
+  let status = 0;
+  for (let n = 0; n < samples + 5; n++) {
+    const started = performance.now();
+    const response = await fetch(url, { headers });
+    await response.arrayBuffer();
+    if (n >= 5) times.push(performance.now() - started);
+    status = response.status;
+    if (status === 404) break;
+    if (status !== 200) throw new Error(`${url} answered ${status}`);
+  }
+  return { status, times };
+}
+
+/** p50/p95 per route and the /healthz floor, `samples` sequential requests each after 5 of warm-up. */
+export async function measureRoutes(server: TestServer, fromDate: string, weeks: number, samples: number): Promise<{ floor: RouteFigure; routes: RouteFigure[] }> {
+  const auth = { authorization: `Bearer ${server.project.analystKey}` };
+  const health = await timeRoute(`${server.url}/healthz`, {}, samples);
+  const floor: RouteFigure = { name: 'GET /healthz (floor)', status: 'measured', p50Ms: percentile(health.times, 50), p95Ms: percentile(health.times, 95) };
+  const routes: RouteFigure[] = [];
+  for (const route of statsRoutes(fromDate, weeks)) {
+    const { status, times } = await timeRoute(`${server.url}${route.path}`, auth, samples);
+    routes.push(status === 404 ? { name: route.name, status: 'absent', p50Ms: Number.NaN, p95Ms: Number.NaN } : { name: route.name, status: 'measured', p50Ms: percentile(times, 50), p95Ms: percentile(times, 95) });
+  }
+  return { floor, routes };
+}
+
+export interface QueryFigures {
+  dataset: Dataset;
+  floor: RouteFigure;
+  routes: RouteFigure[];
+}
+
+/** One dataset: generated ending today (local midnight UTC), then measured. */
+export async function benchQueries(options: { subjects: number; weeks: number; samples: number }): Promise<QueryFigures> {
+  const today = Math.floor(Date.now() / DAY) * DAY;
+  const start = today - options.weeks * 7 * DAY + DAY;
+  const server = await startTestServer({ start, env: { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn' } });
+  try {
+    const dataset = await generate(server, options.subjects, options.weeks, start);
+    server.clock.set(Date.now());
+    const fromDate = new Date(start).toISOString().slice(0, 10);
+    return { dataset, ...(await measureRoutes(server, fromDate, options.weeks, options.samples)) };
+  } finally {
+    await server.close();
+  }
+}
+
+export function printQueries(figures: QueryFigures): void {
+  const { dataset, floor, routes } = figures;
+  console.log(`statistics over ${dataset.weeks} weeks, ${fmt(dataset.subjects)} subjects, ${fmt(dataset.events)} events (ingested in ${fmt(dataset.ingestSeconds, 1)} s, ${fmt(dataset.microsPerEvent, 1)} us/event)`);
+  for (const route of [floor, ...routes]) {
+    const line = route.status === 'absent' ? 'absent (404)' : `p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (${fmt(route.p50Ms / floor.p50Ms, 1)}x floor)`;
+    console.log(`  ${route.name.padEnd(22)} ${line}`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' } } });
+  printQueries(await benchQueries({ subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples) }));
+}
