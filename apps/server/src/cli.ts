@@ -12,6 +12,7 @@ import { STATS_COMMANDS, runStatsCommand } from './cli/stats-commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { verifyLedger } from './ledger/verify-ledger.js';
 import { loadPolicy } from './load-policy.js';
+import { runRetention } from './retention/run-retention.js';
 import { createKey, createProject } from './projects/projects.js';
 import { buildServices, startServer } from './server.js';
 import type { KeyKind } from './store/store.js';
@@ -26,6 +27,7 @@ const USAGE = `usage: heed <command> [options]
   keys list --project ID
   keys revoke --id KEY_ID
   ledger verify                                             re-compute the consent ledger's hashes
+  retention run [--json]                                    delete what the policy's retention periods let go
   export --project ID --user USER_ID [--format json|csv] [--out FILE]   access / portability
   erase --project ID --user USER_ID                         erasure (Art. 17)
   restrict --project ID --user USER_ID [--off]              restriction (Art. 18)
@@ -120,6 +122,13 @@ async function main(argv: string[]): Promise<number> {
         const revoked = await store.revokeKey(values.id, clock.now());
         console.log(revoked ? `revoked ${values.id}` : `no live key ${values.id}`);
         return revoked ? 0 : 1;
+      }
+      case 'retention run': {
+        const report = await runRetention(services, { onProgress: (dataClass, n) => process.stderr.write(`\r${dataClass}: ${n} deleted`) });
+        process.stderr.write('\n');
+        if (values.json) console.log(JSON.stringify(report));
+        else for (const [dataClass, n] of Object.entries(report.deleted)) console.log(`${dataClass.padEnd(15)} ${String(n).padStart(8)} deleted (older than ${new Date(report.cutoffs[dataClass as keyof typeof report.cutoffs]).toISOString()})`);
+        return 0;
       }
       case 'ledger verify': {
         const verdict = await verifyLedger(store.ledgerEntries());

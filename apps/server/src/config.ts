@@ -32,6 +32,8 @@ const configSchema = z.object({
   HEED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   HEED_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HEED_SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+  /** How often the server runs the retention job; 0 leaves it to `heed retention run`. */
+  HEED_RETENTION_INTERVAL_MS: integer(0, 7 * 86_400_000).default(3_600_000),
   /** PostgreSQL only: connections per process (N processes need N x this under max_connections). */
   HEED_PG_POOL_SIZE: integer(1, 1_000).default(10),
   /** PostgreSQL only: a statement running longer is cancelled and the request answered 503. */
@@ -58,6 +60,7 @@ export interface Config {
   readonly synchronous: 'NORMAL' | 'FULL';
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly shutdownGraceMs: number;
+  readonly retentionIntervalMs: number;
   /** PostgreSQL settings; ignored for SQLite. `busyTimeoutMs` is PostgreSQL's `lock_timeout`. */
   readonly postgres: {
     readonly poolSize: number;
@@ -112,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     synchronous: value.HEED_SYNCHRONOUS,
     logLevel: value.HEED_LOG_LEVEL,
     shutdownGraceMs: value.HEED_SHUTDOWN_GRACE_MS,
+    retentionIntervalMs: value.HEED_RETENTION_INTERVAL_MS,
     postgres: {
       poolSize: value.HEED_PG_POOL_SIZE,
       statementTimeoutMs: value.HEED_PG_STATEMENT_TIMEOUT_MS,

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createPseudonymizer, loadPseudonymKeys } from './crypto/pseudonymizer.js';
 import { loadPolicy } from './load-policy.js';
+import { scheduleRetention } from './retention/run-retention.js';
 import { createLogger, type Logger } from './logger.js';
 import { createKeyResolver } from './projects/key-resolver.js';
 import type { Services } from './services.js';
@@ -59,6 +60,7 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, overrides: Parameters<typeof buildServices>[1] = {}): Promise<RunningServer> {
   const services = buildServices(config, overrides);
+  const stopRetention = scheduleRetention(services, config.retentionIntervalMs);
   // A networked store migrates before serving: a bad URL or refused migration stops the start.
   await services.store.ready?.();
   let accepting = true;
@@ -82,6 +84,7 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
     close() {
       closing ??= (async () => {
         accepting = false;
+        stopRetention();
         await new Promise<void>((resolve) => {
           const timer = setTimeout(() => {
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();

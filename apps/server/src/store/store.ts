@@ -202,12 +202,25 @@ export interface Store {
 
   /** Ledger entries in order, for verification and access requests. */
   ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry>;
+  /**
+   * Deletes up to `limit` rows of a data class that the retention job found expired: rows
+   * older than `before` (raw events by arrival, sessions by last activity, activity rows and
+   * aggregates by bucket, completed rights requests by arrival). Returns how many it deleted,
+   * so the job can go on in chunks that never hold the write lock for long.
+   */
+  prune(dataClass: PrunableClass, before: number, limit: number): Promise<number>;
   /** Raw SQL-free escape hatch for tests and the CLI: table row counts. */
   counts(): Promise<Record<string, number>>;
   /** Resolves once the store can serve (a networked store's migrations applied); rejects if it cannot. */
   ready?(): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * Data classes the retention job deletes. The consent ledger is not among them: its entries
+ * are chained by hash, so removing old ones needs a signed checkpoint first (not built yet).
+ */
+export type PrunableClass = 'rawEvents' | 'sessions' | 'activity' | 'aggregates' | 'rightsRequests';
 
 /** Thrown when the store stays locked past its busy timeout; the server answers 503. */
 export class StoreBusyError extends Error {

@@ -10,8 +10,9 @@ import type { PolicyDocument } from './schema.js';
  * Why each retention period:
  * - rawEvents P30D: raw events only feed the aggregates (built on arrival) and answer access
  *   requests; a month covers late offline batches and re-checks, and nothing needs them longer.
- * - activity P30D: per-session and per-subject rows are pseudonymous but still personal data;
- *   a month is enough for return-interval and distinct-user counts over the recent weeks.
+ * - activity P12W: per-session and per-subject rows are pseudonymous but still personal data.
+ *   They are kept twelve weeks because the update-window advice and the heatmap need distinct
+ *   users over the last 8 to 12 weeks (k-anonymity across a window's weeks); nothing longer.
  * - aggregates P25M: k-anonymised counts; two years plus a month lets staff compare a month
  *   with the same month a year earlier when planning updates.
  * - consentProof P5Y: Art. 7(1) requires proof of consent; it is kept five years after the
@@ -79,7 +80,7 @@ export const DEFAULT_POLICY: PolicyDocument = {
   ],
   retention: {
     rawEvents: 'P30D',
-    activity: 'P30D',
+    activity: 'P12W',
     aggregates: 'P25M',
     consentProof: 'P5Y',
     rightsRequests: 'P5Y',

@@ -6,7 +6,7 @@
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import type { KeyRow, LedgerEntry, ProjectRow, Store } from '../store.js';
+import type { KeyRow, LedgerEntry, ProjectRow, PrunableClass, Store } from '../store.js';
 import { connectPostgres, type PostgresOptions } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import { migratePostgres } from './migrate.js';
@@ -17,6 +17,13 @@ import { createSubjectRepository } from './subjects.js';
 
 const TABLES = ['projects', 'api_keys', 'subjects', 'consent_ledger', 'events', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests'] as const;
 const LEDGER_PAGE = 1_000;
+const PRUNE_TARGETS: Record<PrunableClass, [table: string, condition: string]> = {
+  rawEvents: ['events', 'received_at < $1'],
+  sessions: ['sessions', 'last_seen_at < $1'],
+  activity: ['activity', 'bucket < $1'],
+  aggregates: ['aggregates', 'bucket < $1'],
+  rightsRequests: ['rights_requests', 'received_at < $1 AND completed_at IS NOT NULL'],
+};
 
 export interface PostgresStore extends Store {
   /** Resolves once migrations are applied; rejects with the reason the store cannot start. */
@@ -105,6 +112,13 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
         after = page[page.length - 1]!.seq;
       }
     },
+
+    prune: afterMigrations(async (dataClass: PrunableClass, before: number, limit: number) => {
+      const [table, condition] = PRUNE_TARGETS[dataClass];
+      // Chunked by ctid: a retention run never holds row locks on a large range for long.
+      const result = await sql.unsafe(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${condition} LIMIT $2)`, [before, limit]);
+      return result.count;
+    }),
 
     counts: afterMigrations(async () => {
       const rows = await sql<{ name: string; n: number }[]>`

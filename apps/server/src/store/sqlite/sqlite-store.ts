@@ -6,7 +6,7 @@
  */
 import type { Database as SqliteClient } from 'better-sqlite3';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { KeyRow, LedgerEntry, ProjectRow, Store } from '../store.js';
+import type { KeyRow, LedgerEntry, ProjectRow, PrunableClass, Store } from '../store.js';
 import { connectSqlite } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import type { SqliteOptions } from './open.js';
@@ -23,6 +23,16 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
   const connection = connectSqlite(options);
   const { client, db } = connection;
   const writer = createIngestWriter(connection);
+  // Chunked deletes (rowid IN ... LIMIT): a retention run never holds the write lock for long.
+  const chunk = (table: string, condition: string) =>
+    client.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${condition} LIMIT ?)`);
+  const pruneStatements: Record<PrunableClass, { run(before: number, limit: number): { changes: number } }> = {
+    rawEvents: chunk('events', 'received_at < ?'),
+    sessions: chunk('sessions', 'last_seen_at < ?'),
+    activity: chunk('activity', 'bucket < ?'),
+    aggregates: chunk('aggregates', 'bucket < ?'),
+    rightsRequests: chunk('rights_requests', 'received_at < ? AND completed_at IS NOT NULL'),
+  };
 
   return {
     dialect: 'sqlite',
@@ -73,6 +83,10 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
         )
         .iterate(...(projectId === undefined ? [] : [projectId])) as IterableIterator<Omit<LedgerEntry, 'detail'>>;
       for (const row of rows) yield { ...row, detail: JSON.parse(row.detailJson) as Record<string, unknown> };
+    },
+
+    async prune(dataClass: PrunableClass, before: number, limit: number) {
+      return connection.writeTransaction(() => pruneStatements[dataClass].run(before, limit).changes);
     },
 
     async counts() {
