@@ -5,44 +5,12 @@
  * all in one transaction. Two processes that receive the same event at the same moment both
  * try the insert; PostgreSQL lets exactly one of them insert it, and only that one counts it.
  */
-import { planAggregates } from '../aggregate-plan.js';
+import { foldSessions, planAggregates, type SessionFold } from '../aggregate-plan.js';
 import type { AcceptedEvent, IngestResult, IngestWrite } from '../store.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
 
 const DAY_MS = 86_400_000;
-
-interface SessionFold {
-  sessionId: string;
-  pseudonym: string;
-  startedAt: number;
-  lastSeenAt: number;
-  endedAt: number | null;
-  activeMs: number;
-  events: number;
-}
-
-/** Sessions touched by the new events, folded in batch order as the SQLite store does per row. */
-function foldSessions(events: readonly AcceptedEvent[]): SessionFold[] {
-  const folds = new Map<string, SessionFold>();
-  for (const event of events) {
-    const fold = folds.get(event.sessionId);
-    const endedAt = event.type === 'session_end' ? event.ts : null;
-    if (!fold) {
-      folds.set(event.sessionId, {
-        sessionId: event.sessionId, pseudonym: event.pseudonym, startedAt: event.ts, lastSeenAt: event.ts,
-        endedAt, activeMs: event.activeMs ?? 0, events: 1,
-      });
-      continue;
-    }
-    fold.startedAt = Math.min(fold.startedAt, event.ts);
-    fold.lastSeenAt = Math.max(fold.lastSeenAt, event.ts);
-    fold.endedAt = endedAt ?? fold.endedAt;
-    fold.activeMs += event.activeMs ?? 0;
-    fold.events += 1;
-  }
-  return [...folds.values()].sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0));
-}
 
 async function insertEvents(tx: Tx, write: IngestWrite, events: readonly AcceptedEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
@@ -95,7 +63,8 @@ export function createIngestWriter(connection: PostgresConnection) {
       const insertedIds = await insertEvents(tx, write, sorted);
       const inserted = candidates.filter((event) => insertedIds.has(event.id));
 
-      await upsertSessions(tx, write.projectId, foldSessions(inserted));
+      // Sorted: concurrent batches lock session rows in one order.
+      await upsertSessions(tx, write.projectId, foldSessions(inserted).sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0)));
       await applyPlan(tx, write.projectId, planAggregates(inserted), 1);
 
       const reasons = Object.entries(write.suppressed).filter(([, count]) => count > 0).sort(([a], [b]) => (a < b ? -1 : 1));
