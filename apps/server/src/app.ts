@@ -10,10 +10,12 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createErrorHandler, problemResponse } from './http/on-error.js';
 import { HttpProblem } from './http/problem.js';
 import { createRateLimiter } from './http/rate-limiter.js';
+import { httpMetrics } from './observability/http-metrics.js';
 import { dashboardRoutes } from './pages/dashboard-routes.js';
 import { adminRoutes } from './routes/admin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { meRoutes } from './routes/me.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { operationsRoutes } from './routes/operations.js';
 import { statsRoutes } from './routes/stats.js';
@@ -24,6 +26,8 @@ export interface AppOptions {
   readonly rate: { readonly perSecond: number; readonly burst: number };
   readonly ingestOrigins: readonly string[];
   readonly corsOrigins: readonly string[];
+  /** Bearer token for /metrics; without it only loopback clients may read the metrics. */
+  readonly metricsToken?: string | undefined;
   /** False while shutting down: readiness fails and new work is refused. */
   readonly ready?: () => boolean;
 }
@@ -39,6 +43,7 @@ export function createApp(services: Services, options: AppOptions) {
   // Cross-origin resource policy: the SDK script and the ingest routes are loaded from the
   // platform's own pages, on other origins; CORS still decides who may read what.
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(httpMetrics(services.metrics));
   app.use(async (c, next) => {
     const started = performance.now();
     await next();
@@ -68,6 +73,7 @@ export function createApp(services: Services, options: AppOptions) {
   });
 
   app.route('/', operationsRoutes(services, { ready }));
+  app.route('/', metricsRoutes(services, { token: options.metricsToken }));
   app.route('/', ingestRoutes(services, { bodyLimit: options.bodyLimit, limiter }));
   app.route('/', meRoutes(services));
   app.route('/', adminRoutes(services));

@@ -30,6 +30,8 @@ const configSchema = z.object({
   HEED_KEY_CACHE_MS: integer(0, 3_600_000).default(5_000),
   HEED_BUSY_TIMEOUT_MS: integer(0, 60_000).default(2_000),
   HEED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** Bearer token for GET /metrics; unset, only loopback clients may read it. */
+  HEED_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HEED_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   HEED_SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
   /** How often the server runs the retention job; 0 leaves it to `heed retention run`. */
@@ -59,6 +61,7 @@ export interface Config {
   readonly busyTimeoutMs: number;
   readonly synchronous: 'NORMAL' | 'FULL';
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  readonly metricsToken: string | undefined;
   readonly shutdownGraceMs: number;
   readonly retentionIntervalMs: number;
   /** PostgreSQL settings; ignored for SQLite. `busyTimeoutMs` is PostgreSQL's `lock_timeout`. */
@@ -114,6 +117,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     busyTimeoutMs: value.HEED_BUSY_TIMEOUT_MS,
     synchronous: value.HEED_SYNCHRONOUS,
     logLevel: value.HEED_LOG_LEVEL,
+    metricsToken: value.HEED_METRICS_TOKEN,
     shutdownGraceMs: value.HEED_SHUTDOWN_GRACE_MS,
     retentionIntervalMs: value.HEED_RETENTION_INTERVAL_MS,
     postgres: {

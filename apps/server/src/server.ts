@@ -12,6 +12,7 @@ import { createPseudonymizer, loadPseudonymKeys } from './crypto/pseudonymizer.j
 import { loadPolicy } from './load-policy.js';
 import { scheduleRetention } from './retention/run-retention.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { createKeyResolver } from './projects/key-resolver.js';
 import type { Services } from './services.js';
 import { createPostgresStore } from './store/postgres/index.js';
@@ -45,6 +46,7 @@ export function buildServices(config: Config, overrides: { clock?: Clock; logger
     keys: createKeyResolver(store, { ttlMs: config.keyCacheMs, now: () => clock.now() }),
     clock,
     logger,
+    metrics: createMetrics(),
   };
 }
 
@@ -69,6 +71,7 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
     rate: config.rate,
     ingestOrigins: config.ingestOrigins,
     corsOrigins: config.corsOrigins,
+    metricsToken: config.metricsToken,
     ready: () => accepting,
   });
   const server: ServerType = await new Promise((resolve, reject) => {

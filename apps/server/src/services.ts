@@ -6,6 +6,7 @@ import type { PolicyDocument, WireSchemas } from '@heed/policy';
 import type { Clock } from './clock.js';
 import type { Pseudonymizer } from './crypto/pseudonymizer.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './observability/metrics.js';
 import type { KeyResolver } from './projects/key-resolver.js';
 import type { Store } from './store/store.js';
 
@@ -17,4 +18,5 @@ export interface Services {
   readonly keys: KeyResolver;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics: Metrics;
 }

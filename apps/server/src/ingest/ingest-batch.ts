@@ -23,6 +23,7 @@ import type { AcceptedEvent } from '../store/store.js';
  */
 export async function ingestBatch(services: Services, projectId: string, batch: BatchRequest): Promise<BatchResponse> {
   const { policy, pseudonymizer, store, clock } = services;
+  const started = performance.now();
   const receivedAt = clock.now();
   const window = eventTimeWindow(receivedAt, policy.limits);
 
@@ -87,7 +88,7 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
 
   const result = await store.ingest({ projectId, receivedAt, tz: batch.tz, device: batch.device, events: accepted, suppressed: { ...reasons, ...purposeDrops } });
   const rejected = inWindow.length === batch.events.length ? 0 : batch.events.length - inWindow.length;
-  return {
+  const response: BatchResponse = {
     accepted: result.accepted,
     duplicates: result.duplicates,
     suppressed,
@@ -97,4 +98,6 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
     consentRequired: reasons.policy_superseded !== undefined || reasons.no_decision !== undefined,
     policyVersion: policy.version,
   };
+  services.metrics.batchIngested(response, (performance.now() - started) / 1_000);
+  return response;
 }

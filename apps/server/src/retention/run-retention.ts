@@ -49,6 +49,7 @@ export async function runRetention(
     }
   }
   services.logger.info('retention run', { deleted });
+  services.metrics.retentionRan(deleted);
   return { ranAt: now, deleted, cutoffs };
 }
 
@@ -59,7 +60,10 @@ export async function runRetention(
 export function scheduleRetention(services: Services, intervalMs: number): () => void {
   if (intervalMs <= 0) return () => undefined;
   const timer = setInterval(() => {
-    runRetention(services).catch((error: unknown) => services.logger.error('retention run failed', { error: String(error) }));
+    runRetention(services).catch((error: unknown) => {
+      services.metrics.retentionFailed(error);
+      services.logger.error('retention run failed', { error: String(error) });
+    });
   }, intervalMs);
   timer.unref();
   return () => clearInterval(timer);
