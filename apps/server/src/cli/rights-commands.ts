@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 import { accessZip } from '../rights/access.js';
 import { findSubjectByUserId } from '../rights/find-subject.js';
-import type { SubjectRef } from '../rights/requests.js';
+import { orderRequests, type SubjectRef } from '../rights/requests.js';
 import { access, erase, object, restrict } from '../rights/subject-rights.js';
 import type { Services } from '../services.js';
 
@@ -54,8 +54,7 @@ export async function runRightsCommand(services: Services, command: string, flag
     }
     case 'requests': {
       if (!flags.project) throw new ConfigError('requests needs --project ID');
-      const now = services.clock.now();
-      const rows = (await services.store.listRightsRequests(flags.project)).map((row) => ({ ...row, overdue: row.completedAt === null && row.dueAt < now }));
+      const rows = orderRequests(await services.store.listRightsRequests(flags.project), services.clock.now());
       if (flags.json) console.log(JSON.stringify(rows));
       else {
         console.log('received                  kind           via      due                       state');

@@ -14,7 +14,24 @@ import type { Services } from '../services.js';
  * @example await recordConsent(services, projectId, decision) // { subjectToken: '...', policyVersion: '2026-11-01' }
  */
 export async function recordConsent(services: Services, projectId: string, decision: ConsentDecision): Promise<ConsentResponse> {
+  const pseudonym = services.pseudonymizer.pseudonym(projectId, decision.subject);
+  return applyConsentDecision(services, { projectId, pseudonym }, decision);
+}
+
+/** The decision part of a consent request: what `/v1/me/consent` sends with a subject token. */
+export type DecisionFields = Pick<ConsentDecision, 'policyVersion' | 'purposes' | 'gpc' | 'objections' | 'ts'>;
+
+/**
+ * Applies a decision to a known pseudonym: from the SDK (via the client hash) or from the
+ * privacy page (via the subject token).
+ */
+export async function applyConsentDecision(
+  services: Services,
+  subject: { projectId: string; pseudonym: string },
+  decision: DecisionFields,
+): Promise<ConsentResponse> {
   const { policy, store, pseudonymizer, clock } = services;
+  const { projectId, pseudonym } = subject;
   if (!isConsentCurrent(decision.policyVersion, policy)) {
     throw new HttpProblem('policy_version', {
       detail: `Consent was asked under policy ${decision.policyVersion}; the policy in force is ${policy.version}. Fetch /v1/policy and ask again.`,
@@ -42,7 +59,6 @@ export async function recordConsent(services: Services, projectId: string, decis
   const legitimate = policy.purposes.filter((p) => p.basis === 'legitimate_interest').map((p) => p.id);
   const objected = decision.gpc ? legitimate : legitimate.filter((id) => decision.objections.includes(id));
 
-  const pseudonym = pseudonymizer.pseudonym(projectId, decision.subject);
   const token = nanoid(32);
   const now = clock.now();
   const result = await store.recordConsent({

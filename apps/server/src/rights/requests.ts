@@ -9,10 +9,19 @@ import type { RightsRequestRow } from '../store/store.js';
 
 export type RightKind = 'access' | 'rectification' | 'erasure' | 'restriction' | 'objection' | 'withdrawal' | 'portability';
 
-/** One calendar month after `receivedAt` (Art. 12(3)), in UTC. */
+/**
+ * One calendar month after `receivedAt` (Art. 12(3)), in UTC; a day the next month does not
+ * have falls back to its last day (31 January -> 28 February), never into the month after.
+ *
+ * @example dueDate(Date.UTC(2026, 0, 31)) // Date.UTC(2026, 1, 28)
+ */
 export function dueDate(receivedAt: number): number {
   const date = new Date(receivedAt);
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
   date.setUTCMonth(date.getUTCMonth() + 1);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
   return date.getTime();
 }
 
@@ -21,6 +30,43 @@ export interface SubjectRef {
   readonly pseudonym: string;
   readonly via: 'subject' | 'admin';
 }
+
+/**
+ * A request received by mail and not answered yet: it shows as open, and as overdue once its
+ * due date has passed. `pseudonym` is empty when nothing is held about the requester.
+ */
+export async function logOpenRequest(
+  services: Services,
+  input: { projectId: string; pseudonym: string; kind: RightKind; receivedAt: number },
+): Promise<RightsRequestRow> {
+  const row: RightsRequestRow = {
+    id: `rq_${nanoid(16)}`,
+    projectId: input.projectId,
+    pseudonym: input.pseudonym,
+    kind: input.kind,
+    via: 'admin',
+    receivedAt: input.receivedAt,
+    dueAt: dueDate(input.receivedAt),
+    completedAt: null,
+    outcome: null,
+  };
+  await services.store.logRightsRequest(row);
+  return row;
+}
+
+/**
+ * The log as staff read it: overdue first, then open, then answered; each group by due date.
+ *
+ * @example orderRequests(rows, Date.now())[0].overdue // true when anything is overdue
+ */
+export function orderRequests(rows: readonly RightsRequestRow[], now: number): (RightsRequestRow & { overdue: boolean })[] {
+  const rank = (row: RightsRequestRow & { overdue: boolean }) => (row.overdue ? 0 : row.completedAt === null ? 1 : 2);
+  return rows
+    .map((row) => ({ ...row, overdue: row.completedAt === null && row.dueAt < now }))
+    .sort((a, b) => rank(a) - rank(b) || a.dueAt - b.dueAt);
+}
+
+export const RIGHT_KINDS = ['access', 'rectification', 'erasure', 'restriction', 'objection', 'withdrawal', 'portability'] as const satisfies readonly RightKind[];
 
 export async function logCompletedRequest(services: Services, ref: SubjectRef, kind: RightKind, outcome: string): Promise<RightsRequestRow> {
   const now = services.clock.now();

@@ -158,4 +158,96 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       expect(list.requests.map((request) => [request.kind, request.via, request.overdue])).toEqual([['restriction', 'admin', false]]);
     });
   });
+
+  describe('erasure leaves nothing behind', () => {
+    it('keeps the pseudonym only in the consent proof and the suppression record (every table scanned)', async () => {
+      const pseudonym = t.server.services.pseudonymizer.pseudonym(t.project.projectId, t.subjectFor('alice'));
+      await post('/v1/me/restrict', { restricted: false });
+      await me({ method: 'DELETE' });
+      const tables = Object.keys(await t.server.services.store.counts());
+      const holding: Record<string, number> = {};
+      for (const table of tables) {
+        const rows = await t.query<Record<string, unknown>>(`SELECT * FROM ${table}`);
+        const hits = rows.filter((row) => Object.values(row).some((value) => typeof value === 'string' && value.includes(pseudonym))).length;
+        if (hits > 0) holding[table] = hits;
+      }
+      // The ledger: the decision, the lift of restriction and the erasure itself.
+      expect(holding).toEqual({ subjects: 1, consent_ledger: 3 });
+      const [record] = await t.query<Record<string, unknown>>(`SELECT * FROM subjects WHERE pseudonym = ?`, pseudonym);
+      expect(record).toMatchObject({ erased: 1, token_hash: null, tz: null, device: null, last_seen_at: null });
+      // The request log keeps that requests were answered, without the link to the subject.
+      expect(await t.query(`SELECT kind, pseudonym FROM rights_requests ORDER BY received_at, kind`)).toEqual([
+        { kind: 'erasure', pseudonym: '' },
+        { kind: 'restriction', pseudonym: '' },
+      ]);
+    });
+  });
+
+  describe('export completeness', () => {
+    /** Where each per-subject table appears in the access answer. */
+    const SECTION_OF: Record<string, string> = {
+      subjects: 'subject',
+      consent_ledger: 'consentHistory',
+      events: 'events',
+      sessions: 'sessions',
+      activity: 'activity',
+      rights_requests: 'rightsRequests',
+    };
+
+    it('covers every table that stores per-subject data', async () => {
+      const perSubject = (await t.query<{ name: string }>(
+        store === 'sqlite'
+          ? `SELECT DISTINCT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'pseudonym' ORDER BY m.name`
+          : `SELECT DISTINCT table_name AS name FROM information_schema.columns WHERE column_name = 'pseudonym' AND table_schema = current_schema() ORDER BY table_name`,
+      )).map((row) => row.name);
+      // A new table holding pseudonyms fails here until the export covers it.
+      expect(perSubject).toEqual(Object.keys(SECTION_OF).sort());
+      const body = (await (await me()).json()) as Record<string, unknown>;
+      for (const [table, section] of Object.entries(SECTION_OF)) {
+        const rows = await t.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE pseudonym = ?`,
+          t.server.services.pseudonymizer.pseudonym(t.project.projectId, t.subjectFor('alice')));
+        const value = body[section];
+        const exported = Array.isArray(value) ? value.length : value ? 1 : 0;
+        expect(exported, `${table} -> ${section}`).toBe(rows[0]!.n);
+        expect(exported, `${table} has rows for alice`).toBeGreaterThan(0);
+      }
+    });
+  });
+
+  describe('the request log', () => {
+    it('gives each request its due date and lists overdue requests first', async () => {
+      const DAY = 86_400_000;
+      const headers = { authorization: `Bearer ${t.project.adminKey}` };
+      const open = async (kind: string, receivedAt: number, userId?: string) =>
+        (await (await t.post('/v1/admin/requests', { kind, receivedAt, ...(userId ? { userId } : {}) }, headers)).json()) as { id: string; dueAt: number };
+      const late = await open('access', TEST_START - 40 * DAY, 'bob');
+      const recent = await open('erasure', TEST_START - 5 * DAY);
+      expect(late.dueAt).toBe(Date.UTC(2026, 10, 15, 10));
+      expect(recent.dueAt).toBe(Date.UTC(2026, 11, 19, 10));
+      await admin('restrict', { userId: 'bob', restricted: true });
+      const list = async () =>
+        ((await (await fetch(`${t.url}/v1/admin/requests`, { headers })).json()) as { requests: { id: string; kind: string; overdue: boolean; completedAt: number | null }[] }).requests;
+      expect((await list()).map((row) => [row.kind, row.overdue, row.completedAt === null])).toEqual([
+        ['access', true, true],
+        ['erasure', false, true],
+        ['restriction', false, false],
+      ]);
+      expect((await t.post(`/v1/admin/requests/${late.id}/complete`, { outcome: 'export sent by mail' }, headers)).status).toBe(200);
+      expect((await t.post(`/v1/admin/requests/${late.id}/complete`, { outcome: 'again' }, headers)).status).toBe(404);
+      expect((await list()).map((row) => [row.kind, row.overdue])).toEqual([['erasure', false], ['access', false], ['restriction', false]]);
+    });
+  });
+
+  describe('consent from the privacy page', () => {
+    it('records a new decision with the subject token, keeping objections', async () => {
+      await post('/v1/me/object', { purposes: ['update_timing'] });
+      await post('/v1/me/withdraw', {});
+      expect(await (await post('/v1/me/consent', { purposes: { statistics: true } })).json()).toEqual({ policyVersion: '2026-11-01' });
+      const body = (await (await me()).json()) as { subject: { consent: unknown; objected: string[] }; consentHistory: { action: string }[] };
+      expect(body.subject.consent).toEqual({ policyVersion: '2026-11-01', granted: ['statistics'], withdrawn: false });
+      expect(body.subject.objected).toEqual(['update_timing']);
+      expect(body.consentHistory.map((entry) => entry.action)).toEqual(['decision', 'object', 'withdraw', 'decision']);
+      expect((await send('alice', [{ type: 'heartbeat', activeMs: 1 }])).accepted).toBe(1);
+    });
+  });
 });

@@ -12,8 +12,8 @@ import { HttpProblem } from '../http/problem.js';
 import { readJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
 import { findSubjectByUserId } from '../rights/find-subject.js';
-import type { SubjectRef } from '../rights/requests.js';
-import { adminSubjectBody, exportQuery, objectBody, restrictBody } from '../rights/rights-schemas.js';
+import { logOpenRequest, orderRequests, type SubjectRef } from '../rights/requests.js';
+import { adminSubjectBody, completeRequestBody, exportQuery, objectBody, openRequestBody, restrictBody } from '../rights/rights-schemas.js';
 import { access, erase, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
 import type { Services } from '../services.js';
 import { RIGHTS_BODY_LIMIT } from './me.js';
@@ -65,12 +65,21 @@ export function adminRoutes(services: Services) {
     })
     .post('/v1/admin/subjects/withdraw', async (c) => c.json(await withdraw(services, (await subjectFrom(c, empty)).ref)))
     .post('/v1/admin/subjects/erase', async (c) => c.json(await erase(services, (await subjectFrom(c, empty)).ref)))
+    .post('/v1/admin/requests', async (c) => {
+      const body = validate(openRequestBody, await readJson(c));
+      const projectId = c.get('projectId');
+      const ref = body.userId === undefined ? undefined : await findSubjectByUserId(services, projectId, body.userId);
+      const row = await logOpenRequest(services, { projectId, pseudonym: ref?.pseudonym ?? '', kind: body.kind, receivedAt: body.receivedAt ?? services.clock.now() });
+      return c.json(row, 201);
+    })
+    .post('/v1/admin/requests/:id/complete', async (c) => {
+      const { outcome } = validate(completeRequestBody, await readJson(c));
+      const done = await services.store.completeRightsRequest(c.get('projectId'), c.req.param('id'), services.clock.now(), outcome);
+      if (!done) throw new HttpProblem('not_found', { detail: 'No open request with that id in this project.' });
+      return c.json({ completed: true });
+    })
     .get('/v1/admin/requests', async (c) => {
-      const now = services.clock.now();
       const rows = await services.store.listRightsRequests(c.get('projectId'));
-      const requests = rows
-        .map((row) => ({ ...row, overdue: row.completedAt === null && row.dueAt < now }))
-        .sort((a, b) => Number(b.overdue) - Number(a.overdue) || a.dueAt - b.dueAt);
-      return c.json({ requests });
+      return c.json({ requests: orderRequests(rows, services.clock.now()) });
     });
 }

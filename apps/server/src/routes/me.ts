@@ -10,7 +10,8 @@ import { HttpProblem } from '../http/problem.js';
 import { readJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
 import type { SubjectRef } from '../rights/requests.js';
-import { exportQuery, objectBody, restrictBody } from '../rights/rights-schemas.js';
+import { applyConsentDecision } from '../ingest/record-consent.js';
+import { exportQuery, meConsentBody, objectBody, restrictBody } from '../rights/rights-schemas.js';
 import { access, erase, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
 import type { Services } from '../services.js';
 import { accessResponse } from './rights-responses.js';
@@ -41,6 +42,15 @@ export function meRoutes(services: Services) {
       return c.json(await object(services, c.get('subject'), body.purposes, body.objected));
     })
     .post('/v1/me/withdraw', async (c) => c.json(await withdraw(services, c.get('subject'))))
+    .post('/v1/me/consent', async (c) => {
+      const { purposes } = validate(meConsentBody, await readJson(c));
+      const ref = c.get('subject');
+      const current = (await services.store.loadSubjects(ref.projectId, [ref.pseudonym])).get(ref.pseudonym);
+      // A new decision keeps the objections already made (they are a separate right).
+      const objections = [...(current?.state.objected ?? [])];
+      const now = services.clock.now();
+      return c.json(await applyConsentDecision(services, ref, { policyVersion: services.policy.version, purposes, gpc: false, objections, ts: now }));
+    })
     .delete('/v1/me', async (c) => c.json(await erase(services, c.get('subject'))));
 
   async function authorise(c: Context<Env>, next: Next) {

@@ -192,13 +192,16 @@ export interface Store {
   rectify(projectId: string, pseudonym: string, patch: { tz?: string; device?: string }): Promise<void>;
   /**
    * Art. 17: takes held events out of the aggregates, deletes events, sessions, activity rows
-   * and the token, and leaves the subject row as a suppression record. The ledger stays (proof
-   * of consent, a legal obligation). Returns the number of events deleted.
+   * and the token, unlinks the subject's rights requests (kept, without the pseudonym, as
+   * proof they were answered), and leaves the subject row as a suppression record. The ledger
+   * stays (proof of consent, a legal obligation). Returns the number of events deleted.
    */
   erase(projectId: string, pseudonym: string, ledger: LedgerAppend): Promise<{ events: number; sessions: number }>;
   subjectData(projectId: string, pseudonym: string): Promise<SubjectData | undefined>;
   logRightsRequest(row: RightsRequestRow): Promise<void>;
   listRightsRequests(projectId: string): Promise<RightsRequestRow[]>;
+  /** Marks an open request answered; false when there is no such open request in the project. */
+  completeRightsRequest(projectId: string, id: string, completedAt: number, outcome: string): Promise<boolean>;
 
   /** Ledger entries in order, for verification and access requests. */
   ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry>;

@@ -68,6 +68,7 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
     subjectData: afterMigrations(subjects.subjectData),
     logRightsRequest: afterMigrations(subjects.logRightsRequest),
     listRightsRequests: afterMigrations(subjects.listRightsRequests),
+    completeRightsRequest: afterMigrations(subjects.completeRightsRequest),
     ingest: afterMigrations(writer.ingest),
 
     createProject: afterMigrations(async (project: ProjectRow) => {

@@ -162,6 +162,7 @@ export function createSubjectRepository(connection: PostgresConnection) {
         const events = (await tx`DELETE FROM events WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`).count;
         const sessions = (await tx`DELETE FROM sessions WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`).count;
         await tx`DELETE FROM activity WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`;
+        await tx`UPDATE rights_requests SET pseudonym = '' WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`;
         await tx`
           UPDATE subjects SET erased = true, token_hash = NULL, tz = NULL, device = NULL, restricted = false, last_seen_at = NULL
           WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`;
@@ -207,6 +208,13 @@ export function createSubjectRepository(connection: PostgresConnection) {
       return [...(await sql<RightsRequestRow[]>`
         SELECT ${sql.unsafe(REQUEST_COLUMNS)} FROM rights_requests WHERE project_id = ${projectId}
         ORDER BY (completed_at IS NOT NULL), due_at`)];
+    },
+
+    async completeRightsRequest(projectId: string, id: string, completedAt: number, outcome: string) {
+      const result = await connection.writeTransaction((tx) => tx`
+        UPDATE rights_requests SET completed_at = ${completedAt}, outcome = ${outcome}
+        WHERE project_id = ${projectId} AND id = ${id} AND completed_at IS NULL`);
+      return result.count > 0;
     },
   };
 }

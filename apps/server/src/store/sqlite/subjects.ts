@@ -117,6 +117,8 @@ export function createSubjectRepository(connection: SqliteConnection) {
     deleteEvents: client.prepare('DELETE FROM events WHERE project_id = ? AND pseudonym = ?'),
     deleteSessions: client.prepare('DELETE FROM sessions WHERE project_id = ? AND pseudonym = ?'),
     deleteActivity: client.prepare('DELETE FROM activity WHERE project_id = ? AND pseudonym = ?'),
+    unlinkRequests: client.prepare("UPDATE rights_requests SET pseudonym = '' WHERE project_id = ? AND pseudonym = ?"),
+    completeRequest: client.prepare('UPDATE rights_requests SET completed_at = ?, outcome = ? WHERE project_id = ? AND id = ? AND completed_at IS NULL'),
     markErased: client.prepare(
       `UPDATE subjects SET erased = 1, token_hash = NULL, tz = NULL, device = NULL, restricted = 0, last_seen_at = NULL
        WHERE project_id = ? AND pseudonym = ?`,
@@ -184,6 +186,7 @@ export function createSubjectRepository(connection: SqliteConnection) {
         const events = q.deleteEvents.run(projectId, pseudonym).changes;
         const sessions = q.deleteSessions.run(projectId, pseudonym).changes;
         q.deleteActivity.run(projectId, pseudonym);
+        q.unlinkRequests.run(projectId, pseudonym);
         q.markErased.run(projectId, pseudonym);
         connection.appendLedger(ledger);
         return { events, sessions };
@@ -215,6 +218,10 @@ export function createSubjectRepository(connection: SqliteConnection) {
 
     async listRightsRequests(projectId: string) {
       return q.projectRequests.all(projectId) as RightsRequestRow[];
+    },
+
+    async completeRightsRequest(projectId: string, id: string, completedAt: number, outcome: string) {
+      return connection.writeTransaction(() => q.completeRequest.run(completedAt, outcome, projectId, id).changes > 0);
     },
   };
 }
