@@ -4,7 +4,7 @@
  */
 import { startTestServer, TEST_START, type TestServer } from '@heed/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, type LaunchedBrowser } from './support/chromium.js';
+import { artifacts, launchChromium, type LaunchedBrowser } from './support/chromium.js';
 
 let t: TestServer;
 let browser: LaunchedBrowser;
@@ -33,7 +33,7 @@ afterAll(async () => {
 const flags = async () =>
   (await t.query<{ restricted: number; objected: string; erased: number }>('SELECT restricted, objected, erased FROM subjects'))[0];
 
-it('shows what is held and applies each choice', async () => {
+it('shows what is held, downloads the API answer, toggles consent, and applies each choice', async () => {
   const page = await browser.context.newPage();
   await page.goto(`${t.url}/privacy#t=${token}`);
   await expect.poll(() => page.textContent('#status')).toBe('This is what we hold about you.');
@@ -51,6 +51,21 @@ it('shows what is held and applies each choice', async () => {
   })) as { events: unknown[]; schema: string };
   expect(exported.schema).toBe('https://heed.dev/schemas/access/v1');
   expect(exported.events).toHaveLength(2);
+  // The download is the API's answer: the same sections, the same rows.
+  const api = (await (await fetch(`${t.url}/v1/me`, { headers: { authorization: `Bearer ${token}` } })).json()) as Record<string, unknown>;
+  for (const section of ['subject', 'consentHistory', 'events', 'sessions', 'activity', 'aggregates', 'retention']) {
+    expect((exported as Record<string, unknown>)[section], section).toEqual(api[section]);
+  }
+
+  // Consent toggles per consent-based purpose, recorded in the ledger.
+  expect(await page.textContent('[data-consent-for="statistics"]')).toBe('Withdraw this consent');
+  await page.click('[data-consent-for="statistics"]');
+  await expect.poll(() => page.textContent('[data-consent-for="statistics"]')).toBe('Give consent');
+  expect(await page.textContent('[data-state-for="statistics"]')).toBe('');
+  await page.click('[data-consent-for="statistics"]');
+  await expect.poll(() => page.textContent('[data-consent-for="statistics"]')).toBe('Withdraw this consent');
+  expect((await t.query<{ action: string }>('SELECT action FROM consent_ledger ORDER BY seq')).map((row) => row.action)).toEqual(['decision', 'decision', 'decision']);
+  await page.screenshot({ path: `${artifacts()}/privacy-page.png`, fullPage: true });
 
   await page.click('#restrict');
   await expect.poll(() => page.textContent('#status')).toBe('Processing is restricted.');
@@ -67,5 +82,5 @@ it('shows what is held and applies each choice', async () => {
   await expect.poll(() => page.textContent('#status')).toBe('Erased. Only the proof of your consent decisions is kept, as the law requires.');
   expect((await flags())?.erased).toBe(1);
   expect(await t.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
-  await page.screenshot({ path: '/tmp/heed-privacy-page.png', fullPage: true });
+  await page.screenshot({ path: `${artifacts()}/privacy-page-erased.png`, fullPage: true });
 });

@@ -3,7 +3,7 @@
  * a fresh profile per launch, and the flags that stop it from reaching for the network.
  * Tests that need it never skip when `CI=true`: a missing browser fails them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
@@ -41,4 +41,11 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: FLAGS, headless: true });
+}
+
+/** Where browser tests write screenshots: `$HEED_ARTIFACTS`, default /tmp/heed-artifacts. */
+export function artifacts(): string {
+  const dir = process.env.HEED_ARTIFACTS ?? '/tmp/heed-artifacts';
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }

@@ -12,7 +12,9 @@ export function privacyPageHtml(policy: PolicyDocument): string {
     .map(
       (purpose) => `<li data-purpose="${escapeHtml(purpose.id)}"><strong>${escapeHtml(purpose.title.en)}</strong>
         <span class="basis">(${escapeHtml(purpose.basis.replace('_', ' '))})</span><br>${escapeHtml(purpose.description.en)}
-        <span class="state" data-state-for="${escapeHtml(purpose.id)}"></span></li>`,
+        <span class="state" data-state-for="${escapeHtml(purpose.id)}"></span>${
+          purpose.basis === 'consent' ? `<button data-consent-for="${escapeHtml(purpose.id)}" hidden></button>` : ''
+        }</li>`,
     )
     .join('\n');
   return `<!doctype html>

@@ -33,6 +33,11 @@ export const PRIVACY_SCRIPT = String.raw`(function () {
       node.textContent = me.subject.restricted ? 'Restricted: not used.' : objected ? 'You objected: not used.' :
         granted.indexOf(id) >= 0 ? 'You consented.' : '';
     });
+    document.querySelectorAll('[data-consent-for]').forEach(function (button) {
+      var id = button.getAttribute('data-consent-for');
+      button.textContent = granted.indexOf(id) >= 0 ? 'Withdraw this consent' : 'Give consent';
+      button.hidden = false;
+    });
     $('events-count').textContent = String(me.events.length);
     $('sessions-count').textContent = String(me.sessions.length);
     $('requests-count').textContent = String(me.rightsRequests.length);
@@ -59,6 +64,17 @@ export const PRIVACY_SCRIPT = String.raw`(function () {
     }).catch(fail);
   }
 
+  document.querySelectorAll('[data-consent-for]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      var id = button.getAttribute('data-consent-for');
+      var consent = state.subject.consent;
+      var granted = consent && !consent.withdrawn ? consent.granted.slice() : [];
+      var purposes = {};
+      granted.forEach(function (p) { purposes[p] = true; });
+      purposes[id] = granted.indexOf(id) < 0;
+      act('/v1/me/consent', { purposes: purposes });
+    });
+  });
   $('export-json').addEventListener('click', function () { download('json', 'heed-export.json'); });
   $('export-csv').addEventListener('click', function () { download('csv', 'heed-export.zip'); });
   $('restrict').addEventListener('click', function () { act('/v1/me/restrict', { restricted: !state.subject.restricted }); });
