@@ -16,6 +16,7 @@ import { adminRoutes } from './routes/admin.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { operationsDocsRoutes } from './routes/operations-docs.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { operationsRoutes } from './routes/operations.js';
 import { statsRoutes } from './routes/stats.js';
@@ -74,6 +75,7 @@ export function createApp(services: Services, options: AppOptions) {
 
   app.route('/', operationsRoutes(services, { ready }));
   app.route('/', metricsRoutes(services, { token: options.metricsToken }));
+  app.route('/', operationsDocsRoutes(services));
   app.route('/', ingestRoutes(services, { bodyLimit: options.bodyLimit, limiter }));
   app.route('/', meRoutes(services));
   app.route('/', adminRoutes(services));
