@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { renderRecordOfProcessing } from '@heed/policy';
 import { demoCurl, ensureDemoProject } from './cli/demo-project.js';
+import { renderComplianceReport } from './compliance/compliance-report.js';
 import { RIGHTS_COMMANDS, runRightsCommand } from './cli/rights-commands.js';
 import { progressBar, runDemo } from './cli/demo-command.js';
 import { STATS_COMMANDS, runStatsCommand } from './cli/stats-commands.js';
@@ -34,13 +35,15 @@ const USAGE = `usage: heed <command> [options]
   object --project ID --user USER_ID --purpose P [--off]    objection (Art. 21)
   requests --project ID [--json]                            the rights-request log, overdue first
   policy record                                             the policy as an Art. 30 record (Markdown)
+  compliance                                                the Art. 30 record, then each right and principle with the tests that prove it
   stats usage|sessions|features|heatmap --project ID [--from D] [--to D] [--tz ZONE] [--grain hour|day|week] [--weeks N]
   windows --project ID [--duration 2h] [--weeks 8] [--days mon-fri] [--hours 0-6] [--notice 24h] [--limit 5]
                                                             statistics and update windows; --format table|json|csv
   demo [--weeks 4] [--users 300]                            simulate weeks of use through the real pipeline
 
 Environment: HEED_PORT, HEED_HOST, HEED_DATA_DIR, HEED_DATABASE_URL, HEED_POLICY_FILE,
-HEED_PSEUDONYM_KEY, HEED_CORS_ORIGINS, HEED_BODY_LIMIT, HEED_RATE_PER_SECOND, HEED_RATE_BURST.`;
+HEED_PSEUDONYM_KEY, HEED_CORS_ORIGINS, HEED_BODY_LIMIT, HEED_RATE_PER_SECOND, HEED_RATE_BURST,
+HEED_METRICS_TOKEN (bearer for /metrics; unset, loopback clients only).`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -66,6 +69,10 @@ async function main(argv: string[]): Promise<number> {
 
   if (command === 'policy' && sub === 'record') {
     console.log(renderRecordOfProcessing(loadPolicy(config.policyFile)));
+    return 0;
+  }
+  if (command === 'compliance') {
+    console.log(renderComplianceReport(loadPolicy(config.policyFile)));
     return 0;
   }
   if (command === 'serve') return serveCommand(config, values.demo === true);

@@ -19,7 +19,7 @@ import { createPostgresStore } from './store/postgres/index.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
-export function openStore(config: Config): Store {
+export function openStore(config: Config, logger?: Logger): Store {
   if (config.database.kind === 'postgres') {
     return createPostgresStore({
       url: config.database.url,
@@ -29,14 +29,19 @@ export function openStore(config: Config): Store {
       ssl: config.postgres.ssl,
     });
   }
-  return createSqliteStore({ path: config.database.path, busyTimeoutMs: config.busyTimeoutMs, synchronous: config.synchronous });
+  return createSqliteStore({
+    path: config.database.path,
+    busyTimeoutMs: config.busyTimeoutMs,
+    synchronous: config.synchronous,
+    onWarning: (message) => logger?.warn(message),
+  });
 }
 
 export function buildServices(config: Config, overrides: { clock?: Clock; logger?: Logger; store?: Store } = {}): Services {
   const clock = overrides.clock ?? systemClock;
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, now: () => clock.now() });
   const policy = loadPolicy(config.policyFile);
-  const store = overrides.store ?? openStore(config);
+  const store = overrides.store ?? openStore(config, logger);
   const pseudonymizer = createPseudonymizer(loadPseudonymKeys({ envKey: config.pseudonymKey, keyFile: config.pseudonymKeyFile }));
   return {
     store,

@@ -1,0 +1,169 @@
+/**
+ * For each right and principle the policy promises, the tests that prove Heed keeps it, as
+ * data. `heed compliance` prints it after the Art. 30 record; `evidence.test.ts` checks that
+ * every file named here exists and still holds a test with exactly that title, so the
+ * report fails the build instead of rotting when a test is renamed or removed.
+ */
+
+/** A test: the file from the repository root, and the exact title passed to `it()`. */
+export interface Proof {
+  readonly file: string;
+  readonly test: string;
+}
+
+export interface Principle {
+  readonly id: PrincipleId;
+  readonly title: string;
+  /** Where the GDPR (or ePrivacy) states it. */
+  readonly article: string;
+  /** What Heed does, in one sentence. */
+  readonly how: string;
+  readonly proofs: readonly Proof[];
+}
+
+export const PRINCIPLE_IDS = [
+  'access', 'portability', 'rectification', 'erasure', 'restriction', 'objection', 'withdrawal', 'consent_gate',
+  'purpose_limitation', 'data_minimisation', 'pseudonymisation', 'storage_limitation', 'consent_proof', 'security',
+  'request_deadlines',
+] as const;
+export type PrincipleId = (typeof PRINCIPLE_IDS)[number];
+
+const RIGHTS = 'apps/server/src/rights/rights.test.ts';
+const DECIDE = 'packages/policy/src/decision/decide.test.ts';
+const INGEST = 'apps/server/src/ingest/ingest.test.ts';
+const SECURITY = 'apps/server/src/http/security.test.ts';
+const STATS = 'apps/server/src/routes/stats.test.ts';
+
+export const EVIDENCE: readonly Principle[] = [
+  {
+    id: 'access', title: 'Right of access', article: 'Art. 15',
+    how: 'GET /v1/me (subject token) and the admin API by user id answer everything held, and log the request.',
+    proofs: [{ file: RIGHTS, test: 'answers everything held as versioned JSON, and logs the request' }, { file: RIGHTS, test: 'covers every table that stores per-subject data' }],
+  },
+  {
+    id: 'portability', title: 'Right to data portability', article: 'Art. 20',
+    how: 'The same answer as CSV files in a zip: structured, commonly used, machine-readable.',
+    proofs: [{ file: RIGHTS, test: 'exports one CSV file per table in a zip' }],
+  },
+  {
+    id: 'rectification', title: 'Right to rectification', article: 'Art. 16',
+    how: 'PATCH /v1/me corrects the correctable fields (time zone, device class) and refuses the rest.',
+    proofs: [
+      { file: RIGHTS, test: 'corrects the time zone and refuses anything else with the field named' },
+      { file: 'packages/policy/src/wire/schemas.test.ts', test: 'corrects time zone and device class and refuses anything else' },
+    ],
+  },
+  {
+    id: 'erasure', title: 'Right to erasure', article: 'Art. 17',
+    how: 'DELETE /v1/me deletes held data and its aggregate share; a pseudonym-only suppression record keeps later events dropped.',
+    proofs: [
+      { file: RIGHTS, test: 'deletes held data, takes it out of the aggregates, keeps the proof and says so' },
+      { file: RIGHTS, test: 'keeps the pseudonym only in the consent proof and the suppression record (every table scanned)' },
+      { file: DECIDE, test: 'allows nothing under restriction or after erasure, whatever else holds' },
+    ],
+  },
+  {
+    id: 'restriction', title: 'Right to restriction of processing', article: 'Art. 18',
+    how: 'Nothing new is collected; held data leaves every aggregate and statistic until lifted.',
+    proofs: [
+      { file: RIGHTS, test: 'takes held events out of every aggregate, collects nothing new, and puts them back when lifted' },
+      { file: STATS, test: 'an objector to update_timing counts in usage, not in the heatmap or windows; a restricted subject in neither' },
+    ],
+  },
+  {
+    id: 'objection', title: 'Right to object', article: 'Art. 21',
+    how: 'An objection stops a legitimate-interest purpose at once, on every server process.',
+    proofs: [
+      { file: RIGHTS, test: 'stops counting for the legitimate-interest purpose and points consent purposes to withdrawal' },
+      { file: DECIDE, test: 'drops for objection only legitimate-interest purposes' },
+      { file: 'test/multi-process.test.ts', test: 'stops counting for update timing through process B as soon as the objection through process A has answered' },
+    ],
+  },
+  {
+    id: 'withdrawal', title: 'Withdrawal of consent', article: 'Art. 7(3)',
+    how: 'Withdrawal is as easy as giving consent, is recorded in the ledger and closes the gate for every purpose.',
+    proofs: [
+      { file: RIGHTS, test: 'is recorded in the ledger and takes effect at once' },
+      { file: DECIDE, test: 'closes the gate after withdrawal for every purpose' },
+      { file: 'test/sdk-browser.test.ts', test: 'sends nothing after withdrawal' },
+    ],
+  },
+  {
+    id: 'consent_gate', title: 'Consent before tracking', article: 'Art. 6(1)(a), Art. 7; ePrivacy Art. 5(3)',
+    how: 'The SDK records nothing before a decision; the server re-decides every event and asks again after a substantial policy change.',
+    proofs: [
+      { file: DECIDE, test: 'allows nothing before any decision' },
+      { file: DECIDE, test: 'allows nothing when a substantial change superseded the consented version' },
+      { file: INGEST, test: 'stores nothing from subjects without consent, withdrawn, restricted or erased, and counts them by reason' },
+      { file: INGEST, test: 'supersedes earlier consent: events are dropped as policy_superseded until the user decides again' },
+      { file: 'test/sdk-browser.test.ts', test: 'records nothing before consent, then sessions and active time that land in the aggregates' },
+    ],
+  },
+  {
+    id: 'purpose_limitation', title: 'Purpose limitation (the decision table)', article: 'Art. 5(1)(b)',
+    how: 'Each event is aggregated only under the purposes its subject state allows; usage never feeds marketing.',
+    proofs: [
+      { file: DECIDE, test: 'allows a consent-based purpose only with an explicit, current, unwithdrawn grant' },
+      { file: DECIDE, test: 'allows a legitimate-interest purpose when some consent purpose is granted and it is not objected to' },
+      { file: DECIDE, test: 'answers every purpose and state without throwing (total)' },
+      { file: DECIDE, test: 'never lets usage tracking feed marketing, even when granted' },
+      { file: INGEST, test: 'keeps exact aggregates per purpose, and each purpose counts only what it may serve' },
+    ],
+  },
+  {
+    id: 'data_minimisation', title: 'Data minimisation: no IP address, no raw id', article: 'Art. 5(1)(c), Art. 25',
+    how: 'No address, raw user id or secret reaches storage, logs or metrics; props are bounded; statistics hide cells under k.',
+    proofs: [
+      { file: 'apps/server/src/crypto/no-raw-identifiers.test.ts', test: 'keeps raw identifiers, addresses and secrets out of storage and logs' },
+      { file: 'apps/server/src/observability/metrics.test.ts', test: 'labels requests by route pattern, never by path, and carries no personal data' },
+      { file: 'packages/policy/src/wire/schemas.test.ts', test: 'bounds props by keys, depth, bytes and forbidden keys, naming the path' },
+      { file: STATS, test: 'suppresses cells under k, keeps totals equal to the visible cells, and reports features only from k people' },
+    ],
+  },
+  {
+    id: 'pseudonymisation', title: 'Pseudonymisation', article: 'Art. 4(5), Art. 25, Art. 32(1)(a)',
+    how: 'The device sends a project-scoped hash; the server keys it with an HMAC kept apart from the database.',
+    proofs: [
+      { file: SECURITY, test: 'keeps the same user apart in two projects: two subjects, two tokens, two pseudonyms' },
+      { file: 'apps/server/src/crypto/no-raw-identifiers.test.ts', test: 'keeps raw identifiers, addresses and secrets out of storage and logs' },
+    ],
+  },
+  {
+    id: 'storage_limitation', title: 'Storage limitation (retention)', article: 'Art. 5(1)(e)',
+    how: 'A scheduled job deletes each data class once the policy\'s retention for it has passed.',
+    proofs: [
+      { file: 'apps/server/src/retention/run-retention.test.ts', test: 'keeps everything within its period, and deletes each class once its period has passed' },
+      { file: 'apps/server/src/observability/metrics.test.ts', test: 'counts a busy store, and each retention run with the rows it deleted per class' },
+    ],
+  },
+  {
+    id: 'consent_proof', title: 'Integrity of the consent proof (the ledger)', article: 'Art. 7(1), Art. 5(2)',
+    how: 'The ledger is append-only, each entry hashing the one before; a rewritten or deleted entry is found.',
+    proofs: [
+      { file: 'apps/server/src/ledger/ledger.test.ts', test: 'verifies an untouched ledger' },
+      { file: 'apps/server/src/ledger/ledger.test.ts', test: 'fails at the changed row when a grant is rewritten' },
+      { file: 'apps/server/src/ledger/ledger.test.ts', test: 'fails at the row after a deleted one' },
+    ],
+  },
+  {
+    id: 'security', title: 'Security of processing and isolation', article: 'Art. 32',
+    how: 'Keys reach their own project and kind only, tokens their own subject; secure headers, strict CORS, rate limits, bounded bodies.',
+    proofs: [
+      { file: SECURITY, test: 'lets an admin key reach only its own project\'s subjects and requests' },
+      { file: SECURITY, test: 'refuses a write or analyst key on the admin routes, and a write key cannot read' },
+      { file: SECURITY, test: 'lets a subject token reach only its own subject' },
+      { file: SECURITY, test: 'sets the secure headers on every answer' },
+      { file: SECURITY, test: 'answers CORS on read and admin routes for configured origins only, never null' },
+      { file: 'apps/server/src/http/errors.test.ts', test: 'limits per project with Retry-After, and another project still gets through' },
+      { file: 'apps/server/src/http/hostile-input.test.ts', test: 'refuses a chunked body over the limit, and survives incomplete and abandoned requests' },
+    ],
+  },
+  {
+    id: 'request_deadlines', title: 'Answering rights requests within a month', article: 'Art. 12(3)',
+    how: 'Every request is logged with its due date, one calendar month on; overdue requests come first.',
+    proofs: [
+      { file: RIGHTS, test: 'gives each request its due date and lists overdue requests first' },
+      { file: 'apps/server/src/rights/requests.test.ts', test: 'always lands in the next calendar month, 28 to 31 days later' },
+    ],
+  },
+];
