@@ -1,18 +1,18 @@
 /** The rights commands from a real CLI process against a real SQLite file. */
 import { execFile } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BUILT_CLI } from '../testing/server-process.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
 
 const run = promisify(execFile);
-const CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
+// The built CLI, as operators run it (the test script builds before testing).
 let t: TestServer;
 
 const heed = (...args: string[]) =>
-  run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, HEED_DATA_DIR: t.dataDir } }).then((result) => result.stdout);
+  run(process.execPath, [BUILT_CLI, ...args], { env: { ...process.env, HEED_DATA_DIR: t.dataDir } }).then((result) => result.stdout);
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -41,4 +41,4 @@ it('exports, restricts, objects, erases and lists the requests', async () => {
     ['access', 'admin', false], ['portability', 'admin', false], ['restriction', 'admin', false], ['objection', 'admin', false], ['erasure', 'admin', false],
   ]);
   await expect(heed('erase', '--project', project, '--user', 'nobody')).rejects.toThrow(/no data is held about this user id/);
-}, 60_000);
+}, 120_000);

@@ -18,6 +18,10 @@ export interface SqliteOptions {
   readonly path: string;
   readonly busyTimeoutMs?: number;
   readonly synchronous?: 'NORMAL' | 'FULL';
+  /** How often the worker checkpoints the WAL; 0 leaves it to SQLite's auto-checkpoint. Default 1 s. */
+  readonly checkpointIntervalMs?: number;
+  /** Where problems of the background checkpointer are reported. */
+  readonly onWarning?: (message: string) => void;
 }
 
 export function openSqlite(options: SqliteOptions): { client: SqliteClient; db: BetterSQLite3Database<typeof schema> } {
@@ -30,6 +34,9 @@ export function openSqlite(options: SqliteOptions): { client: SqliteClient; db: 
   // Event ids are random, so inserts touch index pages all over the tree: a 32 MiB page cache
   // (the default is 2 MiB) keeps them in memory as the table grows.
   client.pragma('cache_size = -32768');
+  // Checkpoints run on a worker (checkpointer.ts); this threshold (about 160 MiB) is only the
+  // safety net should it fall behind.
+  if (options.path !== ':memory:') client.pragma('wal_autocheckpoint = 40000');
 
   const db = drizzle(client, { schema });
   migrate(db, { migrationsFolder: migrationsFolder('sqlite') });

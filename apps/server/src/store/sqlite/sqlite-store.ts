@@ -7,6 +7,7 @@
 import type { Database as SqliteClient } from 'better-sqlite3';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import type { KeyRow, LedgerEntry, ProjectRow, PrunableClass, Store } from '../store.js';
+import { startCheckpointer } from './checkpointer.js';
 import { connectSqlite } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import type { SqliteOptions } from './open.js';
@@ -21,6 +22,11 @@ const TABLES = ['projects', 'api_keys', 'subjects', 'consent_ledger', 'events', 
  */
 export function createSqliteStore(options: SqliteOptions): Store & { readonly client: SqliteClient } {
   const connection = connectSqlite(options);
+  const interval = options.checkpointIntervalMs ?? 1_000;
+  const checkpointer =
+    options.path !== ':memory:' && interval > 0
+      ? startCheckpointer(options.path, interval, options.onWarning ?? ((message) => console.warn(message)))
+      : undefined;
   const { client, db } = connection;
   const writer = createIngestWriter(connection);
   // Chunked deletes (rowid IN ... LIMIT): a retention run never holds the write lock for long.
@@ -96,6 +102,7 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
     },
 
     async close() {
+      await checkpointer?.stop();
       if (client.open) client.close();
     },
   };
