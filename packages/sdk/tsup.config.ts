@@ -1,9 +1,10 @@
 /**
  * Builds: ESM + CJS + types for bundlers and Node (`.`, `./node`, `./testing`), and the
  * minified script-tag IIFE `dist/heed.global.js` that sets `globalThis.Heed` (served by the
- * server as `/sdk/heed.js`). `@heed/policy` and nanoid are bundled from source so the output
- * carries only the few pure functions the SDK uses: never zod, never a Node built-in in the
- * browser files.
+ * server as `/sdk/heed.js`). `@heed/policy` and nanoid (Node only) are bundled from source so
+ * the output carries only the few pure functions the SDK uses: never zod, never a Node
+ * built-in in the browser files. The ESM builds split the rights API into a chunk loaded on
+ * first use (`core/lazy-rights.ts`); CJS and the IIFE, which cannot split, inline it.
  */
 import { defineConfig } from 'tsup';
 

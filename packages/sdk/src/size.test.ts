@@ -1,11 +1,14 @@
 /**
- * The browser build's weight: the whole browser entry (consent, sessions, queue, delivery,
- * transport, platform, rights), minified and gzipped the way a host's bundler would see it,
- * in memory with esbuild. Also fails if zod or a Node built-in leaks in through an import.
+ * The browser build's weight, minified and gzipped the way a host's bundler would see it, in
+ * memory with esbuild. Issue #4 sizes "consent, sessions, queue, transport": that is the main
+ * entry chunk. The rights API (`rights.ts`) is split off with a dynamic import and loaded on
+ * first use, so it is printed but not counted; the main chunk may not import any chunk
+ * statically, or the split would only hide bytes. Also fails if zod or a Node built-in leaks
+ * into any output.
  *
- * The issue's target is 5 KB (5,120 bytes). The build does not meet it yet (about 6.5 KB,
- * see the closing note of issue #4), so the assertion is a ceiling that stops growth while
- * the target stays printed; lower CEILING as the bundle shrinks, down to TARGET.
+ * The issue's target is 5 KB (5,120 bytes). The build does not meet it yet (see the closing
+ * note of issue #4), so the assertion is a ceiling that stops growth while the target stays
+ * printed; lower CEILING as the bundle shrinks, down to TARGET.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
@@ -13,27 +16,38 @@ import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 
 const TARGET = 5_120;
-const CEILING = 6_700;
+const CEILING = 5_550;
 
-it('keeps the gzipped browser entry under its ceiling, without zod or Node built-ins', async () => {
+it('keeps the gzipped main browser chunk under its ceiling, without zod or Node built-ins', async () => {
+  const entry = fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url));
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url))],
+    entryPoints: [entry],
     bundle: true,
     minify: true,
+    splitting: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
+    outdir: '/heed-size',
     write: false,
     metafile: true,
     alias: { '@heed/policy': fileURLToPath(new URL('../../policy/src/index.ts', import.meta.url)) },
   });
-  const code = result.outputFiles[0]!.contents;
-  const gzip = gzipSync(code, { level: 9 }).length;
+  const outputs = Object.entries(result.metafile.outputs);
+  const name = (path: string) => path.split('/').pop()!;
+  const gzipOf = (path: string) => gzipSync(result.outputFiles.find((file) => name(file.path) === name(path))!.contents, { level: 9 }).length;
+  // A dynamically imported module is an entry point of its own chunk: pick the browser entry by name.
+  const [mainPath, main] = outputs.find(([, output]) => output.entryPoint?.endsWith('entrypoints/browser.ts'))!;
+  const gzip = gzipOf(mainPath);
   const over = gzip > TARGET ? `, ${gzip - TARGET} bytes over the ${TARGET}-byte target` : '';
-  console.log(`@heed/sdk browser build: ${code.length} bytes minified, ${gzip} bytes gzip${over}`);
-  const bundled = Object.entries(Object.values(result.metafile.outputs)[0]!.inputs)
-    .filter(([, input]) => input.bytesInOutput > 0)
-    .map(([path]) => path);
+  console.log(`@heed/sdk browser main chunk: ${main.bytes} bytes minified, ${gzip} bytes gzip${over}`);
+  for (const [path, output] of outputs.filter(([path]) => path !== mainPath && path.endsWith('.js'))) {
+    console.log(`  lazy ${name(path)}: ${output.bytes} bytes minified, ${gzipOf(path)} bytes gzip`);
+  }
+
+  expect(main.imports.filter((imported) => imported.kind !== 'dynamic-import')).toEqual([]);
+  expect(main.imports.map((imported) => name(imported.path).replace(/-\w+\.js$/, '.js'))).toEqual(['rights.js']);
+  const bundled = outputs.flatMap(([, output]) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path));
   expect(bundled.filter((path) => /zod|^node:/.test(path))).toEqual([]);
   expect(gzip).toBeLessThanOrEqual(CEILING);
 });

@@ -127,14 +127,18 @@ describe('grant', () => {
 });
 
 describe('withdraw', () => {
-  it('stops at once, wipes storage, POSTs all purposes false, then sends nothing more', async () => {
+  it('stops at once, drops the queue, POSTs all purposes false, keeps only the subject and its token', async () => {
     const test = setup({ policy: DEFAULT_POLICY });
     await test.heed.consent.grant(['statistics']);
     for (let index = 0; index < 5; index++) test.heed.track('queued');
     expect(test.storage.keys().sort()).toEqual(['heed:consent', 'heed:queue']);
     const state = await test.heed.consent.withdraw();
     expect(state.status).toBe('withdrawn');
-    expect(test.storage.keys()).toEqual([]);
+    expect(test.storage.keys()).toEqual(['heed:consent']);
+    const subject = (test.transport.to('/v1/consent')[0]!.json as ConsentRequest).subject;
+    expect(JSON.parse(test.storage.get('heed:consent')!)).toEqual({
+      subject: { hash: subject, anonymous: true, created: expect.any(Number), acked: false, token: `token-${subject.slice(0, 8)}` },
+    });
     const last = test.transport.requests.at(-1)!;
     expect(last.path).toBe('/v1/consent');
     expect((last.json as ConsentRequest).purposes).toEqual({ statistics: false, update_timing: false, marketing: false });
@@ -145,17 +149,68 @@ describe('withdraw', () => {
     test.lifecycle.fire('pagehide');
     expect(test.transport.requests.length).toBe(count);
     expect(events(test)).toEqual([]);
-    expect(test.storage.keys()).toEqual([]);
+    expect(test.storage.keys()).toEqual(['heed:consent']);
   });
 
-  it('rights.withdraw POSTs /v1/me/withdraw with the bearer token', async () => {
+  it('keeps the token for rights after withdrawal, across a reload, and again after a new grant', async () => {
+    const test = createTestPlatform();
+    const first = setup({ policy: DEFAULT_POLICY }, test);
+    await first.heed.consent.grant(['statistics']);
+    await first.heed.consent.withdraw();
+    await first.heed.rights.export('json');
+    const token = test.transport.requests.at(-1)!.token;
+    expect(token).toMatch(/^token-/);
+
+    const second = setup({ policy: DEFAULT_POLICY }, test);
+    expect(second.heed.consent.get().status).toBe('undecided');
+    await second.heed.rights.export('json');
+    expect(test.transport.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/me?format=json', token });
+    // The server issues a token only on a subject's first decision: a new grant keeps the old one.
+    await second.heed.consent.grant(['statistics']);
+    const subjects = test.transport.to('/v1/consent').map((request) => (request.json as ConsentRequest).subject);
+    expect(new Set(subjects).size).toBe(1);
+    expect(JSON.parse(test.storage.get('heed:consent')!).subject).toMatchObject({ acked: true, token });
+    expect(second.errors).toEqual([]);
+  });
+
+  it('rights.withdraw POSTs /v1/me/withdraw with the bearer token, which stays', async () => {
     const test = setup({ policy: DEFAULT_POLICY });
     await test.heed.consent.grant(['statistics']);
+    test.heed.track('queued');
     expect(await test.heed.rights.withdraw()).toBe(true);
     const last = test.transport.requests.at(-1)!;
     expect([last.method, last.path, last.contentType, last.json]).toEqual(['POST', '/v1/me/withdraw', 'json', {}]);
     expect(last.token).toMatch(/^token-/);
+    expect(test.heed.consent.get().status).toBe('withdrawn');
+    expect(test.storage.keys()).toEqual(['heed:consent']);
+    expect(JSON.parse(test.storage.get('heed:consent')!).subject.token).toBe(last.token);
+  });
+
+  it('rights.erase forgets the subject and its token once the server confirmed, and keeps them to retry', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.consent.grant(['statistics']);
+    test.transport.script(403);
+    expect(await test.heed.rights.erase()).toBe(false);
+    expect(test.heed.consent.get().status).toBe('withdrawn');
+    expect(JSON.parse(test.storage.get('heed:consent')!).subject.token).toMatch(/^token-/);
+    expect(await test.heed.rights.erase()).toBe(true);
+    expect(test.transport.requests.at(-1)).toMatchObject({ method: 'DELETE', path: '/v1/me' });
     expect(test.storage.keys()).toEqual([]);
+    expect(await test.heed.rights.export('json')).toBeUndefined();
+    expect(test.errors.map((error) => error.code)).toEqual(['http', 'no_subject_token']);
+  });
+
+  it('reset() after withdrawing an identified subject takes its token away with the user', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.identify('user-42');
+    await test.heed.consent.grant(['statistics']);
+    await test.heed.consent.withdraw();
+    expect(test.storage.keys()).toEqual(['heed:consent']);
+    await test.heed.reset();
+    expect(test.storage.keys()).toEqual([]);
+    await test.heed.consent.grant(['statistics']);
+    const subjects = test.transport.to('/v1/consent').map((request) => (request.json as ConsentRequest).subject);
+    expect(subjects[2]).not.toBe(subjects[0]);
   });
 });
 
@@ -241,13 +296,14 @@ describe('never throws into the host', () => {
     await expect(heed.rights.export('json')).resolves.toBeUndefined();
   });
 
-  it('reports invalid events instead of queueing them', async () => {
+  it('leaves event checks to the server: a refused batch is reported once and dropped', async () => {
     const test = setup({ policy: DEFAULT_POLICY });
     await test.heed.consent.grant(['statistics']);
     test.heed.track('x'.repeat(101));
-    test.heed.track('ok', { note: 'x'.repeat(2_100) });
-    expect(test.errors.map((error) => error.code)).toEqual(['invalid_event', 'invalid_event']);
+    test.transport.script({ status: 422, body: { type: 'about:blank', status: 422, detail: 'body.events.1.name: too long' } });
     await test.heed.flush();
-    expect(events(test).map((event) => event.type)).toEqual(['session_start']);
+    expect(test.errors.map((error) => [error.code, error.message])).toEqual([['http', '[POST] /v1/batch: 422 body.events.1.name: too long']]);
+    expect(test.transport.to('/v1/batch')).toHaveLength(1);
+    expect(test.storage.get('heed:queue')).toBeNull();
   });
 });

@@ -2,26 +2,23 @@
  * Wires the core into a Heed client: the consent gate, the subject, sessions, the queue and
  * delivery, over the platform ports. The gate is the point of the design: until a grant,
  * `track` returns on its first line, nothing is stored, no identifier exists and no request
- * leaves. A grant records the decision with the server before any batch; withdrawal wipes
- * everything local at once; a substantial policy change sends the SDK back to "undecided".
- * The consent state machine itself is in `consent-state.ts`.
+ * leaves. A grant records the decision with the server before any batch; withdrawal stops
+ * tracking and drops every queued event at once; a substantial policy change sends the SDK
+ * back to "undecided". The consent state machine itself is in `consent-state.ts`.
  */
 import type { Props, WireEvent } from '@heed/policy';
-import type { BatchLimits } from './batches.js';
 import { createConsentState } from './consent-state.js';
 import { createDelivery } from './delivery.js';
 import { HeedError } from './errors.js';
-import { trackProblem } from './event-check.js';
 import type { Heed, StopTimer } from './heed.js';
+import { lazyRights } from './lazy-rights.js';
 import { resolveOptions, type HeedOptions } from './options.js';
 import type { LifecycleEvent, Platform } from './platform.js';
 import { createQueue, type EventQueue } from './queue.js';
 import { createRecords } from './records.js';
 import { createRequester } from './requester.js';
-import { createRights } from './rights.js';
 import { createSessionTracker } from './session.js';
 
-export const SDK_VERSION = 'heed-js/0.1.0';
 const MAX_DURATION_MS = 7 * 86_400_000;
 const NOOP: StopTimer = () => undefined;
 
@@ -32,7 +29,7 @@ const NOOP: StopTimer = () => undefined;
  */
 export function createClient(input: HeedOptions, platform: Platform): Heed {
   const options = resolveOptions(input);
-  const { clock, lifecycle, environment } = platform;
+  const { clock, lifecycle } = platform;
   const report = (error: HeedError): void => {
     try {
       options.onError?.(error);
@@ -41,8 +38,7 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
       void thrown;
     }
   };
-  const storageError = (cause: unknown) => report(new HeedError('storage', 'storage refused a read or write', cause));
-  const records = createRecords(platform.storage, options.storagePrefix, storageError);
+  const records = createRecords(platform.storage, options.storagePrefix, (cause) => report(new HeedError('storage', 'storage failed', cause)));
   const requester = createRequester(platform, options, report);
   let open = false;
   let stopped = false;
@@ -60,26 +56,10 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     gate: (on) => (on ? openGate() : closeGate(true)),
   });
 
-  const session = createSessionTracker(platform, options, (type, sessionId, activeMs) =>
-    enqueue(type === 'session_start' ? { type } : { type, activeMs }, sessionId),
-  );
+  // session_start has no activeMs; JSON leaves the undefined field out.
+  const session = createSessionTracker(platform, options, (type, sessionId, activeMs) => enqueue({ type, activeMs }, sessionId));
 
-  const delivery = createDelivery(platform, options, {
-    queue: () => queue,
-    requester,
-    envelope: () => ({ writeKey: options.writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION }),
-    prepare: async () => ((await consent.ready()) ? limits() : undefined),
-    readyNow: () => (consent.readyNow() ? limits() : undefined),
-    live,
-    onResponse: (response) => {
-      if (response?.consentRequired) consent.require('server', response.policyVersion);
-    },
-  });
-
-  function limits(): BatchLimits | undefined {
-    const policy = consent.policy();
-    return live() && policy ? { maxEvents: policy.limits.maxEventsPerBatch, maxBytes: policy.limits.maxBodyBytes } : undefined;
-  }
+  const delivery = createDelivery(platform, options, { queue: () => queue, requester, consent, live });
 
   function enqueue(fields: Partial<WireEvent>, sessionId: string | null): void {
     const subject = consent.subject();
@@ -89,30 +69,23 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   }
 
   function onLifecycle(event: LifecycleEvent): void {
-    if (event === 'activity') session.activity();
-    if (event === 'visible' || event === 'hidden') session.visibility(event === 'visible');
-    // Hidden: last chance to send; online: resume; offline: end any backoff, sending pauses.
-    if (event === 'hidden' || event === 'online' || event === 'offline') {
-      requester.wake();
-      void delivery.flush();
-    }
+    if (event === 'activity') return session.activity();
     if (event === 'pagehide') {
       session.end();
-      delivery.beacon();
+      return delivery.beacon();
+    }
+    if (event === 'visible' || event === 'hidden') session.visibility(event === 'visible');
+    // Hidden: last chance to send; online: resume; offline: end any backoff, sending pauses.
+    if (event !== 'visible') {
+      requester.wake();
+      void delivery.flush();
     }
   }
 
   function openGate(): void {
     if (open || stopped) return;
     open = true;
-    queue = createQueue({
-      storage: platform.storage,
-      key: records.key('queue'),
-      maxEvents: options.maxQueueEvents,
-      maxBytes: options.maxQueueBytes,
-      onDrop: (count) => report(new HeedError('queue_overflow', `queue full: dropped the ${count} oldest event(s)`)),
-      onStorageError: storageError,
-    });
+    queue = createQueue(records, options, (count) => report(new HeedError('queue_overflow', `queue full, dropped ${count}`)));
     unsubscribe = lifecycle.subscribe(onLifecycle);
     if (lifecycle.visible()) session.activity();
     delivery.schedule();
@@ -127,6 +100,7 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     unsubscribe = undefined;
     requester.wake();
     if (forget) {
+      // Clearing the old queue too: a request still in flight must not write it back.
       queue?.clear();
       records.remove('queue');
     }
@@ -143,9 +117,6 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!open) return;
     session.activity();
-    const policy = consent.policy();
-    const problem = policy && trackProblem(name, props, policy.limits);
-    if (problem) return report(new HeedError('invalid_event', `track("${name}"): ${problem}`));
     enqueue({ type: 'track', name, durationMs, props }, session.id());
   }
 
@@ -161,7 +132,7 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
       const start = clock.now();
       return (props) => track(name, props, Math.min(MAX_DURATION_MS, Math.max(0, clock.now() - start)));
     },
-    rights: createRights(consent, requester, report),
+    rights: lazyRights(consent, requester, report),
     async flush() {
       await started;
       return delivery.flush();

@@ -3,7 +3,9 @@
  * server has recorded the grant for that subject, kept as one record (`heed:consent`). It
  * opens and closes the client's gate; it never sends a batch. Only the hash of a user id is
  * kept; before a grant nothing here touches storage or the network (an `identify` waits in
- * memory for the grant).
+ * memory for the grant). Withdrawal, refusal and a substantial policy change keep the
+ * subject and its token: the server issues a token only on a subject's first decision, and
+ * the user still holds rights (access, erasure) over the data already collected.
  */
 import { isConsentCurrent, type ConsentResponse, type PolicyDocument } from '@heed/policy';
 import { consentRequest, makeDecision, trackingAllowed, type DecisionRecord } from './decision.js';
@@ -41,33 +43,27 @@ export type ConsentMachine = ReturnType<typeof createConsentState>;
  * @example const consent = createConsentState(context); await consent.api.grant(['statistics'])
  */
 export function createConsentState({ platform, options, records, requester, report, stopped, gate }: ConsentContext) {
-  const { clock } = platform;
+  const { clock, newId } = platform;
   let policy = options.policy;
   let loading: Promise<PolicyDocument | undefined> | undefined;
-  let stored = records.read<StoredConsent>('consent') ?? {};
-  let acking: Promise<boolean> | undefined;
+  let stored: StoredConsent = records.read('consent') ?? {};
+  let acking: Promise<PolicyDocument | undefined> | undefined;
   let pendingUser: Promise<string | undefined> | undefined;
-  let lastToken: string | undefined;
   let withdrawn = false;
   let verified = false;
   const live = () => !stopped();
   /** Opens the gate when the grant allows usage tracking, closes (and forgets the queue) otherwise. */
   const apply = () => gate(trackingAllowed(stored.decision, policy?.purposes));
+  const save = (next: StoredConsent) => records.write('consent', (stored = next));
+  const usable = () => subjectUsable(stored.subject, clock.now(), options.anonymousIdLifetimeMs);
 
-  function save(next: StoredConsent): void {
-    stored = next;
-    records.write('consent', next);
-  }
-
-  function ensurePolicy(): Promise<PolicyDocument | undefined> {
-    return (loading ??= policy
-      ? Promise.resolve(policy)
-      : requester.send({ method: 'GET', path: '/v1/policy' }, live).then((outcome) => {
-          loading = undefined;
-          if (outcome.ok) return (policy = outcome.response.body as PolicyDocument);
-          report(new HeedError('policy_unavailable', 'no policy'));
-        }));
-  }
+  const ensurePolicy = () =>
+    policy ??
+    (loading ??= requester.send({ method: 'GET', path: '/v1/policy' }, live).then((outcome) => {
+      loading = undefined;
+      if (outcome.ok) return (policy = outcome.response.body as PolicyDocument);
+      report(new HeedError('policy_unavailable', 'no policy'));
+    }));
 
   function postConsent({ subject, decision }: StoredConsent, withdraw: boolean, ok: () => boolean) {
     const body = JSON.stringify(consentRequest(options.writeKey, subject!.hash, decision!, policy!.purposes, withdraw, clock.now()));
@@ -75,68 +71,79 @@ export function createConsentState({ platform, options, records, requester, repo
   }
 
   /**
-   * Ready to send: the policy is known, a stored grant still counts under it (checked once),
-   * and the server recorded the current grant for the current subject.
+   * The policy once ready to send: it is known, a stored grant still counts under it (checked
+   * once), and the server recorded the current grant for the current subject.
    */
-  async function ready(): Promise<boolean> {
+  async function ready(): Promise<PolicyDocument | undefined> {
     const current = await ensurePolicy();
     const asked = stored;
-    if (!current || !asked.decision || !asked.subject) return false;
+    if (!current || !asked.decision || !asked.subject) return;
     if (!verified) {
       verified = true;
       if (!isConsentCurrent(asked.decision.version, current)) return require('policy_changed', current.version);
       apply();
     }
-    if (asked.subject.acked) return true;
+    if (asked.subject.acked) return current;
     return (acking ??= postConsent(asked, false, () => live() && stored.decision === asked.decision).then((outcome) => {
       acking = undefined;
       // A grant or subject that changed meanwhile is posted by the next call.
-      if (!outcome.ok || stored !== asked) return false;
+      if (!outcome.ok || stored !== asked) return;
       const token = (outcome.response.body as ConsentResponse | undefined)?.subjectToken ?? asked.subject!.token;
       save({ ...asked, subject: { ...asked.subject!, acked: true, token } });
-      return true;
+      return current;
     }));
   }
 
-  function hashOf(id: string): Promise<string | undefined> {
+  /** The subject hash of a user id, or of a new random id for an anonymous subject. */
+  function hashOf(id = newId()): Promise<string | undefined> {
     return subjectHash(platform.hasher, options.projectId, id).catch((cause: unknown) => {
-      report(new HeedError('hash', 'no SHA-256 (Web Crypto needs a secure context)', cause));
+      report(new HeedError('hash', 'no SHA-256', cause));
       return undefined;
     });
   }
 
-  /** A subject for a new grant: the identified user, the stored one if still valid, or a new anonymous id. */
-  async function newSubject(): Promise<SubjectRecord | undefined> {
-    const user = await pendingUser;
-    const old = stored.subject;
-    pendingUser = undefined;
-    if (!user && subjectUsable(old, clock.now(), options.anonymousIdLifetimeMs)) return { ...old, acked: false };
-    const hash = user ?? (await hashOf(platform.newId()));
-    return hash ? { hash, anonymous: !user, created: clock.now(), acked: false, token: hash === old?.hash ? old.token : undefined } : undefined;
+  /**
+   * Makes the subject `hashing` resolves to current, unacknowledged. The token carries over
+   * only for the same subject (the server issues one per subject, on its first decision).
+   */
+  async function switchTo(hashing: Promise<string | undefined>, anonymous: boolean, beforeSwitch?: () => void): Promise<boolean> {
+    const hash = await hashing;
+    const { subject } = stored;
+    if (!hash || hash === subject?.hash) return false;
+    beforeSwitch?.();
+    save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } });
+    return true;
   }
 
-  /** Withdrawal and erasure: nothing of this subject stays on the device. */
-  function forget(): void {
-    lastToken = stored.subject?.token ?? lastToken;
-    gate(false);
-    records.remove('consent');
+  /** Nothing of this subject stays on the device (erasure, or nothing was ever granted). */
+  function wipe(): void {
     stored = {};
-    pendingUser = undefined;
-    withdrawn = true;
-    verified = false;
+    records.remove('consent');
   }
 
-  function require(reason: ConsentRequiredInfo['reason'], policyVersion: string): false {
+  /**
+   * Stops tracking and drops the queue; only the subject and its token stay, for the rights
+   * over data already held. Returns what was in force, for the server.
+   */
+  function release(withdrawing: boolean): StoredConsent {
+    const asked = stored;
     gate(false);
-    // The subject and its token stay: rights over data already held still need them.
-    save({ subject: stored.subject && { ...stored.subject, acked: false } });
     verified = false;
+    pendingUser = undefined;
+    withdrawn = withdrawing;
+    if (asked.subject) save({ subject: { ...asked.subject, acked: false } });
+    else wipe();
+    return asked;
+  }
+
+  function require(reason: ConsentRequiredInfo['reason'], policyVersion: string): undefined {
+    release(false);
     try {
       options.onConsentRequired?.({ reason, policyVersion });
     } catch (cause) {
       report(new HeedError('callback', 'onConsentRequired threw', cause));
     }
-    return false;
+    return undefined;
   }
 
   function state(): ConsentState {
@@ -155,11 +162,16 @@ export function createConsentState({ platform, options, records, requester, repo
     const signal = options.honorPrivacySignals && platform.environment.privacySignal();
     const decision = makeDecision(current, purposes, signal, stored.decision?.objected ?? []);
     if (!decision.granted.length) return deny();
-    const subject = await newSubject();
+    const user = pendingUser;
+    pendingUser = undefined;
+    // The identified user, else the stored subject while it is valid, else a new anonymous one.
+    if (user) await switchTo(user, false);
+    else if (!usable()) await switchTo(hashOf(), true);
+    const { subject } = stored;
     if (!subject || stopped()) return state();
     withdrawn = false;
     verified = true;
-    save({ decision, subject });
+    save({ decision, subject: { ...subject, acked: false } });
     apply();
     await ready();
     return state();
@@ -167,32 +179,14 @@ export function createConsentState({ platform, options, records, requester, repo
 
   async function deny(): Promise<ConsentState> {
     await withdraw();
-    save({ denied: policy?.version ?? '' });
+    save({ ...stored, denied: policy?.version ?? '' });
     return state();
   }
 
   async function withdraw(): Promise<ConsentState> {
-    const asked = stored;
-    forget();
+    const asked = release(true);
     if (asked.subject && asked.decision && policy) await postConsent(asked, true, live);
     return state();
-  }
-
-  /** Switches to the subject `hashing` resolves to; `beforeSwitch` ends the session under the old one. */
-  async function switchTo(hashing: Promise<string | undefined>, anonymous: boolean, beforeSwitch: () => void): Promise<boolean> {
-    const hash = await hashing;
-    const { subject } = stored;
-    if (!hash || !subject || hash === subject.hash || !stored.decision) return false;
-    beforeSwitch();
-    save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } });
-    return true;
-  }
-
-  /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
-  function amend(change: Partial<DecisionRecord>): void {
-    if (!stored.decision) return;
-    save({ ...stored, decision: { ...stored.decision, ...change } });
-    apply();
   }
 
   return {
@@ -200,35 +194,43 @@ export function createConsentState({ platform, options, records, requester, repo
     /** A grant from an earlier page: track at once with the stored subject; check the policy in force. */
     async start(): Promise<void> {
       if (!stored.decision) return;
-      if (!subjectUsable(stored.subject, clock.now(), options.anonymousIdLifetimeMs)) {
-        const subject = await newSubject();
-        if (!subject) return;
-        save({ ...stored, subject });
-      }
+      // An anonymous id past its lifetime is replaced before anything is sent under it.
+      if (!usable() && !(await switchTo(hashOf(), true))) return;
       apply();
       void ready();
     },
     ready,
+    /** The policy if batches may go out now (unload cannot wait). */
+    readyNow: () => (verified && stored.subject?.acked && stored.decision ? policy : undefined),
     require,
-    forget,
-    readyNow: () => verified && !!stored.decision && !!stored.subject?.acked,
-    policy: () => policy,
+    /** Withdrawal (Art. 7(3)) on this device only: the server hears of it through /v1/me/withdraw. */
+    withdrawHere: () => void release(true),
+    wipe,
     subject: () => stored.subject?.hash,
-    token: () => stored.subject?.token ?? lastToken,
-    restrict: (restricted: boolean) => amend({ restricted }),
-    object(purposes: readonly string[], on: boolean) {
-      const objected = stored.decision?.objected ?? [];
-      amend({ objected: on ? [...new Set([...objected, ...purposes])] : objected.filter((id) => !purposes.includes(id)) });
+    token: () => stored.subject?.token,
+    /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
+    amend(change: Partial<DecisionRecord>): void {
+      if (!stored.decision) return;
+      save({ ...stored, decision: { ...stored.decision, ...change } });
+      apply();
     },
+    /** Switches to the user's subject; without a grant the hash only waits in memory for one. */
     identify(userId: string, beforeSwitch: () => void): Promise<boolean> {
       const hashing = hashOf(String(userId));
-      // Without consent nothing is kept: the hash waits in memory for a grant.
-      if (!stored.decision) pendingUser = hashing;
-      return switchTo(hashing, false, beforeSwitch);
+      if (stored.decision) return switchTo(hashing, false, beforeSwitch);
+      pendingUser = hashing;
+      return Promise.resolve(false);
     },
+    /** Logout: a new anonymous subject; without a grant, an identified subject and its token leave with the user. */
     reset(beforeSwitch: () => void): Promise<boolean> {
+      const { decision, denied, subject } = stored;
       pendingUser = undefined;
-      return stored.decision ? switchTo(hashOf(platform.newId()), true, beforeSwitch) : Promise.resolve(false);
+      if (decision) return switchTo(hashOf(), true, beforeSwitch);
+      if (subject && !subject.anonymous) {
+        if (denied === undefined) wipe();
+        else save({ denied });
+      }
+      return Promise.resolve(false);
     },
   };
 }

@@ -21,6 +21,23 @@ export interface DecisionRecord {
 
 type Purposes = PolicyDocument['purposes'];
 
+/** Whether the grant gives `purposes` anything consent-based: usage tracking needs that first (DESIGN.md). */
+const grantsSomething = (decision: DecisionRecord, purposes: Purposes) =>
+  decision.granted.some((id) => purposes.some((purpose) => purpose.id === id && purpose.basis === 'consent'));
+
+/**
+ * The answer for one purpose: consent-based ones as granted; legitimate-interest ones unless
+ * objected to, and only when something consent-based is granted (the policy's rule: usage
+ * tracking needs a grant first); contract and legal-obligation ones always.
+ *
+ * @example purposeAllowed(decision, DEFAULT_POLICY.purposes, DEFAULT_POLICY.purposes[0]) // true when 'statistics' is granted
+ */
+export function purposeAllowed(decision: DecisionRecord, purposes: Purposes, { id, basis }: Purposes[number]): boolean {
+  return basis === 'consent'
+    ? decision.granted.includes(id)
+    : basis !== 'legitimate_interest' || (grantsSomething(decision, purposes) && !decision.objected.includes(id));
+}
+
 /**
  * Whether usage tracking may run: at least one usage-tracking purpose is allowed. Without
  * the policy yet (startup), a stored grant counts until it is checked.
@@ -29,29 +46,7 @@ type Purposes = PolicyDocument['purposes'];
  */
 export function trackingAllowed(decision: DecisionRecord | undefined, purposes: Purposes | undefined): boolean {
   if (!decision || decision.restricted) return false;
-  const answers = purposeAnswers(decision, purposes ?? [], false);
-  return !purposes || purposes.some((purpose) => purpose.usageTracking && answers[purpose.id] !== false);
-}
-
-/**
- * The answer for each purpose: consent-based ones as granted; legitimate-interest ones unless
- * objected to, and only when something consent-based is granted (the policy's rule: usage
- * tracking needs a grant first); contract and legal-obligation ones always. `withdraw`
- * answers false to all (Art. 7(3)).
- *
- * @example purposeAnswers(decision, DEFAULT_POLICY.purposes, false) // { statistics: true, update_timing: true, marketing: false }
- */
-export function purposeAnswers(decision: DecisionRecord, purposes: Purposes, withdraw: boolean): Record<string, boolean> {
-  const grantsSomething = decision.granted.some((id) => purposes.some((purpose) => purpose.id === id && purpose.basis === 'consent'));
-  const answers: Record<string, boolean> = {};
-  for (const { id, basis } of purposes) {
-    answers[id] =
-      !withdraw &&
-      (basis === 'consent'
-        ? decision.granted.includes(id)
-        : basis !== 'legitimate_interest' || (grantsSomething && !decision.objected.includes(id)));
-  }
-  return answers;
+  return !purposes || purposes.some((purpose) => purpose.usageTracking && purposeAllowed(decision, purposes, purpose));
 }
 
 /**
@@ -71,7 +66,9 @@ export function makeDecision(policy: PolicyDocument, asked: readonly string[], s
 }
 
 /**
- * The `POST /v1/consent` body.
+ * The `POST /v1/consent` body: an answer for each consent-based and legitimate-interest
+ * purpose (the others do not rest on the user's say). `withdraw` answers false to all
+ * (Art. 7(3)).
  *
  * @example consentRequest('wk', subject, decision, DEFAULT_POLICY.purposes, false, Date.now()).purposes // { statistics: true, ... }
  */
@@ -83,7 +80,8 @@ export function consentRequest(
   withdraw: boolean,
   ts: number,
 ): ConsentRequest {
-  const answers = purposeAnswers(decision, purposes, withdraw);
-  for (const { id, basis } of purposes) if (basis !== 'consent' && basis !== 'legitimate_interest') delete answers[id];
-  return { writeKey, subject, policyVersion: decision.version, purposes: answers, gpc: decision.gpc, objections: withdraw ? [] : [...decision.objected], ts };
+  const answers = purposes
+    .filter(({ basis }) => basis === 'consent' || basis === 'legitimate_interest')
+    .map((purpose) => [purpose.id, !withdraw && purposeAllowed(decision, purposes, purpose)]);
+  return { writeKey, subject, policyVersion: decision.version, purposes: Object.fromEntries(answers), gpc: decision.gpc, objections: withdraw ? [] : [...decision.objected], ts };
 }

@@ -93,7 +93,9 @@ describe('delivery under faults', () => {
         await heed.flush();
         test.lifecycle.fire('pagehide');
         expect(transport.requests.length).toBe(sent);
-        expect(storage.keys()).toEqual([]);
+        // Only the subject and its token stay (rights over what was collected); no event does.
+        expect(storage.keys()).toEqual(['heed:consent']);
+        expect(Object.keys(JSON.parse(storage.get('heed:consent')!))).toEqual(['subject']);
       }),
       { numRuns: 60 },
     );

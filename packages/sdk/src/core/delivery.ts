@@ -6,12 +6,15 @@
  * 64 KiB, newest first so `session_end` is never the part the browser's quota cuts off.
  */
 import type { BatchResponse, WireEvent } from '@heed/policy';
-import { splitBatches, type BatchLimits, type SizedEvent } from './batches.js';
-import type { EventQueue } from './queue.js';
+import { splitBatches, type BatchLimits } from './batches.js';
+import type { ConsentMachine } from './consent-state.js';
 import type { ResolvedOptions } from './options.js';
 import type { Platform, TimerHandle } from './platform.js';
+import type { EventQueue } from './queue.js';
 import type { Requester } from './requester.js';
 import { utf8Length } from './utf8-length.js';
+
+export const SDK_VERSION = 'heed-js/0.1.0';
 
 /** Browsers refuse keepalive and beacon bodies past 64 KiB in flight. */
 export const UNLOAD_MAX_BYTES = 64 * 1024;
@@ -20,15 +23,10 @@ export const UNLOAD_MAX_BYTES = 64 * 1024;
 export interface DeliveryHooks {
   readonly queue: () => EventQueue | undefined;
   readonly requester: Requester;
-  /** Batch envelope without `sentAt` and `events`. */
-  readonly envelope: () => { writeKey: string; tz: string; device: string; sdk: string };
-  /** Resolves to the batch limits once sending may start (policy known, consent recorded), or undefined. */
-  readonly prepare: () => Promise<BatchLimits | undefined>;
-  /** Synchronous version for unload: the limits if sending may start now. */
-  readonly readyNow: () => BatchLimits | undefined;
+  /** When sending may start (`ready`, `readyNow`), and asking again when a batch answer says so (`require`). */
+  readonly consent: Pick<ConsentMachine, 'ready' | 'readyNow' | 'require'>;
   /** Whether requests may still go out (consent open, not shut down). */
   readonly live: () => boolean;
-  readonly onResponse: (response: BatchResponse) => void;
 }
 
 export interface Delivery {
@@ -46,81 +44,73 @@ export interface Delivery {
  * @example const delivery = createDelivery(platform, options, hooks); delivery.schedule()
  */
 export function createDelivery(
-  { clock, transport, lifecycle }: Pick<Platform, 'clock' | 'transport' | 'lifecycle'>,
-  { flushIntervalMs, retryMaxMs }: Pick<ResolvedOptions, 'flushIntervalMs' | 'retryMaxMs'>,
-  hooks: DeliveryHooks,
+  { clock, transport, lifecycle, environment }: Pick<Platform, 'clock' | 'transport' | 'lifecycle' | 'environment'>,
+  { writeKey, flushIntervalMs, retryMaxMs }: Pick<ResolvedOptions, 'writeKey' | 'flushIntervalMs' | 'retryMaxMs'>,
+  { queue, requester, consent, live }: DeliveryHooks,
 ): Delivery {
   let timer: TimerHandle | undefined;
   let running: Promise<void> | undefined;
 
-  function batchesOf(items: readonly SizedEvent[], limits: BatchLimits) {
-    const envelope = { ...hooks.envelope(), sentAt: clock.now(), events: [] as WireEvent[] };
-    const batches = splitBatches(items, utf8Length(JSON.stringify(envelope)), limits);
-    const body = (batch: SizedEvent[]) => JSON.stringify({ ...envelope, events: batch.map((item) => item.event) });
-    return { batches, body };
+  /** The batches `events` make under `limits`, and the request body of each. */
+  function batchesOf(events: readonly WireEvent[], limits: BatchLimits) {
+    const envelope = { writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION, sentAt: clock.now(), events: [] };
+    const body = (batch: WireEvent[]) => JSON.stringify({ ...envelope, events: batch });
+    return { batches: splitBatches(events, utf8Length(JSON.stringify(envelope)), limits), body };
   }
 
   /** Offline pauses sending: a backoff in progress ends, the `online` event flushes again. */
-  const sending = () => hooks.live() && lifecycle.online();
+  const sending = () => live() && lifecycle.online();
 
   async function run(): Promise<void> {
     while (sending()) {
-      const limits = await hooks.prepare();
-      const queue = hooks.queue();
-      if (!limits || !queue || !hooks.live()) return;
-      const { batches, body } = batchesOf(queue.items(), limits);
+      const policy = await consent.ready();
+      const queued = queue();
+      if (!policy || !queued || !live()) return;
+      const { batches, body } = batchesOf(queued.items(), policy.limits);
       const batch = batches[0];
       if (!batch) return;
-      const ids = new Set(batch.map((item) => item.event.id));
-      const outcome = await hooks.requester.send(
-        { method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' },
-        sending,
-      );
+      const outcome = await requester.send({ method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' }, sending);
       if (!outcome.ok && !outcome.final) {
-        if (hooks.live()) timer ??= clock.setTimeout(flush, retryMaxMs);
+        if (live()) timer ??= clock.setTimeout(flush, retryMaxMs);
         return;
       }
       // A refused batch is dropped (and was reported): the same bytes would be refused again.
-      if (hooks.live()) queue.remove(ids);
-      if (outcome.ok) hooks.onResponse(outcome.response.body as BatchResponse);
+      if (live()) queued.remove(batch);
+      const answer = outcome.ok ? (outcome.response.body as BatchResponse | undefined) : undefined;
+      if (answer?.consentRequired) consent.require('server', answer.policyVersion);
     }
   }
 
-  function flush(): Promise<void> {
-    if (timer !== undefined) clock.clearTimeout(timer);
+  function stop(): void {
+    clock.clearTimeout(timer);
     timer = undefined;
-    running ??= run().finally(() => {
+  }
+
+  function flush(): Promise<void> {
+    stop();
+    return (running ??= run().finally(() => {
       running = undefined;
-    });
-    return running;
+    }));
   }
 
   return {
     schedule() {
-      const queue = hooks.queue();
-      if (!queue || !hooks.live()) return;
-      const limits = hooks.readyNow();
-      if (limits && queue.items().length >= limits.maxEvents) void flush();
+      const limits = consent.readyNow()?.limits;
+      if (limits && (queue()?.items().length ?? 0) >= limits.maxEventsPerBatch) void flush();
       else timer ??= clock.setTimeout(flush, flushIntervalMs);
     },
     flush,
     beacon() {
-      const queue = hooks.queue();
-      const limits = hooks.readyNow();
-      if (!queue || !limits || !hooks.live()) return;
-      const { batches, body } = batchesOf(queue.items(), {
-        maxEvents: limits.maxEvents,
-        maxBytes: Math.min(limits.maxBytes, UNLOAD_MAX_BYTES),
-      });
+      const queued = queue();
+      const limits = consent.readyNow()?.limits;
+      if (!queued || !limits || !live()) return;
+      const { batches, body } = batchesOf(queued.items(), { ...limits, maxBodyBytes: Math.min(limits.maxBodyBytes, UNLOAD_MAX_BYTES) });
       for (const batch of batches.reverse()) {
         // Refused (quota spent): the rest stays stored and goes out on the next page.
         if (!transport.beacon('/v1/batch', body(batch))) return;
-        queue.remove(new Set(batch.map((item) => item.event.id)));
+        queued.remove(batch);
       }
     },
-    stop() {
-      if (timer !== undefined) clock.clearTimeout(timer);
-      timer = undefined;
-    },
+    stop,
   };
 }

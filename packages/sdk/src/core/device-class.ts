@@ -1,19 +1,17 @@
 /**
- * The coarse device class: the only trace of the user agent that leaves the device
- * (DESIGN.md, Pseudonymisation). Tablets first, because Android tablets omit "Mobile" and
- * iPadOS reports itself as a Macintosh with a touch screen.
+ * The coarse device class: the only trace of the device's make that leaves it (DESIGN.md,
+ * Pseudonymisation). Read from media features, not from the user-agent string (which
+ * browsers are freezing and reducing): a coarse primary pointer is a touch device, a phone
+ * when the shorter side of its screen is under 600 CSS pixels (the compact width of common
+ * layout guidelines), a tablet otherwise. A touch-screen laptop keeps a fine primary
+ * pointer and counts as a desktop.
  */
 import type { DeviceClass } from '@heed/policy';
 
 /**
- * @example deviceClass('Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) ... Mobile/15E148', 5) // 'mobile'
+ * @example deviceClass(true, 390) // 'mobile'
+ * @example deviceClass(false, 1080) // 'desktop'
  */
-export function deviceClass(userAgent = '', touchPoints = 0): DeviceClass {
-  return /iPad|Tablet|Android(?!.*Mobi)/i.test(userAgent) || (/Mac/.test(userAgent) && touchPoints > 1)
-    ? 'tablet'
-    : /Mobi|iPhone|Android/i.test(userAgent)
-      ? 'mobile'
-      : /Windows|Mac|Linux|CrOS/.test(userAgent)
-        ? 'desktop'
-        : 'other';
+export function deviceClass(coarsePointer: boolean, shortSide: number): DeviceClass {
+  return coarsePointer ? (shortSide < 600 ? 'mobile' : 'tablet') : 'desktop';
 }

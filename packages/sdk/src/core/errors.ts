@@ -4,19 +4,23 @@
  */
 
 export type HeedErrorCode =
-  /** No HTTP response: offline, DNS, CORS, aborted. */
+  /** No HTTP response: offline, DNS, CORS, aborted; or the rights chunk did not load. */
   | 'network'
   /** The server answered with a status that is not 2xx. */
   | 'http'
-  /** An event the server would refuse (name or props); it was not queued. */
+  /**
+   * Not raised by this version: the server checks every event, and a batch it refuses
+   * (422, with the failing field in the detail) is reported as `http`. Kept so code that
+   * branches on it still compiles.
+   */
   | 'invalid_event'
   /** The bounded queue was full and dropped its oldest events. */
   | 'queue_overflow'
   /** The policy document could not be loaded, so consent cannot be recorded. */
   | 'policy_unavailable'
-  /** A rights call without a subject token (no acknowledged consent on this device). */
+  /** A rights call without a subject token (no decision recorded from this device, or erased). */
   | 'no_subject_token'
-  /** Storage refused a read or write (quota, private mode). */
+  /** Storage refused a read or write (quota, private mode, no localStorage in a sandboxed iframe). */
   | 'storage'
   /** Hashing failed (no Web Crypto: an insecure context). */
   | 'hash'

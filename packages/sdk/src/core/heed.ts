@@ -24,21 +24,24 @@ export interface HeedConsent {
   grant(purposes: readonly string[]): Promise<ConsentState>;
   /** Refuses (withdrawing an earlier grant); only the refusal itself is remembered. */
   deny(): Promise<ConsentState>;
-  /** Withdraws all consent (Art. 7(3)): tracking stops, queued events and storage are wiped. */
+  /**
+   * Withdraws all consent (Art. 7(3)): tracking stops and queued events are dropped, in
+   * memory and in storage. The subject token stays, for the rights over data already held.
+   */
   withdraw(): Promise<ConsentState>;
 }
 
 /** The data subject's rights over what the server holds (Art. 15 to 21), with the subject token. */
 export interface HeedRights {
-  /** Access and portability: JSON, or the CSV zip as bytes. Undefined on failure. */
+  /** Access and portability: JSON, or the CSV zip as bytes. Undefined on failure. Loaded on first use. */
   export(format?: 'json' | 'csv'): Promise<unknown>;
   /** Art. 18: `true` stops collection and excludes held data from statistics. */
   restrict(on: boolean): Promise<boolean>;
   /** Art. 21: objects to legitimate-interest purposes (`on = false` lifts it). */
   object(purposes: readonly string[], on?: boolean): Promise<boolean>;
-  /** Withdraws consent through `POST /v1/me/withdraw`, wiping local state like `consent.withdraw`. */
+  /** Withdraws consent through `POST /v1/me/withdraw`; locally like `consent.withdraw` (the token stays). */
   withdraw(): Promise<boolean>;
-  /** Art. 17: erases everything held; local state is wiped too. */
+  /** Art. 17: erases everything held. Tracking stops at once; the token goes once the server confirmed. */
   erase(): Promise<boolean>;
 }
 

@@ -14,7 +14,10 @@ export interface SubjectRecord {
   readonly created: number;
   /** The server recorded this subject's current decision. */
   readonly acked: boolean;
-  /** Bearer token for the rights routes, returned on the subject's first decision. */
+  /**
+   * Bearer token for the rights routes. The server returns it on the subject's first decision
+   * only, so it is kept across withdrawal and refusal; it goes with erasure or logout.
+   */
   readonly token?: string;
 }
 

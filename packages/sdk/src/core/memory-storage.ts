@@ -1,6 +1,6 @@
 /**
- * Storage in a Map: the test double, the Node default, and the browser fallback when
- * localStorage is unavailable. `keys()` lets tests assert that nothing was stored.
+ * Storage in a Map: the test double and the Node default. `keys()` lets tests assert that
+ * nothing was stored.
  */
 import type { Storage } from './platform.js';
 

@@ -77,6 +77,5 @@ export function resolveOptions(options: HeedOptions): ResolvedOptions {
     anonymousIdLifetimeMs: 395 * 86_400_000,
     storagePrefix: 'heed:',
     ...options,
-    endpoint: options.endpoint.replace(/\/+$/, ''),
   };
 }

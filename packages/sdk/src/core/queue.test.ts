@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitBatches } from './batches.js';
 import { createQueue } from './queue.js';
+import { createRecords } from './records.js';
 import { utf8Length } from './utf8-length.js';
 
 const event = (n: number, name = `e${n}`): WireEvent => ({
@@ -19,9 +20,12 @@ const event = (n: number, name = `e${n}`): WireEvent => ({
   name,
 });
 
-function queueOn(storage = createMemoryStorage(), limits = { maxEvents: 3, maxBytes: 1e6 }) {
+function queueOn(storage = createMemoryStorage(), limits = { maxQueueEvents: 3, maxQueueBytes: 1e6 }) {
   const drops: number[] = [];
-  const queue = createQueue({ storage, key: 'heed:queue', ...limits, onDrop: (count) => drops.push(count), onStorageError: (error) => { throw error; } });
+  const records = createRecords(storage, 'heed:', (error) => {
+    throw error;
+  });
+  const queue = createQueue(records, limits, (count) => drops.push(count));
   return { queue, drops, storage };
 }
 
@@ -29,16 +33,17 @@ describe('queue', () => {
   it('drops the oldest when the count is reached, counting the drops', () => {
     const { queue, drops } = queueOn();
     for (let n = 1; n <= 5; n++) queue.push(event(n));
-    expect(queue.items().map((item) => item.event.id)).toEqual([event(3).id, event(4).id, event(5).id]);
+    expect(queue.items().map((item) => item.id)).toEqual([event(3).id, event(4).id, event(5).id]);
     expect(drops).toEqual([1, 1]);
     expect(queue.dropped()).toBe(2);
   });
 
   it('drops the oldest when the bytes are reached', () => {
     const bytes = utf8Length(JSON.stringify(event(1)));
-    const { queue } = queueOn(undefined, { maxEvents: 100, maxBytes: bytes * 2 });
+    // Two events as a JSON array: the events, one comma and the brackets.
+    const { queue } = queueOn(undefined, { maxQueueEvents: 100, maxQueueBytes: bytes * 2 + 3 });
     for (let n = 1; n <= 4; n++) queue.push(event(n));
-    expect(queue.items().map((item) => item.event.ts)).toEqual([3, 4]);
+    expect(queue.items().map((item) => item.ts)).toEqual([3, 4]);
   });
 
   it('writes through, so a new queue on the same storage restores it; empty removes the key', () => {
@@ -46,8 +51,8 @@ describe('queue', () => {
     first.queue.push(event(1));
     first.queue.push(event(2));
     const second = queueOn(first.storage);
-    expect(second.queue.items().map((item) => item.event)).toEqual([event(1), event(2)]);
-    second.queue.remove(new Set([event(1).id, event(2).id]));
+    expect(second.queue.items()).toEqual([event(1), event(2)]);
+    second.queue.remove(second.queue.items());
     expect(first.storage.keys()).toEqual([]);
   });
 
@@ -55,7 +60,8 @@ describe('queue', () => {
     const storage = createMemoryStorage();
     storage.set('heed:queue', '{not json');
     const errors: unknown[] = [];
-    const queue = createQueue({ storage, key: 'heed:queue', maxEvents: 10, maxBytes: 1e6, onDrop: () => undefined, onStorageError: (error) => errors.push(error) });
+    const records = createRecords(storage, 'heed:', (error) => errors.push(error));
+    const queue = createQueue(records, { maxQueueEvents: 10, maxQueueBytes: 1e6 }, () => undefined);
     expect(queue.items()).toEqual([]);
     expect(errors).toHaveLength(1);
   });
@@ -69,15 +75,12 @@ describe('splitBatches', () => {
         fc.integer({ min: 1, max: 50 }),
         fc.integer({ min: 2_000, max: 70_000 }),
         (names, maxEvents, maxBytes) => {
-          const items = names.map((name, n) => {
-            const value = event(n, name);
-            return { event: value, bytes: utf8Length(JSON.stringify(value)) };
-          });
+          const items = names.map((name, n) => event(n, name));
           const envelope = { writeKey: 'wk', sentAt: 1, tz: 'UTC', device: 'desktop', sdk: 'heed-js/0.1.0', events: [] as WireEvent[] };
-          const batches = splitBatches(items, utf8Length(JSON.stringify(envelope)), { maxEvents, maxBytes });
+          const batches = splitBatches(items, utf8Length(JSON.stringify(envelope)), { maxEventsPerBatch: maxEvents, maxBodyBytes: maxBytes });
           expect(batches.flat()).toEqual(items);
           for (const batch of batches) {
-            const body = JSON.stringify({ ...envelope, events: batch.map((item) => item.event) });
+            const body = JSON.stringify({ ...envelope, events: batch });
             expect(batch.length).toBeLessThanOrEqual(maxEvents);
             expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(maxBytes);
           }

@@ -11,38 +11,28 @@ export interface Records {
   read<T>(name: RecordName): T | undefined;
   write(name: RecordName, value: unknown): void;
   remove(name: RecordName): void;
-  key(name: RecordName): string;
 }
 
 /**
- * @example createRecords(storage, 'heed:', onStorageError).read<DecisionRecord>('consent')
+ * @example createRecords(storage, 'heed:', onStorageError).read<StoredConsent>('consent')
  */
 export function createRecords(storage: Storage, prefix: string, report: (error: unknown) => void): Records {
-  const key = (name: RecordName) => prefix + name;
+  function attempt<T>(action: () => T): T | undefined {
+    try {
+      return action();
+    } catch (error) {
+      // Reported, and the caller carries on with what it holds in memory.
+      report(error);
+      return undefined;
+    }
+  }
   return {
-    key,
-    read<T>(name: RecordName) {
-      try {
-        const text = storage.get(key(name));
-        return text ? (JSON.parse(text) as T) : undefined;
-      } catch (error) {
-        report(error);
-        return undefined;
-      }
-    },
-    write(name, value) {
-      try {
-        storage.set(key(name), JSON.stringify(value));
-      } catch (error) {
-        report(error);
-      }
-    },
-    remove(name) {
-      try {
-        storage.remove(key(name));
-      } catch (error) {
-        report(error);
-      }
-    },
+    read: (name) =>
+      attempt(() => {
+        const text = storage.get(prefix + name);
+        return text ? JSON.parse(text) : undefined;
+      }),
+    write: (name, value) => attempt(() => storage.set(prefix + name, JSON.stringify(value))),
+    remove: (name) => attempt(() => storage.remove(prefix + name)),
   };
 }

@@ -23,8 +23,6 @@ export interface Requester {
   wake(): void;
 }
 
-const GAVE_UP: RequestOutcome = { ok: false, final: false };
-
 /**
  * @example const outcome = await createRequester(platform, options, report).send({ method: 'POST', path: '/v1/batch', body }, () => true)
  */
@@ -48,26 +46,23 @@ export function createRequester(
   async function send(request: HttpRequest, live: () => boolean): Promise<RequestOutcome> {
     for (let attempt = 0; live(); attempt++) {
       let response: HttpResponse | undefined;
-      let failure: HeedRequestError;
+      let cause: unknown;
       try {
         response = await transport.send(request);
         if (response.status >= 200 && response.status < 300) return { ok: true, response };
-        failure = new HeedRequestError(request.method, request.path, response.status, response.body);
-        if (!isRetryable(response.status)) {
-          report(failure);
-          return { ok: false, final: true };
-        }
       } catch (error) {
-        failure = new HeedRequestError(request.method, request.path, 0, undefined, error);
+        // No response (offline, DNS, CORS, aborted): always worth another try.
+        cause = error;
       }
-      if (attempt >= options.maxRetries) {
-        report(failure);
-        return GAVE_UP;
+      const status = response?.status ?? 0;
+      const final = !!status && !isRetryable(status);
+      if (final || attempt >= options.maxRetries) {
+        report(new HeedRequestError(request.method, request.path, status, response?.body, cause));
+        return { ok: false, final };
       }
-      const retryAfter = parseRetryAfter(response?.headers['retry-after'], clock.now());
-      await sleep(retryAfter ?? retryDelay(attempt, options.retryBaseMs, options.retryMaxMs, random()));
+      await sleep(parseRetryAfter(response?.headers['retry-after'], clock.now()) ?? retryDelay(attempt, options.retryBaseMs, options.retryMaxMs, random()));
     }
-    return GAVE_UP;
+    return { ok: false, final: false };
   }
 
   return {

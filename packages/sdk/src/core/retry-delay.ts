@@ -22,7 +22,8 @@ export function retryDelay(attempt: number, baseMs: number, maxMs: number, rando
  */
 export function parseRetryAfter(value: string | undefined, nowMs: number): number | undefined {
   if (!value) return undefined;
-  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1_000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+  // Number() reads delta seconds (surrounding spaces allowed); anything else may be a date.
+  const seconds = Number(value);
+  const ms = seconds >= 0 ? seconds * 1_000 : Date.parse(value) - nowMs;
+  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
 }

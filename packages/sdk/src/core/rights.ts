@@ -1,32 +1,43 @@
 /**
  * The data subject's rights from the device (GDPR Art. 15 to 21) over the `/v1/me` routes,
- * authorised by the subject token the server returned with the first decision. Stopping
- * (restriction, objection, withdrawal, erasure) takes effect locally at once, before the
- * server answers; lifting a restriction or objection waits for the server's yes.
+ * authorised by the subject token the server returned with the subject's first decision.
+ * Stopping (restriction, objection, withdrawal, erasure) takes effect locally at once,
+ * before the server answers; lifting a restriction or objection waits for the server's yes.
+ * Withdrawal keeps the token (the user still holds rights over what was collected); erasure
+ * drops it once the server confirmed, so a failed erasure can be asked again.
+ *
+ * Loaded on first use (`lazy-rights.ts`): most page views never exercise a right, so this
+ * stays out of the main browser chunk.
  */
-import { HeedError } from './errors.js';
-import type { HeedRights } from './heed.js';
-import type { HttpMethod } from './platform.js';
+import type { DecisionRecord } from './decision.js';
+import type { HeedErrorCode } from './errors.js';
+import type { ConsentState, HeedRights } from './heed.js';
+import type { HttpMethod, HttpResponse } from './platform.js';
 import type { Requester } from './requester.js';
 
 /** The local side of each right, applied by the consent state. */
 export interface LocalRights {
+  readonly api: { get(): ConsentState };
   readonly token: () => string | undefined;
-  /** Applies a restriction (or its lifting) locally. */
-  readonly restrict: (on: boolean) => void;
-  /** Applies an objection (or its lifting) locally. */
-  readonly object: (purposes: readonly string[], on: boolean) => void;
-  /** Wipes local state after withdrawal or erasure. */
-  readonly forget: () => void;
+  /** Changes the grant in force (restriction, objection) and re-applies the gate. */
+  readonly amend: (change: Partial<DecisionRecord>) => void;
+  /** Stops tracking and drops the queue, keeping the subject and its token. */
+  readonly withdrawHere: () => void;
+  /** Forgets the subject and its token (after erasure). */
+  readonly wipe: () => void;
 }
 
 /**
- * @example await createRights(consent, requester, report).export('json') // { subject: ..., events: [...] }
+ * `fail` builds and reports the HeedError (passed in, so this chunk shares no module with
+ * the main one and bundlers make no third chunk for the error classes).
+ *
+ * @example await createRights(consent, requester, fail).export('json') // { subject: ..., events: [...] }
  */
-export function createRights(context: LocalRights, requester: Requester, report: (error: HeedError) => void): HeedRights {
-  async function call(method: HttpMethod, path: string, body?: unknown, token = context.token(), binary?: boolean) {
+export function createRights(local: LocalRights, requester: Requester, fail: (code: HeedErrorCode, message: string) => void): HeedRights {
+  async function call(method: HttpMethod, path: string, body?: unknown, binary?: boolean): Promise<HttpResponse | undefined> {
+    const token = local.token();
     if (!token) {
-      report(new HeedError('no_subject_token', `[${method}] ${path}: no subject token on this device`));
+      fail('no_subject_token', `[${method}] ${path}: no subject token on this device`);
       return undefined;
     }
     const outcome = await requester.send(
@@ -36,29 +47,39 @@ export function createRights(context: LocalRights, requester: Requester, report:
     return outcome.ok ? outcome.response : undefined;
   }
 
-  async function ends(method: HttpMethod, path: string): Promise<boolean> {
-    const token = context.token();
-    context.forget();
-    return !!(await call(method, path, method === 'POST' ? {} : undefined, token));
+  /** Applies a stop at once and its lifting only after the server agreed. */
+  async function change(on: boolean, apply: (on: boolean) => void, path: string, body: object): Promise<boolean> {
+    if (on) apply(true);
+    const ok = !!(await call('POST', path, body));
+    if (ok && !on) apply(false);
+    return ok;
   }
 
   return {
     async export(format = 'json') {
-      return (await call('GET', `/v1/me?format=${format}`, undefined, undefined, format === 'csv'))?.body;
+      return (await call('GET', `/v1/me?format=${format}`, undefined, format === 'csv'))?.body;
     },
-    async restrict(on) {
-      if (on) context.restrict(true);
-      const ok = !!(await call('POST', '/v1/me/restrict', { restricted: on }));
-      if (ok && !on) context.restrict(false);
+    restrict: (on) => change(on, (restricted) => local.amend({ restricted }), '/v1/me/restrict', { restricted: on }),
+    object: (purposes, on = true) =>
+      change(
+        on,
+        (add) => {
+          const objected = local.api.get().objected;
+          local.amend({ objected: add ? [...new Set([...objected, ...purposes])] : objected.filter((id) => !purposes.includes(id)) });
+        },
+        '/v1/me/object',
+        { purposes, objected: on },
+      ),
+    async withdraw() {
+      local.withdrawHere();
+      return !!(await call('POST', '/v1/me/withdraw', {}));
+    },
+    async erase() {
+      local.withdrawHere();
+      const ok = !!(await call('DELETE', '/v1/me'));
+      // A grant made while the erasure was in flight belongs to a new decision: keep it.
+      if (ok && local.api.get().status !== 'granted') local.wipe();
       return ok;
     },
-    async object(purposes, on = true) {
-      if (on) context.object(purposes, true);
-      const ok = !!(await call('POST', '/v1/me/object', { purposes, objected: on }));
-      if (ok && !on) context.object(purposes, false);
-      return ok;
-    },
-    withdraw: () => ends('POST', '/v1/me/withdraw'),
-    erase: () => ends('DELETE', '/v1/me'),
   };
 }

@@ -66,7 +66,7 @@ export function createSessionTracker(
   }
 
   function stop(): void {
-    if (timer !== undefined) clock.clearTimeout(timer);
+    clock.clearTimeout(timer);
     timer = undefined;
     id = null;
     active = 0;

@@ -2,11 +2,9 @@
  * The browser platform: fetch and sendBeacon, localStorage, the Page Lifecycle events,
  * Web Crypto. Every global is read through `globalThis` and may be missing (server-side
  * rendering, workers, sandboxed iframes), so importing this never throws and a missing
- * piece degrades (memory storage, no lifecycle) instead of breaking the host.
+ * piece degrades (storage reported as refused, no lifecycle) instead of breaking the host.
  */
-import { nanoid } from 'nanoid';
 import { deviceClass } from '../core/device-class.js';
-import { createMemoryStorage } from '../core/memory-storage.js';
 import type { Lifecycle, LifecycleEvent, Platform, Storage } from '../core/platform.js';
 import { createFetchTransport } from './fetch-transport.js';
 
@@ -15,18 +13,16 @@ const nav = g.navigator as (Navigator & { globalPrivacyControl?: boolean }) | un
 const doc = g.document as Document | undefined;
 const visible = () => doc?.visibilityState !== 'hidden';
 
-function localStorageOrMemory(): Storage {
-  try {
-    const local = g.localStorage;
-    // Touch it once: Safari in private mode and blocked storage throw only on use.
-    local.getItem('heed:');
-    return { get: (key) => local.getItem(key), set: (key, value) => local.setItem(key, value), remove: (key) => local.removeItem(key) };
-  } catch (error) {
-    // No localStorage (sandboxed iframe, cookies blocked, not a browser): memory only.
-    void error;
-    return createMemoryStorage();
-  }
-}
+/**
+ * localStorage, looked up on every use: a sandboxed iframe or blocked cookies make the lookup
+ * throw, Safari's private mode throws on write. The records catch and report it, and the
+ * client goes on with what it holds in memory.
+ */
+const storage: Storage = {
+  get: (key) => g.localStorage.getItem(key),
+  set: (key, value) => g.localStorage.setItem(key, value),
+  remove: (key) => g.localStorage.removeItem(key),
+};
 
 const lifecycle: Lifecycle = {
   visible,
@@ -39,8 +35,8 @@ const lifecycle: Lifecycle = {
       names.split(' ').forEach((name) => target?.addEventListener(name, handler, options));
     on(doc, 'visibilitychange', () => listener(visible() ? 'visible' : 'hidden'));
     on(g, 'pagehide online offline', (event) => listener(event.type as LifecycleEvent));
-    // Input shows someone is there; one signal a second is plenty for 60-second idleness.
-    on(g, 'pointerdown pointermove keydown scroll touchstart', () => {
+    // Input shows someone is there (pointer events cover touch); one signal a second is plenty for 60-second idleness.
+    on(g, 'pointerdown pointermove keydown scroll', () => {
       if (Date.now() - last >= 1_000) {
         last = Date.now();
         listener('activity');
@@ -50,10 +46,16 @@ const lifecycle: Lifecycle = {
   },
 };
 
-async function sha256(text: string): Promise<string> {
-  const digest = new Uint8Array(await g.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-  return btoa(String.fromCharCode(...digest)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '');
-}
+/** base64url without padding: the hash format of DESIGN.md, and the alphabet of nanoid. */
+const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '');
+
+const sha256 = async (text: string) => base64url(new Uint8Array(await g.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))));
+
+/**
+ * A nanoid-compatible id (21 URL-safe characters, 126 random bits) without the nanoid
+ * module: 16 random bytes in base64url are 22 characters, the first 21 carry 126 bits.
+ */
+const newId = () => base64url(g.crypto.getRandomValues(new Uint8Array(16))).slice(0, 21);
 
 /**
  * The platform for browsers.
@@ -63,16 +65,17 @@ async function sha256(text: string): Promise<string> {
 export function createBrowserPlatform(endpoint: string): Platform {
   return {
     transport: createFetchTransport(endpoint, undefined, nav?.sendBeacon && ((url, body) => nav.sendBeacon(url, body))),
-    storage: localStorageOrMemory(),
+    storage,
     lifecycle,
     clock: { now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as number) },
     hasher: { sha256 },
     environment: {
       timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
-      device: () => deviceClass(nav?.userAgent, nav?.maxTouchPoints),
+      // No window (a worker, server-side rendering): no screen to judge by.
+      device: () => (g.screen ? deviceClass(!!g.matchMedia?.('(pointer:coarse)').matches, Math.min(g.screen.width, g.screen.height)) : 'other'),
       privacySignal: () => nav?.globalPrivacyControl === true || nav?.doNotTrack === '1' || g.doNotTrack === '1',
     },
-    newId: nanoid,
+    newId,
     random: Math.random,
   };
 }

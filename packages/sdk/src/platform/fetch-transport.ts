@@ -21,16 +21,12 @@ export function createFetchTransport(
       if (body) headers['content-type'] = contentType === 'json' ? 'application/json' : TEXT;
       if (token) headers.authorization = 'Bearer ' + token;
       const response = await fetchImpl(endpoint + path, { method, body, headers, credentials: 'omit' });
-      let data: unknown;
-      if (binary && response.ok) data = await response.arrayBuffer();
-      else {
-        data = await response.text();
-        try {
-          data = JSON.parse(data as string);
-        } catch (error) {
-          // Not JSON (an HTML error page from a proxy): the text is the body.
-          void error;
-        }
+      let data: unknown = binary && response.ok ? await response.arrayBuffer() : await response.text();
+      try {
+        data = JSON.parse(data as string);
+      } catch (error) {
+        // Bytes, or not JSON (an HTML error page from a proxy): the body as it came.
+        void error;
       }
       return { status: response.status, headers: Object.fromEntries(response.headers), body: data };
     },

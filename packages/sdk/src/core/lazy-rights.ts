@@ -1,0 +1,34 @@
+/**
+ * The rights API as a stub that loads `rights.ts` on first use, with a dynamic import that
+ * bundlers split into its own chunk: the browser budget (5 KB gzip) covers consent,
+ * sessions, queue and transport, and rights are exercised on a privacy page, not on every
+ * page view. A chunk that fails to load (offline, a deploy removed it) is reported as
+ * `network` on every call that needed it, and the call answers like a failed right; the host
+ * never sees a rejection. CJS and the script-tag IIFE cannot split: there it is inlined.
+ */
+import { HeedError, type HeedErrorCode } from './errors.js';
+import type { HeedRights } from './heed.js';
+import type { Requester } from './requester.js';
+import type { LocalRights } from './rights.js';
+
+type Method = (...args: unknown[]) => Promise<unknown>;
+
+/**
+ * @example const rights = lazyRights(consent, requester, report); await rights.export('json')
+ */
+export function lazyRights(local: LocalRights, requester: Requester, report: (error: HeedError) => void): HeedRights {
+  const fail = (code: HeedErrorCode, message: string, cause?: unknown) => report(new HeedError(code, message, cause));
+  const rights: Record<string, Method> = {};
+  for (const name of ['export', 'restrict', 'object', 'withdraw', 'erase'] as const) {
+    // A failed import answers like a failed right: no export (undefined), no change made (false).
+    rights[name] = (...args) =>
+      import('./rights.js').then(
+        (module) => (module.createRights(local, requester, fail)[name] as Method)(...args),
+        (cause: unknown) => {
+          fail('network', 'rights did not load', cause);
+          return name === 'export' ? undefined : false;
+        },
+      );
+  }
+  return rights as unknown as HeedRights;
+}
