@@ -14,11 +14,13 @@ import { DURATION_EDGES } from './histogram.js';
 import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
 import { addLocalDays, formatLocal, startOfLocalWeek } from './time-zone.js';
 import { computeUsageBuckets, USAGE_METRICS, usageTotalRanges, usageTotals } from './usage.js';
-import { planCandidates, rankWindows, type CandidateFigures } from './update-windows.js';
+import { planCandidates, rankWindows, selectWindows, type Candidate, type CandidateFigures } from './update-windows.js';
 
 export const STATISTICS = 'statistics';
 export const UPDATE_TIMING = 'update_timing';
 const HOUR_MS = 3_600_000;
+/** First-pass cap on users per window occurrence: quiet windows, the ones advice is about, stay exact. */
+const WINDOW_COUNT_CAP = 16;
 
 export interface StatsContext {
   readonly stats: StatsStore;
@@ -86,7 +88,8 @@ export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
   const instances = hourInstances(from, to, query.tz);
   const [rows, distinct] = await Promise.all([
     ctx.stats.hourlyAggregates(ctx.projectId, UPDATE_TIMING, from, to, ['subjects']),
-    ctx.stats.distinctSubjects(ctx.projectId, heatmapRanges(instances, UPDATE_TIMING)),
+    // Only the k check reads these counts, so each cell may stop counting at k.
+    ctx.stats.distinctSubjects(ctx.projectId, heatmapRanges(instances, UPDATE_TIMING), k(ctx)),
   ]);
   const cells = computeHeatmap(instances, rows, distinct, k(ctx));
   return { tz: query.tz, weeks: query.weeks, from: formatLocal(from, query.tz), to: formatLocal(to, query.tz), k: k(ctx), cells };
@@ -108,14 +111,22 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   const firstData = Math.min(...rows.filter((row) => row.metric === 'subjects').map((row) => row.bucket));
   // An occurrence that ended before the first data is not a quiet week, it is no week at all.
   const observed = (o: { to: number }) => Number.isFinite(firstData) && o.to > firstData;
-  const ranges = candidates.flatMap((c) => c.occurrences.filter(observed).map((o) => ({ key: `${c.slot}:${o.week}`, purpose: UPDATE_TIMING, from: o.from, to: o.to })));
-  const users = await ctx.stats.distinctSubjects(ctx.projectId, ranges);
+  const rangesOf = (c: Candidate) => c.occurrences.filter(observed).map((o) => ({ key: `${c.slot}:${o.week}`, purpose: UPDATE_TIMING, from: o.from, to: o.to }));
+  // Users per occurrence, first counted only up to a cap (a busy occurrence then costs `cap`
+  // rows, not all of its rows); a capped count is a lower bound, which is all the ranking
+  // needs for the candidates it never reaches. Those it reaches are recounted exactly, until
+  // the walk meets none with a bound: sorting by bounds then gives the exact ranking.
+  const cap = Math.max(k(ctx), WINDOW_COUNT_CAP);
+  const users = await ctx.stats.distinctSubjects(ctx.projectId, candidates.flatMap(rangesOf), cap);
+  const bounded = new Set(candidates.filter((c) => c.occurrences.some((o) => (users.get(`${c.slot}:${o.week}`) ?? 0) >= cap)));
   const sumOver = (map: Map<number, number>, start: number, end: number) => {
     let sum = 0;
     for (let hour = start; hour < end; hour += HOUR_MS) sum += map.get(hour) ?? 0;
     return sum;
   };
-  const figures: CandidateFigures[] = candidates.map((candidate) => {
+  let totalUserHours = 0;
+  for (const [hour, value] of subjects) if (hour >= from && hour < to && (!Number.isFinite(firstData) || hour >= firstData)) totalUserHours += value;
+  const figuresOf = (): CandidateFigures[] => candidates.map((candidate) => {
     const seen = candidate.occurrences.filter(observed);
     return {
       candidate,
@@ -123,15 +134,28 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
       userHours: seen.reduce((sum, o) => sum + sumOver(subjects, o.from, o.to), 0),
     };
   });
-  // A window under k in every week needs its distinct users over all weeks together.
-  const uncertain = figures.filter((f) => f.observed.length > 0 && f.observed.every((o) => o.users < k(ctx)));
+  let figures = figuresOf();
+  const walk = { durationHours: query.duration, totalUserHours, limit: query.limit };
+  for (;;) {
+    const reached = selectWindows(figures, walk).examined.filter((f) => bounded.has(f.candidate));
+    if (reached.length === 0) break;
+    const exact = await ctx.stats.distinctSubjects(ctx.projectId, reached.flatMap((f) => rangesOf(f.candidate)));
+    for (const f of reached) {
+      bounded.delete(f.candidate);
+      for (const o of f.candidate.occurrences) users.delete(`${f.candidate.slot}:${o.week}`);
+    }
+    for (const [key, n] of exact) users.set(key, n);
+    figures = figuresOf();
+  }
+  // A chosen window under k in every week needs its distinct users over all weeks together
+  // (only to compare with k); the others never read it.
+  const uncertain = selectWindows(figures, walk).chosen.map((c) => c.entry).filter((f) => f.observed.length > 0 && f.observed.every((o) => o.users < k(ctx)));
   const union = await ctx.stats.distinctSubjects(
     ctx.projectId,
-    uncertain.flatMap((f) => f.candidate.occurrences.filter(observed).map((o) => ({ key: String(f.candidate.slot), purpose: UPDATE_TIMING, from: o.from, to: o.to }))),
+    uncertain.flatMap((f) => rangesOf(f.candidate).map((range) => ({ ...range, key: String(f.candidate.slot) }))),
+    k(ctx),
   );
   const withUnion = figures.map((f) => ({ ...f, distinctUsers: union.get(String(f.candidate.slot)) }));
-  let totalUserHours = 0;
-  for (const [hour, value] of subjects) if (hour >= from && hour < to && (!Number.isFinite(firstData) || hour >= firstData)) totalUserHours += value;
   const windows = rankWindows(withUnion, { durationHours: query.duration, totalUserHours, k: k(ctx), limit: query.limit, tz: query.tz, earliest: ctx.now + query.notice });
   const gaps = await ctx.stats.returnIntervals(ctx.projectId, UPDATE_TIMING, from, to);
   return {

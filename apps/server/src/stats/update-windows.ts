@@ -131,6 +131,27 @@ export function nextOccurrence(slot: number, earliest: number, tz: string): numb
  * @example rankWindows(figures, { durationHours: 2, totalUserHours: 1000, k: 5, limit: 3, tz, earliest })[0].users // 0.5
  */
 export function rankWindows(figures: readonly CandidateFigures[], options: RankOptions): RankedWindow[] {
+  return selectWindows(figures, options).chosen.map((item, index) => describeWindow(item, index, options));
+}
+
+interface ScoredCandidate {
+  readonly entry: CandidateFigures;
+  readonly users: number;
+  readonly sessions: number;
+  readonly share: number;
+}
+
+/**
+ * The ranking walk of `rankWindows`: `chosen` in rank order, and `examined`, every candidate
+ * the walk looked at (chosen or skipped as overlapping). Candidates after the last examined
+ * one cannot change the answer, which lets a caller measure them with lower bounds only.
+ *
+ * @example selectWindows(figures, options).examined.map((f) => f.candidate.slot) // [26, 27, 50, ...]
+ */
+export function selectWindows(
+  figures: readonly CandidateFigures[],
+  options: Pick<RankOptions, 'durationHours' | 'totalUserHours' | 'limit'>,
+): { chosen: ScoredCandidate[]; examined: CandidateFigures[] } {
   const scored = figures
     .filter((entry) => entry.observed.length > 0)
     .map((entry) => {
@@ -142,46 +163,49 @@ export function rankWindows(figures: readonly CandidateFigures[], options: RankO
     })
     .sort((a, b) => a.users - b.users || a.sessions - b.sessions || a.share - b.share || a.entry.candidate.slot - b.entry.candidate.slot);
 
-  const chosen: typeof scored = [];
+  const chosen: ScoredCandidate[] = [];
+  const examined: CandidateFigures[] = [];
   for (const item of scored) {
     if (chosen.length >= options.limit) break;
+    examined.push(item.entry);
     if (chosen.some((other) => overlaps(other.entry.candidate.slot, item.entry.candidate.slot, options.durationHours))) continue;
     chosen.push(item);
   }
+  return { chosen, examined };
+}
 
-  return chosen.map((item, index) => {
-    const { entry } = item;
-    const slot = entry.candidate.slot;
-    const counts = entry.observed.map((o) => o.users);
-    const max = Math.max(...counts);
-    // Distinct users over all occurrences is at least the largest occurrence.
-    const behind = Math.max(max, entry.distinctUsers ?? 0);
-    const visible = reportable(behind, options.k);
-    const mean = item.users;
-    const stdev = Math.sqrt(counts.reduce((sum, c) => sum + (c - mean) ** 2, 0) / counts.length);
-    const day = WEEKDAY_NAMES[Math.floor(slot / 24)]!;
-    const start = `${pad(slot % 24)}:00`;
-    const end = `${pad((slot % 24 + options.durationHours) % 24)}:00`;
-    const weeks = entry.observed.length;
-    const label = `${day} ${start}-${end}`;
-    const reason = visible
-      ? `${label}: ${round(mean, 1)} active users and ${round(item.sessions, 1)} open sessions on average ` +
-        `(${round(item.share * 100, 2)}% of weekly activity), ${Math.min(...counts)}-${max} across ${weeks} week${weeks === 1 ? '' : 's'}`
-      : `${label}: fewer than ${options.k} people were active in it across ${weeks} week${weeks === 1 ? '' : 's'}`;
-    return {
-      rank: index + 1,
-      day,
-      start,
-      end,
-      durationHours: options.durationHours,
-      next: formatLocal(nextOccurrence(slot, options.earliest, options.tz), options.tz),
-      users: visible ? round(mean, 2) : null,
-      sessions: visible ? round(item.sessions, 2) : null,
-      share: visible ? round(item.share, 4) : null,
-      spread: visible ? { min: Math.min(...counts), max, stdev: round(stdev, 2) } : null,
-      weeksObserved: weeks,
-      suppressed: !visible,
-      reason,
-    };
-  });
+function describeWindow(item: ScoredCandidate, index: number, options: RankOptions): RankedWindow {
+  const { entry } = item;
+  const slot = entry.candidate.slot;
+  const counts = entry.observed.map((o) => o.users);
+  const max = Math.max(...counts);
+  // Distinct users over all occurrences is at least the largest occurrence.
+  const behind = Math.max(max, entry.distinctUsers ?? 0);
+  const visible = reportable(behind, options.k);
+  const mean = item.users;
+  const stdev = Math.sqrt(counts.reduce((sum, c) => sum + (c - mean) ** 2, 0) / counts.length);
+  const day = WEEKDAY_NAMES[Math.floor(slot / 24)]!;
+  const start = `${pad(slot % 24)}:00`;
+  const end = `${pad((slot % 24 + options.durationHours) % 24)}:00`;
+  const weeks = entry.observed.length;
+  const label = `${day} ${start}-${end}`;
+  const reason = visible
+    ? `${label}: ${round(mean, 1)} active users and ${round(item.sessions, 1)} open sessions on average ` +
+      `(${round(item.share * 100, 2)}% of weekly activity), ${Math.min(...counts)}-${max} across ${weeks} week${weeks === 1 ? '' : 's'}`
+    : `${label}: fewer than ${options.k} people were active in it across ${weeks} week${weeks === 1 ? '' : 's'}`;
+  return {
+    rank: index + 1,
+    day,
+    start,
+    end,
+    durationHours: options.durationHours,
+    next: formatLocal(nextOccurrence(slot, options.earliest, options.tz), options.tz),
+    users: visible ? round(mean, 2) : null,
+    sessions: visible ? round(item.sessions, 2) : null,
+    share: visible ? round(item.share, 4) : null,
+    spread: visible ? { min: Math.min(...counts), max, stdev: round(stdev, 2) } : null,
+    weeksObserved: weeks,
+    suppressed: !visible,
+    reason,
+  };
 }

@@ -59,8 +59,13 @@ export interface StatsStore {
    */
   hourlyAggregates(projectId: string, purpose: string, from: number, to: number, metrics: readonly string[]): Promise<AggregateRow[]>;
 
-  /** Distinct subjects in hour-grain `activity` over the union of each key's ranges; keys with none are absent. */
-  distinctSubjects(projectId: string, ranges: readonly KeyedRange[]): Promise<Map<string, number>>;
+  /**
+   * Distinct subjects in hour-grain `activity` over the union of each key's ranges; keys with
+   * none are absent. With `cap`, a store may stop counting a key at `cap`: a count below it is
+   * exact, a count of `cap` means "at least". A k-anonymity check needs no more than k, and a
+   * busy range then costs k rows instead of all of them.
+   */
+  distinctSubjects(projectId: string, ranges: readonly KeyedRange[], cap?: number): Promise<Map<string, number>>;
 
   /** Gaps between consecutive active days (day-grain `activity`, days in [from, to)), grouped by length. */
   returnIntervals(projectId: string, purpose: string, from: number, to: number): Promise<ReturnGap[]>;

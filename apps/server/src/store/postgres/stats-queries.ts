@@ -26,6 +26,7 @@ export function createStatsQueries(connection: PostgresConnection): StatsStore {
         ORDER BY bucket, metric COLLATE "C", dim COLLATE "C"`)];
     },
 
+    // Counts are exact, which the contract's `cap` allows: PostgreSQL has no cheap early stop here.
     async distinctSubjects(projectId, ranges: readonly KeyedRange[]) {
       const result = new Map<string, number>();
       if (ranges.length === 0) return result;

@@ -19,6 +19,17 @@ export function createStatsQueries(connection: SqliteConnection): StatsStore {
      WHERE a.project_id = ? AND a.purpose = r.purpose AND a.grain = 'hour' AND a.bucket >= r.lo AND a.bucket < r.hi
      GROUP BY r.key`,
   );
+  // Per key, a co-routine that stops at `cap` distinct pseudonyms (LIMIT applies as rows
+  // stream out of DISTINCT), so a busy key costs about `cap` index entries.
+  const cappedDistinct = client.prepare<[string, number, string], { key: string; n: number }>(
+    `SELECT json_extract(k.value, '$[0]') AS key, (
+       SELECT count(*) FROM (
+         SELECT DISTINCT a.pseudonym FROM json_each(k.value, '$[1]') AS r CROSS JOIN activity AS a
+         WHERE a.project_id = ? AND a.purpose = json_extract(r.value, '$[0]') AND a.grain = 'hour'
+           AND a.bucket >= json_extract(r.value, '$[1]') AND a.bucket < json_extract(r.value, '$[2]')
+         LIMIT ?)) AS n
+     FROM json_each(?) AS k`,
+  );
   const gaps = client.prepare<[string, string, number, number], ReturnGap>(
     `SELECT gap AS gapDays, count(*) AS intervals, count(DISTINCT pseudonym) AS subjects FROM (
        SELECT pseudonym, (bucket - lag(bucket) OVER (PARTITION BY pseudonym ORDER BY bucket)) / ${DAY_MS} AS gap
@@ -47,9 +58,20 @@ export function createStatsQueries(connection: SqliteConnection): StatsStore {
         .all(...params) as AggregateRow[];
     },
 
-    async distinctSubjects(projectId, ranges: readonly KeyedRange[]) {
+    async distinctSubjects(projectId, ranges: readonly KeyedRange[], cap?: number) {
       const result = new Map<string, number>();
       if (ranges.length === 0) return result;
+      if (cap !== undefined) {
+        const byKey = new Map<string, [string, number, number][]>();
+        for (const range of ranges) {
+          const list = byKey.get(range.key);
+          if (list) list.push([range.purpose, range.from, range.to]);
+          else byKey.set(range.key, [[range.purpose, range.from, range.to]]);
+        }
+        // Keys with no subject are absent, as in the uncapped count.
+        for (const row of cappedDistinct.all(projectId, cap, JSON.stringify([...byKey]))) if (row.n > 0) result.set(row.key, row.n);
+        return result;
+      }
       const json = JSON.stringify(ranges.map((range) => [range.key, range.purpose, range.from, range.to]));
       for (const row of distinct.all(json, projectId)) result.set(row.key, row.n);
       return result;
@@ -70,13 +92,16 @@ export function createStatsQueries(connection: SqliteConnection): StatsStore {
             : `? IS NOT NULL AND ? IS NOT NULL`;
       return client
         .prepare(
+          // The eligible subjects are decided once each (an uncorrelated IN list, built once),
+          // not once per session: sessions outnumber subjects many times over.
           `SELECT CASE ${cases} ELSE 0 END AS bin, count(*) AS sessions, count(DISTINCT pseudonym) AS subjects FROM (
              SELECT s.pseudonym AS pseudonym, coalesce(s.ended_at, s.last_seen_at) - s.started_at AS d
-             FROM sessions s JOIN subjects u ON u.project_id = s.project_id AND u.pseudonym = s.pseudonym
-             WHERE s.project_id = ? AND s.started_at >= ? AND s.started_at < ? AND u.restricted = 0 AND u.erased = 0 AND ${allowed}
+             FROM sessions s
+             WHERE s.project_id = ? AND s.started_at >= ? AND s.started_at < ? AND s.pseudonym IN (
+               SELECT u.pseudonym FROM subjects u WHERE u.project_id = ? AND u.restricted = 0 AND u.erased = 0 AND ${allowed})
            ) GROUP BY bin ORDER BY bin`,
         )
-        .all(projectId, from, to, eligibility.consentSince, eligibility.purpose) as SessionBin[];
+        .all(projectId, from, to, projectId, eligibility.consentSince, eligibility.purpose) as SessionBin[];
     },
   };
 }
