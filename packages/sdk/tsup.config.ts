@@ -5,15 +5,18 @@
  * the output carries only the few pure functions the SDK uses: never zod, never a Node
  * built-in in the browser files. The ESM builds split the rights API into a chunk loaded on
  * first use (`core/lazy-rights.ts`); CJS and the IIFE, which cannot split, inline it.
+ * Internal `_` properties are mangled (`build-options.ts`).
  */
 import { defineConfig } from 'tsup';
+import { MANGLE_PROPS } from './build-options.js';
 
 const shared = {
   noExternal: ['@heed/policy', 'nanoid'],
   target: 'es2020',
   sourcemap: true,
-  esbuildOptions(options: { alias?: Record<string, string> }) {
+  esbuildOptions(options: { alias?: Record<string, string>; mangleProps?: RegExp }) {
     options.alias = { '@heed/policy': '../policy/src/index.ts' };
+    options.mangleProps = MANGLE_PROPS;
   },
 } as const;
 

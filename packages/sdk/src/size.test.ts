@@ -1,6 +1,6 @@
 /**
  * The browser build's weight, minified and gzipped the way a host's bundler would see it, in
- * memory with esbuild. Issue #4 sizes "consent, sessions, queue, transport": that is the main
+ * memory with esbuild and the published builds' options (`build-options.ts`). Issue #4 sizes "consent, sessions, queue, transport": that is the main
  * entry chunk. The rights API (`rights.ts`) is split off with a dynamic import and loaded on
  * first use, so it is printed but not counted; the main chunk may not import any chunk
  * statically, or the split would only hide bytes. Also fails if zod or a Node built-in leaks
@@ -8,15 +8,18 @@
  *
  * The issue's target is 5 KB (5,120 bytes). The build does not meet it yet (see the closing
  * note of issue #4), so the assertion is a ceiling that stops growth while the target stays
- * printed; lower CEILING as the bundle shrinks, down to TARGET.
+ * printed; lower CEILING as the bundle shrinks, down to TARGET. Measured per input, most of
+ * the rest is the consent state machine (about 2.8 KB minified) and the client, delivery and
+ * browser platform (1.2 to 1.6 KB each), all required behaviour.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
+import { MANGLE_PROPS } from '../build-options.js';
 
 const TARGET = 5_120;
-const CEILING = 5_550;
+const CEILING = 5_540;
 
 it('keeps the gzipped main browser chunk under its ceiling, without zod or Node built-ins', async () => {
   const entry = fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url));
@@ -28,6 +31,8 @@ it('keeps the gzipped main browser chunk under its ceiling, without zod or Node 
     format: 'esm',
     platform: 'browser',
     target: 'es2020',
+    // As tsup builds it: internal `_` properties renamed.
+    mangleProps: MANGLE_PROPS,
     outdir: '/heed-size',
     write: false,
     metafile: true,

@@ -31,23 +31,20 @@ const DROPS = /* @__PURE__ */ Object.fromEntries(/* @__PURE__ */ DROP_REASONS.ma
  * The version from which consent still counts: the newest version whose change was
  * substantial (clause 7: users may refuse a substantial change, so it needs consent again).
  */
-export function consentBaseline(policy: Pick<PolicyDocument, 'version' | 'substantial' | 'history'>): string {
-  if (policy.substantial) return policy.version;
-  for (let index = policy.history.length - 1; index >= 0; index--) {
-    const entry = policy.history[index]!;
-    if (entry.substantial) return entry.version;
-  }
-  return policy.history[0]?.version ?? policy.version;
+export function consentBaseline({ version, substantial, history }: Pick<PolicyDocument, 'version' | 'substantial' | 'history'>): string {
+  if (substantial) return version;
+  // The newest substantial entry; without one, consent counts from the oldest version known.
+  return ([...history].reverse().find((entry) => entry.substantial) ?? history[0])?.version ?? version;
 }
 
 /**
  * Whether consent given under `version` survives to the policy in force. Versions are
  * ordered dates, so a later substantial change supersedes everything before it; a version the
  * policy has never had (a typo, or a client ahead of the server) does not count as consent.
+ * Kept small: the browser SDK bundles it.
  */
 export function isConsentCurrent(version: string, policy: Pick<PolicyDocument, 'version' | 'substantial' | 'history'>): boolean {
-  const known = version === policy.version || policy.history.some((entry) => entry.version === version);
-  return known && version >= consentBaseline(policy);
+  return [policy, ...policy.history].some((entry) => entry.version === version) && version >= consentBaseline(policy);
 }
 
 /**

@@ -4,7 +4,7 @@
  * unload requests must stay under 64 KiB (the browsers' keepalive quota).
  */
 import type { IngestLimits, WireEvent } from '@heed/policy';
-import { utf8Length } from './utf8-length.js';
+import { jsonBytes } from './json-bytes.js';
 
 /** The policy's batch limits, as `GET /v1/policy` gives them. */
 export type BatchLimits = Pick<IngestLimits, 'maxEventsPerBatch' | 'maxBodyBytes'>;
@@ -21,7 +21,7 @@ export function splitBatches(events: readonly WireEvent[], envelopeBytes: number
   let current: WireEvent[] = [];
   let bytes = envelopeBytes;
   for (const event of events) {
-    const size = utf8Length(JSON.stringify(event));
+    const size = jsonBytes(event);
     // Each event after the first adds a separating comma.
     if (current.length && (current.length >= maxEventsPerBatch || bytes + size + 1 > maxBodyBytes)) {
       batches.push(current);

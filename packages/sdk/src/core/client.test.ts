@@ -131,7 +131,10 @@ describe('withdraw', () => {
     const test = setup({ policy: DEFAULT_POLICY });
     await test.heed.consent.grant(['statistics']);
     for (let index = 0; index < 5; index++) test.heed.track('queued');
+    // The queue is stored at the end of the macrotask.
+    await test.clock.advance(0);
     expect(test.storage.keys().sort()).toEqual(['heed:consent', 'heed:queue']);
+    test.heed.track('pending');
     const state = await test.heed.consent.withdraw();
     expect(state.status).toBe('withdrawn');
     expect(test.storage.keys()).toEqual(['heed:consent']);
@@ -284,6 +287,32 @@ describe('connectivity', () => {
     test.lifecycle.fire('online');
     await test.clock.advance(1_000);
     expect(events(test).filter((event) => event.type === 'track').map((event) => event.type === 'track' && event.name)).toEqual(['offline.1', 'offline.2']);
+  });
+});
+
+describe('queue persistence', () => {
+  it('stores a burst of 1,000 track() calls with one write, and at once when the page is hidden', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    await test.heed.consent.grant(['statistics']);
+    test.lifecycle.fire('offline');
+    await test.clock.advance(0);
+    const writes: string[] = [];
+    const set = test.storage.set;
+    test.storage.set = (key, value) => {
+      writes.push(key);
+      set(key, value);
+    };
+    for (let index = 0; index < 1_000; index++) test.heed.track(`burst.${index}`);
+    expect(writes).toEqual([]);
+    await test.clock.advance(0);
+    expect(writes).toEqual(['heed:queue']);
+    const stored = () => (JSON.parse(test.storage.get('heed:queue')!) as { name?: string }[]).map((event) => event.name);
+    // Full at 1,000: session_start, the oldest, made room for the last of the burst.
+    expect(stored()).toEqual(Array.from({ length: 1_000 }, (_, index) => `burst.${index}`));
+    test.heed.track('last');
+    test.lifecycle.fire('hidden');
+    expect(writes).toEqual(['heed:queue', 'heed:queue']);
+    expect(stored().slice(-2)).toEqual(['burst.999', 'last']);
   });
 });
 

@@ -65,19 +65,25 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     const subject = consent.subject();
     if (!live() || !queue || !subject || !sessionId) return;
     queue.push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
-    delivery.schedule();
+    delivery._schedule();
   }
 
   function onLifecycle(event: LifecycleEvent): void {
-    if (event === 'activity') return session.activity();
+    if (event === 'activity') return session._activity();
     if (event === 'pagehide') {
       session.end();
-      return delivery.beacon();
+      // The page may be frozen or gone before the next macrotask: store the queue now, and
+      // again with what the beacon took out.
+      queue?._save();
+      delivery.beacon();
+      return queue?._save();
     }
-    if (event === 'visible' || event === 'hidden') session.visibility(event === 'visible');
+    if (event === 'visible' || event === 'hidden') session._visibility(event === 'visible');
+    // Hidden is the last moment a mobile browser reliably runs code (it may kill the tab after).
+    if (event === 'hidden') queue?._save();
     // Hidden: last chance to send; online: resume; offline: end any backoff, sending pauses.
     if (event !== 'visible') {
-      requester.wake();
+      requester._wake();
       void delivery.flush();
     }
   }
@@ -85,10 +91,10 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   function openGate(): void {
     if (open || stopped) return;
     open = true;
-    queue = createQueue(records, options, (count) => report(new HeedError('queue_overflow', `queue full, dropped ${count}`)));
+    queue = createQueue(records, clock, options, (count) => report(new HeedError('queue_overflow', `queue full, dropped ${count}`)));
     unsubscribe = lifecycle.subscribe(onLifecycle);
-    if (lifecycle.visible()) session.activity();
-    delivery.schedule();
+    if (lifecycle.visible()) session._activity();
+    delivery._schedule();
   }
 
   /** Stops tracking; `forget` also drops every queued event, in memory and in storage. */
@@ -98,25 +104,25 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     delivery.stop();
     unsubscribe?.();
     unsubscribe = undefined;
-    requester.wake();
+    requester._wake();
     if (forget) {
       // Clearing the old queue too: a request still in flight must not write it back.
       queue?.clear();
       records.remove('queue');
-    }
+    } else queue?._save();
     queue = undefined;
   }
 
   /** A new subject: the old session ends under the old subject, the next one starts under the new. */
   async function switchSubject(change: (beforeSwitch: () => void) => Promise<boolean>): Promise<void> {
     if (!(await change(session.end))) return;
-    if (live() && lifecycle.visible()) session.activity();
+    if (live() && lifecycle.visible()) session._activity();
     void delivery.flush();
   }
 
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!open) return;
-    session.activity();
+    session._activity();
     enqueue({ type: 'track', name, durationMs, props }, session.id());
   }
 

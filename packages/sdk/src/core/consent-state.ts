@@ -199,30 +199,30 @@ export function createConsentState({ platform, options, records, requester, repo
       apply();
       void ready();
     },
-    ready,
+    _ready: ready,
     /** The policy if batches may go out now (unload cannot wait). */
-    readyNow: () => (verified && stored.subject?.acked && stored.decision ? policy : undefined),
-    require,
+    _readyNow: () => (verified && stored.subject?.acked && stored.decision ? policy : undefined),
+    _require: require,
     /** Withdrawal (Art. 7(3)) on this device only: the server hears of it through /v1/me/withdraw. */
-    withdrawHere: () => void release(true),
-    wipe,
+    _withdrawHere: () => void release(true),
+    _wipe: wipe,
     subject: () => stored.subject?.hash,
     token: () => stored.subject?.token,
     /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
-    amend(change: Partial<DecisionRecord>): void {
+    _amend(change: Partial<DecisionRecord>): void {
       if (!stored.decision) return;
       save({ ...stored, decision: { ...stored.decision, ...change } });
       apply();
     },
     /** Switches to the user's subject; without a grant the hash only waits in memory for one. */
-    identify(userId: string, beforeSwitch: () => void): Promise<boolean> {
+    async identify(userId: string, beforeSwitch: () => void): Promise<boolean> {
       const hashing = hashOf(String(userId));
       if (stored.decision) return switchTo(hashing, false, beforeSwitch);
       pendingUser = hashing;
-      return Promise.resolve(false);
+      return false;
     },
     /** Logout: a new anonymous subject; without a grant, an identified subject and its token leave with the user. */
-    reset(beforeSwitch: () => void): Promise<boolean> {
+    async reset(beforeSwitch: () => void): Promise<boolean> {
       const { decision, denied, subject } = stored;
       pendingUser = undefined;
       if (decision) return switchTo(hashOf(), true, beforeSwitch);
@@ -230,7 +230,7 @@ export function createConsentState({ platform, options, records, requester, repo
         if (denied === undefined) wipe();
         else save({ denied });
       }
-      return Promise.resolve(false);
+      return false;
     },
   };
 }

@@ -63,6 +63,9 @@ describe('delivery under faults', () => {
           if (step.kind === 'offline') test.lifecycle.fire('offline');
           if (step.kind === 'restart') {
             // A crash: the old client's timers die with its clock; storage and the server remain.
+            // The queue is stored once per macrotask, so the crash comes at a macrotask
+            // boundary: the write scheduled for it (a 0 ms timer) has landed, nothing later has.
+            await test.clock.advance(0);
             await settle();
             test = createTestPlatform({ storage, transport, clock: createManualClock(test.clock.now()), lifecycle: createFakeLifecycle() });
             heed = createClient(OPTIONS, test.platform);

@@ -12,7 +12,7 @@ import type { ResolvedOptions } from './options.js';
 import type { Platform, TimerHandle } from './platform.js';
 import type { EventQueue } from './queue.js';
 import type { Requester } from './requester.js';
-import { utf8Length } from './utf8-length.js';
+import { jsonBytes } from './json-bytes.js';
 
 export const SDK_VERSION = 'heed-js/0.1.0';
 
@@ -23,15 +23,15 @@ export const UNLOAD_MAX_BYTES = 64 * 1024;
 export interface DeliveryHooks {
   readonly queue: () => EventQueue | undefined;
   readonly requester: Requester;
-  /** When sending may start (`ready`, `readyNow`), and asking again when a batch answer says so (`require`). */
-  readonly consent: Pick<ConsentMachine, 'ready' | 'readyNow' | 'require'>;
+  /** When sending may start (`_ready`, `_readyNow`), and asking again when a batch answer says so (`_require`). */
+  readonly consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_require'>;
   /** Whether requests may still go out (consent open, not shut down). */
   readonly live: () => boolean;
 }
 
 export interface Delivery {
   /** Arms the batching timer, or flushes now when a full batch is waiting. */
-  schedule(): void;
+  _schedule(): void;
   /** Sends until the queue is empty, a failure outlasts the retries, or sending stops. */
   flush(): Promise<void>;
   /** Unload: hands what is queued to the beacon. */
@@ -55,7 +55,7 @@ export function createDelivery(
   function batchesOf(events: readonly WireEvent[], limits: BatchLimits) {
     const envelope = { writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION, sentAt: clock.now(), events: [] };
     const body = (batch: WireEvent[]) => JSON.stringify({ ...envelope, events: batch });
-    return { batches: splitBatches(events, utf8Length(JSON.stringify(envelope)), limits), body };
+    return { batches: splitBatches(events, jsonBytes(envelope), limits), body };
   }
 
   /** Offline pauses sending: a backoff in progress ends, the `online` event flushes again. */
@@ -63,10 +63,10 @@ export function createDelivery(
 
   async function run(): Promise<void> {
     while (sending()) {
-      const policy = await consent.ready();
+      const policy = await consent._ready();
       const queued = queue();
       if (!policy || !queued || !live()) return;
-      const { batches, body } = batchesOf(queued.items(), policy.limits);
+      const { batches, body } = batchesOf(queued._items(), policy.limits);
       const batch = batches[0];
       if (!batch) return;
       const outcome = await requester.send({ method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' }, sending);
@@ -77,7 +77,7 @@ export function createDelivery(
       // A refused batch is dropped (and was reported): the same bytes would be refused again.
       if (live()) queued.remove(batch);
       const answer = outcome.ok ? (outcome.response.body as BatchResponse | undefined) : undefined;
-      if (answer?.consentRequired) consent.require('server', answer.policyVersion);
+      if (answer?.consentRequired) consent._require('server', answer.policyVersion);
     }
   }
 
@@ -94,17 +94,17 @@ export function createDelivery(
   }
 
   return {
-    schedule() {
-      const limits = consent.readyNow()?.limits;
-      if (limits && (queue()?.items().length ?? 0) >= limits.maxEventsPerBatch) void flush();
+    _schedule() {
+      const limits = consent._readyNow()?.limits;
+      if (limits && (queue()?._items().length ?? 0) >= limits.maxEventsPerBatch) void flush();
       else timer ??= clock.setTimeout(flush, flushIntervalMs);
     },
     flush,
     beacon() {
       const queued = queue();
-      const limits = consent.readyNow()?.limits;
+      const limits = consent._readyNow()?.limits;
       if (!queued || !limits || !live()) return;
-      const { batches, body } = batchesOf(queued.items(), { ...limits, maxBodyBytes: Math.min(limits.maxBodyBytes, UNLOAD_MAX_BYTES) });
+      const { batches, body } = batchesOf(queued._items(), { ...limits, maxBodyBytes: Math.min(limits.maxBodyBytes, UNLOAD_MAX_BYTES) });
       for (const batch of batches.reverse()) {
         // Refused (quota spent): the rest stays stored and goes out on the next page.
         if (!transport.beacon('/v1/batch', body(batch))) return;

@@ -1,15 +1,16 @@
 /**
- * The bounded queue and the batch splitter: drop-oldest with a count, write-through
- * persistence that a restart reads back, and batches that never pass the policy's limits.
+ * The bounded queue and the batch splitter: drop-oldest with a count, persistence within one
+ * macrotask that a restart reads back (one write per burst), and batches that never pass
+ * the policy's limits.
  */
 import type { WireEvent } from '@heed/policy';
-import { createMemoryStorage } from '@heed/sdk/testing';
+import { createManualClock, createMemoryStorage, type MemoryStorage } from '@heed/sdk/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { splitBatches } from './batches.js';
 import { createQueue } from './queue.js';
 import { createRecords } from './records.js';
-import { utf8Length } from './utf8-length.js';
+import { jsonBytes } from './json-bytes.js';
 
 const event = (n: number, name = `e${n}`): WireEvent => ({
   id: `id${String(n).padStart(19, '0')}`,
@@ -20,40 +21,107 @@ const event = (n: number, name = `e${n}`): WireEvent => ({
   name,
 });
 
-function queueOn(storage = createMemoryStorage(), limits = { maxQueueEvents: 3, maxQueueBytes: 1e6 }) {
+/** Memory storage that counts its writes. */
+function countingStorage(): MemoryStorage & { writes: number } {
+  const storage = Object.assign(createMemoryStorage(), { writes: 0 });
+  const set = storage.set;
+  storage.set = (key, value) => {
+    storage.writes++;
+    set(key, value);
+  };
+  return storage;
+}
+
+function queueOn(storage = countingStorage(), limits = { maxQueueEvents: 3, maxQueueBytes: 1e6 }) {
   const drops: number[] = [];
+  const clock = createManualClock();
   const records = createRecords(storage, 'heed:', (error) => {
     throw error;
   });
-  const queue = createQueue(records, limits, (count) => drops.push(count));
-  return { queue, drops, storage };
+  const queue = createQueue(records, clock, limits, (count) => drops.push(count));
+  return { queue, drops, storage, clock };
 }
 
 describe('queue', () => {
   it('drops the oldest when the count is reached, counting the drops', () => {
     const { queue, drops } = queueOn();
     for (let n = 1; n <= 5; n++) queue.push(event(n));
-    expect(queue.items().map((item) => item.id)).toEqual([event(3).id, event(4).id, event(5).id]);
+    expect(queue._items().map((item) => item.id)).toEqual([event(3).id, event(4).id, event(5).id]);
     expect(drops).toEqual([1, 1]);
-    expect(queue.dropped()).toBe(2);
+    expect(queue._dropped()).toBe(2);
   });
 
   it('drops the oldest when the bytes are reached', () => {
-    const bytes = utf8Length(JSON.stringify(event(1)));
+    const bytes = jsonBytes(event(1));
     // Two events as a JSON array: the events, one comma and the brackets.
     const { queue } = queueOn(undefined, { maxQueueEvents: 100, maxQueueBytes: bytes * 2 + 3 });
     for (let n = 1; n <= 4; n++) queue.push(event(n));
-    expect(queue.items().map((item) => item.ts)).toEqual([3, 4]);
+    expect(queue._items().map((item) => item.ts)).toEqual([3, 4]);
   });
 
-  it('writes through, so a new queue on the same storage restores it; empty removes the key', () => {
+  it('keeps the byte bound through removals and drops, as the JSON array measures it', () => {
+    const bytes = jsonBytes(event(1));
+    const { queue } = queueOn(undefined, { maxQueueEvents: 100, maxQueueBytes: bytes * 3 + 4 });
+    for (let n = 1; n <= 3; n++) queue.push(event(n));
+    queue.remove([queue._items()[1]!]);
+    queue.push(event(4));
+    expect(queue._items().map((item) => item.ts)).toEqual([1, 3, 4]);
+    queue.push(event(5));
+    expect(queue._items().map((item) => item.ts)).toEqual([3, 4, 5]);
+    expect(jsonBytes(queue._items())).toBe(bytes * 3 + 4);
+  });
+
+  it('writes within one macrotask, so a new queue on the same storage restores it; empty removes the key', async () => {
     const first = queueOn();
     first.queue.push(event(1));
     first.queue.push(event(2));
-    const second = queueOn(first.storage);
-    expect(second.queue.items()).toEqual([event(1), event(2)]);
-    second.queue.remove(second.queue.items());
     expect(first.storage.keys()).toEqual([]);
+    await first.clock.advance(0);
+    const second = queueOn(first.storage);
+    expect(second.queue._items()).toEqual([event(1), event(2)]);
+    second.queue.remove(second.queue._items());
+    await second.clock.advance(0);
+    expect(first.storage.keys()).toEqual([]);
+  });
+
+  it('writes a synchronous burst of 1,000 pushes once', async () => {
+    const { queue, storage, clock } = queueOn(undefined, { maxQueueEvents: 1_000, maxQueueBytes: 1e6 });
+    for (let n = 1; n <= 1_000; n++) queue.push(event(n));
+    expect(storage.writes).toBe(0);
+    await clock.advance(0);
+    expect(storage.writes).toBe(1);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('holds every event of the burst in the record after the tick', async () => {
+    const { queue, storage, clock } = queueOn(undefined, { maxQueueEvents: 1_000, maxQueueBytes: 1e6 });
+    const burst = Array.from({ length: 1_000 }, (_, n) => event(n + 1));
+    for (const item of burst) queue.push(item);
+    await clock.advance(0);
+    expect(JSON.parse(storage.get('heed:queue')!)).toEqual(burst);
+  });
+
+  it('_save() writes a pending change at once, and nothing when there is none', () => {
+    const { queue, storage, clock } = queueOn();
+    queue._save();
+    expect(storage.writes).toBe(0);
+    queue.push(event(1));
+    queue._save();
+    expect(storage.writes).toBe(1);
+    expect(JSON.parse(storage.get('heed:queue')!)).toEqual([event(1)]);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('clear() removes the record at once and cancels the pending write', async () => {
+    const { queue, storage, clock } = queueOn();
+    queue.push(event(1));
+    await clock.advance(0);
+    queue.push(event(2));
+    queue.clear();
+    expect(storage.keys()).toEqual([]);
+    await clock.advance(0);
+    expect(storage.keys()).toEqual([]);
+    expect(queue._items()).toEqual([]);
   });
 
   it('survives corrupt storage by starting empty and reporting', () => {
@@ -61,8 +129,8 @@ describe('queue', () => {
     storage.set('heed:queue', '{not json');
     const errors: unknown[] = [];
     const records = createRecords(storage, 'heed:', (error) => errors.push(error));
-    const queue = createQueue(records, { maxQueueEvents: 10, maxQueueBytes: 1e6 }, () => undefined);
-    expect(queue.items()).toEqual([]);
+    const queue = createQueue(records, createManualClock(), { maxQueueEvents: 10, maxQueueBytes: 1e6 }, () => undefined);
+    expect(queue._items()).toEqual([]);
     expect(errors).toHaveLength(1);
   });
 });
@@ -77,7 +145,7 @@ describe('splitBatches', () => {
         (names, maxEvents, maxBytes) => {
           const items = names.map((name, n) => event(n, name));
           const envelope = { writeKey: 'wk', sentAt: 1, tz: 'UTC', device: 'desktop', sdk: 'heed-js/0.1.0', events: [] as WireEvent[] };
-          const batches = splitBatches(items, utf8Length(JSON.stringify(envelope)), { maxEventsPerBatch: maxEvents, maxBodyBytes: maxBytes });
+          const batches = splitBatches(items, jsonBytes(envelope), { maxEventsPerBatch: maxEvents, maxBodyBytes: maxBytes });
           expect(batches.flat()).toEqual(items);
           for (const batch of batches) {
             const body = JSON.stringify({ ...envelope, events: batch });
@@ -92,7 +160,7 @@ describe('splitBatches', () => {
   it('counts UTF-8 like TextEncoder', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
       const json = JSON.stringify(text);
-      expect(utf8Length(json)).toBe(new TextEncoder().encode(json).length);
+      expect(jsonBytes(text)).toBe(new TextEncoder().encode(json).length);
     }));
   });
 });

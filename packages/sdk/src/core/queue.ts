@@ -1,78 +1,106 @@
 /**
  * The bounded event queue. Events wait here until the server acknowledged them, so a crash,
- * a reload or a long offline spell loses nothing: every change is written through to the
- * `queue` record (localStorage in the browser), and the client only creates a queue after
- * consent, so nothing is stored before it. When full (count or bytes) the oldest events go
- * first and the drops are counted. Storage failures are reported by the records; the events
- * stay in memory and are still delivered.
+ * a reload or a long offline spell loses nothing: changes are written to the `queue` record
+ * (localStorage in the browser), and the client only creates a queue after consent, so
+ * nothing is stored before it. When full (count or bytes) the oldest events go first and the
+ * drops are counted. Storage failures are reported by the records; the events stay in memory
+ * and are still delivered.
+ *
+ * `push` costs O(1) whatever the queue holds: the byte total is kept as a running sum, and
+ * the record is written once per macrotask (a burst of 1,000 `track` calls is one write of
+ * the whole queue, not 1,000), through the platform clock. `_save()` writes at once: the
+ * client calls it when the page is hidden or goes away, before a beacon, and on shutdown,
+ * where the next macrotask may never come.
  */
 import type { WireEvent } from '@heed/policy';
 import type { ResolvedOptions } from './options.js';
+import type { Clock, TimerHandle } from './platform.js';
 import type { Records } from './records.js';
-import { utf8Length } from './utf8-length.js';
+import { jsonBytes } from './json-bytes.js';
 
 /** The bounds: `maxQueueEvents` events and `maxQueueBytes` bytes as JSON. */
 export type QueueOptions = Pick<ResolvedOptions, 'maxQueueEvents' | 'maxQueueBytes'>;
 
 export interface EventQueue {
   /** The queued events, oldest first. */
-  items(): readonly WireEvent[];
+  _items(): readonly WireEvent[];
+  /** Adds an event; the record follows within one macrotask. */
   push(event: WireEvent): void;
-  /** Removes these events, the very objects `items()` gave (acknowledged or refused). */
+  /** Removes these events, the very objects `_items()` gave (acknowledged or refused). */
   remove(done: readonly WireEvent[]): void;
-  /** Empties the queue and its record. */
+  /** Empties the queue and removes its record at once (withdrawal). */
   clear(): void;
+  /** Writes a pending change now (the page is going away). */
+  _save(): void;
   /** Events dropped because the queue was full, since creation. */
-  dropped(): number;
+  _dropped(): number;
 }
 
-/** UTF-8 bytes of an event as JSON, the form it is stored and sent in. */
-const bytesOf = (value: unknown) => utf8Length(JSON.stringify(value));
+/**
+ * What an event adds to the queue's JSON array: its UTF-8 bytes and the comma or closing
+ * bracket after it. The array of n events is the sum of these plus the opening bracket.
+ */
+const weightOf = (event: WireEvent) => jsonBytes(event) + 1;
 
 /**
  * Creates a queue, restoring what an earlier page or process left in the `queue` record.
+ * Writes go through `clock` so the core touches no global timer.
  *
  * `onDrop` gets the number of events dropped because the queue was full.
  *
- * @example const queue = createQueue(records, { maxQueueEvents: 1_000, maxQueueBytes: 512 * 1024 }, onDrop)
+ * @example const queue = createQueue(records, clock, { maxQueueEvents: 1_000, maxQueueBytes: 512 * 1024 }, onDrop)
  */
-export function createQueue(records: Records, { maxQueueEvents, maxQueueBytes }: QueueOptions, onDrop: (count: number) => void): EventQueue {
+export function createQueue(
+  records: Records,
+  clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>,
+  { maxQueueEvents, maxQueueBytes }: QueueOptions,
+  onDrop: (count: number) => void,
+): EventQueue {
   const restored = records.read<WireEvent[]>('queue');
   let items: WireEvent[] = Array.isArray(restored) ? restored : [];
+  /** The queue's size as a JSON array, kept as a running sum: measuring it is O(1). */
+  let bytes = items.reduce((sum, item) => sum + weightOf(item), 1);
   let dropped = 0;
+  /** The pending write; set means the record is behind memory. */
+  let timer: TimerHandle | undefined;
 
-  function persist(): void {
+  function write(): void {
+    clock.clearTimeout(timer);
+    timer = undefined;
     if (items.length) records.write('queue', items);
     else records.remove('queue');
   }
 
   return {
-    items: () => items,
+    _items: () => items,
     push(event) {
       items.push(event);
-      let bytes = bytesOf(items);
+      bytes += weightOf(event);
       let drop = 0;
       while (items.length > 1 && (items.length > maxQueueEvents || bytes > maxQueueBytes)) {
-        // The array's JSON loses the event and one comma.
-        bytes -= bytesOf(items.shift()) + 1;
+        bytes -= weightOf(items.shift()!);
         drop++;
       }
-      persist();
+      timer ??= clock.setTimeout(write, 0);
       if (drop) {
         dropped += drop;
         onDrop(drop);
       }
     },
     remove(done) {
-      const left = items.filter((item) => !done.includes(item));
-      if (left.length === items.length) return;
-      items = left;
-      persist();
+      const gone = new Set(done);
+      for (const item of items) if (gone.has(item)) bytes -= weightOf(item);
+      items = items.filter((item) => !gone.has(item));
+      timer ??= clock.setTimeout(write, 0);
     },
     clear() {
       items = [];
-      persist();
+      bytes = 1;
+      write();
     },
-    dropped: () => dropped,
+    _save() {
+      if (timer !== undefined) write();
+    },
+    _dropped: () => dropped,
   };
 }

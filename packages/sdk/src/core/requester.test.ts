@@ -79,7 +79,7 @@ describe('retry matrix', () => {
     const pending = requester.send({ method: 'POST', path: '/v1/batch', body: '{}' }, () => live);
     await clock.advance(0);
     live = false;
-    requester.wake();
+    requester._wake();
     expect(await pending).toEqual({ ok: false, final: false });
     expect(test.transport.requests).toHaveLength(1);
   });

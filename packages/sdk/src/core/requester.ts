@@ -20,7 +20,7 @@ export interface Requester {
   /** Sends `request`, retrying while `live()` holds. Never rejects. */
   send(request: HttpRequest, live: () => boolean): Promise<RequestOutcome>;
   /** Wakes every pending backoff now (shutdown, withdrawal, back online). */
-  wake(): void;
+  _wake(): void;
 }
 
 /**
@@ -67,7 +67,7 @@ export function createRequester(
 
   return {
     send,
-    wake() {
+    _wake() {
       for (const [handle, resolve] of sleeping) {
         clock.clearTimeout(handle);
         resolve();

@@ -20,11 +20,11 @@ export interface LocalRights {
   readonly api: { get(): ConsentState };
   readonly token: () => string | undefined;
   /** Changes the grant in force (restriction, objection) and re-applies the gate. */
-  readonly amend: (change: Partial<DecisionRecord>) => void;
+  readonly _amend: (change: Partial<DecisionRecord>) => void;
   /** Stops tracking and drops the queue, keeping the subject and its token. */
-  readonly withdrawHere: () => void;
+  readonly _withdrawHere: () => void;
   /** Forgets the subject and its token (after erasure). */
-  readonly wipe: () => void;
+  readonly _wipe: () => void;
 }
 
 /**
@@ -59,26 +59,26 @@ export function createRights(local: LocalRights, requester: Requester, fail: (co
     async export(format = 'json') {
       return (await call('GET', `/v1/me?format=${format}`, undefined, format === 'csv'))?.body;
     },
-    restrict: (on) => change(on, (restricted) => local.amend({ restricted }), '/v1/me/restrict', { restricted: on }),
+    restrict: (on) => change(on, (restricted) => local._amend({ restricted }), '/v1/me/restrict', { restricted: on }),
     object: (purposes, on = true) =>
       change(
         on,
         (add) => {
           const objected = local.api.get().objected;
-          local.amend({ objected: add ? [...new Set([...objected, ...purposes])] : objected.filter((id) => !purposes.includes(id)) });
+          local._amend({ objected: add ? [...new Set([...objected, ...purposes])] : objected.filter((id) => !purposes.includes(id)) });
         },
         '/v1/me/object',
         { purposes, objected: on },
       ),
     async withdraw() {
-      local.withdrawHere();
+      local._withdrawHere();
       return !!(await call('POST', '/v1/me/withdraw', {}));
     },
     async erase() {
-      local.withdrawHere();
+      local._withdrawHere();
       const ok = !!(await call('DELETE', '/v1/me'));
       // A grant made while the erasure was in flight belongs to a new decision: keep it.
-      if (ok && local.api.get().status !== 'granted') local.wipe();
+      if (ok && local.api.get().status !== 'granted') local._wipe();
       return ok;
     },
   };

@@ -14,9 +14,9 @@ export type SessionOptions = Pick<ResolvedOptions, 'sessionGapMs' | 'idleAfterMs
 
 export interface SessionTracker {
   /** User input, a tracked event or the page shown: starts a session when none runs. */
-  activity(): void;
+  _activity(): void;
   /** Visibility changed; hiding reports the active time so far (the page may never return). */
-  visibility(visible: boolean): void;
+  _visibility(visible: boolean): void;
   /** Ends the session now with its last active-time delta (pagehide, new subject, shutdown). */
   end(): void;
   /** Forgets the session without a word (withdrawal: nothing more is recorded). */
@@ -92,8 +92,8 @@ export function createSessionTracker(
   }
 
   return {
-    activity,
-    visibility(next) {
+    _activity: activity,
+    _visibility(next) {
       tick();
       visible = next;
       if (next) activity();

@@ -1,0 +1,14 @@
+/**
+ * UTF-8 byte length of a value as JSON, without TextEncoder: the policy's limits are in
+ * bytes, and the core counts them for every queued event, so this must be cheap and
+ * global-free. `encodeURIComponent` (an ECMAScript built-in, not a host global) writes each
+ * byte past ASCII as one `%XX`. It throws on a lone surrogate, which JSON text never holds:
+ * `JSON.stringify` escapes them.
+ */
+
+/**
+ * @example jsonBytes('é') // 4: two quotes and two bytes
+ */
+export function jsonBytes(value: unknown): number {
+  return encodeURIComponent(JSON.stringify(value)).replace(/%../g, '.').length;
+}
