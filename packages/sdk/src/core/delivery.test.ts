@@ -104,3 +104,37 @@ describe('delivery under faults', () => {
     );
   });
 });
+
+describe('a full queue while a batch waits for its retry', () => {
+  it('never sends the events it dropped: delivered plus dropped equals tracked', async () => {
+    const test = createTestPlatform();
+    const dropped: number[] = [];
+    const heed = createClient(
+      {
+        ...OPTIONS, maxQueueEvents: 10, maxRetries: 50, retryBaseMs: 1_000, retryMaxMs: 1_000, heartbeatMs: 3_600_000,
+        onError: (error) => {
+          const count = /dropped (\d+)/.exec(error.message)?.[1];
+          if (count) dropped.push(Number(count));
+        },
+      },
+      test.platform,
+    );
+    await test.clock.runUntil(heed.consent.grant(['statistics']));
+    // The server is down: the first batch (events 0-4) waits for its retry while more arrive.
+    test.transport.handler = (request) => (request.path === '/v1/batch' ? 503 : undefined);
+    for (let n = 0; n < 5; n++) heed.track('outage', { n });
+    await test.clock.advance(6_000);
+    for (let n = 5; n < 25; n++) heed.track('outage', { n });
+    test.transport.handler = undefined;
+    for (let round = 0; round < 5; round++) {
+      await test.clock.advance(2_000);
+      await test.clock.runUntil(heed.flush());
+    }
+    const stored = [...test.transport.stored.values()] as TrackEvent[];
+    const delivered = stored.filter((event) => event.type === 'track').map((event) => (event.props as { n: number }).n).sort((a, b) => a - b);
+    // 26 events were queued (session_start and 25 tracks) into a queue of 10: exactly 16 dropped, the oldest.
+    expect(stored).toHaveLength(10);
+    expect(dropped.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(delivered).toEqual(Array.from({ length: 10 }, (_, i) => 15 + i));
+  });
+});
