@@ -3,6 +3,8 @@
  * `heed`: the server's command line. `serve` runs the server (with `--demo`, a demo project
  * and a copy-paste example); the rest manage projects, keys and the ledger.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderRecordOfProcessing } from '@heed/policy';
 import { demoCurl, ensureDemoProject } from './cli/demo-project.js';
@@ -153,6 +155,13 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serveCommand(config: ReturnType<typeof loadConfig>, demo: boolean): Promise<number> {
+  // First start of the demo: weeks of simulated use through the real pipeline, so the
+  // dashboard and the update-window advice have something to show.
+  if (demo && !existsSync(join(config.dataDir, 'demo-project.json'))) {
+    console.log('First start: simulating 3 weeks of use by 200 people through the real pipeline...');
+    const result = await runDemo(config, { weeks: 3, users: 200, progress: progressBar });
+    console.log(`  ${result.sessions} sessions, ${result.events} events; ${result.declined} people declined, ${result.objected} objected to update timing, ${result.restricted} restricted.`);
+  }
   const server = await startServer(config);
   const { services } = server;
   console.log(`heed listening on ${server.url} (store: ${config.database.kind === 'sqlite' ? config.database.path : 'postgres'}, policy ${services.policy.version})`);
@@ -161,12 +170,16 @@ async function serveCommand(config: ReturnType<typeof loadConfig>, demo: boolean
     console.log(`
 Demo project ${project.projectId}
   write key    ${project.writeKey}
-  analyst key  ${project.analystKey}
+  analyst key  ${project.analystKey}   (paste it into the dashboard)
   admin key    ${project.adminKey}
 
+  dashboard    ${server.url}/dashboard
+  SDK demo     ${server.url}/sdk/demo?key=${project.writeKey}&project=${project.projectId}
+  privacy page ${server.url}/privacy   (the platform links to it with the subject token: /privacy#t=<token>)
+  API docs     ${server.url}/docs   (OpenAPI: ${server.url}/openapi.json)
   policy       ${server.url}/v1/policy
   SDK script   ${server.url}/sdk/heed.js
-  health       ${server.url}/healthz
+  health       ${server.url}/healthz   metrics ${server.url}/metrics
 
 Try it (a consent decision, then a batch):
 ${demoCurl(server.url, project, services.policy.version, services.clock.now())}
