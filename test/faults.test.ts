@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHeed } from '@heed/sdk/node';
-import { BUILT_CLI, freePort, serverProcess, type ServerProcess } from '@heed/server/testing';
+import { BUILT_CLI, startServerProcess, type ServerProcess } from '@heed/server/testing';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 
@@ -68,8 +68,7 @@ async function waitFor(check: () => boolean, timeoutMs: number) {
 }
 
 it('loses nothing and counts nothing twice while the server is SIGKILLed every few seconds', async () => {
-  server = serverProcess({ port: await freePort(), env: { HEED_DATA_DIR: dataDir, HEED_RATE_PER_SECOND: '100000', HEED_RATE_BURST: '100000' } });
-  await server.start();
+  server = await startServerProcess({ env: { HEED_DATA_DIR: dataDir, HEED_RATE_PER_SECOND: '100000', HEED_RATE_BURST: '100000' } });
   const heed = client();
   await heed.consent.grant(['statistics']);
   let kills = 0;
@@ -79,7 +78,7 @@ it('loses nothing and counts nothing twice while the server is SIGKILLed every f
       await new Promise((resolve) => setTimeout(resolve, 1_500 + Math.random() * 1_500));
       await server.kill();
       kills++;
-      await server.start();
+      await server.restart();
     }
   })();
   const total = 50_000;
@@ -103,8 +102,7 @@ it('loses nothing and counts nothing twice while the server is SIGKILLed every f
 }, 180_000);
 
 it(`delivers what was queued once after a ${DOWN_MS / 1000} s outage, dropping exactly the overflow`, async () => {
-  server = serverProcess({ port: await freePort(), env: { HEED_DATA_DIR: dataDir } });
-  await server.start();
+  server = await startServerProcess({ env: { HEED_DATA_DIR: dataDir } });
   const errors: string[] = [];
   const dropped: number[] = [];
   const heed = client({ maxQueueEvents: 1_000, errors, dropped });
@@ -121,7 +119,7 @@ it(`delivers what was queued once after a ${DOWN_MS / 1000} s outage, dropping e
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   expect(sent).toBe(1_200);
-  await server.start();
+  await server.restart();
   await waitFor(() => query<{ n: number }>(`SELECT count(*) AS n FROM events WHERE name = 'during.outage'`)[0]!.n >= 1_000, 30_000);
   await heed.flush();
   await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -137,14 +135,13 @@ it(`delivers what was queued once after a ${DOWN_MS / 1000} s outage, dropping e
 }, DOWN_MS + 90_000);
 
 it('answers 503 with Retry-After while another writer holds the lock, and the SDK retry gets the batch in', async () => {
-  server = serverProcess({ port: await freePort(), env: { HEED_DATA_DIR: dataDir, HEED_BUSY_TIMEOUT_MS: '100', HEED_LOG_LEVEL: 'warn' } });
-  await server.start();
+  server = await startServerProcess({ env: { HEED_DATA_DIR: dataDir, HEED_BUSY_TIMEOUT_MS: '100', HEED_LOG_LEVEL: 'warn' } });
   const heed = client();
   await heed.consent.grant(['statistics']);
   const blocker = new Database(dbPath());
   blocker.exec('BEGIN IMMEDIATE');
   for (let n = 0; n < 10; n++) heed.track('while.busy', { n });
-  await waitFor(() => server.output.join('').includes('"type":"store_busy"'), 10_000);
+  await waitFor(() => server.output().includes('"type":"store_busy"'), 10_000);
   blocker.exec('COMMIT');
   blocker.close();
   await waitFor(() => query<{ n: number }>(`SELECT count(*) AS n FROM events WHERE name = 'while.busy'`)[0]!.n === 10, 10_000);

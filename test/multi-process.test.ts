@@ -11,9 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresStore, createProject, type CreatedProject } from '@heed/server';
-import { createTestDatabase, queryPostgres, type TestDatabase } from '@heed/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { createTestDatabase, queryPostgres, seeded, startServerProcess, type ServerProcess, type TestDatabase } from '@heed/server/testing';
 
 const PROCESSES = 3;
 const UNIQUE = 40_000;
@@ -37,17 +36,6 @@ interface WireEvent {
   durationMs?: number;
 }
 
-/** A small seeded generator, so a failure can be replayed. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 let database: TestDatabase;
 let project: CreatedProject;
@@ -78,7 +66,7 @@ afterAll(async () => {
 
 /** 40,000 unique events in sessions of 100 users over the last three hours. */
 function generate(now: number): { events: WireEvent[]; users: string[] } {
-  const next = random(7);
+  const next = seeded(7);
   const users = Array.from({ length: 100 }, (_, n) => `user-${n}`);
   const events: WireEvent[] = [];
   let sessionNo = 0;
@@ -144,7 +132,7 @@ describe('three server processes on one PostgreSQL', () => {
       expect(response.status).toBe(200);
     }
     // The send list: every unique event once and 10,000 of them again, shuffled together.
-    const next = random(11);
+    const next = seeded(11);
     const sends = [...events, ...Array.from({ length: DUPLICATES }, () => events[Math.floor(next() * events.length)]!)];
     for (let i = sends.length - 1; i > 0; i--) {
       const j = Math.floor(next() * (i + 1));

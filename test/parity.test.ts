@@ -5,7 +5,7 @@
  * mixed consent, an objection, a restriction, an erasure, duplicates and late events.
  */
 import { randomBytes } from 'node:crypto';
-import { startTestServer, type TestServer } from '@heed/server/testing';
+import { seeded, startTestServer, type TestServer } from '@heed/server/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
 const HOUR = 3_600_000;
@@ -23,16 +23,6 @@ afterAll(async () => {
   await Promise.all((servers ?? []).map((server) => server.close()));
 });
 
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Sends the same request to both servers, and checks they answer alike. */
 async function both(send: (t: TestServer) => Promise<Response>, comparable: (body: unknown) => unknown = (body) => body): Promise<unknown> {
@@ -45,7 +35,7 @@ async function both(send: (t: TestServer) => Promise<Response>, comparable: (bod
 }
 
 it('answers alike on SQLite and PostgreSQL for two weeks of the same traffic', async () => {
-  const next = random(42);
+  const next = seeded(42);
   const users = Array.from({ length: 40 }, (_, n) => `user-${n}`);
   for (const [n, user] of users.entries()) {
     const purposes = { statistics: n % 10 !== 9, update_timing: true };

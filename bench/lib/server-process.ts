@@ -1,47 +1,29 @@
 /**
- * Starts `heed serve` as a separate process (the load generator must not share its event
- * loop), waits until it listens, and creates a project with consenting subjects.
+ * Benchmarks run `heed serve` as a separate process (the load generator must not share its
+ * event loop): the process helper is the one the tests use (`@heed/server/testing`), here
+ * with a fresh data directory and rate limits out of the way; plus the CLI and consent
+ * helpers that set a run up.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BUILT_CLI, startServerProcess as startProcess, type ServerProcess as Process } from '@heed/server/testing';
 
-export const CLI = fileURLToPath(new URL('../../apps/server/dist/cli.js', import.meta.url));
+export const CLI = BUILT_CLI;
 
-export interface ServerProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
+export interface ServerProcess extends Pick<Process, 'url' | 'child' | 'stop'> {
   readonly dataDir: string;
-  stop(): Promise<void>;
 }
 
 export async function startServerProcess(options: { port: number; env?: Record<string, string>; dataDir?: string }): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'heed-bench-'));
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', String(options.port)], {
-    env: { ...process.env, HEED_DATA_DIR: dataDir, HEED_LOG_LEVEL: 'warn', HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', ...options.env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const server = await startProcess({
+    port: options.port,
+    env: { HEED_DATA_DIR: dataDir, HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', ...options.env },
   });
-  const url = `http://127.0.0.1:${options.port}`;
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('listening')) resolve();
-    });
-  });
-  return {
-    url,
-    child,
-    dataDir,
-    stop: () =>
-      new Promise((resolve) => {
-        child.removeAllListeners('exit');
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url: server.url, get child() { return server.child; }, dataDir, stop: () => server.stop() };
 }
 
 export function runCli(args: string[], env: Record<string, string>): Promise<string> {

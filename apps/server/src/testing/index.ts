@@ -3,5 +3,6 @@ export { TEST_START, startTestServer } from './test-server.js';
 export type { TestServer, TestServerOptions } from './test-server.js';
 export { createTestDatabase, queryPostgres, storesUnderTest, TEST_POSTGRES_URL } from './test-databases.js';
 export type { TestDatabase, TestStoreKind } from './test-databases.js';
-export { BUILT_CLI, freePort, serverProcess } from './server-process.js';
-export type { ServerProcess } from './server-process.js';
+export { BUILT_CLI, freePort, startServerProcess } from './server-process.js';
+export type { ServerProcess, ServerProcessOptions } from './server-process.js';
+export { seeded } from '../cli/demo-population.js';

@@ -1,7 +1,9 @@
 /**
- * `heed serve` as a separate OS process, for suites that kill and restart it (fault
- * injection) or that must not share an event loop with the load (benchmarks). Runs the built
- * CLI (`dist/cli.js`): `pnpm build` first, as the test and bench scripts do.
+ * `heed serve` as a separate OS process, for suites that kill and restart it (faults, many
+ * processes on PostgreSQL) or that must not share an event loop with the load (benchmarks).
+ * Each process has its own event loop, pool and caches, on a fixed port so a restarted one
+ * comes back at the same address. Runs the built CLI by default (the test and bench scripts
+ * build first); `from: 'source'` runs the sources through tsx.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 export const BUILT_CLI = [new URL('../../dist/cli.js', import.meta.url), new URL('./cli.js', import.meta.url)]
   .map((url) => fileURLToPath(url))
   .find((path) => existsSync(path)) ?? fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const SOURCE_CLI = fileURLToPath(new URL('../cli.ts', import.meta.url));
 
 /** A free TCP port on the loopback interface, so a restarted server can take the same one. */
 export function freePort(): Promise<number> {
@@ -27,55 +30,75 @@ export function freePort(): Promise<number> {
 
 export interface ServerProcess {
   readonly url: string;
-  /** Everything the process wrote to stdout, across restarts. */
-  readonly output: string[];
-  /** Starts (or restarts) the process and waits until it listens. */
-  start(): Promise<void>;
-  /** SIGKILL: no shutdown, no cleanup, as a crash. */
+  readonly port: number;
+  /** The current child (replaced by `restart`). */
+  readonly child: ChildProcess;
+  /** The last 16 KiB the process wrote (stdout and stderr), across restarts. */
+  output(): string;
+  /** SIGKILL: no shutdown, in-flight requests die with the process, as in a crash. */
   kill(): Promise<void>;
+  /** Starts it again on the same port and waits until `/readyz` answers. */
+  restart(): Promise<void>;
   /** SIGTERM and wait for the exit. */
   stop(): Promise<void>;
 }
 
-export function serverProcess(options: { port: number; env: Record<string, string>; args?: string[] }): ServerProcess {
-  if (!existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run pnpm build first`);
-  const output: string[] = [];
-  let child: ChildProcess | undefined;
-  const exited = (process: ChildProcess) =>
-    new Promise<void>((resolve) => (process.exitCode !== null || process.signalCode !== null ? resolve() : process.once('exit', () => resolve())));
+export interface ServerProcessOptions {
+  readonly env: Record<string, string>;
+  readonly port?: number;
+  readonly from?: 'dist' | 'source';
+}
+
+const exited = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+async function waitReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`heed serve exited with ${child.exitCode}:\n${output()}`);
+    const ready = await fetch(`${url}/readyz`).then((response) => response.ok, () => false);
+    if (ready) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`heed serve at ${url} not ready after 30 s:\n${output()}`);
+}
+
+/**
+ * @example const server = await startServerProcess({ env: { HEED_DATA_DIR: dir } }); await server.kill(); await server.restart();
+ */
+export async function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const cli = options.from === 'source' ? ['--import', 'tsx', SOURCE_CLI] : [BUILT_CLI];
+  if (options.from !== 'source' && !existsSync(BUILT_CLI)) throw new Error(`${BUILT_CLI} is missing: run pnpm build first`);
+  let child!: ChildProcess;
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-16_384));
+  const launch = async () => {
+    child = spawn(process.execPath, [...cli, 'serve'], {
+      env: { ...process.env, HEED_LOG_LEVEL: 'warn', ...options.env, HEED_PORT: String(port), HEED_HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    await waitReady(url, child, () => output);
+  };
+  await launch();
   return {
-    url: `http://127.0.0.1:${options.port}`,
-    output,
-    async start() {
-      const started = spawn(process.execPath, [BUILT_CLI, 'serve', '--port', String(options.port), ...(options.args ?? [])], {
-        env: { ...process.env, HEED_LOG_LEVEL: 'warn', ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child = started;
-      await new Promise<void>((resolve, reject) => {
-        const onExit = (code: number | null) => reject(new Error(`heed serve exited with ${code} before listening: ${output.slice(-5).join('')}`));
-        started.once('exit', onExit);
-        started.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-        started.stdout!.on('data', (chunk: Buffer) => {
-          output.push(chunk.toString());
-          if (chunk.toString().includes('listening on')) {
-            started.off('exit', onExit);
-            resolve();
-          }
-        });
-      });
+    url,
+    port,
+    get child() {
+      return child;
     },
+    output: () => output,
     async kill() {
-      if (!child) return;
-      const current = child;
-      current.kill('SIGKILL');
-      await exited(current);
+      child.kill('SIGKILL');
+      await exited(child);
     },
+    restart: launch,
     async stop() {
-      if (!child) return;
-      const current = child;
-      current.kill('SIGTERM');
-      await exited(current);
+      child.kill('SIGTERM');
+      await exited(child);
     },
   };
 }

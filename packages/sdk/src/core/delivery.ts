@@ -71,8 +71,8 @@ export function createDelivery(
       if (!batch) return;
       // A full queue drops its oldest events, so a batch waiting to be retried loses its head
       // first: stop retrying it then, and send what is left, so a dropped event is never sent.
-      const intact = () => queued._items()[0] === batch[0];
-      const outcome = await requester.send({ method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' }, () => sending() && intact());
+      const intact = () => sending() && queued._items()[0] === batch[0];
+      const outcome = await requester.send({ method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' }, intact);
       if (!outcome.ok && !outcome.final) {
         if (sending() && !intact()) continue;
         if (live()) timer ??= clock.setTimeout(flush, retryMaxMs);
