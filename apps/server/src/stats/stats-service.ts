@@ -60,7 +60,7 @@ export async function usageStats(ctx: StatsContext, query: UsageQuery) {
   };
 }
 
-/** Session durations of sessions started in the range (per-session rows are kept 30 days). */
+/** Session durations of sessions started in the range (per-session rows are kept as long as the policy's `activity` retention, twelve weeks by default). */
 export async function sessionStats(ctx: StatsContext, query: RangeQuery) {
   const purpose = ctx.policy.purposes.find((p) => p.id === STATISTICS);
   const bins = await ctx.stats.sessionDurations(ctx.projectId, query.from, query.to, DURATION_EDGES, {
