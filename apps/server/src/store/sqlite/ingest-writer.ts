@@ -4,10 +4,11 @@
  * one transaction so the aggregates never disagree with the events they count. Prepared
  * statements, because this runs per event on the hot path.
  *
- * Group commit: a commit costs more than the rows of a 50-event batch (about 1 ms on this
- * machine's disk against 0.3 ms of inserts), so the batches that arrive within one turn of
- * the event loop share one IMMEDIATE transaction, each inside its own savepoint. A batch is
- * answered only after the shared commit, and a batch that fails rolls back alone.
+ * Group commit: the batches that arrive within one turn of the event loop share one
+ * IMMEDIATE transaction. Each batch's events go in under a savepoint of its own (a batch that
+ * fails rolls back alone); what they add to sessions, activity and aggregates is then written
+ * once per key for the whole group, which is most of the work for small batches. A batch is
+ * answered only after the shared commit.
  */
 import { foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
 import type { AcceptedEvent, IngestResult, IngestWrite } from '../store.js';
@@ -76,8 +77,8 @@ export function createIngestWriter(connection: SqliteConnection) {
      WHERE project_id = ? AND pseudonym = ?`,
   );
 
-  /** One batch's writes; runs inside the group's transaction, in a savepoint of its own. */
-  const ingestOne = client.transaction((write: IngestWrite): IngestResult => {
+  /** One batch's events, in a savepoint of its own: a batch that fails rolls back alone. */
+  const insertEvents = client.transaction((write: IngestWrite): AcceptedEvent[] => {
     const inserted: AcceptedEvent[] = [];
     for (const event of write.events) {
       const changes = insertEvent.run(
@@ -86,20 +87,41 @@ export function createIngestWriter(connection: SqliteConnection) {
       ).changes;
       if (changes > 0) inserted.push(event);
     }
-    // One upsert per session and per subject, not per event: a batch is mostly one session.
-    for (const s of foldSessions(inserted)) {
-      upsertSession.run(write.projectId, s.sessionId, s.pseudonym, s.startedAt, s.lastSeenAt, s.endedAt, s.activeMs, s.events);
-    }
-    const lastSeen = new Map<string, number>();
-    for (const event of inserted) lastSeen.set(event.pseudonym, Math.max(lastSeen.get(event.pseudonym) ?? 0, event.ts));
-    aggregates.apply(write.projectId, planAggregates(inserted), 1);
-    const day = Math.floor(write.receivedAt / 86_400_000) * 86_400_000;
-    for (const [reason, count] of Object.entries(write.suppressed)) {
-      if (count > 0) upsertSuppression.run(write.projectId, day, reason, count);
-    }
-    for (const [pseudonym, ts] of lastSeen) touchSubject.run(write.tz, write.device, ts, write.projectId, pseudonym);
-    return { accepted: inserted.length, duplicates: write.events.length - inserted.length };
+    return inserted;
   });
+
+  /**
+   * What a group's stored events add up to, written once per key for the whole group: the
+   * batches of one turn mostly share their project, hour, purposes and sessions, so the
+   * sessions, activity marks and counters cost a handful of upserts per group, not per batch.
+   */
+  function applyGroup(stored: readonly { write: IngestWrite; inserted: readonly AcceptedEvent[] }[]): void {
+    const byProject = new Map<string, { events: AcceptedEvent[]; suppressed: Map<string, number>; seen: Map<string, { ts: number; tz: string; device: string }> }>();
+    for (const { write, inserted } of stored) {
+      let project = byProject.get(write.projectId);
+      if (!project) byProject.set(write.projectId, (project = { events: [], suppressed: new Map(), seen: new Map() }));
+      project.events.push(...inserted);
+      const day = Math.floor(write.receivedAt / 86_400_000) * 86_400_000;
+      for (const [reason, count] of Object.entries(write.suppressed)) {
+        if (count > 0) project.suppressed.set(`${day}\u0000${reason}`, (project.suppressed.get(`${day}\u0000${reason}`) ?? 0) + count);
+      }
+      for (const event of inserted) {
+        const seen = project.seen.get(event.pseudonym);
+        if (!seen || event.ts >= seen.ts) project.seen.set(event.pseudonym, { ts: Math.max(event.ts, seen?.ts ?? 0), tz: write.tz, device: write.device });
+      }
+    }
+    for (const [projectId, project] of byProject) {
+      for (const s of foldSessions(project.events)) {
+        upsertSession.run(projectId, s.sessionId, s.pseudonym, s.startedAt, s.lastSeenAt, s.endedAt, s.activeMs, s.events);
+      }
+      aggregates.apply(projectId, planAggregates(project.events), 1);
+      for (const [key, count] of project.suppressed) {
+        const [day, reason] = key.split('\u0000');
+        upsertSuppression.run(projectId, Number(day), reason, count);
+      }
+      for (const [pseudonym, { ts, tz, device }] of project.seen) touchSubject.run(tz, device, ts, projectId, pseudonym);
+    }
+  }
 
   interface Pending {
     write: IngestWrite;
@@ -115,14 +137,18 @@ export function createIngestWriter(connection: SqliteConnection) {
     const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
     try {
       connection.writeTransaction(() => {
+        const stored: { write: IngestWrite; inserted: AcceptedEvent[] }[] = [];
         for (const item of group) {
           try {
-            outcomes.push({ ok: true, result: ingestOne(item.write) });
+            const inserted = insertEvents(item.write);
+            stored.push({ write: item.write, inserted });
+            outcomes.push({ ok: true, result: { accepted: inserted.length, duplicates: item.write.events.length - inserted.length } });
           } catch (error) {
             // The savepoint rolled back this batch only; the others still commit.
             outcomes.push({ ok: false, error });
           }
         }
+        applyGroup(stored);
       });
     } catch (error) {
       for (const item of group) item.reject(error);
