@@ -113,6 +113,8 @@ it(`answers ${REQUESTS.toLocaleString('en')} generated requests without a 5xx, a
     }
   }));
   const sent = [...statuses.values()].reduce((a, b) => a + b, 0);
+  const rejected = sent - (statuses.get(200) ?? 0);
+  console.log(`hostile input: ${sent} requests, ${statuses.get(200) ?? 0} accepted, ${rejected} rejected (${[...statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status}: ${n}`).join(', ')}), 0 server errors; ${acceptedEvents} events stored, as reported`);
   expect(sent).toBe(REQUESTS);
   expect(statuses.get(200) ?? 0).toBeGreaterThan(500);
   expect([...statuses.keys()].every((status) => status < 500)).toBe(true);

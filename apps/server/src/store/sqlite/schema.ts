@@ -91,7 +91,6 @@ export const events = sqliteTable(
   (table) => [
     primaryKey({ columns: [table.projectId, table.id] }),
     index('events_subject').on(table.projectId, table.pseudonym),
-    index('events_received').on(table.receivedAt),
   ],
 );
 

@@ -33,7 +33,9 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
   const chunk = (table: string, condition: string) =>
     client.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${condition} LIMIT ?)`);
   const pruneStatements: Record<PrunableClass, { run(before: number, limit: number): { changes: number } }> = {
-    rawEvents: chunk('events', 'received_at < ?'),
+    // No index on received_at (one B-tree less per ingested event): rowids follow arrival,
+    // so the oldest rows come first in rowid order and each chunk stops early.
+    rawEvents: chunk('events', 'received_at < ? ORDER BY rowid'),
     sessions: chunk('sessions', 'last_seen_at < ?'),
     activity: chunk('activity', 'bucket < ?'),
     aggregates: chunk('aggregates', 'bucket < ?'),
