@@ -5,7 +5,6 @@
  * concurrent batch from another process are strictly ordered; aggregates are adjusted in the
  * same transaction.
  */
-import type { SubjectState } from '@heed/policy';
 import { planAggregates } from '../aggregate-plan.js';
 import type {
   AcceptedEvent,
@@ -21,46 +20,7 @@ import type {
 } from '../store.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
-
-interface SubjectSqlRow {
-  project_id: string;
-  pseudonym: string;
-  key_id: string;
-  created_at: number;
-  tz: string | null;
-  device: string | null;
-  consent_version: string | null;
-  consent_granted: string;
-  consent_withdrawn: boolean;
-  consent_at: number | null;
-  objected: string;
-  restricted: boolean;
-  erased: boolean;
-  last_seen_at: number | null;
-}
-
-function toSubjectRecord(row: SubjectSqlRow): SubjectRecord {
-  const state: SubjectState = {
-    consent:
-      row.consent_version === null
-        ? null
-        : { policyVersion: row.consent_version, granted: JSON.parse(row.consent_granted) as string[], withdrawn: row.consent_withdrawn },
-    objected: JSON.parse(row.objected) as string[],
-    restricted: row.restricted,
-    erased: row.erased,
-  };
-  return {
-    projectId: row.project_id,
-    pseudonym: row.pseudonym,
-    keyId: row.key_id,
-    createdAt: row.created_at,
-    tz: row.tz,
-    device: row.device,
-    consentAt: row.consent_at,
-    lastSeenAt: row.last_seen_at,
-    state,
-  };
-}
+import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
 
 function toAccepted(row: EventRow, pseudonym: string): AcceptedEvent {
   return {
@@ -83,7 +43,7 @@ const heldEvents = (sql: Tx | PostgresConnection['sql'], projectId: string, pseu
   FROM events WHERE project_id = ${projectId} AND pseudonym = ${pseudonym} ORDER BY ts, id COLLATE "C"`;
 
 const lockSubject = async (tx: Tx, projectId: string, pseudonym: string) =>
-  (await tx<SubjectSqlRow[]>`SELECT * FROM subjects WHERE project_id = ${projectId} AND pseudonym = ${pseudonym} FOR UPDATE`)[0];
+  (await tx<SubjectRow[]>`SELECT * FROM subjects WHERE project_id = ${projectId} AND pseudonym = ${pseudonym} FOR UPDATE`)[0];
 
 const REQUEST_COLUMNS = 'id, project_id AS "projectId", pseudonym, kind, via, received_at AS "receivedAt", due_at AS "dueAt", completed_at AS "completedAt", outcome';
 
@@ -98,13 +58,13 @@ export function createSubjectRepository(connection: PostgresConnection) {
     async loadSubjects(projectId: string, pseudonyms: readonly string[]) {
       const found = new Map<string, SubjectRecord>();
       if (pseudonyms.length === 0) return found;
-      const rows = await sql<SubjectSqlRow[]>`SELECT * FROM subjects WHERE project_id = ${projectId} AND pseudonym = ANY(${[...pseudonyms]}::text[])`;
+      const rows = await sql<SubjectRow[]>`SELECT * FROM subjects WHERE project_id = ${projectId} AND pseudonym = ANY(${[...pseudonyms]}::text[])`;
       for (const row of rows) found.set(row.pseudonym, toSubjectRecord(row));
       return found;
     },
 
     async findSubjectByToken(tokenHash: string) {
-      const [row] = await sql<SubjectSqlRow[]>`SELECT * FROM subjects WHERE token_hash = ${tokenHash}`;
+      const [row] = await sql<SubjectRow[]>`SELECT * FROM subjects WHERE token_hash = ${tokenHash}`;
       return row ? toSubjectRecord(row) : undefined;
     },
 
@@ -139,7 +99,7 @@ export function createSubjectRepository(connection: PostgresConnection) {
           // Art. 18: held data stays stored but counts in no statistic while restricted.
           await applyPlan(tx, change.projectId, await heldPlan(tx, change.projectId, change.pseudonym), restricted ? -1 : 1);
         }
-        const [updated] = await tx<SubjectSqlRow[]>`
+        const [updated] = await tx<SubjectRow[]>`
           UPDATE subjects SET restricted = ${restricted}, objected = ${JSON.stringify(objected)}, consent_withdrawn = ${withdrawn}
           WHERE project_id = ${change.projectId} AND pseudonym = ${change.pseudonym} RETURNING *`;
         await connection.appendLedger(tx, change.ledger);
@@ -174,7 +134,7 @@ export function createSubjectRepository(connection: PostgresConnection) {
     async subjectData(projectId: string, pseudonym: string): Promise<SubjectData | undefined> {
       // One snapshot, so the parts of the answer agree with each other.
       return sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => {
-        const [row] = await tx<SubjectSqlRow[]>`SELECT * FROM subjects WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`;
+        const [row] = await tx<SubjectRow[]>`SELECT * FROM subjects WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`;
         if (!row) return undefined;
         const ledger = await tx<Omit<LedgerEntry, 'detail'>[]>`
           SELECT seq, project_id AS "projectId", pseudonym, action, policy_version AS "policyVersion", detail AS "detailJson", at,

@@ -3,7 +3,6 @@
  * withdrawal), rectification, erasure and the access answer. Every change that affects what
  * the aggregates may count adjusts them in the same transaction.
  */
-import type { SubjectState } from '@heed/policy';
 import { planAggregates } from '../aggregate-plan.js';
 import type {
   AcceptedEvent,
@@ -17,47 +16,8 @@ import type {
   SubjectRecord,
 } from '../store.js';
 import type { SqliteConnection } from './connection.js';
+import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
 import { createAggregateWriter } from './ingest-writer.js';
-
-interface SubjectSqlRow {
-  project_id: string;
-  pseudonym: string;
-  key_id: string;
-  created_at: number;
-  tz: string | null;
-  device: string | null;
-  consent_version: string | null;
-  consent_granted: string;
-  consent_withdrawn: number;
-  consent_at: number | null;
-  objected: string;
-  restricted: number;
-  erased: number;
-  last_seen_at: number | null;
-}
-
-function toSubjectRecord(row: SubjectSqlRow): SubjectRecord {
-  const state: SubjectState = {
-    consent:
-      row.consent_version === null
-        ? null
-        : { policyVersion: row.consent_version, granted: JSON.parse(row.consent_granted) as string[], withdrawn: row.consent_withdrawn === 1 },
-    objected: JSON.parse(row.objected) as string[],
-    restricted: row.restricted === 1,
-    erased: row.erased === 1,
-  };
-  return {
-    projectId: row.project_id,
-    pseudonym: row.pseudonym,
-    keyId: row.key_id,
-    createdAt: row.created_at,
-    tz: row.tz,
-    device: row.device,
-    consentAt: row.consent_at,
-    lastSeenAt: row.last_seen_at,
-    state,
-  };
-}
 
 const EVENT_COLUMNS = `id, type, ts, received_at AS receivedAt, session_id AS sessionId, name, duration_ms AS durationMs,
   active_ms AS activeMs, props, purposes`;
@@ -81,8 +41,8 @@ export function createSubjectRepository(connection: SqliteConnection) {
   const { client } = connection;
   const aggregates = createAggregateWriter(connection);
   const q = {
-    subject: client.prepare<[string, string], SubjectSqlRow>('SELECT * FROM subjects WHERE project_id = ? AND pseudonym = ?'),
-    byToken: client.prepare<[string], SubjectSqlRow>('SELECT * FROM subjects WHERE token_hash = ?'),
+    subject: client.prepare<[string, string], SubjectRow>('SELECT * FROM subjects WHERE project_id = ? AND pseudonym = ?'),
+    byToken: client.prepare<[string], SubjectRow>('SELECT * FROM subjects WHERE token_hash = ?'),
     insertSubject: client.prepare('INSERT INTO subjects (project_id, pseudonym, key_id, created_at, token_hash) VALUES (?, ?, ?, ?, ?)'),
     updateConsent: client.prepare(
       `UPDATE subjects SET consent_version = ?, consent_granted = ?, consent_withdrawn = 0, consent_at = ?, objected = ?
@@ -147,7 +107,7 @@ export function createSubjectRepository(connection: SqliteConnection) {
     async recordConsent(write: ConsentWrite): Promise<ConsentWriteResult> {
       return connection.writeTransaction(() => {
         const existing = q.subject.get(write.projectId, write.pseudonym);
-        if (existing?.erased === 1) return { created: false, erased: true };
+        if (existing?.erased) return { created: false, erased: true };
         if (!existing) q.insertSubject.run(write.projectId, write.pseudonym, write.keyId, write.at, write.newTokenHash);
         q.updateConsent.run(write.policyVersion, JSON.stringify(write.granted), write.at, JSON.stringify(write.objected), write.projectId, write.pseudonym);
         connection.appendLedger(write.ledger);
@@ -158,7 +118,7 @@ export function createSubjectRepository(connection: SqliteConnection) {
     async changeFlags(change: FlagChange) {
       return connection.writeTransaction(() => {
         const row = q.subject.get(change.projectId, change.pseudonym);
-        if (!row || row.erased === 1) return undefined;
+        if (!row || row.erased) return undefined;
         const before = toSubjectRecord(row);
         const restricted = change.restricted ?? before.state.restricted;
         const objected = change.objected ?? before.state.objected;
@@ -182,7 +142,7 @@ export function createSubjectRepository(connection: SqliteConnection) {
         const row = q.subject.get(projectId, pseudonym);
         if (!row) return { events: 0, sessions: 0 };
         // A restricted subject's events are already out of the aggregates.
-        if (row.restricted === 0 && row.erased === 0) aggregates.apply(projectId, heldPlan(projectId, pseudonym), -1);
+        if (!row.restricted && !row.erased) aggregates.apply(projectId, heldPlan(projectId, pseudonym), -1);
         const events = q.deleteEvents.run(projectId, pseudonym).changes;
         const sessions = q.deleteSessions.run(projectId, pseudonym).changes;
         q.deleteActivity.run(projectId, pseudonym);
