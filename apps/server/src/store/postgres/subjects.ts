@@ -7,7 +7,6 @@
  */
 import { planAggregates } from '../aggregate-plan.js';
 import type {
-  AcceptedEvent,
   ConsentWrite,
   ConsentWriteResult,
   EventRow,
@@ -21,21 +20,7 @@ import type {
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
-
-function toAccepted(row: EventRow, pseudonym: string): AcceptedEvent {
-  return {
-    id: row.id,
-    type: row.type as AcceptedEvent['type'],
-    ts: row.ts,
-    sessionId: row.sessionId,
-    pseudonym,
-    name: row.name,
-    durationMs: row.durationMs,
-    activeMs: row.activeMs,
-    propsJson: row.props,
-    purposes: row.purposes.split(',').filter(Boolean),
-  };
-}
+import { toAccepted } from '../held-event.js';
 
 const heldEvents = (sql: Tx | PostgresConnection['sql'], projectId: string, pseudonym: string) => sql<EventRow[]>`
   SELECT id, type, ts, received_at AS "receivedAt", session_id AS "sessionId", name, duration_ms AS "durationMs",

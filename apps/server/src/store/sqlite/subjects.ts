@@ -5,7 +5,6 @@
  */
 import { planAggregates } from '../aggregate-plan.js';
 import type {
-  AcceptedEvent,
   ConsentWrite,
   ConsentWriteResult,
   EventRow,
@@ -18,24 +17,10 @@ import type {
 import type { SqliteConnection } from './connection.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
 import { createAggregateWriter } from './ingest-writer.js';
+import { toAccepted } from '../held-event.js';
 
 const EVENT_COLUMNS = `id, type, ts, received_at AS receivedAt, session_id AS sessionId, name, duration_ms AS durationMs,
   active_ms AS activeMs, props, purposes`;
-
-function toAccepted(row: EventRow, pseudonym: string): AcceptedEvent {
-  return {
-    id: row.id,
-    type: row.type as AcceptedEvent['type'],
-    ts: row.ts,
-    sessionId: row.sessionId,
-    pseudonym,
-    name: row.name,
-    durationMs: row.durationMs,
-    activeMs: row.activeMs,
-    propsJson: row.props,
-    purposes: row.purposes.split(',').filter(Boolean),
-  };
-}
 
 export function createSubjectRepository(connection: SqliteConnection) {
   const { client } = connection;
