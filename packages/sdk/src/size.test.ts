@@ -19,8 +19,8 @@ import { expect, it } from 'vitest';
 import { MANGLE_PROPS } from '../build-options.js';
 
 const TARGET = 5_120;
-// 5,540 before delivery learned not to resend events a full queue dropped (+29 bytes).
-const CEILING = 5_575;
+// 5,569 before the core's internal methods took the mangled `_` prefix (-139 bytes).
+const CEILING = 5_430;
 
 it('keeps the gzipped main browser chunk under its ceiling, without zod or Node built-ins', async () => {
   const entry = fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url));

@@ -9,7 +9,7 @@
 import type { Props, WireEvent } from '@heed/policy';
 import { createConsentState } from './consent-state.js';
 import { createDelivery } from './delivery.js';
-import { HeedError } from './errors.js';
+import { HeedError, type HeedErrorCode } from './errors.js';
 import type { Heed, StopTimer } from './heed.js';
 import { lazyRights } from './lazy-rights.js';
 import { resolveOptions, type HeedOptions } from './options.js';
@@ -38,7 +38,8 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
       void thrown;
     }
   };
-  const records = createRecords(platform.storage, options.storagePrefix, (cause) => report(new HeedError('storage', 'storage failed', cause)));
+  const fail = (code: HeedErrorCode, message: string, cause?: unknown) => report(new HeedError(code, message, cause));
+  const records = createRecords(platform.storage, options.storagePrefix, (cause) => fail('storage', 'storage failed', cause));
   const requester = createRequester(platform, options, report);
   let open = false;
   let stopped = false;
@@ -46,36 +47,28 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   let unsubscribe: (() => void) | undefined;
   const live = () => open && !stopped;
 
-  const consent = createConsentState({
-    platform,
-    options,
-    records,
-    requester,
-    report,
-    stopped: () => stopped,
-    gate: (on) => (on ? openGate() : closeGate(true)),
-  });
+  const consent = createConsentState(platform, options, records, requester, fail, () => stopped, (on) => (on ? openGate() : closeGate(true)));
 
   // session_start has no activeMs; JSON leaves the undefined field out.
   const session = createSessionTracker(platform, options, (type, sessionId, activeMs) => enqueue({ type, activeMs }, sessionId));
 
-  const delivery = createDelivery(platform, options, { queue: () => queue, requester, consent, live });
+  const delivery = createDelivery(platform, options, () => queue, requester, consent, live);
 
   function enqueue(fields: Partial<WireEvent>, sessionId: string | null): void {
-    const subject = consent.subject();
+    const subject = consent._subject();
     if (!live() || !queue || !subject || !sessionId) return;
-    queue.push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
+    queue._push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
     delivery._schedule();
   }
 
   function onLifecycle(event: LifecycleEvent): void {
     if (event === 'activity') return session._activity();
     if (event === 'pagehide') {
-      session.end();
+      session._end();
       // The page may be frozen or gone before the next macrotask: store the queue now, and
       // again with what the beacon took out.
       queue?._save();
-      delivery.beacon();
+      delivery._beacon();
       return queue?._save();
     }
     if (event === 'visible' || event === 'hidden') session._visibility(event === 'visible');
@@ -84,14 +77,14 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     // Hidden: last chance to send; online: resume; offline: end any backoff, sending pauses.
     if (event !== 'visible') {
       requester._wake();
-      void delivery.flush();
+      void delivery._flush();
     }
   }
 
   function openGate(): void {
     if (open || stopped) return;
     open = true;
-    queue = createQueue(records, clock, options, (count) => report(new HeedError('queue_overflow', `queue full, dropped ${count}`)));
+    queue = createQueue(records, clock, options, (count) => fail('queue_overflow', `queue full, dropped ${count}`));
     unsubscribe = lifecycle.subscribe(onLifecycle);
     if (lifecycle.visible()) session._activity();
     delivery._schedule();
@@ -100,55 +93,55 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   /** Stops tracking; `forget` also drops every queued event, in memory and in storage. */
   function closeGate(forget: boolean): void {
     open = false;
-    session.stop();
-    delivery.stop();
+    session._stop();
+    delivery._stop();
     unsubscribe?.();
     unsubscribe = undefined;
     requester._wake();
     if (forget) {
       // Clearing the old queue too: a request still in flight must not write it back.
-      queue?.clear();
-      records.remove('queue');
+      queue?._clear();
+      records._remove('queue');
     } else queue?._save();
     queue = undefined;
   }
 
   /** A new subject: the old session ends under the old subject, the next one starts under the new. */
   async function switchSubject(change: (beforeSwitch: () => void) => Promise<boolean>): Promise<void> {
-    if (!(await change(session.end))) return;
+    if (!(await change(session._end))) return;
     if (live() && lifecycle.visible()) session._activity();
-    void delivery.flush();
+    void delivery._flush();
   }
 
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!open) return;
     session._activity();
-    enqueue({ type: 'track', name, durationMs, props }, session.id());
+    enqueue({ type: 'track', name, durationMs, props }, session._id());
   }
 
-  const started = consent.start();
+  const started = consent._start();
 
   return {
-    consent: consent.api,
-    identify: (userId) => switchSubject((beforeSwitch) => consent.identify(userId, beforeSwitch)),
-    reset: () => switchSubject(consent.reset),
+    consent: consent._api,
+    identify: (userId) => switchSubject((beforeSwitch) => consent._identify(userId, beforeSwitch)),
+    reset: () => switchSubject(consent._reset),
     track: (name, props) => track(name, props),
     time(name) {
       if (!open) return NOOP;
       const start = clock.now();
       return (props) => track(name, props, Math.min(MAX_DURATION_MS, Math.max(0, clock.now() - start)));
     },
-    rights: lazyRights(consent, requester, report),
+    rights: lazyRights(consent, requester, fail),
     async flush() {
       await started;
-      return delivery.flush();
+      return delivery._flush();
     },
     async shutdown() {
       await started;
       if (stopped) return;
       if (open) {
-        session.end();
-        await delivery.flush();
+        session._end();
+        await delivery._flush();
       }
       stopped = true;
       closeGate(false);

@@ -9,7 +9,7 @@
  */
 import { isConsentCurrent, type ConsentResponse, type PolicyDocument } from '@heed/policy';
 import { consentRequest, makeDecision, trackingAllowed, type DecisionRecord } from './decision.js';
-import { HeedError } from './errors.js';
+import type { HeedErrorCode } from './errors.js';
 import type { ConsentState, HeedConsent } from './heed.js';
 import { subjectHash, subjectUsable, type SubjectRecord } from './identity.js';
 import type { ConsentRequiredInfo, ResolvedOptions } from './options.js';
@@ -26,48 +26,48 @@ export interface StoredConsent {
   readonly subject?: SubjectRecord;
 }
 
-export interface ConsentContext {
-  readonly platform: Platform;
-  readonly options: ResolvedOptions;
-  readonly records: Records;
-  readonly requester: Requester;
-  readonly report: (error: HeedError) => void;
-  readonly stopped: () => boolean;
-  /** Opens (true) or closes the gate; closing also drops queued events. */
-  readonly gate: (open: boolean) => void;
-}
-
 export type ConsentMachine = ReturnType<typeof createConsentState>;
 
 /**
- * @example const consent = createConsentState(context); await consent.api.grant(['statistics'])
+ * `fail` builds and reports a HeedError; `stopped` says the client was shut down; `gate`
+ * opens (true) or closes the client's gate, and closing also drops queued events.
+ *
+ * @example const consent = createConsentState(platform, options, records, requester, fail, () => false, gate); await consent._api.grant(['statistics'])
  */
-export function createConsentState({ platform, options, records, requester, report, stopped, gate }: ConsentContext) {
+export function createConsentState(
+  platform: Platform,
+  options: ResolvedOptions,
+  records: Records,
+  requester: Requester,
+  fail: (code: HeedErrorCode, message: string, cause?: unknown) => void,
+  stopped: () => boolean,
+  gate: (open: boolean) => void,
+) {
   const { clock, newId } = platform;
   let policy = options.policy;
   let loading: Promise<PolicyDocument | undefined> | undefined;
-  let stored: StoredConsent = records.read('consent') ?? {};
+  let stored: StoredConsent = records._read('consent') ?? {};
   let acking: Promise<PolicyDocument | undefined> | undefined;
-  let pendingUser: Promise<string | undefined> | undefined;
+  let pendingUser: Promise<string | void> | undefined;
   let withdrawn = false;
   let verified = false;
   const live = () => !stopped();
   /** Opens the gate when the grant allows usage tracking, closes (and forgets the queue) otherwise. */
   const apply = () => gate(trackingAllowed(stored.decision, policy?.purposes));
-  const save = (next: StoredConsent) => records.write('consent', (stored = next));
+  const save = (next: StoredConsent) => records._write('consent', (stored = next));
   const usable = () => subjectUsable(stored.subject, clock.now(), options.anonymousIdLifetimeMs);
 
   const ensurePolicy = () =>
     policy ??
-    (loading ??= requester.send({ method: 'GET', path: '/v1/policy' }, live).then((outcome) => {
+    (loading ??= requester._send({ method: 'GET', path: '/v1/policy' }, live).then(({ _response }) => {
       loading = undefined;
-      if (outcome.ok) return (policy = outcome.response.body as PolicyDocument);
-      report(new HeedError('policy_unavailable', 'no policy'));
+      if (_response) return (policy = _response.body as PolicyDocument);
+      fail('policy_unavailable', 'no policy');
     }));
 
   function postConsent({ subject, decision }: StoredConsent, withdraw: boolean, ok: () => boolean) {
     const body = JSON.stringify(consentRequest(options.writeKey, subject!.hash, decision!, policy!.purposes, withdraw, clock.now()));
-    return requester.send({ method: 'POST', path: '/v1/consent', body, contentType: 'text' }, ok);
+    return requester._send({ method: 'POST', path: '/v1/consent', body, contentType: 'text' }, ok);
   }
 
   /**
@@ -77,36 +77,34 @@ export function createConsentState({ platform, options, records, requester, repo
   async function ready(): Promise<PolicyDocument | undefined> {
     const current = await ensurePolicy();
     const asked = stored;
-    if (!current || !asked.decision || !asked.subject) return;
+    const { decision, subject } = asked;
+    if (!current || !decision || !subject) return;
     if (!verified) {
       verified = true;
-      if (!isConsentCurrent(asked.decision.version, current)) return require('policy_changed', current.version);
+      if (!isConsentCurrent(decision.version, current)) return require('policy_changed', current.version);
       apply();
     }
-    if (asked.subject.acked) return current;
-    return (acking ??= postConsent(asked, false, () => live() && stored.decision === asked.decision).then((outcome) => {
+    if (subject.acked) return current;
+    return (acking ??= postConsent(asked, false, () => live() && stored.decision === decision).then(({ _response }) => {
       acking = undefined;
       // A grant or subject that changed meanwhile is posted by the next call.
-      if (!outcome.ok || stored !== asked) return;
-      const token = (outcome.response.body as ConsentResponse | undefined)?.subjectToken ?? asked.subject!.token;
-      save({ ...asked, subject: { ...asked.subject!, acked: true, token } });
+      if (!_response || stored !== asked) return;
+      const token = (_response.body as ConsentResponse | undefined)?.subjectToken ?? subject.token;
+      save({ ...asked, subject: { ...subject, acked: true, token } });
       return current;
     }));
   }
 
   /** The subject hash of a user id, or of a new random id for an anonymous subject. */
-  function hashOf(id = newId()): Promise<string | undefined> {
-    return subjectHash(platform.hasher, options.projectId, id).catch((cause: unknown) => {
-      report(new HeedError('hash', 'no SHA-256', cause));
-      return undefined;
-    });
+  function hashOf(id = newId()): Promise<string | void> {
+    return subjectHash(platform.hasher, options.projectId, id).catch((cause: unknown) => fail('hash', 'no SHA-256', cause));
   }
 
   /**
    * Makes the subject `hashing` resolves to current, unacknowledged. The token carries over
    * only for the same subject (the server issues one per subject, on its first decision).
    */
-  async function switchTo(hashing: Promise<string | undefined>, anonymous: boolean, beforeSwitch?: () => void): Promise<boolean> {
+  async function switchTo(hashing: Promise<string | void>, anonymous: boolean, beforeSwitch?: () => void): Promise<boolean> {
     const hash = await hashing;
     const { subject } = stored;
     if (!hash || hash === subject?.hash) return false;
@@ -118,7 +116,7 @@ export function createConsentState({ platform, options, records, requester, repo
   /** Nothing of this subject stays on the device (erasure, or nothing was ever granted). */
   function wipe(): void {
     stored = {};
-    records.remove('consent');
+    records._remove('consent');
   }
 
   /**
@@ -141,7 +139,7 @@ export function createConsentState({ platform, options, records, requester, repo
     try {
       options.onConsentRequired?.({ reason, policyVersion });
     } catch (cause) {
-      report(new HeedError('callback', 'onConsentRequired threw', cause));
+      fail('callback', 'onConsentRequired threw', cause);
     }
     return undefined;
   }
@@ -190,9 +188,9 @@ export function createConsentState({ platform, options, records, requester, repo
   }
 
   return {
-    api: { get: state, grant, deny, withdraw } satisfies HeedConsent,
+    _api: { get: state, grant, deny, withdraw } satisfies HeedConsent,
     /** A grant from an earlier page: track at once with the stored subject; check the policy in force. */
-    async start(): Promise<void> {
+    async _start(): Promise<void> {
       if (!stored.decision) return;
       // An anonymous id past its lifetime is replaced before anything is sent under it.
       if (!usable() && !(await switchTo(hashOf(), true))) return;
@@ -206,8 +204,8 @@ export function createConsentState({ platform, options, records, requester, repo
     /** Withdrawal (Art. 7(3)) on this device only: the server hears of it through /v1/me/withdraw. */
     _withdrawHere: () => void release(true),
     _wipe: wipe,
-    subject: () => stored.subject?.hash,
-    token: () => stored.subject?.token,
+    _subject: () => stored.subject?.hash,
+    _token: () => stored.subject?.token,
     /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
     _amend(change: Partial<DecisionRecord>): void {
       if (!stored.decision) return;
@@ -215,14 +213,14 @@ export function createConsentState({ platform, options, records, requester, repo
       apply();
     },
     /** Switches to the user's subject; without a grant the hash only waits in memory for one. */
-    async identify(userId: string, beforeSwitch: () => void): Promise<boolean> {
+    async _identify(userId: string, beforeSwitch: () => void): Promise<boolean> {
       const hashing = hashOf(String(userId));
       if (stored.decision) return switchTo(hashing, false, beforeSwitch);
       pendingUser = hashing;
       return false;
     },
     /** Logout: a new anonymous subject; without a grant, an identified subject and its token leave with the user. */
-    async reset(beforeSwitch: () => void): Promise<boolean> {
+    async _reset(beforeSwitch: () => void): Promise<boolean> {
       const { decision, denied, subject } = stored;
       pendingUser = undefined;
       if (decision) return switchTo(hashOf(), true, beforeSwitch);

@@ -19,34 +19,31 @@ export const SDK_VERSION = 'heed-js/0.1.0';
 /** Browsers refuse keepalive and beacon bodies past 64 KiB in flight. */
 export const UNLOAD_MAX_BYTES = 64 * 1024;
 
-/** What delivery asks of the client. */
-export interface DeliveryHooks {
-  readonly queue: () => EventQueue | undefined;
-  readonly requester: Requester;
-  /** When sending may start (`_ready`, `_readyNow`), and asking again when a batch answer says so (`_require`). */
-  readonly consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_require'>;
-  /** Whether requests may still go out (consent open, not shut down). */
-  readonly live: () => boolean;
-}
-
 export interface Delivery {
   /** Arms the batching timer, or flushes now when a full batch is waiting. */
   _schedule(): void;
   /** Sends until the queue is empty, a failure outlasts the retries, or sending stops. */
-  flush(): Promise<void>;
+  _flush(): Promise<void>;
   /** Unload: hands what is queued to the beacon. */
-  beacon(): void;
+  _beacon(): void;
   /** Disarms the timer. */
-  stop(): void;
+  _stop(): void;
 }
 
 /**
- * @example const delivery = createDelivery(platform, options, hooks); delivery.schedule()
+ * What delivery asks of the client: the queue (none while the gate is closed); `consent`,
+ * when sending may start (`_ready`, `_readyNow`) and asking again when a batch answer says so
+ * (`_require`); `live`, whether requests may still go out (consent open, not shut down).
+ *
+ * @example const delivery = createDelivery(platform, options, () => queue, requester, consent, () => true); delivery._schedule()
  */
 export function createDelivery(
   { clock, transport, lifecycle, environment }: Pick<Platform, 'clock' | 'transport' | 'lifecycle' | 'environment'>,
   { writeKey, flushIntervalMs, retryMaxMs }: Pick<ResolvedOptions, 'writeKey' | 'flushIntervalMs' | 'retryMaxMs'>,
-  { queue, requester, consent, live }: DeliveryHooks,
+  queue: () => EventQueue | undefined,
+  requester: Requester,
+  consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_require'>,
+  live: () => boolean,
 ): Delivery {
   let timer: TimerHandle | undefined;
   let running: Promise<void> | undefined;
@@ -55,7 +52,7 @@ export function createDelivery(
   function batchesOf(events: readonly WireEvent[], limits: BatchLimits) {
     const envelope = { writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION, sentAt: clock.now(), events: [] };
     const body = (batch: WireEvent[]) => JSON.stringify({ ...envelope, events: batch });
-    return { batches: splitBatches(events, jsonBytes(envelope), limits), body };
+    return [splitBatches(events, jsonBytes(envelope), limits), body] as const;
   }
 
   /** Offline pauses sending: a backoff in progress ends, the `online` event flushes again. */
@@ -66,21 +63,20 @@ export function createDelivery(
       const policy = await consent._ready();
       const queued = queue();
       if (!policy || !queued || !live()) return;
-      const { batches, body } = batchesOf(queued._items(), policy.limits);
-      const batch = batches[0];
+      const [[batch], body] = batchesOf(queued._items(), policy.limits);
       if (!batch) return;
       // A full queue drops its oldest events, so a batch waiting to be retried loses its head
       // first: stop retrying it then, and send what is left, so a dropped event is never sent.
       const intact = () => sending() && queued._items()[0] === batch[0];
-      const outcome = await requester.send({ method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' }, intact);
-      if (!outcome.ok && !outcome.final) {
+      const { _response, _final } = await requester._send({ method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' }, intact);
+      if (!_response && !_final) {
         if (sending() && !intact()) continue;
         if (live()) timer ??= clock.setTimeout(flush, retryMaxMs);
         return;
       }
       // A refused batch is dropped (and was reported): the same bytes would be refused again.
-      if (live()) queued.remove(batch);
-      const answer = outcome.ok ? (outcome.response.body as BatchResponse | undefined) : undefined;
+      if (live()) queued._remove(batch);
+      const answer = _response?.body as BatchResponse | undefined;
       if (answer?.consentRequired) consent._require('server', answer.policyVersion);
     }
   }
@@ -103,18 +99,18 @@ export function createDelivery(
       if (limits && (queue()?._items().length ?? 0) >= limits.maxEventsPerBatch) void flush();
       else timer ??= clock.setTimeout(flush, flushIntervalMs);
     },
-    flush,
-    beacon() {
+    _flush: flush,
+    _beacon() {
       const queued = queue();
       const limits = consent._readyNow()?.limits;
       if (!queued || !limits || !live()) return;
-      const { batches, body } = batchesOf(queued._items(), { ...limits, maxBodyBytes: Math.min(limits.maxBodyBytes, UNLOAD_MAX_BYTES) });
+      const [batches, body] = batchesOf(queued._items(), { ...limits, maxBodyBytes: Math.min(limits.maxBodyBytes, UNLOAD_MAX_BYTES) });
       for (const batch of batches.reverse()) {
         // Refused (quota spent): the rest stays stored and goes out on the next page.
         if (!transport.beacon('/v1/batch', body(batch))) return;
-        queued.remove(batch);
+        queued._remove(batch);
       }
     },
-    stop,
+    _stop: stop,
   };
 }

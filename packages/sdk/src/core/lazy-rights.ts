@@ -6,7 +6,7 @@
  * `network` on every call that needed it, and the call answers like a failed right; the host
  * never sees a rejection. CJS and the script-tag IIFE cannot split: there it is inlined.
  */
-import { HeedError, type HeedErrorCode } from './errors.js';
+import type { HeedErrorCode } from './errors.js';
 import type { HeedRights } from './heed.js';
 import type { Requester } from './requester.js';
 import type { LocalRights } from './rights.js';
@@ -14,10 +14,11 @@ import type { LocalRights } from './rights.js';
 type Method = (...args: unknown[]) => Promise<unknown>;
 
 /**
- * @example const rights = lazyRights(consent, requester, report); await rights.export('json')
+ * `fail` builds and reports a HeedError.
+ *
+ * @example const rights = lazyRights(consent, requester, fail); await rights.export('json')
  */
-export function lazyRights(local: LocalRights, requester: Requester, report: (error: HeedError) => void): HeedRights {
-  const fail = (code: HeedErrorCode, message: string, cause?: unknown) => report(new HeedError(code, message, cause));
+export function lazyRights(local: LocalRights, requester: Requester, fail: (code: HeedErrorCode, message: string, cause?: unknown) => void): HeedRights {
   const rights: Record<string, Method> = {};
   for (const name of ['export', 'restrict', 'object', 'withdraw', 'erase'] as const) {
     // A failed import answers like a failed right: no export (undefined), no change made (false).

@@ -45,7 +45,7 @@ function queueOn(storage = countingStorage(), limits = { maxQueueEvents: 3, maxQ
 describe('queue', () => {
   it('drops the oldest when the count is reached, counting the drops', () => {
     const { queue, drops } = queueOn();
-    for (let n = 1; n <= 5; n++) queue.push(event(n));
+    for (let n = 1; n <= 5; n++) queue._push(event(n));
     expect(queue._items().map((item) => item.id)).toEqual([event(3).id, event(4).id, event(5).id]);
     expect(drops).toEqual([1, 1]);
     expect(queue._dropped()).toBe(2);
@@ -55,38 +55,38 @@ describe('queue', () => {
     const bytes = jsonBytes(event(1));
     // Two events as a JSON array: the events, one comma and the brackets.
     const { queue } = queueOn(undefined, { maxQueueEvents: 100, maxQueueBytes: bytes * 2 + 3 });
-    for (let n = 1; n <= 4; n++) queue.push(event(n));
+    for (let n = 1; n <= 4; n++) queue._push(event(n));
     expect(queue._items().map((item) => item.ts)).toEqual([3, 4]);
   });
 
   it('keeps the byte bound through removals and drops, as the JSON array measures it', () => {
     const bytes = jsonBytes(event(1));
     const { queue } = queueOn(undefined, { maxQueueEvents: 100, maxQueueBytes: bytes * 3 + 4 });
-    for (let n = 1; n <= 3; n++) queue.push(event(n));
-    queue.remove([queue._items()[1]!]);
-    queue.push(event(4));
+    for (let n = 1; n <= 3; n++) queue._push(event(n));
+    queue._remove([queue._items()[1]!]);
+    queue._push(event(4));
     expect(queue._items().map((item) => item.ts)).toEqual([1, 3, 4]);
-    queue.push(event(5));
+    queue._push(event(5));
     expect(queue._items().map((item) => item.ts)).toEqual([3, 4, 5]);
     expect(jsonBytes(queue._items())).toBe(bytes * 3 + 4);
   });
 
   it('writes within one macrotask, so a new queue on the same storage restores it; empty removes the key', async () => {
     const first = queueOn();
-    first.queue.push(event(1));
-    first.queue.push(event(2));
+    first.queue._push(event(1));
+    first.queue._push(event(2));
     expect(first.storage.keys()).toEqual([]);
     await first.clock.advance(0);
     const second = queueOn(first.storage);
     expect(second.queue._items()).toEqual([event(1), event(2)]);
-    second.queue.remove(second.queue._items());
+    second.queue._remove(second.queue._items());
     await second.clock.advance(0);
     expect(first.storage.keys()).toEqual([]);
   });
 
   it('writes a synchronous burst of 1,000 pushes once', async () => {
     const { queue, storage, clock } = queueOn(undefined, { maxQueueEvents: 1_000, maxQueueBytes: 1e6 });
-    for (let n = 1; n <= 1_000; n++) queue.push(event(n));
+    for (let n = 1; n <= 1_000; n++) queue._push(event(n));
     expect(storage.writes).toBe(0);
     await clock.advance(0);
     expect(storage.writes).toBe(1);
@@ -96,7 +96,7 @@ describe('queue', () => {
   it('holds every event of the burst in the record after the tick', async () => {
     const { queue, storage, clock } = queueOn(undefined, { maxQueueEvents: 1_000, maxQueueBytes: 1e6 });
     const burst = Array.from({ length: 1_000 }, (_, n) => event(n + 1));
-    for (const item of burst) queue.push(item);
+    for (const item of burst) queue._push(item);
     await clock.advance(0);
     expect(JSON.parse(storage.get('heed:queue')!)).toEqual(burst);
   });
@@ -105,7 +105,7 @@ describe('queue', () => {
     const { queue, storage, clock } = queueOn();
     queue._save();
     expect(storage.writes).toBe(0);
-    queue.push(event(1));
+    queue._push(event(1));
     queue._save();
     expect(storage.writes).toBe(1);
     expect(JSON.parse(storage.get('heed:queue')!)).toEqual([event(1)]);
@@ -114,10 +114,10 @@ describe('queue', () => {
 
   it('clear() removes the record at once and cancels the pending write', async () => {
     const { queue, storage, clock } = queueOn();
-    queue.push(event(1));
+    queue._push(event(1));
     await clock.advance(0);
-    queue.push(event(2));
-    queue.clear();
+    queue._push(event(2));
+    queue._clear();
     expect(storage.keys()).toEqual([]);
     await clock.advance(0);
     expect(storage.keys()).toEqual([]);

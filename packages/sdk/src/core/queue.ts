@@ -25,11 +25,11 @@ export interface EventQueue {
   /** The queued events, oldest first. */
   _items(): readonly WireEvent[];
   /** Adds an event; the record follows within one macrotask. */
-  push(event: WireEvent): void;
+  _push(event: WireEvent): void;
   /** Removes these events, the very objects `_items()` gave (acknowledged or refused). */
-  remove(done: readonly WireEvent[]): void;
+  _remove(done: readonly WireEvent[]): void;
   /** Empties the queue and removes its record at once (withdrawal). */
-  clear(): void;
+  _clear(): void;
   /** Writes a pending change now (the page is going away). */
   _save(): void;
   /** Events dropped because the queue was full, since creation. */
@@ -56,7 +56,7 @@ export function createQueue(
   { maxQueueEvents, maxQueueBytes }: QueueOptions,
   onDrop: (count: number) => void,
 ): EventQueue {
-  const restored = records.read<WireEvent[]>('queue');
+  const restored = records._read<WireEvent[]>('queue');
   let items: WireEvent[] = Array.isArray(restored) ? restored : [];
   /** The queue's size as a JSON array, kept as a running sum: measuring it is O(1). */
   let bytes = items.reduce((sum, item) => sum + weightOf(item), 1);
@@ -67,13 +67,13 @@ export function createQueue(
   function write(): void {
     clock.clearTimeout(timer);
     timer = undefined;
-    if (items.length) records.write('queue', items);
-    else records.remove('queue');
+    if (items.length) records._write('queue', items);
+    else records._remove('queue');
   }
 
   return {
     _items: () => items,
-    push(event) {
+    _push(event) {
       items.push(event);
       bytes += weightOf(event);
       let drop = 0;
@@ -87,13 +87,13 @@ export function createQueue(
         onDrop(drop);
       }
     },
-    remove(done) {
+    _remove(done) {
       const gone = new Set(done);
       for (const item of items) if (gone.has(item)) bytes -= weightOf(item);
       items = items.filter((item) => !gone.has(item));
       timer ??= clock.setTimeout(write, 0);
     },
-    clear() {
+    _clear() {
       items = [];
       bytes = 1;
       write();

@@ -8,13 +8,13 @@ import type { Storage } from './platform.js';
 export type RecordName = 'consent' | 'queue';
 
 export interface Records {
-  read<T>(name: RecordName): T | undefined;
-  write(name: RecordName, value: unknown): void;
-  remove(name: RecordName): void;
+  _read<T>(name: RecordName): T | undefined;
+  _write(name: RecordName, value: unknown): void;
+  _remove(name: RecordName): void;
 }
 
 /**
- * @example createRecords(storage, 'heed:', onStorageError).read<StoredConsent>('consent')
+ * @example createRecords(storage, 'heed:', onStorageError)._read<StoredConsent>('consent')
  */
 export function createRecords(storage: Storage, prefix: string, report: (error: unknown) => void): Records {
   function attempt<T>(action: () => T): T | undefined {
@@ -27,12 +27,12 @@ export function createRecords(storage: Storage, prefix: string, report: (error: 
     }
   }
   return {
-    read: (name) =>
+    _read: (name) =>
       attempt(() => {
         const text = storage.get(prefix + name);
         return text ? JSON.parse(text) : undefined;
       }),
-    write: (name, value) => attempt(() => storage.set(prefix + name, JSON.stringify(value))),
-    remove: (name) => attempt(() => storage.remove(prefix + name)),
+    _write: (name, value) => attempt(() => storage.set(prefix + name, JSON.stringify(value))),
+    _remove: (name) => attempt(() => storage.remove(prefix + name)),
   };
 }

@@ -17,7 +17,7 @@ function setup(maxRetries = 3) {
     { maxRetries, retryBaseMs: 1_000, retryMaxMs: 30_000 },
     (error) => errors.push(error),
   );
-  const send = () => clock.runUntil(requester.send({ method: 'POST', path: '/v1/batch', body: '{}', contentType: 'text' }, () => true));
+  const send = () => clock.runUntil(requester._send({ method: 'POST', path: '/v1/batch', body: '{}', contentType: 'text' }, () => true));
   return { transport, clock, errors, send };
 }
 
@@ -26,7 +26,7 @@ describe('retry matrix', () => {
     const test = setup();
     test.transport.script(answer, answer);
     const outcome = await test.send();
-    expect(outcome.ok).toBe(true);
+    expect(outcome._response?.status).toBe(200);
     expect(test.transport.requests).toHaveLength(3);
     expect(new Set(test.transport.requests.map((request) => request.body))).toEqual(new Set(['{}']));
     expect(test.errors).toEqual([]);
@@ -36,7 +36,7 @@ describe('retry matrix', () => {
     const test = setup();
     test.transport.script(status);
     const outcome = await test.send();
-    expect(outcome).toEqual({ ok: false, final: true });
+    expect(outcome).toEqual({ _final: true });
     expect(test.transport.requests).toHaveLength(1);
     expect(test.errors.map((error) => [error.code, error.message])).toEqual([['http', `[POST] /v1/batch: ${status} fake ${status}`]]);
   });
@@ -45,7 +45,7 @@ describe('retry matrix', () => {
     const test = setup(3);
     test.transport.handler = () => answer;
     const outcome = await test.send();
-    expect(outcome).toEqual({ ok: false, final: false });
+    expect(outcome).toEqual({ _final: false });
     expect(test.transport.requests).toHaveLength(4);
     expect(test.errors.map((error) => error.code)).toEqual([answer === 'network' ? 'network' : 'http']);
   });
@@ -76,11 +76,11 @@ describe('retry matrix', () => {
     let live = true;
     const clock = test.clock;
     const requester = createRequester({ transport: test.transport, clock, random: () => 1 }, { maxRetries: 10, retryBaseMs: 1_000, retryMaxMs: 30_000 }, () => undefined);
-    const pending = requester.send({ method: 'POST', path: '/v1/batch', body: '{}' }, () => live);
+    const pending = requester._send({ method: 'POST', path: '/v1/batch', body: '{}' }, () => live);
     await clock.advance(0);
     live = false;
     requester._wake();
-    expect(await pending).toEqual({ ok: false, final: false });
+    expect(await pending).toEqual({});
     expect(test.transport.requests).toHaveLength(1);
   });
 });

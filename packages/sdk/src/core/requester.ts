@@ -9,22 +9,26 @@ import type { HttpRequest, HttpResponse, Platform, TimerHandle } from './platfor
 import { parseRetryAfter, retryDelay } from './retry-delay.js';
 import { isRetryable } from './status-policy.js';
 
-export type RequestOutcome =
-  | { readonly ok: true; readonly response: HttpResponse }
-  /** `final`: the server refused it (do not send it again); otherwise retries ran out or the SDK stopped. */
-  | { readonly ok: false; readonly final: boolean };
+/**
+ * `_response`: the 2xx answer. Without one, `_final` says the server refused the request (do
+ * not send it again); otherwise retries ran out or the SDK stopped.
+ */
+export interface RequestOutcome {
+  readonly _response?: HttpResponse;
+  readonly _final?: boolean;
+}
 
 export type RetryOptions = Pick<ResolvedOptions, 'maxRetries' | 'retryBaseMs' | 'retryMaxMs'>;
 
 export interface Requester {
   /** Sends `request`, retrying while `live()` holds. Never rejects. */
-  send(request: HttpRequest, live: () => boolean): Promise<RequestOutcome>;
+  _send(request: HttpRequest, live: () => boolean): Promise<RequestOutcome>;
   /** Wakes every pending backoff now (shutdown, withdrawal, back online). */
   _wake(): void;
 }
 
 /**
- * @example const outcome = await createRequester(platform, options, report).send({ method: 'POST', path: '/v1/batch', body }, () => true)
+ * @example const outcome = await createRequester(platform, options, report)._send({ method: 'POST', path: '/v1/batch', body }, () => true)
  */
 export function createRequester(
   { transport, clock, random }: Pick<Platform, 'transport' | 'clock' | 'random'>,
@@ -49,7 +53,7 @@ export function createRequester(
       let cause: unknown;
       try {
         response = await transport.send(request);
-        if (response.status >= 200 && response.status < 300) return { ok: true, response };
+        if (response.status >= 200 && response.status < 300) return { _response: response };
       } catch (error) {
         // No response (offline, DNS, CORS, aborted): always worth another try.
         cause = error;
@@ -58,15 +62,15 @@ export function createRequester(
       const final = !!status && !isRetryable(status);
       if (final || attempt >= options.maxRetries) {
         report(new HeedRequestError(request.method, request.path, status, response?.body, cause));
-        return { ok: false, final };
+        return { _final: final };
       }
       await sleep(parseRetryAfter(response?.headers['retry-after'], clock.now()) ?? retryDelay(attempt, options.retryBaseMs, options.retryMaxMs, random()));
     }
-    return { ok: false, final: false };
+    return {};
   }
 
   return {
-    send,
+    _send: send,
     _wake() {
       for (const [handle, resolve] of sleeping) {
         clock.clearTimeout(handle);

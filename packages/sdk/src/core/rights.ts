@@ -17,8 +17,8 @@ import type { Requester } from './requester.js';
 
 /** The local side of each right, applied by the consent state. */
 export interface LocalRights {
-  readonly api: { get(): ConsentState };
-  readonly token: () => string | undefined;
+  readonly _api: { get(): ConsentState };
+  readonly _token: () => string | undefined;
   /** Changes the grant in force (restriction, objection) and re-applies the gate. */
   readonly _amend: (change: Partial<DecisionRecord>) => void;
   /** Stops tracking and drops the queue, keeping the subject and its token. */
@@ -35,16 +35,16 @@ export interface LocalRights {
  */
 export function createRights(local: LocalRights, requester: Requester, fail: (code: HeedErrorCode, message: string) => void): HeedRights {
   async function call(method: HttpMethod, path: string, body?: unknown, binary?: boolean): Promise<HttpResponse | undefined> {
-    const token = local.token();
+    const token = local._token();
     if (!token) {
       fail('no_subject_token', `[${method}] ${path}: no subject token on this device`);
       return undefined;
     }
-    const outcome = await requester.send(
+    const outcome = await requester._send(
       { method, path, token, contentType: 'json', body: body === undefined ? undefined : JSON.stringify(body), binary },
       () => true,
     );
-    return outcome.ok ? outcome.response : undefined;
+    return outcome._response;
   }
 
   /** Applies a stop at once and its lifting only after the server agreed. */
@@ -64,7 +64,7 @@ export function createRights(local: LocalRights, requester: Requester, fail: (co
       change(
         on,
         (add) => {
-          const objected = local.api.get().objected;
+          const objected = local._api.get().objected;
           local._amend({ objected: add ? [...new Set([...objected, ...purposes])] : objected.filter((id) => !purposes.includes(id)) });
         },
         '/v1/me/object',
@@ -78,7 +78,7 @@ export function createRights(local: LocalRights, requester: Requester, fail: (co
       local._withdrawHere();
       const ok = !!(await call('DELETE', '/v1/me'));
       // A grant made while the erasure was in flight belongs to a new decision: keep it.
-      if (ok && local.api.get().status !== 'granted') local._wipe();
+      if (ok && local._api.get().status !== 'granted') local._wipe();
       return ok;
     },
   };

@@ -18,17 +18,17 @@ export interface SessionTracker {
   /** Visibility changed; hiding reports the active time so far (the page may never return). */
   _visibility(visible: boolean): void;
   /** Ends the session now with its last active-time delta (pagehide, new subject, shutdown). */
-  end(): void;
+  _end(): void;
   /** Forgets the session without a word (withdrawal: nothing more is recorded). */
-  stop(): void;
+  _stop(): void;
   /** The running session's id, if any. */
-  id(): string | null;
+  _id(): string | null;
 }
 
 /**
  * @example
  * const session = createSessionTracker(platform, { sessionGapMs: 1_800_000, idleAfterMs: 60_000, heartbeatMs: 15_000 }, emit)
- * session.activity() // emits session_start
+ * session._activity() // emits session_start
  */
 export function createSessionTracker(
   { clock, newId, lifecycle }: Pick<Platform, 'clock' | 'newId' | 'lifecycle'>,
@@ -99,8 +99,8 @@ export function createSessionTracker(
       if (next) activity();
       else report('heartbeat');
     },
-    end,
-    stop,
-    id: () => id,
+    _end: end,
+    _stop: stop,
+    _id: () => id,
   };
 }
