@@ -19,8 +19,9 @@ import { expect, it } from 'vitest';
 import { MANGLE_PROPS } from '../build-options.js';
 
 const TARGET = 5_120;
-// 5,569 before the core's internal methods took the mangled `_` prefix (-139 bytes).
-const CEILING = 5_430;
+// 5,569 before the core's internal methods took the mangled `_` prefix (-139 bytes) and the
+// fetch transport left text/plain to fetch's default (-40 bytes).
+const CEILING = 5_390;
 
 it('keeps the gzipped main browser chunk under its ceiling, without zod or Node built-ins', async () => {
   const entry = fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url));

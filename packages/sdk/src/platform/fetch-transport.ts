@@ -1,11 +1,11 @@
 /**
  * The HTTP transport over `fetch` (browsers and Node 18+), with `sendBeacon` (or `fetch`
  * with `keepalive`) for unload. Ingest bodies go as `text/plain`, a CORS-simple request:
- * no preflight, and the same body works for a beacon, which cannot set headers.
+ * no preflight, and the same body works for a beacon, which cannot set headers. No header
+ * says so: `fetch` and `sendBeacon` label a string body `text/plain;charset=UTF-8` by
+ * themselves (Fetch standard, "extract a body").
  */
 import type { Transport } from '../core/platform.js';
-
-const TEXT = 'text/plain;charset=UTF-8';
 
 /**
  * @example const transport = createFetchTransport('https://heed.example.com', fetch)
@@ -18,7 +18,7 @@ export function createFetchTransport(
   return {
     async send({ method, path, body, contentType, token, binary }) {
       const headers: Record<string, string> = {};
-      if (body) headers['content-type'] = contentType === 'json' ? 'application/json' : TEXT;
+      if (body && contentType === 'json') headers['content-type'] = 'application/json';
       if (token) headers.authorization = 'Bearer ' + token;
       const response = await fetchImpl(endpoint + path, { method, body, headers, credentials: 'omit' });
       let data: unknown = binary && response.ok ? await response.arrayBuffer() : await response.text();
@@ -34,7 +34,7 @@ export function createFetchTransport(
       try {
         if (sendBeacon) return sendBeacon(endpoint + path, body);
         // The page or process is going away; a failure here cannot be reported, the events stay stored.
-        fetchImpl(endpoint + path, { method: 'POST', body, keepalive: true, headers: { 'content-type': TEXT } }).catch(String);
+        fetchImpl(endpoint + path, { method: 'POST', body, keepalive: true }).catch(String);
         return true;
       } catch (error) {
         // sendBeacon throws on some browsers for a URL it dislikes: treat as refused.
