@@ -7,7 +7,7 @@ import { HeedRequestError, type HeedError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { HttpRequest, HttpResponse, Platform, TimerHandle } from './platform.js';
 import { parseRetryAfter, retryDelay } from './retry-delay.js';
-import { isRetryable } from './status-policy.js';
+import { RETRY_STATUSES } from './status-policy.js';
 
 /**
  * `_response`: the 2xx answer. Without one, `_final` says the server refused the request (do
@@ -59,7 +59,7 @@ export function createRequester(
         cause = error;
       }
       const status = response?.status ?? 0;
-      const final = !!status && !isRetryable(status);
+      const final = !!status && !RETRY_STATUSES.has(status);
       if (final || attempt >= options.maxRetries) {
         report(new HeedRequestError(request.method, request.path, status, response?.body, cause));
         return { _final: final };

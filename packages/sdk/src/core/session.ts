@@ -50,24 +50,22 @@ export function createSessionTracker(
     return now;
   }
 
+  /** Emits the active time since the last report; a heartbeat only when there is some. */
   function report(type: SessionEventType): void {
-    if (!id) return;
-    const delta = active;
+    if (id && (type === 'session_end' || active > 0)) emit(type, id, active);
     active = 0;
-    if (type === 'session_end' || delta > 0) emit(type, id, delta);
   }
 
   function beat(): void {
-    timer = undefined;
     const now = tick();
     if (now - lastInput >= options.sessionGapMs) return end();
     report('heartbeat');
     timer = clock.setTimeout(beat, options.heartbeatMs);
   }
 
+  /** A timer that already fired may be cleared again: timer handles are not reused. */
   function stop(): void {
     clock.clearTimeout(timer);
-    timer = undefined;
     id = null;
     active = 0;
   }
@@ -84,8 +82,8 @@ export function createSessionTracker(
     tick();
     lastInput = now;
     if (id) return;
+    // Without a session `tick` credits nothing, so `active` is still 0 here.
     id = newId();
-    active = 0;
     visible = lifecycle.visible();
     emit('session_start', id);
     timer = clock.setTimeout(beat, options.heartbeatMs);
