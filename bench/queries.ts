@@ -6,8 +6,10 @@
  * (the HTTP round-trip floor of this machine in this run). Routes are data: one that answers
  * 404 is reported as absent, so a route that lands later lights up without a code change.
  *
- *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--scale 1000,10000]
+ *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--data-dir DIR]
  */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTestServer, type TestServer } from '@heed/server/testing';
 import { fmt, percentile } from './lib/stats.js';
@@ -135,19 +137,36 @@ export interface QueryFigures {
   routes: RouteFigure[];
 }
 
-/** One dataset: generated ending today (local midnight UTC), then measured. */
-export async function benchQueries(options: { subjects: number; weeks: number; samples: number }): Promise<QueryFigures> {
+/**
+ * One dataset: generated ending today (local midnight UTC), then measured. With `dataDir`,
+ * the dataset is kept there and reused by later runs with the same size (the 10,000-subject
+ * one takes minutes to generate), so a change to the read path can be measured A/B.
+ */
+export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string }): Promise<QueryFigures> {
+  const saved = options.dataDir === undefined ? undefined : join(options.dataDir, 'bench-dataset.json');
+  const reuse = saved !== undefined && existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as SavedDataset) : undefined;
+  if (reuse && (reuse.dataset.subjects !== options.subjects || reuse.dataset.weeks !== options.weeks)) throw new Error(`${options.dataDir} holds another dataset size`);
   const today = Math.floor(Date.now() / DAY) * DAY;
-  const start = today - options.weeks * 7 * DAY + DAY;
-  const server = await startTestServer({ start, env: { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn' } });
+  const start = reuse?.start ?? today - options.weeks * 7 * DAY + DAY;
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const env = { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn' };
+  const server = await startTestServer({ start, env, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(reuse ? { project: reuse.project } : {}) });
   try {
-    const dataset = await generate(server, options.subjects, options.weeks, start);
-    server.clock.set(Date.now());
+    const dataset = reuse?.dataset ?? (await generate(server, options.subjects, options.weeks, start));
+    if (saved && !reuse) writeFileSync(saved, JSON.stringify({ start, project: server.project, dataset } satisfies SavedDataset));
+    // A reused dataset is measured at the time it ended, so its weeks stay the last full ones.
+    server.clock.set(reuse ? start + options.weeks * 7 * DAY - 60_000 : Date.now());
     const fromDate = new Date(start).toISOString().slice(0, 10);
     return { dataset, ...(await measureRoutes(server, fromDate, options.weeks, options.samples)) };
   } finally {
     await server.close();
   }
+}
+
+interface SavedDataset {
+  start: number;
+  project: TestServer['project'];
+  dataset: Dataset;
 }
 
 export function printQueries(figures: QueryFigures): void {
@@ -160,6 +179,6 @@ export function printQueries(figures: QueryFigures): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' } } });
-  printQueries(await benchQueries({ subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples) }));
+  const { values } = parseArgs({ options: { subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' } } });
+  printQueries(await benchQueries({ subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) }));
 }

@@ -1,7 +1,11 @@
 /**
- * The few dialect-specific reads behind statistics and update-timing advice. Everything
- * else (time zones, DST, k-anonymity, heatmap, window ranking, percentiles) is pure code in
- * `stats/`, so a store implements only these, each as one query.
+ * The reads behind statistics and update-timing advice. Everything else (time zones, DST,
+ * k-anonymity, heatmap, window ranking, percentiles) is pure code in `stats/`.
+ *
+ * A dialect implements `StatsReads`, each as one query; distinct-subject counts and return
+ * intervals are then answered by `activity-index/`, which keeps the activity marks as
+ * in-memory subject sets checked against the database on every request (see there). Exact
+ * distinct counts over weeks of marks are what made statistics slow when done in SQL.
  *
  * Every read is scoped to one project and one purpose: statistics read the `statistics`
  * purpose, advice reads `update_timing`. Restricted and erased subjects are already out of
@@ -52,6 +56,23 @@ export interface PurposeEligibility {
   readonly consentSince: string;
 }
 
+/** One cell of distinct-subject marks: a purpose's hour or day bucket. */
+export interface MarkCell {
+  readonly purpose: string;
+  readonly bucket: number;
+}
+
+/** The `subjects` counter of a cell: how many marks it holds, kept in the marks' transaction. */
+export interface MarkCount extends MarkCell {
+  readonly subjects: number;
+}
+
+export interface Mark extends MarkCell {
+  readonly pseudonym: string;
+}
+
+export type MarkGrain = 'hour' | 'day';
+
 export interface StatsStore {
   /**
    * Hourly aggregate rows of one purpose with `from <= bucket < to`, for the named metrics;
@@ -78,4 +99,14 @@ export interface StatsStore {
    * not objected to).
    */
   sessionDurations(projectId: string, from: number, to: number, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]>;
+}
+
+/** What a dialect implements; `activity-index/` adds the distinct counts on top. */
+export interface StatsReads extends Pick<StatsStore, 'hourlyAggregates' | 'sessionDurations'> {
+  /** `projects.stats_epoch`: changes whenever marks may have been removed. */
+  statsEpoch(projectId: string): Promise<number>;
+  /** The `subjects` counter of every non-empty cell of one grain with `from <= bucket < to`, for the given purposes. */
+  markCounts(projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number): Promise<MarkCount[]>;
+  /** The marks of the given cells of one grain. */
+  marks(projectId: string, grain: MarkGrain, cells: readonly MarkCell[]): Promise<Mark[]>;
 }

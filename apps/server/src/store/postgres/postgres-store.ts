@@ -7,6 +7,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import type { KeyRow, LedgerEntry, ProjectRow, PrunableClass, Store } from '../store.js';
+import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { connectPostgres, type PostgresOptions } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import { migratePostgres } from './migrate.js';
@@ -52,12 +53,13 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
   return {
     dialect: 'postgres',
     ready: () => migrated,
-    stats: {
+    stats: createIndexedStats({
       hourlyAggregates: afterMigrations(stats.hourlyAggregates),
-      distinctSubjects: afterMigrations(stats.distinctSubjects),
-      returnIntervals: afterMigrations(stats.returnIntervals),
       sessionDurations: afterMigrations(stats.sessionDurations),
-    },
+      statsEpoch: afterMigrations(stats.statsEpoch),
+      markCounts: afterMigrations(stats.markCounts),
+      marks: afterMigrations(stats.marks),
+    }),
 
     loadSubjects: afterMigrations(subjects.loadSubjects),
     findSubjectByToken: afterMigrations(subjects.findSubjectByToken),
@@ -117,8 +119,12 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
     prune: afterMigrations(async (dataClass: PrunableClass, before: number, limit: number) => {
       const [table, condition] = PRUNE_TARGETS[dataClass];
       // Chunked by ctid: a retention run never holds row locks on a large range for long.
-      const result = await sql.unsafe(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${condition} LIMIT $2)`, [before, limit]);
-      return result.count;
+      return connection.writeTransaction(async (tx) => {
+        const result = await tx.unsafe(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${condition} LIMIT $2)`, [before, limit]);
+        // See projects.stats_epoch: cached subject sets may hold the marks just removed.
+        if (dataClass === 'activity' && result.count > 0) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1`;
+        return result.count;
+      });
     }),
 
     counts: afterMigrations(async () => {

@@ -4,7 +4,7 @@
  * counters are `bigint` (epoch milliseconds and summed milliseconds outgrow `integer`); the
  * connection parses them to numbers (exact up to 2^53, far beyond any bucket or sum here).
  */
-import { bigint, bigserial, boolean, index, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
 
@@ -12,6 +12,12 @@ export const projects = pgTable('projects', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdAt: ms('created_at').notNull(),
+  /**
+   * Bumped in the transaction that takes activity marks out (restriction, erasure,
+   * retention): caches of distinct-subject sets (`store/activity-index`) trust a set only
+   * while the epoch they loaded it under holds, since removals can hide behind equal counts.
+   */
+  statsEpoch: integer('stats_epoch').notNull().default(0),
 });
 
 export const apiKeys = pgTable(

@@ -1,15 +1,13 @@
 /**
  * The statistics reads (`StatsStore`) for PostgreSQL, one statement each and the same answers
- * as `../sqlite/stats-queries.ts` (the parity test holds them to it). Ranges for distinct
- * counts travel as parallel arrays read with `unnest`; text comparisons use the "C" collation,
+ * as `../sqlite/stats-queries.ts` (the parity test holds them to it). Cell lists travel as
+ * parallel arrays read with `unnest`; text comparisons use the "C" collation,
  * the byte order SQLite uses, so ties and versions sort alike on both stores.
  */
-import type { AggregateRow, KeyedRange, PurposeEligibility, ReturnGap, SessionBin, StatsStore } from '../stats-store.js';
+import type { AggregateRow, Mark, MarkCount, PurposeEligibility, SessionBin, StatsReads } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 
-const DAY_MS = 86_400_000;
-
-export function createStatsQueries(connection: PostgresConnection): StatsStore {
+export function createStatsQueries(connection: PostgresConnection): StatsReads {
   const { sql } = connection;
 
   return {
@@ -26,26 +24,24 @@ export function createStatsQueries(connection: PostgresConnection): StatsStore {
         ORDER BY bucket, metric COLLATE "C", dim COLLATE "C"`)];
     },
 
-    // Counts are exact, which the contract's `cap` allows: PostgreSQL has no cheap early stop here.
-    async distinctSubjects(projectId, ranges: readonly KeyedRange[]) {
-      const result = new Map<string, number>();
-      if (ranges.length === 0) return result;
-      const rows = await sql<{ key: string; n: number }[]>`
-        SELECT r.key, count(DISTINCT a.pseudonym) AS n
-        FROM unnest(${ranges.map((r) => r.key)}::text[], ${ranges.map((r) => r.purpose)}::text[],
-                    ${ranges.map((r) => r.from)}::bigint[], ${ranges.map((r) => r.to)}::bigint[]) AS r(key, purpose, lo, hi)
-        JOIN activity a ON a.project_id = ${projectId} AND a.purpose = r.purpose AND a.grain = 'hour' AND a.bucket >= r.lo AND a.bucket < r.hi
-        GROUP BY r.key`;
-      for (const row of rows) result.set(row.key, row.n);
-      return result;
+    async statsEpoch(projectId) {
+      const [row] = await sql<{ epoch: number }[]>`SELECT stats_epoch AS epoch FROM projects WHERE id = ${projectId}`;
+      return row?.epoch ?? 0;
     },
 
-    async returnIntervals(projectId, purpose, from, to) {
-      return [...(await sql<ReturnGap[]>`
-        SELECT gap AS "gapDays", count(*) AS intervals, count(DISTINCT pseudonym) AS subjects FROM (
-          SELECT pseudonym, (bucket - lag(bucket) OVER (PARTITION BY pseudonym ORDER BY bucket)) / ${DAY_MS}::bigint AS gap
-          FROM activity WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'day' AND bucket >= ${from} AND bucket < ${to}
-        ) AS g WHERE gap IS NOT NULL GROUP BY gap ORDER BY gap`)];
+    async markCounts(projectId, grain, purposes, from, to) {
+      return [...(await sql<MarkCount[]>`
+        SELECT purpose, bucket, value AS subjects FROM aggregates
+        WHERE project_id = ${projectId} AND purpose = ANY(${purposes}::text[]) AND grain = ${grain} AND bucket >= ${from} AND bucket < ${to}
+          AND metric = 'subjects' AND dim = '' AND value > 0`)];
+    },
+
+    async marks(projectId, grain, cells) {
+      if (cells.length === 0) return [];
+      return [...(await sql<Mark[]>`
+        SELECT c.purpose, c.bucket, a.pseudonym
+        FROM unnest(${cells.map((c) => c.purpose)}::text[], ${cells.map((c) => c.bucket)}::bigint[]) AS c(purpose, bucket)
+        JOIN activity a ON a.project_id = ${projectId} AND a.purpose = c.purpose AND a.grain = ${grain} AND a.bucket = c.bucket`)];
     },
 
     async sessionDurations(projectId, from, to, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]> {

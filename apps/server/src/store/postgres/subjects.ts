@@ -32,6 +32,9 @@ const lockSubject = async (tx: Tx, projectId: string, pseudonym: string) =>
 
 const REQUEST_COLUMNS = 'id, project_id AS "projectId", pseudonym, kind, via, received_at AS "receivedAt", due_at AS "dueAt", completed_at AS "completedAt", outcome';
 
+/** See projects.stats_epoch: marks leave, so cached subject sets must be reloaded. */
+const bumpStatsEpoch = (tx: Tx, projectId: string) => tx`UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ${projectId}`;
+
 export function createSubjectRepository(connection: PostgresConnection) {
   const { sql } = connection;
 
@@ -83,6 +86,7 @@ export function createSubjectRepository(connection: PostgresConnection) {
         if (restricted !== before.state.restricted) {
           // Art. 18: held data stays stored but counts in no statistic while restricted.
           await applyPlan(tx, change.projectId, await heldPlan(tx, change.projectId, change.pseudonym), restricted ? -1 : 1);
+          await bumpStatsEpoch(tx, change.projectId);
         }
         const [updated] = await tx<SubjectRow[]>`
           UPDATE subjects SET restricted = ${restricted}, objected = ${JSON.stringify(objected)}, consent_withdrawn = ${withdrawn}
@@ -107,6 +111,7 @@ export function createSubjectRepository(connection: PostgresConnection) {
         const events = (await tx`DELETE FROM events WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`).count;
         const sessions = (await tx`DELETE FROM sessions WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`).count;
         await tx`DELETE FROM activity WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`;
+        await bumpStatsEpoch(tx, projectId);
         await tx`UPDATE rights_requests SET pseudonym = '' WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`;
         await tx`
           UPDATE subjects SET erased = true, token_hash = NULL, tz = NULL, device = NULL, restricted = false, last_seen_at = NULL

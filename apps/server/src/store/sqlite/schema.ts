@@ -10,6 +10,12 @@ export const projects = sqliteTable('projects', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   createdAt: integer('created_at').notNull(),
+  /**
+   * Bumped in the transaction that takes activity marks out (restriction, erasure,
+   * retention): caches of distinct-subject sets (`store/activity-index`) trust a set only
+   * while the epoch they loaded it under holds, since removals can hide behind equal counts.
+   */
+  statsEpoch: integer('stats_epoch').notNull().default(0),
 });
 
 export const apiKeys = sqliteTable(

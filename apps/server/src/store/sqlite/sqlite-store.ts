@@ -12,6 +12,7 @@ import { connectSqlite } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import type { SqliteOptions } from './open.js';
 import { apiKeys, projects } from './schema.js';
+import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { createStatsQueries } from './stats-queries.js';
 import { createSubjectRepository } from './subjects.js';
 
@@ -45,7 +46,7 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
   return {
     dialect: 'sqlite',
     client,
-    stats: createStatsQueries(connection),
+    stats: createIndexedStats(createStatsQueries(connection)),
     ...createSubjectRepository(connection),
 
     async createProject(project: ProjectRow) {
@@ -94,7 +95,12 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
     },
 
     async prune(dataClass: PrunableClass, before: number, limit: number) {
-      return connection.writeTransaction(() => pruneStatements[dataClass].run(before, limit).changes);
+      return connection.writeTransaction(() => {
+        const removed = pruneStatements[dataClass].run(before, limit).changes;
+        // See projects.stats_epoch: cached subject sets may hold the marks just removed.
+        if (dataClass === 'activity' && removed > 0) client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1').run();
+        return removed;
+      });
     },
 
     async counts() {

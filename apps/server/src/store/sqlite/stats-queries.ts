@@ -1,40 +1,26 @@
 /**
- * The statistics reads (`StatsStore`) for SQLite: one statement each. Ranges for distinct
- * counts travel as one JSON parameter read with `json_each`, and CROSS JOIN makes SQLite walk
- * the ranges first and seek the activity primary key for each, so a request costs the rows in
- * its ranges, not the table.
+ * The statistics reads (`StatsReads`) for SQLite: one statement each. Cell lists travel as
+ * one JSON parameter read with `json_each`, and CROSS JOIN makes SQLite walk the cells first
+ * and seek the activity primary key for each, so a request costs the rows of its cells, not
+ * the table.
  */
 import type { SqliteConnection } from './connection.js';
-import type { AggregateRow, KeyedRange, PurposeEligibility, ReturnGap, SessionBin, StatsStore } from '../stats-store.js';
+import type { AggregateRow, Mark, MarkCount, PurposeEligibility, SessionBin, StatsReads } from '../stats-store.js';
 
-const DAY_MS = 86_400_000;
-
-export function createStatsQueries(connection: SqliteConnection): StatsStore {
+export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;
-  const distinct = client.prepare<[string, string], { key: string; n: number }>(
-    `SELECT r.key AS key, count(DISTINCT a.pseudonym) AS n
-     FROM (SELECT json_extract(value, '$[0]') AS key, json_extract(value, '$[1]') AS purpose,
-                  json_extract(value, '$[2]') AS lo, json_extract(value, '$[3]') AS hi FROM json_each(?)) AS r
+  const epoch = client.prepare<[string], { epoch: number }>('SELECT stats_epoch AS epoch FROM projects WHERE id = ?');
+  const counts = client.prepare<[string, string, string, number, number], MarkCount>(
+    `SELECT a.purpose AS purpose, a.bucket AS bucket, a.value AS subjects
+     FROM json_each(?) AS p CROSS JOIN aggregates AS a
+     WHERE a.project_id = ? AND a.purpose = p.value AND a.grain = ? AND a.bucket >= ? AND a.bucket < ? AND a.metric = 'subjects' AND a.dim = ''
+       AND a.value > 0`,
+  );
+  const marks = client.prepare<[string, string, string], Mark>(
+    `SELECT c.purpose AS purpose, c.bucket AS bucket, a.pseudonym AS pseudonym
+     FROM (SELECT json_extract(value, '$[0]') AS purpose, json_extract(value, '$[1]') AS bucket FROM json_each(?)) AS c
      CROSS JOIN activity AS a
-     WHERE a.project_id = ? AND a.purpose = r.purpose AND a.grain = 'hour' AND a.bucket >= r.lo AND a.bucket < r.hi
-     GROUP BY r.key`,
-  );
-  // Per key, a co-routine that stops at `cap` distinct pseudonyms (LIMIT applies as rows
-  // stream out of DISTINCT), so a busy key costs about `cap` index entries.
-  const cappedDistinct = client.prepare<[string, number, string], { key: string; n: number }>(
-    `SELECT json_extract(k.value, '$[0]') AS key, (
-       SELECT count(*) FROM (
-         SELECT DISTINCT a.pseudonym FROM json_each(k.value, '$[1]') AS r CROSS JOIN activity AS a
-         WHERE a.project_id = ? AND a.purpose = json_extract(r.value, '$[0]') AND a.grain = 'hour'
-           AND a.bucket >= json_extract(r.value, '$[1]') AND a.bucket < json_extract(r.value, '$[2]')
-         LIMIT ?)) AS n
-     FROM json_each(?) AS k`,
-  );
-  const gaps = client.prepare<[string, string, number, number], ReturnGap>(
-    `SELECT gap AS gapDays, count(*) AS intervals, count(DISTINCT pseudonym) AS subjects FROM (
-       SELECT pseudonym, (bucket - lag(bucket) OVER (PARTITION BY pseudonym ORDER BY bucket)) / ${DAY_MS} AS gap
-       FROM activity WHERE project_id = ? AND purpose = ? AND grain = 'day' AND bucket >= ? AND bucket < ?
-     ) WHERE gap IS NOT NULL GROUP BY gap ORDER BY gap`,
+     WHERE a.project_id = ? AND a.purpose = c.purpose AND a.grain = ? AND a.bucket = c.bucket`,
   );
 
   return {
@@ -58,27 +44,17 @@ export function createStatsQueries(connection: SqliteConnection): StatsStore {
         .all(...params) as AggregateRow[];
     },
 
-    async distinctSubjects(projectId, ranges: readonly KeyedRange[], cap?: number) {
-      const result = new Map<string, number>();
-      if (ranges.length === 0) return result;
-      if (cap !== undefined) {
-        const byKey = new Map<string, [string, number, number][]>();
-        for (const range of ranges) {
-          const list = byKey.get(range.key);
-          if (list) list.push([range.purpose, range.from, range.to]);
-          else byKey.set(range.key, [[range.purpose, range.from, range.to]]);
-        }
-        // Keys with no subject are absent, as in the uncapped count.
-        for (const row of cappedDistinct.all(projectId, cap, JSON.stringify([...byKey]))) if (row.n > 0) result.set(row.key, row.n);
-        return result;
-      }
-      const json = JSON.stringify(ranges.map((range) => [range.key, range.purpose, range.from, range.to]));
-      for (const row of distinct.all(json, projectId)) result.set(row.key, row.n);
-      return result;
+    async statsEpoch(projectId) {
+      return epoch.get(projectId)?.epoch ?? 0;
     },
 
-    async returnIntervals(projectId, purpose, from, to) {
-      return gaps.all(projectId, purpose, from, to);
+    async markCounts(projectId, grain, purposes, from, to) {
+      return counts.all(JSON.stringify(purposes), projectId, grain, from, to);
+    },
+
+    async marks(projectId, grain, cells) {
+      if (cells.length === 0) return [];
+      return marks.all(JSON.stringify(cells.map((cell) => [cell.purpose, cell.bucket])), projectId, grain);
     },
 
     async sessionDurations(projectId, from, to, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]> {

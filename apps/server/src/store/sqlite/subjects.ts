@@ -36,6 +36,8 @@ export function createSubjectRepository(connection: SqliteConnection) {
     setFlags: client.prepare(
       `UPDATE subjects SET restricted = ?, objected = ?, consent_withdrawn = ? WHERE project_id = ? AND pseudonym = ?`,
     ),
+    // See projects.stats_epoch: marks leave, so cached subject sets must be reloaded.
+    bumpStatsEpoch: client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ?'),
     rectify: client.prepare('UPDATE subjects SET tz = coalesce(?, tz), device = coalesce(?, device) WHERE project_id = ? AND pseudonym = ?'),
     events: client.prepare<[string, string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE project_id = ? AND pseudonym = ? ORDER BY ts, id`),
     sessions: client.prepare(
@@ -111,6 +113,7 @@ export function createSubjectRepository(connection: SqliteConnection) {
         if (restricted !== before.state.restricted) {
           // Art. 18: held data stays stored but counts in no statistic while restricted.
           aggregates.apply(change.projectId, heldPlan(change.projectId, change.pseudonym), restricted ? -1 : 1);
+          q.bumpStatsEpoch.run(change.projectId);
         }
         q.setFlags.run(restricted ? 1 : 0, JSON.stringify(objected), withdrawn ? 1 : 0, change.projectId, change.pseudonym);
         connection.appendLedger(change.ledger);
@@ -131,6 +134,7 @@ export function createSubjectRepository(connection: SqliteConnection) {
         const events = q.deleteEvents.run(projectId, pseudonym).changes;
         const sessions = q.deleteSessions.run(projectId, pseudonym).changes;
         q.deleteActivity.run(projectId, pseudonym);
+        q.bumpStatsEpoch.run(projectId);
         q.unlinkRequests.run(projectId, pseudonym);
         q.markErased.run(projectId, pseudonym);
         connection.appendLedger(ledger);

@@ -1,0 +1,1 @@
+ALTER TABLE "projects" ADD COLUMN "stats_epoch" integer DEFAULT 0 NOT NULL;

@@ -1,0 +1,85 @@
+/**
+ * The counting over cached subject sets against the obvious definition (a Set per key, a
+ * sorted day list per subject), on random cells, ranges, caps and unaligned range edges.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { KeyedRange } from '../stats-store.js';
+import { countDistinct, returnGaps } from './subject-counts.js';
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const SUBJECTS = 12;
+
+/** Cells as bucket -> distinct ordinals, buckets `unit` apart. */
+const cellsArb = (unit: number, buckets: number) =>
+  fc
+    .dictionary(fc.integer({ min: 0, max: buckets - 1 }).map(String), fc.uniqueArray(fc.integer({ min: 0, max: SUBJECTS - 1 }), { maxLength: SUBJECTS }))
+    .map((raw) => new Map(Object.entries(raw).map(([index, ordinals]) => [Number(index) * unit, Uint32Array.from(ordinals)])));
+
+const rangeArb = fc.record({
+  key: fc.constantFrom('a', 'b', 'c'),
+  purpose: fc.constantFrom('statistics', 'update_timing'),
+  // Edges anywhere, not only on the hour: a bucket counts when from <= bucket < to.
+  from: fc.integer({ min: -HOUR, max: 30 * HOUR }),
+  length: fc.integer({ min: 0, max: 30 * HOUR }),
+}).map(({ length, ...range }): KeyedRange => ({ ...range, to: range.from + length }));
+
+describe('countDistinct', () => {
+  it('equals a Set union per key, and min(count, cap) with a cap', () => {
+    fc.assert(
+      fc.property(cellsArb(HOUR, 24), cellsArb(HOUR, 24), fc.array(rangeArb, { maxLength: 8 }), fc.option(fc.integer({ min: 1, max: SUBJECTS })), (statistics, timing, ranges, cap) => {
+        const cellsOf = (purpose: string) => (purpose === 'statistics' ? statistics : timing);
+        const expected = new Map<string, Set<number>>();
+        for (const range of ranges) {
+          for (const [bucket, ordinals] of cellsOf(range.purpose)) {
+            if (bucket < range.from || bucket >= range.to) continue;
+            const set = expected.get(range.key) ?? new Set<number>();
+            for (const ordinal of ordinals) set.add(ordinal);
+            expected.set(range.key, set);
+          }
+        }
+        const want = new Map([...expected].filter(([, set]) => set.size > 0).map(([key, set]) => [key, cap === null ? set.size : Math.min(set.size, cap)]));
+        expect(countDistinct(cellsOf, SUBJECTS, ranges, cap ?? undefined)).toEqual(want);
+      }),
+    );
+  });
+
+  it('counts a subject once across hours and ranges of one key', () => {
+    const cells = new Map([[0, Uint32Array.of(0, 1)], [HOUR, Uint32Array.of(1, 2)], [2 * HOUR, Uint32Array.of(3)]]);
+    const ranges: KeyedRange[] = [
+      { key: 'x', purpose: 'p', from: 0, to: 2 * HOUR },
+      { key: 'x', purpose: 'p', from: HOUR, to: 3 * HOUR },
+      { key: 'y', purpose: 'p', from: 3 * HOUR, to: 4 * HOUR },
+    ];
+    expect(countDistinct(() => cells, 4, ranges)).toEqual(new Map([['x', 4]]));
+  });
+});
+
+describe('returnGaps', () => {
+  it('equals the gaps between each subject’s consecutive active days', () => {
+    fc.assert(
+      fc.property(cellsArb(DAY, 40), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }), (days, fromDay, spanDays) => {
+        const from = fromDay * DAY;
+        const to = from + spanDays * DAY;
+        const perSubject = new Map<number, number[]>();
+        for (const [bucket, ordinals] of days) {
+          if (bucket < from || bucket >= to) continue;
+          for (const ordinal of ordinals) perSubject.set(ordinal, [...(perSubject.get(ordinal) ?? []), bucket]);
+        }
+        const intervals = new Map<number, number>();
+        const subjects = new Map<number, Set<number>>();
+        for (const [ordinal, list] of perSubject) {
+          list.sort((a, b) => a - b);
+          for (let i = 1; i < list.length; i++) {
+            const gap = (list[i]! - list[i - 1]!) / DAY;
+            intervals.set(gap, (intervals.get(gap) ?? 0) + 1);
+            subjects.set(gap, (subjects.get(gap) ?? new Set()).add(ordinal));
+          }
+        }
+        const want = [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: subjects.get(gap)!.size }));
+        expect(returnGaps(days, SUBJECTS, from, to)).toEqual(want);
+      }),
+    );
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Counting over cached subject sets (`MarkCache`): distinct subjects over unions of cells,
+ * and the gaps between a subject's active days. Pure; each pass touches every ordinal of the
+ * cells it covers once, and a stamp per key (not a cleared array) marks "already counted".
+ */
+import type { KeyedRange, ReturnGap } from '../stats-store.js';
+import type { CellSets } from './mark-cache.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/**
+ * Distinct subjects over the union of each key's ranges (hour cells with `from <= bucket <
+ * to`); keys with none are absent. With `cap`, a key stops counting at `cap`.
+ *
+ * @example countDistinct((purpose) => cells, 3, [{ key: 'mon', purpose: 'statistics', from: 0, to: 7_200_000 }])
+ * // Map { 'mon' => 2 } when hours 0 and 1 hold ordinals [0, 1] and [1]
+ */
+export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: number, ranges: readonly KeyedRange[], cap?: number): Map<string, number> {
+  const byKey = new Map<string, KeyedRange[]>();
+  for (const range of ranges) {
+    const list = byKey.get(range.key);
+    if (list) list.push(range);
+    else byKey.set(range.key, [range]);
+  }
+  const seen = new Uint32Array(subjects);
+  const result = new Map<string, number>();
+  let stamp = 0;
+  for (const [key, list] of byKey) {
+    stamp++;
+    let count = 0;
+    walk: for (const range of list) {
+      const cells = cellsOf(range.purpose);
+      for (let hour = Math.ceil(range.from / HOUR_MS) * HOUR_MS; hour < range.to; hour += HOUR_MS) {
+        const set = cells.get(hour);
+        if (set === undefined) continue;
+        for (const ordinal of set) {
+          if (seen[ordinal] === stamp) continue;
+          seen[ordinal] = stamp;
+          if (++count === cap) break walk;
+        }
+      }
+    }
+    if (count > 0) result.set(key, count);
+  }
+  return result;
+}
+
+/**
+ * Gaps between consecutive active days of each subject (day cells with `from <= bucket <
+ * to`), grouped by length in days, with the number of subjects having each length.
+ */
+export function returnGaps(days: CellSets, subjects: number, from: number, to: number): ReturnGap[] {
+  const buckets = [...days.keys()].filter((bucket) => bucket >= from && bucket < to).sort((a, b) => a - b);
+  if (buckets.length === 0) return [];
+  const lastDay = new Float64Array(subjects).fill(Number.NaN);
+  const longest = Math.round((buckets.at(-1)! - buckets[0]!) / DAY_MS);
+  // One bit per (subject, gap length): whether this subject was already counted for it.
+  const counted = new Uint32Array(Math.ceil((subjects * (longest + 1)) / 32));
+  const intervals = new Map<number, number>();
+  const subjectsPerGap = new Map<number, number>();
+  for (const bucket of buckets) {
+    for (const ordinal of days.get(bucket)!) {
+      const previous = lastDay[ordinal]!;
+      lastDay[ordinal] = bucket;
+      if (Number.isNaN(previous)) continue;
+      const gap = Math.round((bucket - previous) / DAY_MS);
+      intervals.set(gap, (intervals.get(gap) ?? 0) + 1);
+      const bit = ordinal * (longest + 1) + gap;
+      const word = counted[bit >>> 5]!;
+      const mask = 1 << (bit & 31);
+      if ((word & mask) !== 0) continue;
+      counted[bit >>> 5] = word | mask;
+      subjectsPerGap.set(gap, (subjectsPerGap.get(gap) ?? 0) + 1);
+    }
+  }
+  return [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: subjectsPerGap.get(gap)! }));
+}
