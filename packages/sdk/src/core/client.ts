@@ -55,7 +55,7 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
   const delivery = createDelivery(platform, options, () => queue, requester, consent, live);
 
   function enqueue(fields: Partial<WireEvent>, sessionId: string | null): void {
-    const subject = consent._subject();
+    const subject = consent._subject()?.hash;
     if (!live() || !queue || !subject || !sessionId) return;
     queue._push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
     delivery._schedule();
@@ -63,6 +63,7 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
 
   function onLifecycle(event: LifecycleEvent): void {
     if (event === 'activity') return session._activity();
+    if (event === 'visible') return session._visibility(true);
     if (event === 'pagehide') {
       session._end();
       // The page may be frozen or gone before the next macrotask: store the queue now, and
@@ -71,14 +72,14 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
       delivery._beacon();
       return queue?._save();
     }
-    if (event === 'visible' || event === 'hidden') session._visibility(event === 'visible');
-    // Hidden is the last moment a mobile browser reliably runs code (it may kill the tab after).
-    if (event === 'hidden') queue?._save();
-    // Hidden: last chance to send; online: resume; offline: end any backoff, sending pauses.
-    if (event !== 'visible') {
-      requester._wake();
-      void delivery._flush();
+    if (event === 'hidden') {
+      session._visibility(false);
+      // Hidden is the last moment a mobile browser reliably runs code (it may kill the tab after).
+      queue?._save();
     }
+    // Hidden: last chance to send; online: resume; offline: end any backoff, sending pauses.
+    requester._wake();
+    void delivery._flush();
   }
 
   function openGate(): void {

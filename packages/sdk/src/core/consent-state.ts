@@ -159,7 +159,7 @@ export function createConsentState(
     if (!current || stopped()) return state();
     const signal = options.honorPrivacySignals && platform.environment.privacySignal();
     const decision = makeDecision(current, purposes, signal, stored.decision?.objected ?? []);
-    if (!decision.granted.length) return deny();
+    if (!decision.granted.length) return withdraw(true);
     const user = pendingUser;
     pendingUser = undefined;
     // The identified user, else the stored subject while it is valid, else a new anonymous one.
@@ -175,20 +175,16 @@ export function createConsentState(
     return state();
   }
 
-  async function deny(): Promise<ConsentState> {
-    await withdraw();
-    save({ ...stored, denied: policy?.version ?? '' });
-    return state();
-  }
-
-  async function withdraw(): Promise<ConsentState> {
+  /** Withdrawal, or with `refusing` a refusal, remembered so the banner does not come back. */
+  async function withdraw(refusing: boolean): Promise<ConsentState> {
     const asked = release(true);
     if (asked.subject && asked.decision && policy) await postConsent(asked, true, live);
+    if (refusing) save({ ...stored, denied: policy?.version ?? '' });
     return state();
   }
 
   return {
-    _api: { get: state, grant, deny, withdraw } satisfies HeedConsent,
+    _api: { get: state, grant, deny: () => withdraw(true), withdraw: () => withdraw(false) } satisfies HeedConsent,
     /** A grant from an earlier page: track at once with the stored subject; check the policy in force. */
     async _start(): Promise<void> {
       if (!stored.decision) return;
@@ -204,8 +200,8 @@ export function createConsentState(
     /** Withdrawal (Art. 7(3)) on this device only: the server hears of it through /v1/me/withdraw. */
     _withdrawHere: () => void release(true),
     _wipe: wipe,
-    _subject: () => stored.subject?.hash,
-    _token: () => stored.subject?.token,
+    /** The subject events carry and the rights calls are authorised for. */
+    _subject: () => stored.subject,
     /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
     _amend(change: Partial<DecisionRecord>): void {
       if (!stored.decision) return;

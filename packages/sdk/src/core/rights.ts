@@ -12,13 +12,14 @@
 import type { DecisionRecord } from './decision.js';
 import type { HeedErrorCode } from './errors.js';
 import type { ConsentState, HeedRights } from './heed.js';
+import type { SubjectRecord } from './identity.js';
 import type { HttpMethod, HttpResponse } from './platform.js';
 import type { Requester } from './requester.js';
 
 /** The local side of each right, applied by the consent state. */
 export interface LocalRights {
   readonly _api: { get(): ConsentState };
-  readonly _token: () => string | undefined;
+  readonly _subject: () => SubjectRecord | undefined;
   /** Changes the grant in force (restriction, objection) and re-applies the gate. */
   readonly _amend: (change: Partial<DecisionRecord>) => void;
   /** Stops tracking and drops the queue, keeping the subject and its token. */
@@ -35,7 +36,7 @@ export interface LocalRights {
  */
 export function createRights(local: LocalRights, requester: Requester, fail: (code: HeedErrorCode, message: string) => void): HeedRights {
   async function call(method: HttpMethod, path: string, body?: unknown, binary?: boolean): Promise<HttpResponse | undefined> {
-    const token = local._token();
+    const token = local._subject()?.token;
     if (!token) {
       fail('no_subject_token', `[${method}] ${path}: no subject token on this device`);
       return undefined;

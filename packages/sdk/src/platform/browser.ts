@@ -8,7 +8,7 @@ import { deviceClass } from '../core/device-class.js';
 import type { Lifecycle, LifecycleEvent, Platform, Storage } from '../core/platform.js';
 import { createFetchTransport } from './fetch-transport.js';
 
-const g = globalThis as typeof globalThis & { doNotTrack?: string };
+const g = globalThis;
 const nav = g.navigator as (Navigator & { globalPrivacyControl?: boolean }) | undefined;
 const doc = g.document as Document | undefined;
 const visible = () => doc?.visibilityState !== 'hidden';
@@ -29,7 +29,9 @@ const lifecycle: Lifecycle = {
   online: () => nav?.onLine !== false,
   subscribe(listener) {
     const controller = new AbortController();
-    const options = { capture: true, passive: true, signal: controller.signal };
+    // Capture: scroll does not bubble, so a scrolling inner element reaches the window only
+    // in the capture phase. None of these events can block scrolling, so `passive` would change nothing.
+    const options = { capture: true, signal: controller.signal };
     let last = 0;
     const on = (target: EventTarget | undefined, names: string, handler: (event: Event) => void) =>
       names.split(' ').forEach((name) => target?.addEventListener(name, handler, options));
@@ -73,7 +75,8 @@ export function createBrowserPlatform(endpoint: string): Platform {
       timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
       // No window (a worker, server-side rendering): no screen to judge by.
       device: () => (g.screen ? deviceClass(!!g.matchMedia?.('(pointer:coarse)').matches, Math.min(g.screen.width, g.screen.height)) : 'other'),
-      privacySignal: () => nav?.globalPrivacyControl === true || nav?.doNotTrack === '1' || g.doNotTrack === '1',
+      // `window.doNotTrack` was IE 11's and legacy Edge's, which cannot parse this ES2020 build.
+      privacySignal: () => nav?.globalPrivacyControl === true || nav?.doNotTrack === '1',
     },
     newId,
     random: Math.random,
