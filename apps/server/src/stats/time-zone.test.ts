@@ -2,6 +2,7 @@
  * Local time around Brussels' 2026 clock changes: 29 March (02:00 CET -> 03:00 CEST at
  * 01:00 UTC) and 25 October (03:00 CEST -> 02:00 CET at 01:00 UTC).
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addLocalDays, formatLocal, localParts, startOfLocalDay, startOfLocalWeek, zonedTime } from './time-zone.js';
 
@@ -38,5 +39,31 @@ describe('time zones', () => {
     expect(addLocalDays(utc(10, 18, 22), 7, TZ)).toBe(utc(10, 25, 23));
     expect(localParts(utc(10, 25, 12), TZ)).toEqual({ year: 2026, month: 10, day: 25, hour: 13, minute: 0, weekday: 7, offsetMinutes: 60 });
     expect(formatLocal(utc(6, 1, 0), 'Asia/Kolkata')).toBe('2026-06-01T05:30+05:30');
+  });
+
+  it('reads the same wall clock as Intl at any instant, also inside quarter hours that hold a change', () => {
+    // Zones with half-hour DST (Lord Howe), 45-minute offsets (Chatham, Kathmandu), changes at
+    // odd hours (St Johns), and an offset with seconds until 1972 (Monrovia).
+    const zones = ['Europe/Brussels', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu', 'America/St_Johns', 'Africa/Monrovia', 'UTC'];
+    const intl = (ms: number, tz: string) => {
+      const f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+      const parts = Object.fromEntries(f.formatToParts(new Date(ms)).map((part) => [part.type, part.value]));
+      return { year: Number(parts.year), month: Number(parts.month), day: Number(parts.day), hour: Number(parts.hour), minute: Number(parts.minute), weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(parts.weekday!) + 1 };
+    };
+    // Around changes, to the millisecond: this year's, and Monrovia's of 1972 (-00:44:30 to
+    // UTC at 00:44:30 UTC), one inside a quarter hour.
+    const changes: [number, string][] = [
+      [utc(3, 29, 1), 'Europe/Brussels'], [utc(10, 25, 1), 'Europe/Brussels'], [Date.UTC(2026, 3, 4, 15), 'Australia/Lord_Howe'],
+      [Date.UTC(2026, 3, 4, 14), 'Pacific/Chatham'], [Date.UTC(2026, 2, 8, 5, 30), 'America/St_Johns'], [Date.UTC(1972, 0, 7, 0, 44, 30), 'Africa/Monrovia'],
+    ];
+    const anywhere = fc.tuple(fc.integer({ min: Date.UTC(1890, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...zones));
+    const nearChange = fc.constantFrom(...changes).chain(([change, tz]) => fc.tuple(fc.integer({ min: change - 120_000, max: change + 120_000 }), fc.constant(tz)));
+    fc.assert(
+      fc.property(fc.oneof(anywhere, nearChange), ([ms, tz]) => {
+        const { offsetMinutes: _offset, ...wall } = localParts(ms, tz);
+        expect(wall).toEqual(intl(ms, tz));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
