@@ -66,7 +66,7 @@ const newId = () => base64url(g.crypto.getRandomValues(new Uint8Array(16))).slic
  */
 export function createBrowserPlatform(endpoint: string): Platform {
   return {
-    transport: createFetchTransport(endpoint, undefined, nav?.sendBeacon && ((url, body) => nav.sendBeacon(url, body))),
+    transport: createFetchTransport(endpoint, nav?.sendBeacon?.bind(nav)),
     storage,
     lifecycle,
     clock: { now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as number) },

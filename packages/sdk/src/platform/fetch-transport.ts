@@ -8,19 +8,17 @@
 import type { Transport } from '../core/platform.js';
 
 /**
- * @example const transport = createFetchTransport('https://heed.example.com', fetch)
+ * The global `fetch` is looked up on each call, so a test that replaces it is heard.
+ *
+ * @example const transport = createFetchTransport('https://heed.example.com', navigator.sendBeacon.bind(navigator))
  */
-export function createFetchTransport(
-  endpoint: string,
-  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
-  sendBeacon?: (url: string, body: string) => boolean,
-): Transport {
+export function createFetchTransport(endpoint: string, sendBeacon?: (url: string, body: string) => boolean): Transport {
   return {
     async send({ method, path, body, contentType, token, binary }) {
       const headers: Record<string, string> = {};
       if (body && contentType === 'json') headers['content-type'] = 'application/json';
       if (token) headers.authorization = 'Bearer ' + token;
-      const response = await fetchImpl(endpoint + path, { method, body, headers, credentials: 'omit' });
+      const response = await fetch(endpoint + path, { method, body, headers, credentials: 'omit' });
       let data: unknown = binary && response.ok ? await response.arrayBuffer() : await response.text();
       try {
         data = JSON.parse(data as string);
@@ -34,7 +32,7 @@ export function createFetchTransport(
       try {
         if (sendBeacon) return sendBeacon(endpoint + path, body);
         // The page or process is going away; a failure here cannot be reported, the events stay stored.
-        fetchImpl(endpoint + path, { method: 'POST', body, keepalive: true }).catch(String);
+        fetch(endpoint + path, { method: 'POST', body, keepalive: true }).catch(String);
         return true;
       } catch (error) {
         // sendBeacon throws on some browsers for a URL it dislikes: treat as refused.
