@@ -12,7 +12,7 @@ import { createDelivery } from './delivery.js';
 import { HeedError, type HeedErrorCode } from './errors.js';
 import type { Heed, StopTimer } from './heed.js';
 import { lazyRights } from './lazy-rights.js';
-import { resolveOptions, type HeedOptions } from './options.js';
+import type { HeedOptions } from './options.js';
 import type { LifecycleEvent, Platform } from './platform.js';
 import { createQueue, type EventQueue } from './queue.js';
 import { createRecords } from './records.js';
@@ -27,8 +27,7 @@ const NOOP: StopTimer = () => undefined;
  *
  * @example const heed = createClient({ endpoint, writeKey, projectId }, createTestPlatform().platform)
  */
-export function createClient(input: HeedOptions, platform: Platform): Heed {
-  const options = resolveOptions(input);
+export function createClient(options: HeedOptions, platform: Platform): Heed {
   const { clock, lifecycle } = platform;
   const report = (error: HeedError): void => {
     try {
@@ -39,7 +38,7 @@ export function createClient(input: HeedOptions, platform: Platform): Heed {
     }
   };
   const fail = (code: HeedErrorCode, message: string, cause?: unknown) => report(new HeedError(code, message, cause));
-  const records = createRecords(platform.storage, options.storagePrefix, (cause) => fail('storage', 'storage failed', cause));
+  const records = createRecords(platform.storage, options.storagePrefix ?? 'heed:', (cause) => fail('storage', 'storage failed', cause));
   const requester = createRequester(platform, options, report);
   let open = false;
   let stopped = false;

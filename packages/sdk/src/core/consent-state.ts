@@ -12,7 +12,7 @@ import { consentRequest, makeDecision, trackingAllowed, type DecisionRecord } fr
 import type { HeedErrorCode } from './errors.js';
 import type { ConsentState, HeedConsent } from './heed.js';
 import { subjectHash, subjectUsable, type SubjectRecord } from './identity.js';
-import type { ConsentRequiredInfo, ResolvedOptions } from './options.js';
+import type { ConsentRequiredInfo, HeedOptions } from './options.js';
 import type { Platform } from './platform.js';
 import type { Records } from './records.js';
 import type { Requester } from './requester.js';
@@ -36,7 +36,7 @@ export type ConsentMachine = ReturnType<typeof createConsentState>;
  */
 export function createConsentState(
   platform: Platform,
-  options: ResolvedOptions,
+  options: HeedOptions,
   records: Records,
   requester: Requester,
   fail: (code: HeedErrorCode, message: string, cause?: unknown) => void,
@@ -55,7 +55,8 @@ export function createConsentState(
   /** Opens the gate when the grant allows usage tracking, closes (and forgets the queue) otherwise. */
   const apply = () => gate(trackingAllowed(stored.decision, policy?.purposes));
   const save = (next: StoredConsent) => records._write('consent', (stored = next));
-  const usable = () => subjectUsable(stored.subject, clock.now(), options.anonymousIdLifetimeMs);
+  // Anonymous ids live 13 months (395 days) unless configured.
+  const usable = () => subjectUsable(stored.subject, clock.now(), options.anonymousIdLifetimeMs ?? 395 * 86_400_000);
 
   const ensurePolicy = () =>
     policy ??
@@ -157,7 +158,7 @@ export function createConsentState(
   async function grant(purposes: readonly string[]): Promise<ConsentState> {
     const current = await ensurePolicy();
     if (!current || stopped()) return state();
-    const signal = options.honorPrivacySignals && platform.environment.privacySignal();
+    const signal = options.honorPrivacySignals !== false && platform.environment.privacySignal();
     const decision = makeDecision(current, purposes, signal, stored.decision?.objected ?? []);
     if (!decision.granted.length) return withdraw(true);
     const user = pendingUser;

@@ -8,7 +8,7 @@
 import type { BatchResponse, WireEvent } from '@heed/policy';
 import { splitBatches, type BatchLimits } from './batches.js';
 import type { ConsentMachine } from './consent-state.js';
-import type { ResolvedOptions } from './options.js';
+import { RETRY_MAX_MS, type HeedOptions } from './options.js';
 import type { Platform, TimerHandle } from './platform.js';
 import type { EventQueue } from './queue.js';
 import type { Requester } from './requester.js';
@@ -39,7 +39,7 @@ export interface Delivery {
  */
 export function createDelivery(
   { clock, transport, lifecycle, environment }: Pick<Platform, 'clock' | 'transport' | 'lifecycle' | 'environment'>,
-  { writeKey, flushIntervalMs, retryMaxMs }: Pick<ResolvedOptions, 'writeKey' | 'flushIntervalMs' | 'retryMaxMs'>,
+  { writeKey, flushIntervalMs = 5_000, retryMaxMs = RETRY_MAX_MS }: Pick<HeedOptions, 'writeKey' | 'flushIntervalMs' | 'retryMaxMs'>,
   queue: () => EventQueue | undefined,
   requester: Requester,
   consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_require'>,

@@ -1,7 +1,11 @@
 /**
- * What `createHeed` accepts, and the defaults. Every duration and bound is configurable so
- * tests can run hours of simulated use in milliseconds, and a platform can tune the
- * trade-off between request count and what a crash may lose.
+ * What `createHeed` accepts. Every duration and bound is configurable so tests can run hours
+ * of simulated use in milliseconds, and a platform can tune the trade-off between request
+ * count and what a crash may lose.
+ *
+ * Each default (named in the JSDoc below) is applied by the part that reads the option, as a
+ * destructuring default: the option's name is then written once in the browser bundle rather
+ * than in a defaults object too, and an option passed as `undefined` gets its default.
  */
 import type { PolicyDocument } from '@heed/policy';
 import type { HeedError } from './errors.js';
@@ -54,28 +58,5 @@ export interface HeedOptions {
   readonly storagePrefix?: string;
 }
 
-export type ResolvedOptions = Required<Omit<HeedOptions, 'policy' | 'platform' | 'onError' | 'onConsentRequired'>> &
-  Pick<HeedOptions, 'policy' | 'onError' | 'onConsentRequired'>;
-
-/**
- * Fills in the defaults.
- *
- * @example resolveOptions({ endpoint, writeKey, projectId }).sessionGapMs // 1_800_000
- */
-export function resolveOptions(options: HeedOptions): ResolvedOptions {
-  return {
-    honorPrivacySignals: true,
-    sessionGapMs: 30 * 60_000,
-    idleAfterMs: 60_000,
-    heartbeatMs: 15_000,
-    flushIntervalMs: 5_000,
-    maxQueueEvents: 1_000,
-    maxQueueBytes: 512 * 1024,
-    maxRetries: 5,
-    retryBaseMs: 1_000,
-    retryMaxMs: 60_000,
-    anonymousIdLifetimeMs: 395 * 86_400_000,
-    storagePrefix: 'heed:',
-    ...options,
-  };
-}
+/** Default of `retryMaxMs`, read by the requester (the backoff cap) and by delivery (the next try after the retries). */
+export const RETRY_MAX_MS = 60_000;

@@ -13,13 +13,13 @@
  * where the next macrotask may never come.
  */
 import type { WireEvent } from '@heed/policy';
-import type { ResolvedOptions } from './options.js';
+import type { HeedOptions } from './options.js';
 import type { Clock, TimerHandle } from './platform.js';
 import type { Records } from './records.js';
 import { jsonBytes } from './json-bytes.js';
 
 /** The bounds: `maxQueueEvents` events and `maxQueueBytes` bytes as JSON. */
-export type QueueOptions = Pick<ResolvedOptions, 'maxQueueEvents' | 'maxQueueBytes'>;
+export type QueueOptions = Pick<HeedOptions, 'maxQueueEvents' | 'maxQueueBytes'>;
 
 export interface EventQueue {
   /** The queued events, oldest first. */
@@ -53,7 +53,7 @@ const weightOf = (event: WireEvent) => jsonBytes(event) + 1;
 export function createQueue(
   records: Records,
   clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>,
-  { maxQueueEvents, maxQueueBytes }: QueueOptions,
+  { maxQueueEvents = 1_000, maxQueueBytes = 512 * 1024 }: QueueOptions,
   onDrop: (count: number) => void,
 ): EventQueue {
   const restored = records._read<WireEvent[]>('queue');

@@ -4,7 +4,7 @@
  * batches, consent decisions and the rights calls, so they all follow one status policy.
  */
 import { HeedRequestError, type HeedError } from './errors.js';
-import type { ResolvedOptions } from './options.js';
+import { RETRY_MAX_MS, type HeedOptions } from './options.js';
 import type { HttpRequest, HttpResponse, Platform, TimerHandle } from './platform.js';
 import { parseRetryAfter, retryDelay } from './retry-delay.js';
 import { RETRY_STATUSES } from './status-policy.js';
@@ -18,7 +18,7 @@ export interface RequestOutcome {
   readonly _final?: boolean;
 }
 
-export type RetryOptions = Pick<ResolvedOptions, 'maxRetries' | 'retryBaseMs' | 'retryMaxMs'>;
+export type RetryOptions = Pick<HeedOptions, 'maxRetries' | 'retryBaseMs' | 'retryMaxMs'>;
 
 export interface Requester {
   /** Sends `request`, retrying while `live()` holds. Never rejects. */
@@ -32,7 +32,7 @@ export interface Requester {
  */
 export function createRequester(
   { transport, clock, random }: Pick<Platform, 'transport' | 'clock' | 'random'>,
-  options: RetryOptions,
+  { maxRetries = 5, retryBaseMs = 1_000, retryMaxMs = RETRY_MAX_MS }: RetryOptions,
   report: (error: HeedError) => void,
 ): Requester {
   const sleeping = new Map<TimerHandle, () => void>();
@@ -60,11 +60,11 @@ export function createRequester(
       }
       const status = response?.status ?? 0;
       const final = !!status && !RETRY_STATUSES.has(status);
-      if (final || attempt >= options.maxRetries) {
+      if (final || attempt >= maxRetries) {
         report(new HeedRequestError(request.method, request.path, status, response?.body, cause));
         return { _final: final };
       }
-      await sleep(parseRetryAfter(response?.headers['retry-after'], clock.now()) ?? retryDelay(attempt, options.retryBaseMs, options.retryMaxMs, random()));
+      await sleep(parseRetryAfter(response?.headers['retry-after'], clock.now()) ?? retryDelay(attempt, retryBaseMs, retryMaxMs, random()));
     }
     return {};
   }

@@ -5,12 +5,12 @@
  * the active time since the previous one every `heartbeatMs`, so a crash loses at most one
  * interval. The server sums heartbeat and session_end `activeMs` and counts session_start.
  */
-import type { ResolvedOptions } from './options.js';
+import type { HeedOptions } from './options.js';
 import type { Platform, TimerHandle } from './platform.js';
 
 export type SessionEventType = 'session_start' | 'heartbeat' | 'session_end';
 
-export type SessionOptions = Pick<ResolvedOptions, 'sessionGapMs' | 'idleAfterMs' | 'heartbeatMs'>;
+export type SessionOptions = Pick<HeedOptions, 'sessionGapMs' | 'idleAfterMs' | 'heartbeatMs'>;
 
 export interface SessionTracker {
   /** User input, a tracked event or the page shown: starts a session when none runs. */
@@ -32,7 +32,7 @@ export interface SessionTracker {
  */
 export function createSessionTracker(
   { clock, newId, lifecycle }: Pick<Platform, 'clock' | 'newId' | 'lifecycle'>,
-  options: SessionOptions,
+  { sessionGapMs = 30 * 60_000, idleAfterMs = 60_000, heartbeatMs = 15_000 }: SessionOptions,
   emit: (type: SessionEventType, sessionId: string, activeMs?: number) => void,
 ): SessionTracker {
   let id: string | null = null;
@@ -45,7 +45,7 @@ export function createSessionTracker(
   /** Credits the visible, recently-active time since the last tick. */
   function tick(): number {
     const now = clock.now();
-    if (id && visible) active += Math.max(0, Math.min(now, lastInput + options.idleAfterMs) - lastTick);
+    if (id && visible) active += Math.max(0, Math.min(now, lastInput + idleAfterMs) - lastTick);
     lastTick = now;
     return now;
   }
@@ -58,9 +58,9 @@ export function createSessionTracker(
 
   function beat(): void {
     const now = tick();
-    if (now - lastInput >= options.sessionGapMs) return end();
+    if (now - lastInput >= sessionGapMs) return end();
     report('heartbeat');
-    timer = clock.setTimeout(beat, options.heartbeatMs);
+    timer = clock.setTimeout(beat, heartbeatMs);
   }
 
   /** A timer that already fired may be cleared again: timer handles are not reused. */
@@ -78,7 +78,7 @@ export function createSessionTracker(
 
   function activity(): void {
     const now = clock.now();
-    if (id && now - lastInput >= options.sessionGapMs) end();
+    if (id && now - lastInput >= sessionGapMs) end();
     tick();
     lastInput = now;
     if (id) return;
@@ -86,7 +86,7 @@ export function createSessionTracker(
     id = newId();
     visible = lifecycle.visible();
     emit('session_start', id);
-    timer = clock.setTimeout(beat, options.heartbeatMs);
+    timer = clock.setTimeout(beat, heartbeatMs);
   }
 
   return {
