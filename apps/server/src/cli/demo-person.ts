@@ -1,0 +1,106 @@
+/**
+ * One simulated person on the platform, through the real SDK (`createHeed` from
+ * `@heed/sdk/node`). Each visit is a page load: a new client over the person's own storage,
+ * so the consent decision, the subject and its token carry over as they do in localStorage.
+ * The page load opens a session (the SDK's gate opens on a stored grant); input reaches the
+ * SDK as lifecycle `activity`, features go through `track` and `time`, heartbeats come from
+ * the SDK's own timer, and closing the page is `shutdown()`: session_end, then the queue
+ * delivered.
+ *
+ * The first visit answers the consent banner after `identify`: grant statistics (update
+ * timing rests on legitimate interest and follows), grant and then object to update timing
+ * (Art. 21, `rights.object`), or decline (`consent.deny`: the SDK then records and sends
+ * nothing, so the server never hears of that person). A person picked to restrict processing
+ * (Art. 18) calls `rights.restrict(true)` when closing their first visit from `restrictFrom`
+ * on; the SDK records nothing in their later visits.
+ */
+import { createHeed, type Heed, type NodeHeedOptions, type Storage } from '@heed/sdk/node';
+import { createFakeLifecycle, createMemoryStorage } from '@heed/sdk/testing';
+import type { SimulatedClock } from './demo-clock.js';
+import { visitScript, type DemoChoice, type PlannedVisit } from './demo-population.js';
+
+const MINUTE = 60_000;
+
+export interface DemoPerson {
+  readonly userId: string;
+  readonly choice: DemoChoice;
+  /** Restricts processing when closing the first visit that starts at or after this time. */
+  readonly restrictFrom: number | undefined;
+  /** The person's browser storage. */
+  readonly storage: Storage;
+  decided: boolean;
+  restricted: boolean;
+  /** The last page's shutdown, which delivers its queue. */
+  closing: Promise<void> | undefined;
+}
+
+export interface VisitContext {
+  readonly clock: SimulatedClock;
+  /** What every client gets (endpoint, keys, policy, clock, transport, onError); each visit adds its lifecycle and the person's storage. */
+  readonly options: NodeHeedOptions;
+  /** Pages still delivering; the demo waits for them at the end. */
+  readonly closing: Set<Promise<void>>;
+}
+
+/** @example createPerson('demo-7', 'both', undefined).decided // false */
+export function createPerson(userId: string, choice: DemoChoice, restrictFrom: number | undefined): DemoPerson {
+  return { userId, choice, restrictFrom, storage: createMemoryStorage(), decided: false, restricted: false, closing: undefined };
+}
+
+/** The consent banner on the first visit; the decision is recorded before the visit goes on. */
+async function decide(heed: Heed, person: DemoPerson): Promise<void> {
+  await heed.identify(person.userId);
+  if (person.choice === 'deny') await heed.consent.deny();
+  else {
+    await heed.consent.grant(['statistics']);
+    if (person.choice === 'statistics_object_timing') await heed.rights.object(['update_timing']);
+  }
+  person.decided = true;
+}
+
+/**
+ * Plays `visit` from its first moment: run it as a clock step at `visit.start`. Input,
+ * features and the page closing are scheduled on the simulated clock.
+ *
+ * @example clock.step(visit.start, () => startVisit(person, visit, context))
+ */
+export async function startVisit(person: DemoPerson, visit: PlannedVisit, context: VisitContext): Promise<void> {
+  const { clock } = context;
+  // The previous page may still be delivering from the same storage: one tab closes before the next opens.
+  if (person.closing) await person.closing;
+  const lifecycle = createFakeLifecycle();
+  const heed = createHeed({ ...context.options, platform: { ...context.options.platform, lifecycle, storage: person.storage } });
+  if (!person.decided) await decide(heed, person);
+  const script = visitScript(visit.minutes, visit.seed);
+  const at = (offset: number, callback: () => void) => clock.setTimeout(callback, visit.start + offset - clock.now());
+  for (const offset of script.inputs) at(offset, () => lifecycle.fire('activity'));
+  for (const use of script.uses) {
+    const { name, durationMs, props } = use;
+    if (durationMs === undefined) at(use.at, () => heed.track(name, props));
+    else {
+      at(use.at, () => {
+        const stop = heed.time(name);
+        clock.setTimeout(() => stop(props), durationMs);
+      });
+    }
+  }
+  const restrict = person.restrictFrom !== undefined && visit.start >= person.restrictFrom && !person.restricted;
+  clock.step(visit.start + visit.minutes * MINUTE, () => closePage(heed, person, restrict, context));
+}
+
+/** The tab closes: the SDK ends the session and delivers; a restriction waits for the server's answer. */
+function closePage(heed: Heed, person: DemoPerson, restrict: boolean, context: VisitContext): Promise<void> {
+  if (restrict) {
+    return (async () => {
+      await heed.shutdown();
+      person.restricted = await heed.rights.restrict(true);
+    })();
+  }
+  const closing = heed.shutdown();
+  person.closing = closing;
+  context.closing.add(closing);
+  void closing.then(() => context.closing.delete(closing));
+  // shutdown() ends the session after a microtask: let it run before the clock moves on, so
+  // session_end carries this moment. Delivery continues in the background.
+  return new Promise((resolve) => setImmediate(resolve));
+}
