@@ -54,7 +54,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   const delivery = createDelivery(platform, options, () => queue, requester, consent, live);
 
   function enqueue(fields: Partial<WireEvent>, sessionId: string | null): void {
-    const subject = consent._subject()?.hash;
+    const subject = consent._stored().subject?.hash;
     if (!live() || !queue || !subject || !sessionId) return;
     queue._push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
     delivery._schedule();

@@ -198,15 +198,14 @@ export function createConsentState(
     /** The policy if batches may go out now (unload cannot wait). */
     _readyNow: () => (verified && stored.subject?.acked && stored.decision ? policy : undefined),
     _require: require,
-    /** Withdrawal (Art. 7(3)) on this device only: the server hears of it through /v1/me/withdraw. */
-    _withdrawHere: () => void release(true),
+    // What the rights chunk (`rights.ts`) builds restriction, objection, withdrawal and erasure on.
+    _release: release,
     _wipe: wipe,
-    /** The subject events carry and the rights calls are authorised for. */
-    _subject: () => stored.subject,
-    /** Restriction and objection change what may be tracked; the server heard of them through /v1/me. */
-    _amend(change: Partial<DecisionRecord>): void {
-      if (!stored.decision) return;
-      save({ ...stored, decision: { ...stored.decision, ...change } });
+    /** The record in force: its subject is what events carry and what the rights calls are authorised for. */
+    _stored: () => stored,
+    /** Stores a changed record and opens or closes the gate to match it. */
+    _update(next: StoredConsent): void {
+      save(next);
       apply();
     },
     /** Switches to the user's subject; without a grant the hash only waits in memory for one. */
