@@ -2,7 +2,7 @@
  * Session-duration distribution and the feature table: histograms with k-anonymity per bin
  * (sessions) or per feature, and percentiles over the visible part only.
  */
-import type { AggregateRow, SessionBin } from '../store/stats-store.js';
+import type { RangeSum, SessionBin } from '../store/stats-store.js';
 import { binOfMetric, DURATION_EDGES, histogramQuantile } from './histogram.js';
 import { reportable } from './k-anonymity.js';
 
@@ -56,7 +56,7 @@ export interface FeatureTable {
 /**
  * @example computeFeatures(rows, new Map([['report.exported', 7]]), 5).features[0].name // 'report.exported'
  */
-export function computeFeatures(rows: readonly AggregateRow[], users: ReadonlyMap<string, number>, k: number): FeatureTable {
+export function computeFeatures(rows: readonly RangeSum[], users: ReadonlyMap<string, number>, k: number): FeatureTable {
   const byName = new Map<string, { events: number; timed: number; durationMs: number; bins: number[] }>();
   for (const row of rows) {
     let entry = byName.get(row.dim);

@@ -5,7 +5,7 @@
  * spring-forward Sunday none (one instance fewer), so a mean is never inflated or diluted by
  * a clock change.
  */
-import type { AggregateRow, KeyedRange } from '../store/stats-store.js';
+import type { HourlySum, KeyedRange } from '../store/stats-store.js';
 import { reportable } from './k-anonymity.js';
 import { localParts, WEEKDAY_NAMES } from './time-zone.js';
 
@@ -43,7 +43,7 @@ export interface HeatmapCell {
  */
 export function computeHeatmap(
   instances: readonly number[][],
-  subjectRows: readonly AggregateRow[],
+  subjectRows: readonly HourlySum[],
   distinct: ReadonlyMap<string, number>,
   k: number,
 ): HeatmapCell[] {

@@ -25,6 +25,9 @@ export function durationBinMetric(bin: number): string {
   return `${DURATION_BIN_PREFIX}${String(bin).padStart(2, '0')}`;
 }
 
+/** Every bin's metric name, for reads that want the whole histogram. */
+export const DURATION_BIN_METRICS: readonly string[] = DURATION_EDGES.map((_, bin) => durationBinMetric(bin));
+
 /** The bin of a `duration_bin:NN` metric, or undefined for any other metric. */
 export function binOfMetric(metric: string): number | undefined {
   if (!metric.startsWith(DURATION_BIN_PREFIX)) return undefined;

@@ -10,7 +10,7 @@ import { localBuckets, MAX_BUCKETS } from './buckets.js';
 import { computeCadence } from './cadence.js';
 import { computeFeatures, computeSessionDistribution } from './distributions.js';
 import { computeHeatmap, heatmapRanges, hourInstances } from './heatmap.js';
-import { DURATION_EDGES } from './histogram.js';
+import { DURATION_BIN_METRICS, DURATION_EDGES } from './histogram.js';
 import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
 import { addLocalDays, formatLocal, startOfLocalWeek } from './time-zone.js';
 import { computeUsageBuckets, USAGE_METRICS, usageTotalRanges, usageTotals } from './usage.js';
@@ -46,7 +46,7 @@ export async function usageStats(ctx: StatsContext, query: UsageQuery) {
   if (!buckets || buckets.length === 0) throw new StatsRangeError(`at most ${MAX_BUCKETS} buckets: choose a coarser grain or a shorter range`);
   const first = buckets[0]!.start;
   const last = buckets.at(-1)!.end;
-  const rows = await ctx.stats.hourlyAggregates(ctx.projectId, STATISTICS, first, last, USAGE_METRICS);
+  const rows = await ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, USAGE_METRICS);
   const distinct =
     query.grain === 'hour'
       ? undefined
@@ -71,7 +71,7 @@ export async function sessionStats(ctx: StatsContext, query: RangeQuery) {
 
 export async function featureStats(ctx: StatsContext, query: RangeQuery) {
   const from = Math.floor(query.from / HOUR_MS) * HOUR_MS;
-  const rows = await ctx.stats.hourlyAggregates(ctx.projectId, STATISTICS, from, query.to, ['events', 'timed', 'duration_ms', 'duration_bin:*']);
+  const rows = await ctx.stats.rangeSums(ctx.projectId, STATISTICS, from, query.to, ['events', 'timed', 'duration_ms', ...DURATION_BIN_METRICS]);
   const names = [...new Set(rows.map((row) => row.dim))];
   const users = await ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from, to: query.to })));
   return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeFeatures(rows, users, k(ctx)) };
@@ -87,7 +87,7 @@ export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
   const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
   const instances = hourInstances(from, to, query.tz);
   const [rows, distinct] = await Promise.all([
-    ctx.stats.hourlyAggregates(ctx.projectId, UPDATE_TIMING, from, to, ['subjects']),
+    ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, from, to, ['subjects']),
     // Only the k check reads these counts, so each cell may stop counting at k.
     ctx.stats.distinctSubjects(ctx.projectId, heatmapRanges(instances, UPDATE_TIMING), k(ctx)),
   ]);
@@ -104,7 +104,7 @@ export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
 export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
   const candidates = planCandidates(from, query.weeks, query.duration, { days: query.days, hours: query.hours }, query.tz);
-  const rows = await ctx.stats.hourlyAggregates(ctx.projectId, UPDATE_TIMING, from - HOUR_MS, to + query.duration * HOUR_MS, ['subjects', 'sessions']);
+  const rows = await ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, from - HOUR_MS, to + query.duration * HOUR_MS, ['subjects', 'sessions']);
   const subjects = new Map<number, number>();
   const sessions = new Map<number, number>();
   for (const row of rows) (row.metric === 'subjects' ? subjects : sessions).set(row.bucket, row.value);

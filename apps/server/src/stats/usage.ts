@@ -2,7 +2,7 @@
  * Usage over time: per local hour, day or week, the active users, sessions started, active
  * time and events, with k-anonymity applied per bucket and totals over visible buckets only.
  */
-import type { AggregateRow } from '../store/stats-store.js';
+import type { HourlySum } from '../store/stats-store.js';
 import { assignRows, type LocalBucket, type StatsGrain } from './buckets.js';
 import { reportable, shown, visibleSum } from './k-anonymity.js';
 
@@ -36,7 +36,7 @@ export interface UsageTotals {
  */
 export function computeUsageBuckets(
   buckets: readonly LocalBucket[],
-  rows: readonly AggregateRow[],
+  rows: readonly HourlySum[],
   k: number,
   distinct?: ReadonlyMap<string, number>,
 ): UsageBucket[] {

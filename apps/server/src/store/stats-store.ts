@@ -14,9 +14,15 @@
  * must apply the subject's state itself.
  */
 
-/** One hourly aggregate counter (UTC hour bucket). */
-export interface AggregateRow {
+/** One metric of one UTC hour, summed over its dimensions. */
+export interface HourlySum {
   readonly bucket: number;
+  readonly metric: string;
+  readonly value: number;
+}
+
+/** One metric and dimension (an event name), summed over a range of hours. */
+export interface RangeSum {
   readonly metric: string;
   readonly dim: string;
   readonly value: number;
@@ -74,11 +80,11 @@ export interface Mark extends MarkCell {
 export type MarkGrain = 'hour' | 'day';
 
 export interface StatsStore {
-  /**
-   * Hourly aggregate rows of one purpose with `from <= bucket < to`, for the named metrics;
-   * a metric ending in `*` is a prefix (`duration_bin:*`).
-   */
-  hourlyAggregates(projectId: string, purpose: string, from: number, to: number, metrics: readonly string[]): Promise<AggregateRow[]>;
+  /** The named metrics of one purpose per hour with `from <= bucket < to`, summed over dimensions, in bucket order. */
+  hourlySums(projectId: string, purpose: string, from: number, to: number, metrics: readonly string[]): Promise<HourlySum[]>;
+
+  /** The named metrics of one purpose per dimension, summed over the hours with `from <= bucket < to`. */
+  rangeSums(projectId: string, purpose: string, from: number, to: number, metrics: readonly string[]): Promise<RangeSum[]>;
 
   /**
    * Distinct subjects in hour-grain `activity` over the union of each key's ranges; keys with
@@ -102,7 +108,7 @@ export interface StatsStore {
 }
 
 /** What a dialect implements; `activity-index/` adds the distinct counts on top. */
-export interface StatsReads extends Pick<StatsStore, 'hourlyAggregates' | 'sessionDurations'> {
+export interface StatsReads extends Pick<StatsStore, 'hourlySums' | 'rangeSums' | 'sessionDurations'> {
   /** `projects.stats_epoch`: changes whenever marks may have been removed. */
   statsEpoch(projectId: string): Promise<number>;
   /** The `subjects` counter of every non-empty cell of one grain with `from <= bucket < to`, for the given purposes. */

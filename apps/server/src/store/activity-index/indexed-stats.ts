@@ -34,7 +34,8 @@ export function createIndexedStats(reads: StatsReads): StatsStore {
   }
 
   return {
-    hourlyAggregates: reads.hourlyAggregates,
+    hourlySums: reads.hourlySums,
+    rangeSums: reads.rangeSums,
     sessionDurations: reads.sessionDurations,
 
     async distinctSubjects(projectId: string, ranges: readonly KeyedRange[], cap?: number) {

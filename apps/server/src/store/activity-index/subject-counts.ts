@@ -57,22 +57,24 @@ export function returnGaps(days: CellSets, subjects: number, from: number, to: n
   const longest = Math.round((buckets.at(-1)! - buckets[0]!) / DAY_MS);
   // One bit per (subject, gap length): whether this subject was already counted for it.
   const counted = new Uint32Array(Math.ceil((subjects * (longest + 1)) / 32));
-  const intervals = new Map<number, number>();
-  const subjectsPerGap = new Map<number, number>();
+  const intervals = new Uint32Array(longest + 1);
+  const subjectsPerGap = new Uint32Array(longest + 1);
   for (const bucket of buckets) {
     for (const ordinal of days.get(bucket)!) {
       const previous = lastDay[ordinal]!;
       lastDay[ordinal] = bucket;
       if (Number.isNaN(previous)) continue;
       const gap = Math.round((bucket - previous) / DAY_MS);
-      intervals.set(gap, (intervals.get(gap) ?? 0) + 1);
+      intervals[gap]!++;
       const bit = ordinal * (longest + 1) + gap;
       const word = counted[bit >>> 5]!;
       const mask = 1 << (bit & 31);
       if ((word & mask) !== 0) continue;
       counted[bit >>> 5] = word | mask;
-      subjectsPerGap.set(gap, (subjectsPerGap.get(gap) ?? 0) + 1);
+      subjectsPerGap[gap]!++;
     }
   }
-  return [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: subjectsPerGap.get(gap)! }));
+  const gaps: ReturnGap[] = [];
+  for (let gap = 1; gap <= longest; gap++) if (intervals[gap]! > 0) gaps.push({ gapDays: gap, intervals: intervals[gap]!, subjects: subjectsPerGap[gap]! });
+  return gaps;
 }

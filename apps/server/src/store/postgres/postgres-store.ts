@@ -54,7 +54,8 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
     dialect: 'postgres',
     ready: () => migrated,
     stats: createIndexedStats({
-      hourlyAggregates: afterMigrations(stats.hourlyAggregates),
+      hourlySums: afterMigrations(stats.hourlySums),
+      rangeSums: afterMigrations(stats.rangeSums),
       sessionDurations: afterMigrations(stats.sessionDurations),
       statsEpoch: afterMigrations(stats.statsEpoch),
       markCounts: afterMigrations(stats.markCounts),

@@ -152,7 +152,9 @@ export const aggregates = pgTable(
     dim: text('dim').notNull().default(''),
     value: ms('value').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.bucket, table.metric, table.dim] })],
+  // Metric before bucket: every read asks for a few metrics over a range of buckets, and
+  // with bucket first it walked every metric of every hour in the range (21k rows for 7k).
+  (table) => [primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.metric, table.bucket, table.dim] })],
 );
 
 /** What was not stored, as numbers only, per UTC day and reason. */

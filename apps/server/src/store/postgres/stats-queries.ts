@@ -4,24 +4,25 @@
  * parallel arrays read with `unnest`; text comparisons use the "C" collation,
  * the byte order SQLite uses, so ties and versions sort alike on both stores.
  */
-import type { AggregateRow, Mark, MarkCount, PurposeEligibility, SessionBin, StatsReads } from '../stats-store.js';
+import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, SessionBin, StatsReads } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 
 export function createStatsQueries(connection: PostgresConnection): StatsReads {
   const { sql } = connection;
 
   return {
-    async hourlyAggregates(projectId, purpose, from, to, metrics): Promise<AggregateRow[]> {
-      const exact = metrics.filter((metric) => !metric.endsWith('*'));
-      const prefixes = metrics.filter((metric) => metric.endsWith('*')).map((metric) => metric.slice(0, -1));
-      if (exact.length === 0 && prefixes.length === 0) return [];
-      // left(), not LIKE: metric names may hold `_`, LIKE's wildcard.
-      return [...(await sql<AggregateRow[]>`
-        SELECT bucket, metric, dim, value FROM aggregates
-        WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND bucket >= ${from} AND bucket < ${to}
-          AND (metric = ANY(${exact}::text[])
-               OR EXISTS (SELECT 1 FROM unnest(${prefixes}::text[]) AS p(prefix) WHERE left(metric, length(p.prefix)) = p.prefix))
-        ORDER BY bucket, metric COLLATE "C", dim COLLATE "C"`)];
+    async hourlySums(projectId, purpose, from, to, metrics) {
+      return [...(await sql<HourlySum[]>`
+        SELECT bucket, metric, sum(value)::bigint AS value FROM aggregates
+        WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND metric = ANY(${metrics}::text[]) AND bucket >= ${from} AND bucket < ${to}
+        GROUP BY bucket, metric ORDER BY bucket, metric COLLATE "C"`)];
+    },
+
+    async rangeSums(projectId, purpose, from, to, metrics) {
+      return [...(await sql<RangeSum[]>`
+        SELECT metric, dim, sum(value)::bigint AS value FROM aggregates
+        WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND metric = ANY(${metrics}::text[]) AND bucket >= ${from} AND bucket < ${to}
+        GROUP BY metric, dim ORDER BY metric COLLATE "C", dim COLLATE "C"`)];
     },
 
     async statsEpoch(projectId) {

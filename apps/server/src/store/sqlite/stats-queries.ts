@@ -5,7 +5,7 @@
  * the table.
  */
 import type { SqliteConnection } from './connection.js';
-import type { AggregateRow, Mark, MarkCount, PurposeEligibility, SessionBin, StatsReads } from '../stats-store.js';
+import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, SessionBin, StatsReads } from '../stats-store.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;
@@ -16,6 +16,20 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
      WHERE a.project_id = ? AND a.purpose = p.value AND a.grain = ? AND a.bucket >= ? AND a.bucket < ? AND a.metric = 'subjects' AND a.dim = ''
        AND a.value > 0`,
   );
+  // One metric at a time, numbers only: the primary key (metric before bucket) gives the
+  // hours in order, and no string is built per row (7k rows of strings cost 10 ms).
+  const hourly = client
+    .prepare<[string, string, string, number, number], [number, number]>(
+      `SELECT bucket, sum(value) FROM aggregates
+       WHERE project_id = ? AND purpose = ? AND grain = 'hour' AND metric = ? AND bucket >= ? AND bucket < ?
+       GROUP BY bucket ORDER BY bucket`,
+    )
+    .raw();
+  const totals = client.prepare<[string, string, string, number, number], RangeSum>(
+    `SELECT metric, dim, sum(value) AS value FROM aggregates
+     WHERE project_id = ? AND purpose = ? AND grain = 'hour' AND metric IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ?
+     GROUP BY metric, dim ORDER BY metric, dim`,
+  );
   const marks = client.prepare<[string, string, string], Mark>(
     `SELECT c.purpose AS purpose, c.bucket AS bucket, a.pseudonym AS pseudonym
      FROM (SELECT json_extract(value, '$[0]') AS purpose, json_extract(value, '$[1]') AS bucket FROM json_each(?)) AS c
@@ -24,24 +38,14 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
   );
 
   return {
-    async hourlyAggregates(projectId, purpose, from, to, metrics): Promise<AggregateRow[]> {
-      const exact = metrics.filter((metric) => !metric.endsWith('*'));
-      const prefixes = metrics.filter((metric) => metric.endsWith('*')).map((metric) => metric.slice(0, -1));
-      const filters = [
-        ...(exact.length > 0 ? [`metric IN (${exact.map(() => '?').join(', ')})`] : []),
-        // substr, not LIKE: metric names may hold `_`, LIKE's wildcard.
-        ...prefixes.map(() => 'substr(metric, 1, ?) = ?'),
-      ];
-      if (filters.length === 0) return [];
-      const params: (string | number)[] = [projectId, purpose, from, to, ...exact];
-      for (const prefix of prefixes) params.push(prefix.length, prefix);
-      return client
-        .prepare(
-          `SELECT bucket, metric, dim, value FROM aggregates
-           WHERE project_id = ? AND purpose = ? AND grain = 'hour' AND bucket >= ? AND bucket < ? AND (${filters.join(' OR ')})
-           ORDER BY bucket`,
-        )
-        .all(...params) as AggregateRow[];
+    async hourlySums(projectId, purpose, from, to, metrics) {
+      const rows: HourlySum[] = [];
+      for (const metric of metrics) for (const [bucket, value] of hourly.all(projectId, purpose, metric, from, to)) rows.push({ bucket, metric, value });
+      return rows.sort((a, b) => a.bucket - b.bucket);
+    },
+
+    async rangeSums(projectId, purpose, from, to, metrics) {
+      return totals.all(projectId, purpose, JSON.stringify(metrics), from, to);
     },
 
     async statsEpoch(projectId) {

@@ -1,0 +1,2 @@
+ALTER TABLE "aggregates" DROP CONSTRAINT "aggregates_project_id_purpose_grain_bucket_metric_dim_pk";--> statement-breakpoint
+ALTER TABLE "aggregates" ADD CONSTRAINT "aggregates_project_id_purpose_grain_metric_bucket_dim_pk" PRIMARY KEY("project_id","purpose","grain","metric","bucket","dim");
