@@ -10,7 +10,7 @@ import type { Props, WireEvent } from '@heed/policy';
 import { createConsentState } from './consent-state.js';
 import { createDelivery } from './delivery.js';
 import { HeedError, type HeedErrorCode } from './errors.js';
-import type { Heed, StopTimer } from './heed.js';
+import type { Heed } from './heed.js';
 import { lazyRights } from './lazy-rights.js';
 import type { HeedOptions } from './options.js';
 import type { LifecycleEvent, Platform } from './platform.js';
@@ -20,7 +20,6 @@ import { createRequester } from './requester.js';
 import { createSessionTracker } from './session.js';
 
 const MAX_DURATION_MS = 7 * 86_400_000;
-const NOOP: StopTimer = () => undefined;
 
 /**
  * Creates a client on the given platform; the entry points call it with theirs.
@@ -84,7 +83,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   function openGate(): void {
     if (open || stopped) return;
     open = true;
-    queue = createQueue(records, clock, options, (count) => fail('queue_overflow', `queue full, dropped ${count}`));
+    queue = createQueue(records, clock, options, (count) => fail('queue_overflow', `dropped ${count}`));
     unsubscribe = lifecycle.subscribe(onLifecycle);
     if (lifecycle.visible()) session._activity();
     delivery._schedule();
@@ -127,7 +126,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
     reset: () => switchSubject(consent._reset),
     track: (name, props) => track(name, props),
     time(name) {
-      if (!open) return NOOP;
+      if (!open) return () => undefined;
       const start = clock.now();
       return (props) => track(name, props, Math.min(MAX_DURATION_MS, Math.max(0, clock.now() - start)));
     },

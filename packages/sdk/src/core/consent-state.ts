@@ -140,7 +140,7 @@ export function createConsentState(
     try {
       options.onConsentRequired?.({ reason, policyVersion });
     } catch (cause) {
-      fail('callback', 'onConsentRequired threw', cause);
+      fail('callback', 'onConsentRequired', cause);
     }
     return undefined;
   }

@@ -83,5 +83,6 @@ export function consentRequest(
   const answers = purposes
     .filter(({ basis }) => basis === 'consent' || basis === 'legitimate_interest')
     .map((purpose) => [purpose.id, !withdraw && purposeAllowed(decision, purposes, purpose)]);
-  return { writeKey, subject, policyVersion: decision.version, purposes: Object.fromEntries(answers), gpc: decision.gpc, objections: withdraw ? [] : [...decision.objected], ts };
+  // The body is serialised at once, so the stored list goes in as it is, not copied.
+  return { writeKey, subject, policyVersion: decision.version, purposes: Object.fromEntries(answers), gpc: decision.gpc, objections: withdraw ? [] : (decision.objected as string[]), ts };
 }

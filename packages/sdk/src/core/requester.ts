@@ -5,7 +5,7 @@
  */
 import { HeedRequestError, type HeedError } from './errors.js';
 import { RETRY_MAX_MS, type HeedOptions } from './options.js';
-import type { HttpRequest, HttpResponse, Platform, TimerHandle } from './platform.js';
+import type { HttpRequest, HttpResponse, Platform } from './platform.js';
 import { parseRetryAfter, retryDelay } from './retry-delay.js';
 import { RETRY_STATUSES } from './status-policy.js';
 
@@ -35,15 +35,18 @@ export function createRequester(
   { maxRetries = 5, retryBaseMs = 1_000, retryMaxMs = RETRY_MAX_MS }: RetryOptions,
   report: (error: HeedError) => void,
 ): Requester {
-  const sleeping = new Map<TimerHandle, () => void>();
+  /** A wake-up for each backoff in progress: ends the wait early (or on time, from its timer). */
+  const sleeping = new Set<() => void>();
 
   function sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const handle = clock.setTimeout(() => {
-        sleeping.delete(handle);
+      const wake = () => {
+        clock.clearTimeout(handle);
+        sleeping.delete(wake);
         resolve();
-      }, ms);
-      sleeping.set(handle, resolve);
+      };
+      const handle = clock.setTimeout(wake, ms);
+      sleeping.add(wake);
     });
   }
 
@@ -71,12 +74,6 @@ export function createRequester(
 
   return {
     _send: send,
-    _wake() {
-      for (const [handle, resolve] of sleeping) {
-        clock.clearTimeout(handle);
-        resolve();
-      }
-      sleeping.clear();
-    },
+    _wake: () => sleeping.forEach((wake) => wake()),
   };
 }
