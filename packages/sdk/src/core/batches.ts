@@ -4,7 +4,7 @@
  * unload requests must stay under 64 KiB (the browsers' keepalive quota).
  */
 import type { IngestLimits, WireEvent } from '@heed/policy';
-import { jsonBytes } from './json-bytes.js';
+import { weightOf } from './json-bytes.js';
 
 /** The policy's batch limits, as `GET /v1/policy` gives them. */
 export type BatchLimits = Pick<IngestLimits, 'maxEventsPerBatch' | 'maxBodyBytes'>;
@@ -19,16 +19,17 @@ export type BatchLimits = Pick<IngestLimits, 'maxEventsPerBatch' | 'maxBodyBytes
 export function splitBatches(events: readonly WireEvent[], envelopeBytes: number, { maxEventsPerBatch, maxBodyBytes }: BatchLimits): WireEvent[][] {
   const batches: WireEvent[][] = [];
   let current: WireEvent[] = [];
-  let bytes = envelopeBytes;
+  // Each event is counted with one separator (`weightOf`); n events need n - 1 commas, so
+  // one byte comes off up front.
+  let bytes = envelopeBytes - 1;
   for (const event of events) {
-    const size = jsonBytes(event);
-    // Each event after the first adds a separating comma.
-    if (current.length && (current.length >= maxEventsPerBatch || bytes + size + 1 > maxBodyBytes)) {
+    const size = weightOf(event);
+    if (current.length && (current.length >= maxEventsPerBatch || bytes + size > maxBodyBytes)) {
       batches.push(current);
       current = [];
-      bytes = envelopeBytes;
+      bytes = envelopeBytes - 1;
     }
-    bytes += size + (current.length ? 1 : 0);
+    bytes += size;
     current.push(event);
   }
   if (current.length) batches.push(current);

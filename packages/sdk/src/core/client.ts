@@ -39,22 +39,21 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   const fail = (code: HeedErrorCode, message: string, cause?: unknown) => report(new HeedError(code, message, cause));
   const records = createRecords(platform.storage, options.storagePrefix ?? 'heed:', (cause) => fail('storage', 'storage failed', cause));
   const requester = createRequester(platform, options, report);
-  let open = false;
   let stopped = false;
+  /** The open gate: a queue exists exactly while tracking may run (granted, not shut down). */
   let queue: EventQueue | undefined;
   let unsubscribe: (() => void) | undefined;
-  const live = () => open && !stopped;
 
   const consent = createConsentState(platform, options, records, requester, fail, () => stopped, (on) => (on ? openGate() : closeGate(true)));
 
   // session_start has no activeMs; JSON leaves the undefined field out.
   const session = createSessionTracker(platform, options, (type, sessionId, activeMs) => enqueue({ type, activeMs }, sessionId));
 
-  const delivery = createDelivery(platform, options, () => queue, requester, consent, live);
+  const delivery = createDelivery(platform, options, () => queue, requester, consent);
 
   function enqueue(fields: Partial<WireEvent>, sessionId: string | null): void {
     const subject = consent._stored().subject?.hash;
-    if (!live() || !queue || !subject || !sessionId) return;
+    if (!queue || !subject || !sessionId) return;
     queue._push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
     delivery._schedule();
   }
@@ -81,8 +80,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   }
 
   function openGate(): void {
-    if (open || stopped) return;
-    open = true;
+    if (queue || stopped) return;
     queue = createQueue(records, clock, options, (count) => fail('queue_overflow', `dropped ${count}`));
     unsubscribe = lifecycle.subscribe(onLifecycle);
     if (lifecycle.visible()) session._activity();
@@ -91,7 +89,8 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
 
   /** Stops tracking; `forget` also drops every queued event, in memory and in storage. */
   function closeGate(forget: boolean): void {
-    open = false;
+    const closing = queue;
+    queue = undefined;
     session._stop();
     delivery._stop();
     unsubscribe?.();
@@ -99,21 +98,20 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
     requester._wake();
     if (forget) {
       // Clearing the old queue too: a request still in flight must not write it back.
-      queue?._clear();
+      closing?._clear();
       records._remove('queue');
-    } else queue?._save();
-    queue = undefined;
+    } else closing?._save();
   }
 
   /** A new subject: the old session ends under the old subject, the next one starts under the new. */
   async function switchSubject(change: (beforeSwitch: () => void) => Promise<boolean>): Promise<void> {
     if (!(await change(session._end))) return;
-    if (live() && lifecycle.visible()) session._activity();
+    if (queue && lifecycle.visible()) session._activity();
     void delivery._flush();
   }
 
   function track(name: string, props?: Props, durationMs?: number): void {
-    if (!open) return;
+    if (!queue) return;
     session._activity();
     enqueue({ type: 'track', name, durationMs, props }, session._id());
   }
@@ -126,7 +124,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
     reset: () => switchSubject(consent._reset),
     track: (name, props) => track(name, props),
     time(name) {
-      if (!open) return () => undefined;
+      if (!queue) return () => undefined;
       const start = clock.now();
       return (props) => track(name, props, Math.min(MAX_DURATION_MS, Math.max(0, clock.now() - start)));
     },
@@ -138,7 +136,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
     async shutdown() {
       await started;
       if (stopped) return;
-      if (open) {
+      if (queue) {
         session._end();
         await delivery._flush();
       }

@@ -33,9 +33,9 @@ export interface Delivery {
 /**
  * What delivery asks of the client: the queue (none while the gate is closed); `consent`,
  * when sending may start (`_ready`, `_readyNow`) and asking again when a batch answer says so
- * (`_require`); `live`, whether requests may still go out (consent open, not shut down).
+ * (`_require`). Requests go out only while there is a queue (consent open, not shut down).
  *
- * @example const delivery = createDelivery(platform, options, () => queue, requester, consent, () => true); delivery._schedule()
+ * @example const delivery = createDelivery(platform, options, () => queue, requester, consent); delivery._schedule()
  */
 export function createDelivery(
   { clock, transport, lifecycle, environment }: Pick<Platform, 'clock' | 'transport' | 'lifecycle' | 'environment'>,
@@ -43,7 +43,6 @@ export function createDelivery(
   queue: () => EventQueue | undefined,
   requester: Requester,
   consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_require'>,
-  live: () => boolean,
 ): Delivery {
   let timer: TimerHandle | undefined;
   let running: Promise<void> | undefined;
@@ -56,13 +55,13 @@ export function createDelivery(
   }
 
   /** Offline pauses sending: a backoff in progress ends, the `online` event flushes again. */
-  const sending = () => live() && lifecycle.online();
+  const sending = () => !!queue() && lifecycle.online();
 
   async function run(): Promise<void> {
     while (sending()) {
       const policy = await consent._ready();
       const queued = queue();
-      if (!policy || !queued || !live()) return;
+      if (!policy || !queued) return;
       const [[batch], body] = batchesOf(queued._items(), policy.limits);
       if (!batch) return;
       // A full queue drops its oldest events, so a batch waiting to be retried loses its head
@@ -71,11 +70,11 @@ export function createDelivery(
       const { _response, _final } = await requester._send({ method: 'POST', path: '/v1/batch', body: body(batch), contentType: 'text' }, intact);
       if (!_response && !_final) {
         if (sending() && !intact()) continue;
-        if (live()) timer ??= clock.setTimeout(flush, retryMaxMs);
+        if (queue()) timer ??= clock.setTimeout(flush, retryMaxMs);
         return;
       }
       // A refused batch is dropped (and was reported): the same bytes would be refused again.
-      if (live()) queued._remove(batch);
+      if (queue()) queued._remove(batch);
       const answer = _response?.body as BatchResponse | undefined;
       if (answer?.consentRequired) consent._require('server', answer.policyVersion);
     }
@@ -103,7 +102,7 @@ export function createDelivery(
     _beacon() {
       const queued = queue();
       const limits = consent._readyNow()?.limits;
-      if (!queued || !limits || !live()) return;
+      if (!queued || !limits) return;
       const [batches, body] = batchesOf(queued._items(), { ...limits, maxBodyBytes: Math.min(limits.maxBodyBytes, UNLOAD_MAX_BYTES) });
       for (const batch of batches.reverse()) {
         // Refused (quota spent): the rest stays stored and goes out on the next page.

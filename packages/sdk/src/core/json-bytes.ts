@@ -12,3 +12,11 @@
 export function jsonBytes(value: unknown): number {
   return encodeURIComponent(JSON.stringify(value)).replace(/%../g, '.').length;
 }
+
+/**
+ * What a value adds to a JSON array: its bytes and one separator (a comma, or the bracket
+ * that closes the array). An array of n values is the sum of these plus its opening bracket.
+ *
+ * @example weightOf('é') // 5
+ */
+export const weightOf = (value: unknown): number => jsonBytes(value) + 1;

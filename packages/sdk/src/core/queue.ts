@@ -16,7 +16,7 @@ import type { WireEvent } from '@heed/policy';
 import type { HeedOptions } from './options.js';
 import type { Clock, TimerHandle } from './platform.js';
 import type { Records } from './records.js';
-import { jsonBytes } from './json-bytes.js';
+import { weightOf } from './json-bytes.js';
 
 /** The bounds: `maxQueueEvents` events and `maxQueueBytes` bytes as JSON. */
 export type QueueOptions = Pick<HeedOptions, 'maxQueueEvents' | 'maxQueueBytes'>;
@@ -36,11 +36,6 @@ export interface EventQueue {
   _dropped(): number;
 }
 
-/**
- * What an event adds to the queue's JSON array: its UTF-8 bytes and the comma or closing
- * bracket after it. The array of n events is the sum of these plus the opening bracket.
- */
-const weightOf = (event: WireEvent) => jsonBytes(event) + 1;
 
 /**
  * Creates a queue, restoring what an earlier page or process left in the `queue` record.
