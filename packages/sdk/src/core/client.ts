@@ -44,10 +44,9 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   let queue: EventQueue | undefined;
   let unsubscribe: (() => void) | undefined;
 
-  const consent = createConsentState(platform, options, records, requester, fail, () => stopped, (on) => (on ? openGate() : closeGate(true)));
+  const consent = createConsentState(platform, options, records, requester, fail, () => stopped, (on) => (on ? openGate() : closeGate(true)), () => session._end());
 
-  // session_start has no activeMs; JSON leaves the undefined field out.
-  const session = createSessionTracker(platform, options, (type, sessionId, activeMs) => enqueue({ type, activeMs }, sessionId));
+  const session = createSessionTracker(platform, options, enqueue);
 
   const delivery = createDelivery(platform, options, () => queue, requester, consent);
 
@@ -103,9 +102,12 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
     } else closing?._save();
   }
 
-  /** A new subject: the old session ends under the old subject, the next one starts under the new. */
-  async function switchSubject(change: (beforeSwitch: () => void) => Promise<boolean>): Promise<void> {
-    if (!(await change(session._end))) return;
+  /**
+   * A new subject (identify, reset): the old session ended under the old subject (the consent
+   * state's `beforeSwitch`), the next one starts under the new.
+   */
+  async function switchSubject(switching: Promise<boolean>): Promise<void> {
+    if (!(await switching)) return;
     if (queue && lifecycle.visible()) session._activity();
     void delivery._flush();
   }
@@ -120,8 +122,8 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
 
   return {
     consent: consent._api,
-    identify: (userId) => switchSubject((beforeSwitch) => consent._identify(userId, beforeSwitch)),
-    reset: () => switchSubject(consent._reset),
+    identify: (userId) => switchSubject(consent._identify(userId)),
+    reset: () => switchSubject(consent._reset()),
     track: (name, props) => track(name, props),
     time(name) {
       if (!queue) return () => undefined;

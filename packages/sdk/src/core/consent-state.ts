@@ -30,9 +30,11 @@ export type ConsentMachine = ReturnType<typeof createConsentState>;
 
 /**
  * `fail` builds and reports a HeedError; `stopped` says the client was shut down; `gate`
- * opens (true) or closes the client's gate, and closing also drops queued events.
+ * opens (true) or closes the client's gate, and closing also drops queued events;
+ * `beforeSwitch` runs just before the subject changes (the client ends the running session,
+ * so it is reported under the subject it belongs to).
  *
- * @example const consent = createConsentState(platform, options, records, requester, fail, () => false, gate); await consent._api.grant(['statistics'])
+ * @example const consent = createConsentState(platform, options, records, requester, fail, () => false, gate, endSession); await consent._api.grant(['statistics'])
  */
 export function createConsentState(
   platform: Platform,
@@ -42,6 +44,7 @@ export function createConsentState(
   fail: (code: HeedErrorCode, message: string, cause?: unknown) => void,
   stopped: () => boolean,
   gate: (open: boolean) => void,
+  beforeSwitch: () => void,
 ) {
   const { clock, newId } = platform;
   let policy = options.policy;
@@ -105,11 +108,11 @@ export function createConsentState(
    * Makes the subject `hashing` resolves to current, unacknowledged. The token carries over
    * only for the same subject (the server issues one per subject, on its first decision).
    */
-  async function switchTo(hashing: Promise<string | void>, anonymous: boolean, beforeSwitch?: () => void): Promise<boolean> {
+  async function switchTo(hashing: Promise<string | void>, anonymous: boolean): Promise<boolean> {
     const hash = await hashing;
     const { subject } = stored;
     if (!hash || hash === subject?.hash) return false;
-    beforeSwitch?.();
+    beforeSwitch();
     save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } });
     return true;
   }
@@ -209,17 +212,17 @@ export function createConsentState(
       apply();
     },
     /** Switches to the user's subject; without a grant the hash only waits in memory for one. */
-    async _identify(userId: string, beforeSwitch: () => void): Promise<boolean> {
+    async _identify(userId: string): Promise<boolean> {
       const hashing = hashOf(String(userId));
-      if (stored.decision) return switchTo(hashing, false, beforeSwitch);
+      if (stored.decision) return switchTo(hashing, false);
       pendingUser = hashing;
       return false;
     },
     /** Logout: a new anonymous subject; without a grant, an identified subject and its token leave with the user. */
-    async _reset(beforeSwitch: () => void): Promise<boolean> {
+    async _reset(): Promise<boolean> {
       const { decision, denied, subject } = stored;
       pendingUser = undefined;
-      if (decision) return switchTo(hashOf(), true, beforeSwitch);
+      if (decision) return switchTo(hashOf(), true);
       if (subject && !subject.anonymous) {
         if (denied === undefined) wipe();
         else save({ denied });

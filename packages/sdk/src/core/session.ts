@@ -33,7 +33,7 @@ export interface SessionTracker {
 export function createSessionTracker(
   { clock, newId, lifecycle }: Pick<Platform, 'clock' | 'newId' | 'lifecycle'>,
   { sessionGapMs = 30 * 60_000, idleAfterMs = 60_000, heartbeatMs = 15_000 }: SessionOptions,
-  emit: (type: SessionEventType, sessionId: string, activeMs?: number) => void,
+  emit: (fields: { type: SessionEventType; activeMs?: number }, sessionId: string) => void,
 ): SessionTracker {
   let id: string | null = null;
   let visible = lifecycle.visible();
@@ -52,7 +52,7 @@ export function createSessionTracker(
 
   /** Emits the active time since the last report; a heartbeat only when there is some. */
   function report(type: SessionEventType): void {
-    if (id && (type === 'session_end' || active > 0)) emit(type, id, active);
+    if (id && (type === 'session_end' || active > 0)) emit({ type, activeMs: active }, id);
     active = 0;
   }
 
@@ -85,7 +85,7 @@ export function createSessionTracker(
     // Without a session `tick` credits nothing, so `active` is still 0 here.
     id = newId();
     visible = lifecycle.visible();
-    emit('session_start', id);
+    emit({ type: 'session_start' }, id);
     timer = clock.setTimeout(beat, heartbeatMs);
   }
 
