@@ -154,4 +154,16 @@ describe('heed demo', () => {
       events: result.eventsByType.track! - held!.tracks,
     });
   });
+
+  it('stops with the SDK\'s error when the server keeps refusing batches, instead of waiting', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'heed-demo-'));
+    const refuse: typeof fetch = async (input, init) =>
+      new URL(String(input)).pathname === '/v1/batch' ? new Response('{"title":"down"}', { status: 503 }) : fetch(input, init);
+    try {
+      await expect(runDemo(loadConfig({ HEED_DATA_DIR: other, HEED_LOG_LEVEL: 'error' }), { weeks: 1, users: 10, until: UNTIL, fetch: refuse }))
+        .rejects.toThrow(/^demo: the SDK sent \d+ events, the server accepted 0 .*; \d+ SDK errors, first: http \[POST\] .*503/);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
 });

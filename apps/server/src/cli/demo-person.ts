@@ -40,11 +40,29 @@ export interface VisitContext {
   readonly options: NodeHeedOptions;
   /** Pages still delivering; the demo waits for them at the end. */
   readonly closing: Set<Promise<void>>;
+  /**
+   * Waits for SDK work that must be done before the simulation goes on (a consent decision,
+   * a restriction, the previous page's delivery), as long as its requests are in flight:
+   * work waiting out a retry backoff waits on the very clock the caller holds.
+   */
+  readonly waitFor: (work: Promise<unknown>) => Promise<void>;
 }
 
 /** @example createPerson('demo-7', 'both', undefined).decided // false */
 export function createPerson(userId: string, choice: DemoChoice, restrictFrom: number | undefined): DemoPerson {
   return { userId, choice, restrictFrom, storage: createMemoryStorage(), decided: false, restricted: false, closing: undefined };
+}
+
+/**
+ * Events still waiting in the person's stored queue: the SDK keeps what the server has not
+ * acknowledged in its `queue` record (`heed:queue`, the default storage prefix) until it is
+ * delivered, so after the last page closed this is what delivery left behind.
+ *
+ * @example leftInQueue(person) // 0
+ */
+export function leftInQueue(person: DemoPerson): number {
+  const text = person.storage.get('heed:queue');
+  return text ? (JSON.parse(text) as unknown[]).length : 0;
 }
 
 /** The consent banner on the first visit; the decision is recorded before the visit goes on. */
@@ -67,10 +85,10 @@ async function decide(heed: Heed, person: DemoPerson): Promise<void> {
 export async function startVisit(person: DemoPerson, visit: PlannedVisit, context: VisitContext): Promise<void> {
   const { clock } = context;
   // The previous page may still be delivering from the same storage: one tab closes before the next opens.
-  if (person.closing) await person.closing;
+  if (person.closing) await context.waitFor(person.closing);
   const lifecycle = createFakeLifecycle();
   const heed = createHeed({ ...context.options, platform: { ...context.options.platform, lifecycle, storage: person.storage } });
-  if (!person.decided) await decide(heed, person);
+  if (!person.decided) await context.waitFor(decide(heed, person));
   const script = visitScript(visit.minutes, visit.seed);
   const at = (offset: number, callback: () => void) => clock.setTimeout(callback, visit.start + offset - clock.now());
   for (const offset of script.inputs) at(offset, () => lifecycle.fire('activity'));
@@ -91,10 +109,12 @@ export async function startVisit(person: DemoPerson, visit: PlannedVisit, contex
 /** The tab closes: the SDK ends the session and delivers; a restriction waits for the server's answer. */
 function closePage(heed: Heed, person: DemoPerson, restrict: boolean, context: VisitContext): Promise<void> {
   if (restrict) {
-    return (async () => {
-      await heed.shutdown();
-      person.restricted = await heed.rights.restrict(true);
-    })();
+    return context.waitFor(
+      (async () => {
+        await heed.shutdown();
+        person.restricted = await heed.rights.restrict(true);
+      })(),
+    );
   }
   const closing = heed.shutdown();
   person.closing = closing;

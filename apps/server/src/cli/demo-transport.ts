@@ -32,6 +32,12 @@ export interface DemoTransport extends Transport {
   readonly tally: DeliveryTally;
   /** Resolves once no request is in flight (the SDK may send the next batch of a flush right after one ends). */
   idle(): Promise<void>;
+  /**
+   * Waits for `work` while it makes progress: until it settles, or until no request has been
+   * in flight for `graceMs`. Then it waits on something else, such as a retry backoff on the
+   * simulated clock that the waiting caller holds, and the caller goes on without it.
+   */
+  waitFor(work: Promise<unknown>, graceMs?: number): Promise<void>;
 }
 
 const TEXT = 'text/plain;charset=UTF-8';
@@ -46,6 +52,13 @@ export function createDemoTransport(endpoint: string, fetchImpl: typeof fetch = 
     accepted: 0, duplicates: 0, suppressed: 0, rejected: 0, failed: 0,
   };
   const inFlight = new Set<Promise<HttpResponse>>();
+
+  async function idle(): Promise<void> {
+    while (inFlight.size > 0) {
+      await Promise.allSettled([...inFlight]);
+      await macrotask();
+    }
+  }
 
   function countBatch(body: string): void {
     const batch = JSON.parse(body) as { sdk: string; events: WireEvent[] };
@@ -95,10 +108,19 @@ export function createDemoTransport(endpoint: string, fetchImpl: typeof fetch = 
     // The demo never closes a page with `pagehide`, so nothing asks for a beacon; refusing
     // keeps the events queued for the next flush, which is what a refused beacon means.
     beacon: () => false,
-    async idle() {
-      while (inFlight.size > 0) {
-        await Promise.allSettled([...inFlight]);
-        await macrotask();
+    idle,
+    async waitFor(work, graceMs = 2_000) {
+      let settled = false;
+      const watched = work.then(
+        () => void (settled = true),
+        () => void (settled = true),
+      );
+      while (!settled) {
+        await idle();
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([watched, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+        clearTimeout(timer);
+        if (!settled && inFlight.size === 0) return;
       }
     },
   };
