@@ -5,13 +5,13 @@
  * statements, because this runs per event on the hot path.
  *
  * Group commit: the batches that arrive within one turn of the event loop share one
- * IMMEDIATE transaction. Each batch's events go in under a savepoint of its own (a batch that
- * fails rolls back alone); what they add to sessions, activity and aggregates is then written
- * once per key for the whole group, which is most of the work for small batches. A batch is
- * answered only after the shared commit.
+ * IMMEDIATE transaction; what they add to sessions, activity and aggregates is written once
+ * per key for the whole group, which is most of the work for small batches. A batch is
+ * answered only after the shared commit. If the group fails, each batch is written again in
+ * a transaction of its own, so a bad batch fails alone.
  */
 import { foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
-import type { AcceptedEvent, IngestResult, IngestWrite } from '../store.js';
+import { StoreBusyError, type AcceptedEvent, type IngestResult, type IngestWrite } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 
 export function createAggregateWriter(connection: SqliteConnection) {
@@ -77,8 +77,8 @@ export function createIngestWriter(connection: SqliteConnection) {
      WHERE project_id = ? AND pseudonym = ?`,
   );
 
-  /** One batch's events, in a savepoint of its own: a batch that fails rolls back alone. */
-  const insertEvents = client.transaction((write: IngestWrite): AcceptedEvent[] => {
+  /** One batch's events; the ones the primary key did not refuse as already seen. */
+  function insertEvents(write: IngestWrite): AcceptedEvent[] {
     const inserted: AcceptedEvent[] = [];
     for (const event of write.events) {
       const changes = insertEvent.run(
@@ -88,7 +88,7 @@ export function createIngestWriter(connection: SqliteConnection) {
       if (changes > 0) inserted.push(event);
     }
     return inserted;
-  });
+  }
 
   /**
    * What a group's stored events add up to, written once per key for the whole group: the
@@ -130,35 +130,42 @@ export function createIngestWriter(connection: SqliteConnection) {
   }
   let pending: Pending[] = [];
 
+  /** Writes the batches in one transaction; throws if any of them (or the commit) fails. */
+  function writeGroup(writes: readonly IngestWrite[]): IngestResult[] {
+    return connection.writeTransaction(() => {
+      const stored = writes.map((write) => ({ write, inserted: insertEvents(write) }));
+      applyGroup(stored);
+      return stored.map(({ write, inserted }) => ({ accepted: inserted.length, duplicates: write.events.length - inserted.length }));
+    });
+  }
+
   function flush(): void {
     const group = pending.slice(0, MAX_GROUP);
     pending = pending.slice(group.length);
     if (pending.length > 0) setImmediate(flush);
-    const outcomes: ({ ok: true; result: IngestResult } | { ok: false; error: unknown })[] = [];
+    let results: IngestResult[];
     try {
-      connection.writeTransaction(() => {
-        const stored: { write: IngestWrite; inserted: AcceptedEvent[] }[] = [];
-        for (const item of group) {
-          try {
-            const inserted = insertEvents(item.write);
-            stored.push({ write: item.write, inserted });
-            outcomes.push({ ok: true, result: { accepted: inserted.length, duplicates: item.write.events.length - inserted.length } });
-          } catch (error) {
-            // The savepoint rolled back this batch only; the others still commit.
-            outcomes.push({ ok: false, error });
-          }
-        }
-        applyGroup(stored);
-      });
+      results = writeGroup(group.map((item) => item.write));
     } catch (error) {
-      for (const item of group) item.reject(error);
+      // The whole group rolled back, so nothing of it is stored. A busy store refuses every
+      // batch alike (503); otherwise one batch may be at fault: each is written again on its
+      // own, so only a failing batch fails. (No savepoint per batch on the common path: a
+      // savepoint copies every page it touches into a statement journal, which cost more
+      // than the inserts.)
+      if (group.length === 1 || error instanceof StoreBusyError) {
+        for (const item of group) item.reject(error);
+        return;
+      }
+      for (const item of group) {
+        try {
+          item.resolve(writeGroup([item.write])[0]!);
+        } catch (alone) {
+          item.reject(alone);
+        }
+      }
       return;
     }
-    group.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.result);
-      else item.reject(outcome.error);
-    });
+    group.forEach((item, index) => item.resolve(results[index]!));
   }
 
   function ingest(write: IngestWrite): Promise<IngestResult> {
