@@ -107,12 +107,41 @@ export interface StatsStore {
   sessionDurations(projectId: string, from: number, to: number, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]>;
 }
 
-/** What a dialect implements; `activity-index/` adds the distinct counts on top. */
-export interface StatsReads extends Pick<StatsStore, 'hourlySums' | 'rangeSums' | 'sessionDurations'> {
-  /** `projects.stats_epoch`: changes whenever marks may have been removed. */
+/** One session as the session cache keeps it; `changed` orders the feed. */
+export interface SessionChange {
+  /** The row's stable key within its project (SQLite's rowid). */
+  readonly key: number;
+  readonly pseudonym: string;
+  readonly startedAt: number;
+  /** Wall duration: end (or last seen) minus start. */
+  readonly durationMs: number;
+  readonly changed: number;
+}
+
+/**
+ * How a dialect answers the session distribution: by binning in one query, or by a feed of
+ * changed sessions that `activity-index/` caches and bins in memory. A feed needs a change
+ * order that follows commit order; SQLite's serialised writers give one for free.
+ */
+export type SessionSource =
+  | { readonly kind: 'query'; readonly durations: StatsStore['sessionDurations'] }
+  | {
+      readonly kind: 'feed';
+      /** Sessions written after `after` (-1: all), in `changed` order. */
+      changedAfter(projectId: string, after: number): Promise<SessionChange[]>;
+      /** Rises whenever any subject's consent or flags change (every such change appends to the ledger). */
+      eligibilityVersion(): Promise<number>;
+      /** The pseudonyms the decision table allows for the purpose today. */
+      eligibleSubjects(projectId: string, eligibility: PurposeEligibility): Promise<string[]>;
+    };
+
+/** What a dialect implements; `activity-index/` adds the distinct counts and the session cache on top. */
+export interface StatsReads extends Pick<StatsStore, 'hourlySums' | 'rangeSums'> {
+  /** `projects.stats_epoch`: changes whenever marks or sessions may have been removed. */
   statsEpoch(projectId: string): Promise<number>;
   /** The `subjects` counter of every non-empty cell of one grain with `from <= bucket < to`, for the given purposes. */
   markCounts(projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number): Promise<MarkCount[]>;
   /** The marks of the given cells of one grain. */
   marks(projectId: string, grain: MarkGrain, cells: readonly MarkCell[]): Promise<Mark[]>;
+  readonly sessions: SessionSource;
 }

@@ -4,6 +4,8 @@
  * on each store; on PostgreSQL also when the change went through another server process.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { consentBaseline } from '@heed/policy';
+import { DURATION_EDGES, durationBin } from '../../stats/histogram.js';
 import { storesUnderTest, type TestStoreKind } from '../../testing/test-databases.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 
@@ -21,12 +23,22 @@ async function consent(server: TestServer, user: string) {
   return ((await response.json()) as { subjectToken: string }).subjectToken;
 }
 
-async function visit(server: TestServer, users: readonly string[], ts: number, accepted = users.length) {
+async function send(server: TestServer, events: readonly Record<string, unknown>[], accepted = events.length) {
   // The clock only moves forward (the rate limiter's buckets refill with it); events may be older.
-  server.clock.set(Math.max(server.clock.now(), ts + 60_000));
-  const events = users.map((user) => ({ id: id(), type: 'session_start', ts, sessionId: `ses_${user}_${ts}`, subject: server.subjectFor(user) }));
+  server.clock.set(Math.max(server.clock.now(), ...events.map((event) => Number(event.ts) + 60_000)));
   const response = await server.post('/v1/batch', { writeKey: server.project.writeKey, sentAt: server.clock.now(), tz: 'UTC', device: 'desktop', sdk: 'test/1', events });
   expect(await response.json()).toMatchObject({ accepted });
+}
+
+const visit = (server: TestServer, users: readonly string[], ts: number, accepted = users.length) =>
+  send(server, users.map((user) => ({ id: id(), type: 'session_start', ts, sessionId: `ses_${user}_${ts}`, subject: server.subjectFor(user) })), accepted);
+
+/** The session distribution of the first day, as the server's store answers it. */
+async function sessionBins() {
+  const policy = t.server.services.policy;
+  return t.server.services.store.stats.sessionDurations(t.project.projectId, START - HOUR, START + DAY, DURATION_EDGES, {
+    purpose: 'statistics', basis: 'consent', consentSince: consentBaseline(policy),
+  });
 }
 
 /** Distinct `statistics` subjects over the first three days, and `update_timing` return gaps, as the server's store answers them. */
@@ -80,6 +92,30 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
     expect(await counts()).toEqual({ users: 2, gaps: [] });
   });
 
+
+  it('bins sessions as they grow, and follows restriction, withdrawal and erasure', async () => {
+    const ann = await consent(t, 'ann');
+    const start = (user: string) => ({ id: id(), type: 'session_start', ts: START, sessionId: `ses_long_${user}`, subject: t.subjectFor(user) });
+    const beat = (user: string, after: number) => ({ id: id(), type: 'heartbeat', ts: START + after, sessionId: `ses_long_${user}`, subject: t.subjectFor(user), activeMs: 1_000 });
+    await send(t, [start('ann'), beat('ann', 60_000)]);
+    expect(await sessionBins()).toEqual([{ bin: durationBin(60_000), sessions: 1, subjects: 1 }]);
+
+    await send(t, [beat('ann', 600_000)]); // the same session, now ten minutes long
+    expect(await sessionBins()).toEqual([{ bin: durationBin(600_000), sessions: 1, subjects: 1 }]);
+
+    // A subject who decides after the eligible set was read, then has a session.
+    const bob = await consent(t, 'bob');
+    await send(t, [start('bob'), beat('bob', 60_000)]);
+    expect(await sessionBins()).toEqual([{ bin: durationBin(60_000), sessions: 1, subjects: 1 }, { bin: durationBin(600_000), sessions: 1, subjects: 1 }]);
+
+    expect((await rights(t, ann, '/v1/me/restrict', { restricted: true })).status).toBe(200);
+    expect(await sessionBins()).toEqual([{ bin: durationBin(60_000), sessions: 1, subjects: 1 }]);
+    expect((await rights(t, ann, '/v1/me/restrict', { restricted: false })).status).toBe(200);
+    expect((await rights(t, bob, '/v1/me/withdraw', {})).status).toBe(200);
+    expect(await sessionBins()).toEqual([{ bin: durationBin(600_000), sessions: 1, subjects: 1 }]);
+    expect((await rights(t, ann, '/v1/me')).status).toBe(200);
+    expect(await sessionBins()).toEqual([]);
+  });
 });
 
 // Several processes share one database only on PostgreSQL (CI always runs it).

@@ -1,42 +1,63 @@
 /**
- * `StatsStore` on top of a dialect's `StatsReads`: distinct-subject counts and return
- * intervals come from in-memory subject sets (`MarkCache`), refreshed per request from the
- * two cheap facts that say which cells changed (`stats_epoch` and the `subjects` counters).
- * A request then reads a few hundred counter rows and the marks of the cells that changed
- * (usually the current hour), instead of every mark in its weeks.
+ * `StatsStore` on top of a dialect's `StatsReads`: distinct-subject counts, return intervals
+ * and (where the store offers a feed) the session distribution come from in-memory caches,
+ * refreshed per request from cheap facts that say what changed: `stats_epoch` for removals,
+ * the `subjects` counters for marks, the sessions' `changed` order and the ledger's length.
+ * A request then reads a few hundred counter rows and whatever changed since the last one
+ * (usually the current hour), instead of every row in its weeks.
  */
-import type { KeyedRange, MarkGrain, StatsReads, StatsStore } from '../stats-store.js';
+import type { KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore } from '../stats-store.js';
 import { MarkCache } from './mark-cache.js';
+import { eligibilityKey, SessionCache } from './session-cache.js';
 import { countDistinct, returnGaps } from './subject-counts.js';
 
 export function createIndexedStats(reads: StatsReads): StatsStore {
-  const caches = new Map<string, MarkCache>();
-  // One refresh per project at a time: concurrent requests share it instead of racing to fill.
-  const refreshing = new Map<string, Promise<unknown>>();
+  const marks = new Map<string, MarkCache>();
+  const sessions = new Map<string, SessionCache>();
+  // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
+  const busy = new Map<string, Promise<unknown>>();
 
-  /** The project's cache with every cell of `purposes` in `[from, to)` up to date. */
-  async function refreshed(projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number): Promise<MarkCache> {
-    while (refreshing.has(projectId)) await refreshing.get(projectId);
-    const work = (async () => {
+  async function serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    while (busy.has(projectId)) await busy.get(projectId);
+    const running = work();
+    busy.set(projectId, running);
+    try {
+      return await running;
+    } finally {
+      busy.delete(projectId);
+    }
+  }
+
+  /** The project's mark cache with every cell of `purposes` in `[from, to)` up to date. */
+  const refreshedMarks = (projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number) =>
+    serially(projectId, async () => {
       const epoch = await reads.statsEpoch(projectId);
-      let cache = caches.get(projectId);
-      if (cache?.epoch !== epoch) caches.set(projectId, (cache = new MarkCache(epoch)));
+      let cache = marks.get(projectId);
+      if (cache?.epoch !== epoch) marks.set(projectId, (cache = new MarkCache(epoch)));
       const stale = cache.staleCells(grain, purposes, from, to, await reads.markCounts(projectId, grain, purposes, from, to));
       if (stale.length > 0) cache.fill(grain, stale, await reads.marks(projectId, grain, stale));
       return cache;
-    })();
-    refreshing.set(projectId, work);
-    try {
-      return await work;
-    } finally {
-      refreshing.delete(projectId);
-    }
-  }
+    });
+
+  const source = reads.sessions;
+  const sessionDurations: StatsStore['sessionDurations'] =
+    source.kind === 'query'
+      ? source.durations
+      : (projectId: string, from: number, to: number, edges: readonly number[], eligibility: PurposeEligibility) =>
+          serially(projectId, async () => {
+            const epoch = await reads.statsEpoch(projectId);
+            let cache = sessions.get(projectId);
+            if (cache?.epoch !== epoch) sessions.set(projectId, (cache = new SessionCache(epoch)));
+            cache.apply(await source.changedAfter(projectId, cache.cursor));
+            const key = eligibilityKey(await source.eligibilityVersion(), eligibility);
+            if (!cache.hasEligible(key)) cache.setEligible(key, await source.eligibleSubjects(projectId, eligibility));
+            return cache.bins(from, to, edges);
+          });
 
   return {
     hourlySums: reads.hourlySums,
     rangeSums: reads.rangeSums,
-    sessionDurations: reads.sessionDurations,
+    sessionDurations,
 
     async distinctSubjects(projectId: string, ranges: readonly KeyedRange[], cap?: number) {
       if (ranges.length === 0) return new Map();
@@ -47,12 +68,12 @@ export function createIndexedStats(reads: StatsReads): StatsStore {
         from = Math.min(from, range.from);
         to = Math.max(to, range.to);
       }
-      const cache = await refreshed(projectId, 'hour', purposes, from, to);
+      const cache = await refreshedMarks(projectId, 'hour', purposes, from, to);
       return countDistinct((purpose) => cache.cellsOf('hour', purpose), cache.subjects, ranges, cap);
     },
 
     async returnIntervals(projectId, purpose, from, to) {
-      const cache = await refreshed(projectId, 'day', [purpose], from, to);
+      const cache = await refreshedMarks(projectId, 'day', [purpose], from, to);
       return returnGaps(cache.cellsOf('day', purpose), cache.subjects, from, to);
     },
   };

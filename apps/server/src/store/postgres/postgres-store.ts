@@ -56,7 +56,7 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
     stats: createIndexedStats({
       hourlySums: afterMigrations(stats.hourlySums),
       rangeSums: afterMigrations(stats.rangeSums),
-      sessionDurations: afterMigrations(stats.sessionDurations),
+      sessions: { kind: 'query', durations: afterMigrations(stats.sessionDurations) },
       statsEpoch: afterMigrations(stats.statsEpoch),
       markCounts: afterMigrations(stats.markCounts),
       marks: afterMigrations(stats.marks),
@@ -122,8 +122,8 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
       // Chunked by ctid: a retention run never holds row locks on a large range for long.
       return connection.writeTransaction(async (tx) => {
         const result = await tx.unsafe(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${condition} LIMIT $2)`, [before, limit]);
-        // See projects.stats_epoch: cached subject sets may hold the marks just removed.
-        if (dataClass === 'activity' && result.count > 0) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1`;
+        // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
+        if ((dataClass === 'activity' || dataClass === 'sessions') && result.count > 0) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1`;
         return result.count;
       });
     }),

@@ -13,9 +13,9 @@ export const projects = pgTable('projects', {
   name: text('name').notNull(),
   createdAt: ms('created_at').notNull(),
   /**
-   * Bumped in the transaction that takes activity marks out (restriction, erasure,
-   * retention): caches of distinct-subject sets (`store/activity-index`) trust a set only
-   * while the epoch they loaded it under holds, since removals can hide behind equal counts.
+   * Bumped in the transaction that takes activity marks or sessions out (restriction,
+   * erasure, retention): the stats caches (`store/activity-index`) trust what they loaded only
+   * while this epoch holds, since removals can hide behind equal counts and change feeds.
    */
   statsEpoch: integer('stats_epoch').notNull().default(0),
 });

@@ -4,10 +4,11 @@
  * parallel arrays read with `unnest`; text comparisons use the "C" collation,
  * the byte order SQLite uses, so ties and versions sort alike on both stores.
  */
-import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, SessionBin, StatsReads } from '../stats-store.js';
+import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 
-export function createStatsQueries(connection: PostgresConnection): StatsReads {
+/** The reads; the session distribution is one query here (see `SessionSource`: no commit-ordered feed). */
+export function createStatsQueries(connection: PostgresConnection): Omit<StatsReads, 'sessions'> & { sessionDurations: StatsStore['sessionDurations'] } {
   const { sql } = connection;
 
   return {

@@ -58,15 +58,17 @@ export function createIngestWriter(connection: SqliteConnection) {
     `INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
+  // `changed`: one more than the highest, so it rises in commit order (see schema).
   const upsertSession = client.prepare(
-    `INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    `INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events, changed)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(changed), 0) + 1 FROM sessions))
      ON CONFLICT (project_id, session_id) DO UPDATE SET
        started_at = min(started_at, excluded.started_at),
        last_seen_at = max(last_seen_at, excluded.last_seen_at),
        ended_at = coalesce(excluded.ended_at, ended_at),
        active_ms = active_ms + excluded.active_ms,
-       events = events + excluded.events`,
+       events = events + excluded.events,
+       changed = excluded.changed`,
   );
   const upsertSuppression = client.prepare(
     `INSERT INTO suppressions (project_id, day, reason, count) VALUES (?, ?, ?, ?)

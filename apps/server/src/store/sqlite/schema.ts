@@ -11,9 +11,9 @@ export const projects = sqliteTable('projects', {
   name: text('name').notNull(),
   createdAt: integer('created_at').notNull(),
   /**
-   * Bumped in the transaction that takes activity marks out (restriction, erasure,
-   * retention): caches of distinct-subject sets (`store/activity-index`) trust a set only
-   * while the epoch they loaded it under holds, since removals can hide behind equal counts.
+   * Bumped in the transaction that takes activity marks or sessions out (restriction,
+   * erasure, retention): the stats caches (`store/activity-index`) trust what they loaded only
+   * while this epoch holds, since removals can hide behind equal counts and change feeds.
    */
   statsEpoch: integer('stats_epoch').notNull().default(0),
 });
@@ -111,10 +111,16 @@ export const sessions = sqliteTable(
     endedAt: integer('ended_at'),
     activeMs: integer('active_ms').notNull().default(0),
     events: integer('events').notNull().default(0),
+    /**
+     * Rises with every write, in commit order (writers are serialised): the session cache of
+     * `activity-index/` reads only the rows changed since its last read.
+     */
+    changed: integer('changed').notNull().default(0),
   },
   (table) => [
     primaryKey({ columns: [table.projectId, table.sessionId] }),
     index('sessions_subject').on(table.projectId, table.pseudonym),
+    index('sessions_changed').on(table.changed),
   ],
 );
 

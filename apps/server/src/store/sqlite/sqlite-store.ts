@@ -97,8 +97,8 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
     async prune(dataClass: PrunableClass, before: number, limit: number) {
       return connection.writeTransaction(() => {
         const removed = pruneStatements[dataClass].run(before, limit).changes;
-        // See projects.stats_epoch: cached subject sets may hold the marks just removed.
-        if (dataClass === 'activity' && removed > 0) client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1').run();
+        // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
+        if ((dataClass === 'activity' || dataClass === 'sessions') && removed > 0) client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1').run();
         return removed;
       });
     },

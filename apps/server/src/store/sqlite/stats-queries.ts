@@ -5,7 +5,7 @@
  * the table.
  */
 import type { SqliteConnection } from './connection.js';
-import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, SessionBin, StatsReads } from '../stats-store.js';
+import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;
@@ -30,6 +30,15 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
      WHERE project_id = ? AND purpose = ? AND grain = 'hour' AND metric IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ?
      GROUP BY metric, dim ORDER BY metric, dim`,
   );
+  // INDEXED BY: without statistics the planner prefers the project's subject index and reads
+  // every session of the project to find the few changed ones.
+  const changedSessions = client
+    .prepare<[number, string], [number, string, number, number, number]>(
+      `SELECT rowid, pseudonym, started_at, coalesce(ended_at, last_seen_at) - started_at, changed
+       FROM sessions INDEXED BY sessions_changed WHERE changed > ? AND project_id = ? ORDER BY changed`,
+    )
+    .raw();
+  const ledgerLength = client.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM consent_ledger');
   const marks = client.prepare<[string, string, string], Mark>(
     `SELECT c.purpose AS purpose, c.bucket AS bucket, a.pseudonym AS pseudonym
      FROM (SELECT json_extract(value, '$[0]') AS purpose, json_extract(value, '$[1]') AS bucket FROM json_each(?)) AS c
@@ -61,27 +70,31 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
       return marks.all(JSON.stringify(cells.map((cell) => [cell.purpose, cell.bucket])), projectId, grain);
     },
 
-    async sessionDurations(projectId, from, to, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]> {
-      // Edges are numbers we own, inlined so the CASE stays one cached statement shape per edge list.
-      const cases = edges.map((edge, bin) => (bin === 0 ? '' : `WHEN d >= ${Math.floor(edge)} THEN ${bin}`)).filter(Boolean).reverse().join(' ');
-      const allowed =
-        eligibility.basis === 'consent'
-          ? `u.consent_withdrawn = 0 AND u.consent_version >= ? AND EXISTS (SELECT 1 FROM json_each(u.consent_granted) WHERE value = ?)`
-          : eligibility.basis === 'legitimate_interest'
-            ? `u.consent_withdrawn = 0 AND u.consent_version >= ? AND NOT EXISTS (SELECT 1 FROM json_each(u.objected) WHERE value = ?)`
-            : `? IS NOT NULL AND ? IS NOT NULL`;
-      return client
-        .prepare(
-          // The eligible subjects are decided once each (an uncorrelated IN list, built once),
-          // not once per session: sessions outnumber subjects many times over.
-          `SELECT CASE ${cases} ELSE 0 END AS bin, count(*) AS sessions, count(DISTINCT pseudonym) AS subjects FROM (
-             SELECT s.pseudonym AS pseudonym, coalesce(s.ended_at, s.last_seen_at) - s.started_at AS d
-             FROM sessions s
-             WHERE s.project_id = ? AND s.started_at >= ? AND s.started_at < ? AND s.pseudonym IN (
-               SELECT u.pseudonym FROM subjects u WHERE u.project_id = ? AND u.restricted = 0 AND u.erased = 0 AND ${allowed})
-           ) GROUP BY bin ORDER BY bin`,
-        )
-        .all(projectId, from, to, projectId, eligibility.consentSince, eligibility.purpose) as SessionBin[];
+    sessions: {
+      kind: 'feed',
+      async changedAfter(projectId, after) {
+        return changedSessions.all(after, projectId).map(([key, pseudonym, startedAt, durationMs, changed]) => ({ key, pseudonym, startedAt, durationMs, changed }));
+      },
+      async eligibilityVersion() {
+        return ledgerLength.get()!.seq;
+      },
+      async eligibleSubjects(projectId, eligibility) {
+        return client.prepare<[string, string, string], string>(
+          `SELECT u.pseudonym FROM subjects u WHERE u.project_id = ? AND u.restricted = 0 AND u.erased = 0 AND ${allowedSql(eligibility)}`,
+        ).pluck().all(projectId, eligibility.consentSince, eligibility.purpose);
+      },
     },
   };
+}
+
+/** Whom the decision table allows for a purpose today, as a condition on `subjects u` (parameters: consentSince, purpose). */
+function allowedSql(eligibility: PurposeEligibility): string {
+  switch (eligibility.basis) {
+    case 'consent':
+      return 'u.consent_withdrawn = 0 AND u.consent_version >= ? AND EXISTS (SELECT 1 FROM json_each(u.consent_granted) WHERE value = ?)';
+    case 'legitimate_interest':
+      return 'u.consent_withdrawn = 0 AND u.consent_version >= ? AND NOT EXISTS (SELECT 1 FROM json_each(u.objected) WHERE value = ?)';
+    default:
+      return '? IS NOT NULL AND ? IS NOT NULL';
+  }
 }
