@@ -50,9 +50,9 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
 
   const delivery = createDelivery(platform, options, () => queue, requester, consent);
 
-  function enqueue(fields: Partial<WireEvent>, sessionId: string | null): void {
+  function enqueue(fields: Partial<WireEvent>, sessionId: string): void {
     const subject = consent._stored().subject?.hash;
-    if (!queue || !subject || !sessionId) return;
+    if (!queue || !subject) return;
     queue._push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
     delivery._schedule();
   }
@@ -115,7 +115,8 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!queue) return;
     session._activity();
-    enqueue({ type: 'track', name, durationMs, props }, session._id());
+    // The activity above started a session if none ran.
+    enqueue({ type: 'track', name, durationMs, props }, session._id()!);
   }
 
   const started = consent._start();

@@ -193,7 +193,7 @@ export function createConsentState(
     async _start(): Promise<void> {
       if (!stored.decision) return;
       // An anonymous id past its lifetime is replaced before anything is sent under it.
-      if (!usable() && !(await switchTo(hashOf(), true))) return;
+      if (!(usable() || (await switchTo(hashOf(), true)))) return;
       apply();
       void ready();
     },

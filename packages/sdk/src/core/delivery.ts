@@ -87,9 +87,7 @@ export function createDelivery(
 
   function flush(): Promise<void> {
     stop();
-    return (running ??= run().finally(() => {
-      running = undefined;
-    }));
+    return (running ??= run().finally(() => (running = undefined)));
   }
 
   return {

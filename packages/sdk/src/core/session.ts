@@ -77,9 +77,9 @@ export function createSessionTracker(
   }
 
   function activity(): void {
-    const now = clock.now();
+    // Credit the time up to now first; a session that outlived the gap then ends without more.
+    const now = tick();
     if (id && now - lastInput >= sessionGapMs) end();
-    tick();
     lastInput = now;
     if (id) return;
     // Without a session `tick` credits nothing, so `active` is still 0 here.
