@@ -19,9 +19,9 @@ import { expect, it } from 'vitest';
 import { MANGLE_PROPS } from '../build-options.js';
 
 const TARGET = 5_120;
-// 5,569 before the core's internal methods took the mangled `_` prefix (-139 bytes) and the
-// fetch transport left text/plain to fetch's default (-40 bytes).
-const CEILING = 5_390;
+// 5,569 before the issue #4 pass (internal `_` names, option defaults where read, the queue as
+// the gate, rights-only consent steps in the rights chunk, ...).
+const CEILING = 5_179;
 
 it('keeps the gzipped main browser chunk under its ceiling, without zod or Node built-ins', async () => {
   const entry = fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url));
