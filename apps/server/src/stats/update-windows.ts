@@ -39,7 +39,8 @@ export interface Candidate {
 export function planCandidates(periodStart: number, weeks: number, durationHours: number, constraints: WindowConstraints, tz: string): Candidate[] {
   const days = new Set(constraints.days);
   const hours = new Set(constraints.hours);
-  const weekStarts = Array.from({ length: weeks }, (_, week) => addLocalDays(periodStart, week * 7, tz));
+  // The local date of each day of each week, read once (not once per hour slot).
+  const dates = Array.from({ length: weeks }, (_, week) => Array.from({ length: 7 }, (_, day) => localParts(addLocalDays(periodStart, week * 7 + day, tz), tz)));
   const candidates: Candidate[] = [];
   for (let slot = 0; slot < 168; slot++) {
     let allowed = true;
@@ -48,10 +49,10 @@ export function planCandidates(periodStart: number, weeks: number, durationHours
       allowed = days.has(Math.floor(at / 24) + 1) && hours.has(at % 24);
     }
     if (!allowed) continue;
-    const occurrences = weekStarts.map((weekStart, week) => {
-      const day = localParts(addLocalDays(weekStart, Math.floor(slot / 24), tz), tz);
+    const occurrences = dates.map((week, index) => {
+      const day = week[Math.floor(slot / 24)]!;
       const from = zonedTime({ year: day.year, month: day.month, day: day.day, hour: slot % 24 }, tz);
-      return { week, from, to: from + durationHours * HOUR_MS };
+      return { week: index, from, to: from + durationHours * HOUR_MS };
     });
     candidates.push({ slot, occurrences });
   }

@@ -1,8 +1,8 @@
 /**
- * The statistics reads (`StatsReads`) for SQLite: one statement each. Cell lists travel as
- * one JSON parameter read with `json_each`, and CROSS JOIN makes SQLite walk the cells first
- * and seek the activity primary key for each, so a request costs the rows of its cells, not
- * the table.
+ * The statistics reads (`StatsReads`) for SQLite, each one prepared statement (run once per
+ * metric or purpose where that keeps rows numeric). Cell lists travel as one JSON parameter
+ * read with `json_each`, and CROSS JOIN makes SQLite walk the cells first and seek the
+ * activity primary key for each, so a request costs the rows of its cells, not the table.
  */
 import type { SqliteConnection } from './connection.js';
 import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
@@ -10,12 +10,13 @@ import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, StatsRea
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;
   const epoch = client.prepare<[string], { epoch: number }>('SELECT stats_epoch AS epoch FROM projects WHERE id = ?');
-  const counts = client.prepare<[string, string, string, number, number], MarkCount>(
-    `SELECT a.purpose AS purpose, a.bucket AS bucket, a.value AS subjects
-     FROM json_each(?) AS p CROSS JOIN aggregates AS a
-     WHERE a.project_id = ? AND a.purpose = p.value AND a.grain = ? AND a.bucket >= ? AND a.bucket < ? AND a.metric = 'subjects' AND a.dim = ''
-       AND a.value > 0`,
-  );
+  // One purpose at a time, numbers only (see `hourly`).
+  const counts = client
+    .prepare<[string, string, string, number, number], [number, number]>(
+      `SELECT bucket, value FROM aggregates
+       WHERE project_id = ? AND purpose = ? AND grain = ? AND metric = 'subjects' AND bucket >= ? AND bucket < ? AND dim = '' AND value > 0`,
+    )
+    .raw();
   // One metric at a time, numbers only: the primary key (metric before bucket) gives the
   // hours in order, and no string is built per row (7k rows of strings cost 10 ms).
   const hourly = client
@@ -62,7 +63,9 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
     },
 
     async markCounts(projectId, grain, purposes, from, to) {
-      return counts.all(JSON.stringify(purposes), projectId, grain, from, to);
+      const rows: MarkCount[] = [];
+      for (const purpose of purposes) for (const [bucket, subjects] of counts.all(projectId, purpose, grain, from, to)) rows.push({ purpose, bucket, subjects });
+      return rows;
     },
 
     async marks(projectId, grain, cells) {
