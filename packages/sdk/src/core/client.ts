@@ -51,9 +51,9 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   const delivery = createDelivery(platform, options, () => queue, requester, consent);
 
   function enqueue(fields: Partial<WireEvent>, sessionId: string): void {
-    const subject = consent._stored().subject?.hash;
-    if (!queue || !subject) return;
-    queue._push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject, ...fields } as WireEvent);
+    if (!queue) return;
+    // An open gate has a grant and a subject (the consent state opens it only then).
+    queue._push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject: consent._stored().subject!.hash, ...fields } as WireEvent);
     delivery._schedule();
   }
 
@@ -139,10 +139,9 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
     async shutdown() {
       await started;
       if (stopped) return;
-      if (queue) {
-        session._end();
-        await delivery._flush();
-      }
+      // Without a queue there is no session to end and nothing to send: both return at once.
+      session._end();
+      await delivery._flush();
       stopped = true;
       closeGate(false);
     },

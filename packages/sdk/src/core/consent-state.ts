@@ -198,8 +198,8 @@ export function createConsentState(
       void ready();
     },
     _ready: ready,
-    /** The policy if batches may go out now (unload cannot wait). */
-    _readyNow: () => (verified && stored.subject?.acked && stored.decision ? policy : undefined),
+    /** The policy if batches may go out now (unload cannot wait). `verified` implies a grant: only release clears one. */
+    _readyNow: () => (verified && stored.subject?.acked ? policy : undefined),
     _require: require,
     // What the rights chunk (`rights.ts`) builds restriction, objection, withdrawal and erasure on.
     _release: release,
