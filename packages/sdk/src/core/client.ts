@@ -57,7 +57,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
     delivery._schedule();
   }
 
-  function onLifecycle(event: LifecycleEvent): void {
+  function onLifecycle(event: LifecycleEvent) {
     if (event === 'activity') return session._activity();
     if (event === 'visible') return session._visibility(true);
     if (event === 'pagehide') {
@@ -114,9 +114,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
 
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!queue) return;
-    session._activity();
-    // The activity above started a session if none ran.
-    enqueue({ type: 'track', name, durationMs, props }, session._id()!);
+    enqueue({ type: 'track', name, durationMs, props }, session._activity());
   }
 
   const started = consent._start();

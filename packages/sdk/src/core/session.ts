@@ -13,16 +13,14 @@ export type SessionEventType = 'session_start' | 'heartbeat' | 'session_end';
 export type SessionOptions = Pick<HeedOptions, 'sessionGapMs' | 'idleAfterMs' | 'heartbeatMs'>;
 
 export interface SessionTracker {
-  /** User input, a tracked event or the page shown: starts a session when none runs. */
-  _activity(): void;
+  /** User input, a tracked event or the page shown: starts a session when none runs. Returns its id. */
+  _activity(): string;
   /** Visibility changed; hiding reports the active time so far (the page may never return). */
   _visibility(visible: boolean): void;
   /** Ends the session now with its last active-time delta (pagehide, new subject, shutdown). */
   _end(): void;
   /** Forgets the session without a word (withdrawal: nothing more is recorded). */
   _stop(): void;
-  /** The running session's id, if any. */
-  _id(): string | null;
 }
 
 /**
@@ -76,17 +74,18 @@ export function createSessionTracker(
     stop();
   }
 
-  function activity(): void {
+  function activity(): string {
     // Credit the time up to now first; a session that outlived the gap then ends without more.
     const now = tick();
     if (id && now - lastInput >= sessionGapMs) end();
     lastInput = now;
-    if (id) return;
+    if (id) return id;
     // Without a session `tick` credits nothing, so `active` is still 0 here.
     id = newId();
     visible = lifecycle.visible();
     emit({ type: 'session_start' }, id);
     timer = clock.setTimeout(beat, heartbeatMs);
+    return id;
   }
 
   return {
@@ -99,6 +98,5 @@ export function createSessionTracker(
     },
     _end: end,
     _stop: stop,
-    _id: () => id,
   };
 }
