@@ -100,6 +100,8 @@ it('answers alike on SQLite and PostgreSQL for two weeks of the same traffic', a
     '/v1/stats/usage?grain=day&from=2026-10-19&to=2026-11-02&tz=America/New_York',
     '/v1/stats/sessions?from=2026-10-19&to=2026-11-02',
     '/v1/stats/features?from=2026-10-19&to=2026-11-02',
+    // Half-hour offset: both ends cut into UTC hours and days (SQLite sums whole days from day counters).
+    '/v1/stats/features?from=2026-10-20&to=2026-10-31&tz=Asia/Kolkata',
     '/v1/stats/heatmap?weeks=2',
     '/v1/stats/update-windows',
   ];

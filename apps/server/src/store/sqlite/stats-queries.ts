@@ -7,6 +7,8 @@
 import type { SqliteConnection } from './connection.js';
 import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
 
+const DAY_MS = 86_400_000;
+
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;
   const epoch = client.prepare<[string], { epoch: number }>('SELECT stats_epoch AS epoch FROM projects WHERE id = ?');
@@ -26,9 +28,17 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
        GROUP BY bucket ORDER BY bucket`,
     )
     .raw();
-  const totals = client.prepare<[string, string, string, number, number], RangeSum>(
-    `SELECT metric, dim, sum(value) AS value FROM aggregates
-     WHERE project_id = ? AND purpose = ? AND grain = 'hour' AND metric IN (SELECT value FROM json_each(?)) AND bucket >= ? AND bucket < ?
+  // Whole UTC days from the day-grain counters (written beside the hourly ones, in the same
+  // transaction), only the partial days at either end from hours: 12 weeks of features
+  // then sum about 2k rows instead of 18k.
+  const totals = client.prepare<{ projectId: string; purpose: string; metrics: string; from: number; firstDay: number; lastDay: number; to: number }, RangeSum>(
+    `SELECT metric, dim, sum(value) AS value FROM (
+       SELECT metric, dim, value FROM aggregates WHERE project_id = @projectId AND purpose = @purpose AND grain = 'hour'
+         AND metric IN (SELECT value FROM json_each(@metrics)) AND bucket >= @from AND bucket < @firstDay
+       UNION ALL SELECT metric, dim, value FROM aggregates WHERE project_id = @projectId AND purpose = @purpose AND grain = 'day'
+         AND metric IN (SELECT value FROM json_each(@metrics)) AND bucket >= @firstDay AND bucket < @lastDay
+       UNION ALL SELECT metric, dim, value FROM aggregates WHERE project_id = @projectId AND purpose = @purpose AND grain = 'hour'
+         AND metric IN (SELECT value FROM json_each(@metrics)) AND bucket >= @lastDay AND bucket < @to)
      GROUP BY metric, dim ORDER BY metric, dim`,
   );
   // INDEXED BY: without statistics the planner prefers the project's subject index and reads
@@ -55,7 +65,9 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
     },
 
     async rangeSums(projectId, purpose, from, to, metrics) {
-      return totals.all(projectId, purpose, JSON.stringify(metrics), from, to);
+      const firstDay = Math.min(Math.ceil(from / DAY_MS) * DAY_MS, to);
+      const lastDay = Math.max(Math.floor(to / DAY_MS) * DAY_MS, firstDay);
+      return totals.all({ projectId, purpose, metrics: JSON.stringify(metrics), from, firstDay, lastDay, to });
     },
 
     async statsEpoch(projectId) {
