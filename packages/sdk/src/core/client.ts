@@ -44,16 +44,17 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   let queue: EventQueue | undefined;
   let unsubscribe: (() => void) | undefined;
 
-  const consent = createConsentState(platform, options, records, requester, fail, () => stopped, (on) => (on ? openGate() : closeGate(true)), () => session._end());
-
   const session = createSessionTracker(platform, options, enqueue);
+
+  const consent = createConsentState(platform, options, records, requester, fail, () => stopped, (on) => (on ? openGate() : closeGate(true)), session._end);
 
   const delivery = createDelivery(platform, options, () => queue, requester, consent);
 
+  /** Queues an event: `fields` (its type and what goes with it) plus id, time, session and subject. */
   function enqueue(fields: Partial<WireEvent>, sessionId: string): void {
     if (!queue) return;
     // An open gate has a grant and a subject (the consent state opens it only then).
-    queue._push({ id: platform.newId(), type: 'track', ts: clock.now(), sessionId, subject: consent._stored().subject!.hash, ...fields } as WireEvent);
+    queue._push({ id: platform.newId(), ts: clock.now(), sessionId, subject: consent._stored().subject!.hash, ...fields } as WireEvent);
     delivery._schedule();
   }
 
@@ -130,10 +131,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
       return (props) => track(name, props, Math.min(MAX_DURATION_MS, Math.max(0, clock.now() - start)));
     },
     rights: lazyRights(consent, requester, fail),
-    async flush() {
-      await started;
-      return delivery._flush();
-    },
+    flush: () => started.then(delivery._flush),
     async shutdown() {
       await started;
       if (stopped) return;
