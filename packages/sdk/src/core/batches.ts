@@ -19,19 +19,18 @@ export type BatchLimits = Pick<IngestLimits, 'maxEventsPerBatch' | 'maxBodyBytes
 export function splitBatches(events: readonly WireEvent[], envelopeBytes: number, { maxEventsPerBatch, maxBodyBytes }: BatchLimits): WireEvent[][] {
   const batches: WireEvent[][] = [];
   let current: WireEvent[] = [];
-  // Each event is counted with one separator (`weightOf`); n events need n - 1 commas, so
-  // one byte comes off up front.
-  let bytes = envelopeBytes - 1;
+  // No batch yet: the first event starts one.
+  let bytes = Infinity;
   for (const event of events) {
     const size = weightOf(event);
-    if (current.length && (current.length >= maxEventsPerBatch || bytes + size > maxBodyBytes)) {
-      batches.push(current);
-      current = [];
+    if (current.length >= maxEventsPerBatch || bytes + size > maxBodyBytes) {
+      batches.push((current = []));
+      // Each event is counted with one separator (`weightOf`); n events need n - 1 commas,
+      // so one byte comes off up front.
       bytes = envelopeBytes - 1;
     }
     bytes += size;
     current.push(event);
   }
-  if (current.length) batches.push(current);
   return batches;
 }

@@ -19,17 +19,18 @@ type Method = (...args: unknown[]) => Promise<unknown>;
  * @example const rights = lazyRights(consent, requester, fail); await rights.export('json')
  */
 export function lazyRights(local: LocalRights, requester: Requester, fail: (code: HeedErrorCode, message: string, cause?: unknown) => void): HeedRights {
-  const rights: Record<string, Method> = {};
-  for (const name of ['export', 'restrict', 'object', 'withdraw', 'erase'] as const) {
-    // A failed import answers like a failed right: no export (undefined), no change made (false).
-    rights[name] = (...args) =>
-      import('./rights.js').then(
-        (module) => (module.createRights(local, requester, fail)[name] as Method)(...args),
-        (cause: unknown) => {
-          fail('network', 'rights did not load', cause);
-          return name === 'export' ? undefined : false;
-        },
-      );
-  }
-  return rights as unknown as HeedRights;
+  return Object.fromEntries(
+    (['export', 'restrict', 'object', 'withdraw', 'erase'] as const).map((name) => [
+      name,
+      // A failed import answers like a failed right: no export (undefined), no change made (false).
+      (...args: unknown[]) =>
+        import('./rights.js').then(
+          (module) => (module.createRights(local, requester, fail)[name] as Method)(...args),
+          (cause: unknown) => {
+            fail('network', 'rights did not load', cause);
+            return name === 'export' ? undefined : false;
+          },
+        ),
+    ]),
+  ) as unknown as HeedRights;
 }
