@@ -46,7 +46,22 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
 
   const session = createSessionTracker(platform, options, enqueue);
 
-  const consent = createConsentState(platform, options, records, requester, fail, () => stopped, (on) => (on ? openGate() : closeGate(true)), session._end);
+  const consent = createConsentState(
+    platform,
+    options,
+    records,
+    requester,
+    fail,
+    () => stopped,
+    (on) => (on ? openGate() : closeGate(true)),
+    // A new subject: the old session ends under the old subject, the next starts under the new.
+    (commit) => {
+      session._end();
+      commit();
+      if (queue && lifecycle.visible()) session._activity();
+      void delivery._flush();
+    },
+  );
 
   const delivery = createDelivery(platform, options, () => queue, requester, consent);
 
@@ -103,16 +118,6 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
     } else closing?._save();
   }
 
-  /**
-   * A new subject (identify, reset): the old session ended under the old subject (the consent
-   * state's `beforeSwitch`), the next one starts under the new.
-   */
-  async function switchSubject(switching: Promise<boolean>): Promise<void> {
-    if (!(await switching)) return;
-    if (queue && lifecycle.visible()) session._activity();
-    void delivery._flush();
-  }
-
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!queue) return;
     enqueue({ type: 'track', name, durationMs, props }, session._activity());
@@ -122,8 +127,8 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
 
   return {
     consent: consent._api,
-    identify: (userId) => switchSubject(consent._identify(userId)),
-    reset: () => switchSubject(consent._reset()),
+    identify: consent._identify,
+    reset: consent._reset,
     track: (name, props) => track(name, props),
     time(name) {
       if (!queue) return () => undefined;

@@ -31,10 +31,11 @@ export type ConsentMachine = ReturnType<typeof createConsentState>;
 /**
  * `fail` builds and reports a HeedError; `stopped` says the client was shut down; `gate`
  * opens (true) or closes the client's gate, and closing also drops queued events;
- * `beforeSwitch` runs just before the subject changes (the client ends the running session,
- * so it is reported under the subject it belongs to).
+ * `switching` gets each change of subject to make (`commit`), so the client can end the
+ * running session before it (reported under the subject it belongs to) and start the next
+ * one after it.
  *
- * @example const consent = createConsentState(platform, options, records, requester, fail, () => false, gate, endSession); await consent._api.grant(['statistics'])
+ * @example const consent = createConsentState(platform, options, records, requester, fail, () => false, gate, (commit) => commit()); await consent._api.grant(['statistics'])
  */
 export function createConsentState(
   platform: Platform,
@@ -44,7 +45,7 @@ export function createConsentState(
   fail: (code: HeedErrorCode, message: string, cause?: unknown) => void,
   stopped: () => boolean,
   gate: (open: boolean) => void,
-  beforeSwitch: () => void,
+  switching: (commit: () => void) => void,
 ) {
   const { clock, newId } = platform;
   let policy = options.policy;
@@ -112,8 +113,7 @@ export function createConsentState(
     const hash = await hashing;
     const { subject } = stored;
     if (!hash || hash === subject?.hash) return false;
-    beforeSwitch();
-    save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } });
+    switching(() => save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } }));
     return true;
   }
 
@@ -211,23 +211,21 @@ export function createConsentState(
       save(next);
       apply();
     },
-    /** Switches to the user's subject; without a grant the hash only waits in memory for one. */
-    async _identify(userId: string): Promise<boolean> {
+    /** `identify`: switches to the user's subject; without a grant the hash only waits in memory for one. */
+    async _identify(userId: string): Promise<void> {
       const hashing = hashOf(String(userId));
-      if (stored.decision) return switchTo(hashing, false);
-      pendingUser = hashing;
-      return false;
+      if (stored.decision) await switchTo(hashing, false);
+      else pendingUser = hashing;
     },
-    /** Logout: a new anonymous subject; without a grant, an identified subject and its token leave with the user. */
-    async _reset(): Promise<boolean> {
+    /** `reset` (logout): a new anonymous subject; without a grant, an identified subject and its token leave with the user. */
+    async _reset(): Promise<void> {
       const { decision, denied, subject } = stored;
       pendingUser = undefined;
-      if (decision) return switchTo(hashOf(), true);
-      if (subject && !subject.anonymous) {
+      if (decision) await switchTo(hashOf(), true);
+      else if (subject && !subject.anonymous) {
         if (denied === undefined) wipe();
         else save({ denied });
       }
-      return false;
     },
   };
 }
