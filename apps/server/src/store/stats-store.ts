@@ -127,8 +127,8 @@ export type SessionSource =
   | { readonly kind: 'query'; readonly durations: StatsStore['sessionDurations'] }
   | {
       readonly kind: 'feed';
-      /** Sessions written after `after` (-1: all), in `changed` order. */
-      changedAfter(projectId: string, after: number): Promise<SessionChange[]>;
+      /** At most `limit` sessions written after `after` (-1: all), in `changed` order. */
+      changedAfter(projectId: string, after: number, limit: number): Promise<SessionChange[]>;
       /** Rises whenever any subject's consent or flags change (every such change appends to the ledger). */
       eligibilityVersion(): Promise<number>;
       /** The pseudonyms the decision table allows for the purpose today. */

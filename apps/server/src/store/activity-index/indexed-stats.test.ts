@@ -6,6 +6,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consentBaseline } from '@heed/policy';
 import { DURATION_EDGES, durationBin } from '../../stats/histogram.js';
+import { connectSqlite } from '../sqlite/connection.js';
+import { createStatsQueries } from '../sqlite/stats-queries.js';
+import { createIndexedStats } from './indexed-stats.js';
 import { storesUnderTest, type TestStoreKind } from '../../testing/test-databases.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 
@@ -141,6 +144,36 @@ describe.runIf(storesUnderTest().includes('postgres'))('on postgres, two server 
       expect((await counts(t)).users).toBe(2);
     } finally {
       await other.close();
+    }
+  });
+});
+
+describe('on sqlite, reading in slices', () => {
+  beforeEach(async () => {
+    t = await startTestServer({ start: START - HOUR, store: 'sqlite' });
+  });
+  afterEach(async () => {
+    await t.close();
+  });
+
+  it('gives the same answers one cell and two sessions per read as all at once', async () => {
+    for (const user of ['ann', 'bob', 'cem', 'dee', 'eve']) await consent(t, user);
+    await visit(t, ['ann', 'bob', 'cem'], START);
+    await visit(t, ['bob', 'dee'], START + HOUR);
+    await visit(t, ['eve'], START + 2 * DAY);
+    const connection = connectSqlite({ path: t.dbPath, checkpointIntervalMs: 0 });
+    try {
+      const sliced = createIndexedStats(createStatsQueries(connection), { cellsPerRead: 1, sessionsPerRead: 2 });
+      const whole = t.server.services.store.stats;
+      const eligibility = { purpose: 'statistics', basis: 'consent', consentSince: consentBaseline(t.server.services.policy) } as const;
+      for (const stats of [sliced, whole]) {
+        const users = await stats.distinctSubjects(t.project.projectId, [{ key: 'all', purpose: 'statistics', from: START - HOUR, to: START + 3 * DAY }]);
+        expect(users).toEqual(new Map([['all', 5]]));
+        // Every session is a start with nothing after it: five of them in the first bin, from five people.
+        expect(await stats.sessionDurations(t.project.projectId, START - HOUR, START + 3 * DAY, DURATION_EDGES, eligibility)).toEqual([{ bin: 0, sessions: 6, subjects: 5 }]);
+      }
+    } finally {
+      connection.client.close();
     }
   });
 });

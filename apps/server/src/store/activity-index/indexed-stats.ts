@@ -11,7 +11,19 @@ import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
 import { countDistinct, returnGaps } from './subject-counts.js';
 
-export function createIndexedStats(reads: StatsReads): StatsStore {
+/**
+ * Rows read per statement when a cache fills: a first request reads weeks of marks or every
+ * session, and SQLite answers synchronously, so it reads in slices and lets the event loop
+ * serve other requests (ingest) in between, each slice some 10-20 ms at 10,000 subjects.
+ */
+export interface ReadSlices {
+  readonly cellsPerRead: number;
+  readonly sessionsPerRead: number;
+}
+const SLICES: ReadSlices = { cellsPerRead: 64, sessionsPerRead: 10_000 };
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICES): StatsStore {
   const marks = new Map<string, MarkCache>();
   const sessions = new Map<string, SessionCache>();
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
@@ -35,7 +47,11 @@ export function createIndexedStats(reads: StatsReads): StatsStore {
       let cache = marks.get(projectId);
       if (cache?.epoch !== epoch) marks.set(projectId, (cache = new MarkCache(epoch)));
       const stale = cache.staleCells(grain, purposes, from, to, await reads.markCounts(projectId, grain, purposes, from, to));
-      if (stale.length > 0) cache.fill(grain, stale, await reads.marks(projectId, grain, stale));
+      for (let start = 0; start < stale.length; start += slices.cellsPerRead) {
+        if (start > 0) await nextTurn();
+        const cells = stale.slice(start, start + slices.cellsPerRead);
+        cache.fill(grain, cells, await reads.marks(projectId, grain, cells));
+      }
       return cache;
     });
 
@@ -48,7 +64,12 @@ export function createIndexedStats(reads: StatsReads): StatsStore {
             const epoch = await reads.statsEpoch(projectId);
             let cache = sessions.get(projectId);
             if (cache?.epoch !== epoch) sessions.set(projectId, (cache = new SessionCache(epoch)));
-            cache.apply(await source.changedAfter(projectId, cache.cursor));
+            for (;;) {
+              const changes = await source.changedAfter(projectId, cache.cursor, slices.sessionsPerRead);
+              cache.apply(changes);
+              if (changes.length < slices.sessionsPerRead) break;
+              await nextTurn();
+            }
             const key = eligibilityKey(await source.eligibilityVersion(), eligibility);
             if (!cache.hasEligible(key)) cache.setEligible(key, await source.eligibleSubjects(projectId, eligibility));
             return cache.bins(from, to, edges);

@@ -44,9 +44,9 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
   // INDEXED BY: without statistics the planner prefers the project's subject index and reads
   // every session of the project to find the few changed ones.
   const changedSessions = client
-    .prepare<[number, string], [number, string, number, number, number]>(
+    .prepare<[number, string, number], [number, string, number, number, number]>(
       `SELECT rowid, pseudonym, started_at, coalesce(ended_at, last_seen_at) - started_at, changed
-       FROM sessions INDEXED BY sessions_changed WHERE changed > ? AND project_id = ? ORDER BY changed`,
+       FROM sessions INDEXED BY sessions_changed WHERE changed > ? AND project_id = ? ORDER BY changed LIMIT ?`,
     )
     .raw();
   const ledgerLength = client.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM consent_ledger');
@@ -87,8 +87,8 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
 
     sessions: {
       kind: 'feed',
-      async changedAfter(projectId, after) {
-        return changedSessions.all(after, projectId).map(([key, pseudonym, startedAt, durationMs, changed]) => ({ key, pseudonym, startedAt, durationMs, changed }));
+      async changedAfter(projectId, after, limit) {
+        return changedSessions.all(after, projectId, limit).map(([key, pseudonym, startedAt, durationMs, changed]) => ({ key, pseudonym, startedAt, durationMs, changed }));
       },
       async eligibilityVersion() {
         return ledgerLength.get()!.seq;
