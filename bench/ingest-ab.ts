@@ -2,7 +2,8 @@
  * A/B of two or more builds of `heed serve` under the same ingest load, back to back, so a
  * change is judged against its parent in the same minute of a shared machine. Each round
  * runs every build once (in turn, each on a fresh data directory) and the raw insert rate;
- * the median of the rounds is printed with the 1-minute load average seen during them.
+ * the median of the rounds is printed with the 1-minute load average seen during them, and
+ * the server's CPU time per event (all its threads), which a busy machine disturbs less.
  *
  *   mkdir -p apps/server/node_modules/.ab && cp -r apps/server/dist apps/server/node_modules/.ab/a   # the parent, before rebuilding
  *   pnpm --filter @heed/bench exec tsx ingest-ab.ts --cli ../apps/server/node_modules/.ab/a/cli.js --cli ../apps/server/dist/cli.js [--batch 50] [--seconds 5] [--rounds 3]
@@ -10,7 +11,7 @@
  * A build must sit inside apps/server (it resolves its dependencies and migrations from there).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,7 +42,13 @@ function run(cli: string, args: string[], env: Record<string, string>): ChildPro
   });
 }
 
-async function once(cli: string): Promise<number> {
+/** User + system CPU seconds of a process so far (all its threads), from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function once(cli: string): Promise<{ events: number; cpuMicrosPerEvent: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'heed-ab-'));
   const env = { HEED_DATA_DIR: dataDir, HEED_PORT: String(port), HEED_HOST: '127.0.0.1' };
   const create = run(cli, ['project', 'create', '--name', 'bench', '--json'], env);
@@ -58,8 +65,10 @@ async function once(cli: string): Promise<number> {
     }
     const policy = (await (await fetch(`${url}/v1/policy`)).json()) as { version: string };
     const subjects = await consentSubjects(url, project.writeKey, project.projectId, 50, policy.version);
+    const cpuBefore = cpuSeconds(server.pid!);
     const result = await postBatches({ url, writeKey: project.writeKey, subjects, batchSize, seconds: Number(values.seconds) });
-    return result.eventsPerSecond;
+    const events = result.eventsPerSecond * Number(values.seconds);
+    return { events: result.eventsPerSecond, cpuMicrosPerEvent: ((cpuSeconds(server.pid!) - cpuBefore) * 1e6) / events };
   } finally {
     server.kill('SIGTERM');
     await new Promise((done) => server.once('exit', done));
@@ -68,12 +77,15 @@ async function once(cli: string): Promise<number> {
 }
 
 const figures = clis.map(() => [] as number[]);
+const cpu = clis.map(() => [] as number[]);
 const raw: number[] = [];
 const loads: number[] = [];
 for (let round = 0; round < Number(values.rounds); round++) {
   for (const [index, cli] of clis.entries()) {
     loads.push(loadavg()[0]!);
-    figures[index]!.push(await once(cli));
+    const result = await once(cli);
+    figures[index]!.push(result.events);
+    cpu[index]!.push(result.cpuMicrosPerEvent);
   }
   raw.push(rawInsertRate(200_000));
   console.log(`round ${round + 1}: ${figures.map((list) => fmt(list.at(-1)!)).join(' | ')} events/s, raw ${fmt(raw.at(-1)!)} rows/s, load ${loadavg()[0]!.toFixed(2)}`);
@@ -81,6 +93,6 @@ for (let round = 0; round < Number(values.rounds); round++) {
 console.log(`batches of ${batchSize}, median of ${values.rounds} rounds, load average ${fmt(Math.min(...loads), 2)}-${fmt(Math.max(...loads), 2)}`);
 for (const [index, cli] of clis.entries()) {
   const events = median(figures[index]!);
-  console.log(`  ${fmt(events).padStart(8)} events/s  ratio ${fmt(events / median(raw), 2)}  ${cli}`);
+  console.log(`  ${fmt(events).padStart(8)} events/s  ratio ${fmt(events / median(raw), 2)}  server CPU ${fmt(median(cpu[index]!), 1)} µs/event  ${cli}`);
 }
 console.log(`  ${fmt(median(raw)).padStart(8)} rows/s   raw prepared insert`);

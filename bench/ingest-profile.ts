@@ -6,7 +6,7 @@
  *   pnpm --filter @heed/bench exec tsx ingest-profile.ts [--batch 50] [--seconds 10] [--out dir]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +14,19 @@ import { printProfile, summarizeProfile } from './lib/cpu-profile.js';
 import { postBatches } from './lib/load.js';
 import { CLI, consentSubjects, runCli } from './lib/server-process.js';
 import { fmt } from './lib/stats.js';
+
+/** CPU seconds so far of each of a process's threads, summed by thread name, from /proc. */
+function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const key = tid === String(pid) ? `${name} (main)` : name;
+    byName.set(key, (byName.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return byName;
+}
 
 const { values } = parseArgs({
   options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, out: { type: 'string' }, port: { type: 'string', default: '18789' } },
@@ -37,8 +50,15 @@ try {
   const policy = (await (await fetch(`${server.url}/v1/policy`)).json()) as { version: string };
   const subjects = await consentSubjects(server.url, project.writeKey, project.projectId, 50, policy.version);
   const load = loadavg()[0]!;
+  const before = threadCpu(child.pid!);
   const result = await postBatches({ url: server.url, writeKey: project.writeKey, subjects, batchSize, seconds: Number(values.seconds) });
   console.log(`batches of ${batchSize}: ${fmt(result.eventsPerSecond)} events/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms), load average ${load.toFixed(2)}`);
+  const events = result.eventsPerSecond * Number(values.seconds);
+  console.log('server CPU per event, by thread (the profile below covers the main thread only)');
+  for (const [name, seconds] of threadCpu(child.pid!)) {
+    const micros = ((seconds - (before.get(name) ?? 0)) * 1e6) / events;
+    if (micros >= 0.5) console.log(`  ${fmt(micros, 1).padStart(6)} µs  ${name}`);
+  }
 } finally {
   child.kill('SIGTERM');
   await new Promise((done) => child.once('exit', done));
