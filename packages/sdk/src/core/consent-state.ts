@@ -109,12 +109,11 @@ export function createConsentState(
    * Makes the subject `hashing` resolves to current, unacknowledged. The token carries over
    * only for the same subject (the server issues one per subject, on its first decision).
    */
-  async function switchTo(hashing: Promise<string | void>, anonymous: boolean): Promise<boolean> {
+  async function switchTo(hashing: Promise<string | void>, anonymous: boolean): Promise<void> {
     const hash = await hashing;
-    const { subject } = stored;
-    if (!hash || hash === subject?.hash) return false;
-    switching(() => save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } }));
-    return true;
+    if (hash && hash !== stored.subject?.hash) {
+      switching(() => save({ ...stored, subject: { hash, anonymous, created: clock.now(), acked: false } }));
+    }
   }
 
   /** Nothing of this subject stays on the device (erasure, or nothing was ever granted). */
@@ -192,8 +191,10 @@ export function createConsentState(
     /** A grant from an earlier page: track at once with the stored subject; check the policy in force. */
     async _start(): Promise<void> {
       if (!stored.decision) return;
-      // An anonymous id past its lifetime is replaced before anything is sent under it.
-      if (!(usable() || (await switchTo(hashOf(), true)))) return;
+      // An anonymous id past its lifetime is replaced before anything is sent under it (and
+      // if hashing failed, nothing is sent under the old one).
+      if (!usable()) await switchTo(hashOf(), true);
+      if (!usable()) return;
       apply();
       void ready();
     },
