@@ -44,10 +44,8 @@ export function purposeAllowed(decision: DecisionRecord, purposes: Purposes, { i
  *
  * @example trackingAllowed({ version, granted: ['statistics'], objected: [], gpc: false }, DEFAULT_POLICY.purposes) // true
  */
-export function trackingAllowed(decision: DecisionRecord | undefined, purposes: Purposes | undefined): boolean {
-  if (!decision || decision.restricted) return false;
-  return !purposes || purposes.some((purpose) => purpose.usageTracking && purposeAllowed(decision, purposes, purpose));
-}
+export const trackingAllowed = (decision: DecisionRecord | undefined, purposes: Purposes | undefined): boolean =>
+  !!decision && !decision.restricted && (!purposes || purposes.some((purpose) => purpose.usageTracking && purposeAllowed(decision, purposes, purpose)));
 
 /**
  * A new grant: the consent-based purposes asked for; legitimate-interest purposes objected
