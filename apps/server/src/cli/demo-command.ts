@@ -15,7 +15,7 @@ import { createSimulatedClock, type SimulatedClock } from './demo-clock.js';
 import { createPerson, leftInQueue, startVisit, type DemoPerson, type VisitContext } from './demo-person.js';
 import { ensureDemoProject } from './demo-project.js';
 import { createVisitPlanner, DEMO_TZ, demoChoice, seeded } from './demo-population.js';
-import { createDemoTransport, type DemoTransport } from './demo-transport.js';
+import { createDemoTransport, httpExchange, type DemoTransport, type Exchange } from './demo-transport.js';
 
 const HOUR = 3_600_000;
 const WEEK = 7 * 24 * HOUR;
@@ -26,8 +26,8 @@ export interface DemoOptions {
   readonly progress?: (done: number, total: number) => void;
   /** Simulated time ends an hour before this (default: now), so the last visits are over by then. */
   readonly until?: number;
-  /** The SDK's network (tests watch the wire with it). */
-  readonly fetch?: typeof fetch;
+  /** The SDK's network (tests watch the wire with it); `node:http` by default. */
+  readonly exchange?: Exchange;
 }
 
 /** A one-line progress bar on stderr. */
@@ -53,10 +53,12 @@ export async function runDemo(config: Config, options: DemoOptions) {
   const clock = createSimulatedClock(start);
   // The demo is one trusted machine sending weeks of traffic as fast as it can.
   const server = await startServer({ ...config, port: 0, rate: { perSecond: 1_000_000, burst: 1_000_000 } }, { clock });
+  const http = httpExchange();
+  const exchange = options.exchange ?? http;
   try {
     const project = await ensureDemoProject(server.services, config.dataDir);
-    const policy = (await (await (options.fetch ?? fetch)(`${server.url}/v1/policy`)).json()) as PolicyDocument;
-    const transport = createDemoTransport(server.url, options.fetch);
+    const policy = JSON.parse((await exchange(`${server.url}/v1/policy`, { method: 'GET', headers: {} })).body.toString('utf8')) as PolicyDocument;
+    const transport = createDemoTransport(server.url, exchange);
     const errors: HeedError[] = [];
     const context: VisitContext = {
       clock,
@@ -67,13 +69,9 @@ export async function runDemo(config: Config, options: DemoOptions) {
         writeKey: project.writeKey,
         projectId: project.projectId,
         policy,
-        // A heartbeat bounds what a crash loses, and simulated people do not crash: every 5
-        // minutes instead of 15 s gives the same active time in a twentieth of the events.
-        heartbeatMs: 5 * 60_000,
-        // A page's events go out when it closes (`shutdown`): one request per visit. The 5 s
-        // default sends about five per visit (8,614 instead of 1,823 for a week of 200
-        // people), and requests, not events, are what the demo's wall time is made of.
-        flushIntervalMs: 60 * 60_000,
+        // A heartbeat bounds what a crash loses, and simulated people do not crash: every 15
+        // minutes instead of 15 s gives the same active time in a sixtieth of the heartbeats.
+        heartbeatMs: 15 * 60_000,
         onError: (error) => void errors.push(error),
         platform: { clock, transport, environment: { timeZone: () => DEMO_TZ, device: () => 'desktop', privacySignal: () => false } },
       },
@@ -111,6 +109,7 @@ export async function runDemo(config: Config, options: DemoOptions) {
       restricted: people.filter((p) => p.restricted).length,
     };
   } finally {
+    http.close();
     await server.close();
   }
 }

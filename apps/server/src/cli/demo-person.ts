@@ -4,8 +4,8 @@
  * so the consent decision, the subject and its token carry over as they do in localStorage.
  * The page load opens a session (the SDK's gate opens on a stored grant); input reaches the
  * SDK as lifecycle `activity`, features go through `track` and `time`, heartbeats come from
- * the SDK's own timer, and closing the page is `shutdown()`: session_end, then the queue
- * delivered.
+ * the SDK's own timer, and closing the page is `pagehide` (session_end, the queue handed to
+ * the beacon) and `shutdown()`.
  *
  * The first visit answers the consent banner after `identify`: grant statistics (update
  * timing rests on legitimate interest and follows), grant and then object to update timing
@@ -15,7 +15,7 @@
  * on; the SDK records nothing in their later visits.
  */
 import { createHeed, type Heed, type NodeHeedOptions, type Storage } from '@heed/sdk/node';
-import { createFakeLifecycle, createMemoryStorage } from '@heed/sdk/testing';
+import { createFakeLifecycle, createMemoryStorage, type FakeLifecycle } from '@heed/sdk/testing';
 import type { SimulatedClock } from './demo-clock.js';
 import { visitScript, type DemoChoice, type PlannedVisit } from './demo-population.js';
 
@@ -103,24 +103,29 @@ export async function startVisit(person: DemoPerson, visit: PlannedVisit, contex
     }
   }
   const restrict = person.restrictFrom !== undefined && visit.start >= person.restrictFrom && !person.restricted;
-  clock.step(visit.start + visit.minutes * MINUTE, () => closePage(heed, person, restrict, context));
+  clock.step(visit.start + visit.minutes * MINUTE, () => (restrict ? restrictAndClose(heed, person, context) : closePage(heed, lifecycle, person, context)));
 }
 
-/** The tab closes: the SDK ends the session and delivers; a restriction waits for the server's answer. */
-function closePage(heed: Heed, person: DemoPerson, restrict: boolean, context: VisitContext): Promise<void> {
-  if (restrict) {
-    return context.waitFor(
-      (async () => {
-        await heed.shutdown();
-        person.restricted = await heed.rights.restrict(true);
-      })(),
-    );
-  }
+/**
+ * The tab closes as in a browser: on `pagehide` the SDK ends the session at once and hands
+ * its queue to the beacon; `shutdown()` then stops the client. The beacons of an hour's
+ * closing pages go out together when the simulation next yields, and the server commits
+ * batches that arrive together in one transaction.
+ */
+function closePage(heed: Heed, lifecycle: FakeLifecycle, person: DemoPerson, context: VisitContext): void {
+  lifecycle.fire('pagehide');
   const closing = heed.shutdown();
   person.closing = closing;
   context.closing.add(closing);
   void closing.then(() => context.closing.delete(closing));
-  // shutdown() ends the session after a microtask: let it run before the clock moves on, so
-  // session_end carries this moment. Delivery continues in the background.
-  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Closing the page through `shutdown()` (session_end, then delivery), then restricting (Art. 18) once it was delivered. */
+function restrictAndClose(heed: Heed, person: DemoPerson, context: VisitContext): Promise<void> {
+  return context.waitFor(
+    (async () => {
+      await heed.shutdown();
+      person.restricted = await heed.rights.restrict(true);
+    })(),
+  );
 }
