@@ -30,7 +30,7 @@ export interface DemoPerson {
   readonly storage: Storage;
   decided: boolean;
   restricted: boolean;
-  /** The last page's shutdown, which delivers its queue. */
+  /** The last page's shutdown: it sends what the beacon did not take. */
   closing: Promise<void> | undefined;
 }
 
@@ -38,7 +38,7 @@ export interface VisitContext {
   readonly clock: SimulatedClock;
   /** What every client gets (endpoint, keys, policy, clock, transport, onError); each visit adds its lifecycle and the person's storage. */
   readonly options: NodeHeedOptions;
-  /** Pages still delivering; the demo waits for them at the end. */
+  /** Pages still shutting down; the demo waits for them at the end. */
   readonly closing: Set<Promise<void>>;
   /**
    * Waits for SDK work that must be done before the simulation goes on (a consent decision,
