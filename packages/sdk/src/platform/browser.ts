@@ -69,7 +69,8 @@ export function createBrowserPlatform(endpoint: string): Platform {
     transport: createFetchTransport(endpoint, nav?.sendBeacon?.bind(nav)),
     storage,
     lifecycle,
-    clock: { now: Date.now, setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as number) },
+    // The timers throw ("Illegal invocation") when called as methods of another object: bound to the global.
+    clock: { now: Date.now, setTimeout: setTimeout.bind(g), clearTimeout: clearTimeout.bind(g) },
     hasher: { sha256 },
     environment: {
       timeZone: () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
