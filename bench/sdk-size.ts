@@ -9,6 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { MANGLE_PROPS } from '../packages/sdk/build-options.js';
 import { HEED, PEERS, versionOf, type Sdk } from './lib/peers.js';
 import { fmt } from './lib/stats.js';
 
@@ -38,6 +39,8 @@ export async function bundleSize(sdk: Sdk): Promise<SizeFigure> {
     metafile: true,
     // Some peers reference process.env.NODE_ENV; a host bundler would define it.
     define: { 'process.env.NODE_ENV': '"production"' },
+    // Heed's published builds rename its internal `_` properties (the peers ship minified already).
+    ...(sdk === HEED ? { mangleProps: MANGLE_PROPS } : {}),
     alias:
       sdk === HEED
         ? { '@heed/sdk': source('../packages/sdk/src/entrypoints/browser.ts'), '@heed/policy': source('../packages/policy/src/index.ts') }
