@@ -36,7 +36,6 @@ export interface EventQueue {
   _dropped(): number;
 }
 
-
 /**
  * Creates a queue, restoring what an earlier page or process left in the `queue` record.
  * Writes go through `clock` so the core touches no global timer.
