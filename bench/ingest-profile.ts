@@ -3,7 +3,7 @@
  * `node --cpu-prof`, sends batches with the benchmark's load generator, stops the server
  * (SIGTERM, so the profile is written) and prints the breakdown (lib/cpu-profile.ts).
  *
- *   pnpm --filter @heed/bench exec tsx ingest-profile.ts [--batch 50] [--seconds 10] [--out dir]
+ *   pnpm --filter @heed/bench exec tsx ingest-profile.ts [--batch 50] [--seconds 10] [--out dir] [--cli path/to/cli.js] [--no-profile]
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -29,7 +29,7 @@ function threadCpu(pid: number): Map<string, number> {
 }
 
 const { values } = parseArgs({
-  options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, out: { type: 'string' }, port: { type: 'string', default: '18789' } },
+  options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, out: { type: 'string' }, cli: { type: 'string' }, 'no-profile': { type: 'boolean', default: false }, port: { type: 'string', default: '18789' } },
 });
 const batchSize = Number(values.batch);
 const dataDir = mkdtempSync(join(tmpdir(), 'heed-prof-'));
@@ -37,7 +37,8 @@ const profileDir = resolve(values.out ?? mkdtempSync(join(tmpdir(), 'heed-cpupro
 const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], { HEED_DATA_DIR: dataDir })) as { projectId: string; writeKey: string };
 // --cpu-prof is refused in NODE_OPTIONS: start the built CLI here, with the flag.
 const port = Number(values.port);
-const child = spawn(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, CLI, 'serve'], {
+const profiling = !values['no-profile'] ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : [];
+const child = spawn(process.execPath, [...profiling, values.cli ? resolve(values.cli) : CLI, 'serve'], {
   env: { ...process.env, HEED_DATA_DIR: dataDir, HEED_PORT: String(port), HEED_HOST: '127.0.0.1', HEED_LOG_LEVEL: 'warn', HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000' },
   stdio: ['ignore', 'inherit', 'inherit'],
 });
@@ -64,6 +65,7 @@ try {
   await new Promise((done) => child.once('exit', done));
   rmSync(dataDir, { recursive: true, force: true });
 }
+if (values['no-profile']) process.exit(0);
 const files = readdirSync(profileDir).filter((name) => name.endsWith('.cpuprofile'));
 // The server is the process that ran longest: the biggest profile.
 const biggest = files
