@@ -47,8 +47,6 @@ export interface DeliveryTally {
   readonly events: Record<string, number>;
   /** Distinct event ids sent: a retry sends the same ids again. */
   readonly ids: Set<string>;
-  /** Client hashes that events were sent for. */
-  readonly subjects: Set<string>;
   /** The `sdk` field of the batches, as the SDK wrote it. */
   readonly sdk: Set<string>;
   /** Sums of the server's batch answers. */
@@ -80,7 +78,7 @@ const macrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export function createDemoTransport(endpoint: string, exchange: Exchange): DemoTransport {
   const tally: DeliveryTally = {
-    requests: {}, events: {}, ids: new Set(), subjects: new Set(), sdk: new Set(),
+    requests: {}, events: {}, ids: new Set(), sdk: new Set(),
     accepted: 0, duplicates: 0, suppressed: 0, rejected: 0, failed: 0,
   };
   const inFlight = new Set<Promise<HttpResponse>>();
@@ -103,7 +101,6 @@ export function createDemoTransport(endpoint: string, exchange: Exchange): DemoT
     const batch = JSON.parse(body) as { sdk: string; events: WireEvent[] };
     tally.sdk.add(batch.sdk);
     for (const event of batch.events) {
-      tally.subjects.add(event.subject);
       if (tally.ids.has(event.id)) continue;
       tally.ids.add(event.id);
       tally.events[event.type] = (tally.events[event.type] ?? 0) + 1;
@@ -118,8 +115,9 @@ export function createDemoTransport(endpoint: string, exchange: Exchange): DemoT
     if (token) headers.authorization = `Bearer ${token}`;
     const response = await exchange(endpoint + path, { method, headers, ...(body === undefined ? {} : { body }) });
     const ok = response.status >= 200 && response.status < 300;
-    let data: unknown = response.body.buffer.slice(response.body.byteOffset, response.body.byteOffset + response.body.byteLength);
-    if (!binary || !ok) {
+    let data: unknown;
+    if (binary && ok) data = response.body.buffer.slice(response.body.byteOffset, response.body.byteOffset + response.body.byteLength);
+    else {
       data = response.body.toString('utf8');
       try {
         data = JSON.parse(data as string);
