@@ -52,7 +52,7 @@ export function createQueue(
 ): EventQueue {
   const restored = records._read<WireEvent[]>('queue');
   let items: WireEvent[] = Array.isArray(restored) ? restored : [];
-  /** The queue's size as a JSON array, kept as a running sum by push: measuring it there is O(1). */
+  /** The queue's size as a JSON array, kept as a running sum: measuring it is O(1). */
   let bytes = items.reduce((sum, item) => sum + weightOf(item), 1);
   let dropped = 0;
   /** The pending write; set means the record is behind memory. */
@@ -83,9 +83,10 @@ export function createQueue(
     },
     _remove(done) {
       const gone = new Set(done);
+      // Only what is still here is subtracted: some of `done` may have been dropped meanwhile.
+      // (Measuring the whole queue again would cost O(queue) JSON encodings per answered batch.)
+      for (const item of items) if (gone.has(item)) bytes -= weightOf(item);
       items = items.filter((item) => !gone.has(item));
-      // Measured again (once per answered batch): some of `done` may have been dropped already.
-      bytes = items.reduce((sum, item) => sum + weightOf(item), 1);
       timer ??= clock.setTimeout(write, 0);
     },
     _clear() {
