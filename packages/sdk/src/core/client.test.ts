@@ -126,6 +126,21 @@ describe('grant', () => {
   });
 });
 
+describe('props JSON cannot encode', () => {
+  it('never throw into the host: the event is reported as invalid_event and the queue keeps working', async () => {
+    const test = setup();
+    await test.heed.consent.grant(['statistics']);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => test.heed.track('big', { n: 1n } as never)).not.toThrow();
+    expect(() => test.heed.track('cycle', cyclic as never)).not.toThrow();
+    test.heed.track('report.exported', { format: 'pdf' });
+    await test.clock.advance(5_000);
+    expect(test.errors.map((error) => [error.code, error.message])).toEqual([['invalid_event', 'big'], ['invalid_event', 'cycle']]);
+    expect(events(test).filter((event) => event.type === 'track').map((event) => event.name)).toEqual(['report.exported']);
+  });
+});
+
 describe('withdraw', () => {
   it('stops at once, drops the queue, POSTs all purposes false, keeps only the subject and its token', async () => {
     const test = setup({ policy: DEFAULT_POLICY });

@@ -31,13 +31,12 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
   const report = (error: HeedError): void => {
     try {
       options.onError?.(error);
-    } catch (thrown) {
+    } catch {
       // The host's own handler threw; there is nowhere left to report it, and throwing would break the host.
-      void thrown;
     }
   };
   const fail = (code: HeedErrorCode, message: string, cause?: unknown) => report(new HeedError(code, message, cause));
-  const records = createRecords(platform.storage, options.storagePrefix ?? 'heed:', (cause) => fail('storage', 'storage failed', cause));
+  const records = createRecords(platform.storage, options.storagePrefix ?? 'heed:', (cause) => fail('storage', 'failed', cause));
   const requester = createRequester(platform, options, report);
   let stopped = false;
   /** The open gate: a queue exists exactly while tracking may run (granted, not shut down). */
@@ -120,7 +119,12 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
 
   function track(name: string, props?: Props, durationMs?: number): void {
     if (!queue) return;
-    enqueue({ type: 'track', name, durationMs, props }, session._activity());
+    try {
+      enqueue({ type: 'track', name, durationMs, props }, session._activity());
+    } catch {
+      // Props JSON cannot encode (a BigInt, a cycle): the event is not queued, the host gets no throw.
+      fail('invalid_event', name);
+    }
   }
 
   const started = consent._start();

@@ -102,7 +102,7 @@ export function createConsentState(
 
   /** The subject hash of a user id, or of a new random id for an anonymous subject. */
   function hashOf(id = newId()): Promise<string | void> {
-    return subjectHash(platform.hasher, options.projectId, id).catch((cause: unknown) => fail('hash', 'no SHA-256', cause));
+    return subjectHash(platform.hasher, options.projectId, id).catch((cause: unknown) => fail('hash', 'SHA-256', cause));
   }
 
   /**

@@ -62,7 +62,9 @@ export function createDelivery(
       const policy = await consent._ready();
       const queued = queue();
       if (!policy || !queued) return;
-      const [[batch], body] = batchesOf(queued._items(), policy.limits);
+      // The first batch holds at most maxEventsPerBatch events: splitting only those keeps a
+      // flush of a long queue linear (splitting all of it for each batch was quadratic).
+      const [[batch], body] = batchesOf(queued._items().slice(0, policy.limits.maxEventsPerBatch), policy.limits);
       if (!batch) return;
       // A full queue drops its oldest events, so a batch waiting to be retried loses its head
       // first: stop retrying it then, and send what is left, so a dropped event is never sent.

@@ -9,9 +9,8 @@ export type HeedErrorCode =
   /** The server answered with a status that is not 2xx. */
   | 'http'
   /**
-   * Not raised by this version: the server checks every event, and a batch it refuses
-   * (422, with the failing field in the detail) is reported as `http`. Kept so code that
-   * branches on it still compiles.
+   * `track` was given props JSON cannot encode (a BigInt, a cycle); the event was not queued.
+   * Everything else the server checks: a batch it refuses (422) is reported as `http`.
    */
   | 'invalid_event'
   /** The bounded queue was full and dropped its oldest events. */

@@ -27,7 +27,7 @@ export function lazyRights(local: LocalRights, requester: Requester, fail: (code
         import('./rights.js').then(
           (module) => (module.createRights(local, requester, fail)[name] as Method)(...args),
           (cause: unknown) => {
-            fail('network', 'rights did not load', cause);
+            fail('network', 'rights chunk', cause);
             return name === 'export' ? undefined : false;
           },
         ),

@@ -68,8 +68,10 @@ export function createQueue(
   return {
     _items: () => items,
     _push(event) {
-      items.push(event);
+      // Weighed first: props JSON cannot encode (a BigInt, a cycle) throw here, before the
+      // event can poison the queue.
       bytes += weightOf(event);
+      items.push(event);
       let drop = 0;
       while (items.length > 1 && (items.length > maxQueueEvents || bytes > maxQueueBytes)) {
         bytes -= weightOf(items.shift()!);

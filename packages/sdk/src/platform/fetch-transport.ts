@@ -22,9 +22,8 @@ export function createFetchTransport(endpoint: string, sendBeacon?: (url: string
       let data: unknown = binary && response.ok ? await response.arrayBuffer() : await response.text();
       try {
         data = JSON.parse(data as string);
-      } catch (error) {
+      } catch {
         // Bytes, or not JSON (an HTML error page from a proxy): the body as it came.
-        void error;
       }
       return { status: response.status, headers: Object.fromEntries(response.headers), body: data };
     },
@@ -34,9 +33,8 @@ export function createFetchTransport(endpoint: string, sendBeacon?: (url: string
         // The page or process is going away; a failure here cannot be reported, the events stay stored.
         fetch(endpoint + path, { method: 'POST', body, keepalive: true }).catch(String);
         return true;
-      } catch (error) {
+      } catch {
         // sendBeacon throws on some browsers for a URL it dislikes: treat as refused.
-        void error;
         return false;
       }
     },
