@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { planCandidates, rankWindows, type CandidateFigures } from './update-windows.js';
-import { zonedTime } from './time-zone.js';
+import { addLocalDays, localParts, startOfLocalWeek, zonedTime } from './time-zone.js';
 
 const CSV = new URL('../../../../../shared/data/metro_interstate_traffic_volume.csv', import.meta.url);
 const TZ = 'America/Chicago';
@@ -129,5 +129,25 @@ describe('update windows on real traffic (I-94, US Central)', () => {
     const windows = pipeline([2018, 8, 6], 8, 2, hours);
     expect(asSlots(windows)).toEqual(truth([2018, 8, 6], 8, 2, hours));
     for (const w of windows) expect(Number(w.start.slice(0, 2))).toBeGreaterThanOrEqual(18);
+  });
+});
+
+describe('planCandidates', () => {
+  it('starts every occurrence where zonedTime puts that local hour, through clock changes', () => {
+    // Weeks holding Brussels' and New York's changes, Lord Howe's half-hour one, and Kolkata's offset.
+    const cases: [string, number][] = [
+      ['Europe/Brussels', Date.UTC(2026, 9, 21)], ['Europe/Brussels', Date.UTC(2026, 2, 25)],
+      ['America/New_York', Date.UTC(2026, 2, 5)], ['Australia/Lord_Howe', Date.UTC(2026, 3, 1)], ['Asia/Kolkata', Date.UTC(2026, 5, 3)],
+    ];
+    const all = { days: [1, 2, 3, 4, 5, 6, 7], hours: Array.from({ length: 24 }, (_, hour) => hour) };
+    for (const [tz, near] of cases) {
+      const monday = startOfLocalWeek(near, tz);
+      for (const candidate of planCandidates(monday, 2, 1, all, tz)) {
+        for (const occurrence of candidate.occurrences) {
+          const day = localParts(addLocalDays(monday, occurrence.week * 7 + Math.floor(candidate.slot / 24), tz), tz);
+          expect([tz, candidate.slot, occurrence.week, occurrence.from]).toEqual([tz, candidate.slot, occurrence.week, zonedTime({ year: day.year, month: day.month, day: day.day, hour: candidate.slot % 24 }, tz)]);
+        }
+      }
+    }
   });
 });

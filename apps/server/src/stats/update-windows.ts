@@ -39,8 +39,23 @@ export interface Candidate {
 export function planCandidates(periodStart: number, weeks: number, durationHours: number, constraints: WindowConstraints, tz: string): Candidate[] {
   const days = new Set(constraints.days);
   const hours = new Set(constraints.hours);
-  // The local date of each day of each week, read once (not once per hour slot).
-  const dates = Array.from({ length: weeks }, (_, week) => Array.from({ length: 7 }, (_, day) => localParts(addLocalDays(periodStart, week * 7 + day, tz), tz)));
+  // Each day's local midnight and date, read once (not once per hour slot).
+  const dates = Array.from({ length: weeks }, (_, week) =>
+    Array.from({ length: 7 }, (_, day) => {
+      const midnight = addLocalDays(periodStart, week * 7 + day, tz);
+      return { midnight, ...localParts(midnight, tz) };
+    }),
+  );
+  /**
+   * The start of local `hour` on `day`. Midnight plus `hour` hours is it whenever its wall clock
+   * reads that hour of that day: the offset has not moved since midnight, so it is also the
+   * first time the day shows that hour. Only hours after a change that day need `zonedTime`.
+   */
+  const startOf = (day: (typeof dates)[number][number], hour: number) => {
+    const guess = day.midnight + hour * HOUR_MS;
+    const wall = localParts(guess, tz);
+    return wall.hour === hour && wall.minute === 0 && wall.day === day.day ? guess : zonedTime({ year: day.year, month: day.month, day: day.day, hour }, tz);
+  };
   const candidates: Candidate[] = [];
   for (let slot = 0; slot < 168; slot++) {
     let allowed = true;
@@ -50,8 +65,7 @@ export function planCandidates(periodStart: number, weeks: number, durationHours
     }
     if (!allowed) continue;
     const occurrences = dates.map((week, index) => {
-      const day = week[Math.floor(slot / 24)]!;
-      const from = zonedTime({ year: day.year, month: day.month, day: day.day, hour: slot % 24 }, tz);
+      const from = startOf(week[Math.floor(slot / 24)]!, slot % 24);
       return { week: index, from, to: from + durationHours * HOUR_MS };
     });
     candidates.push({ slot, occurrences });
