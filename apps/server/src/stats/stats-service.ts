@@ -46,7 +46,9 @@ export async function usageStats(ctx: StatsContext, query: UsageQuery) {
   if (!buckets || buckets.length === 0) throw new StatsRangeError(`at most ${MAX_BUCKETS} buckets: choose a coarser grain or a shorter range`);
   const first = buckets[0]!.start;
   const last = buckets.at(-1)!.end;
-  const rows = await ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, USAGE_METRICS);
+  // Longer buckets count their users as distinct subjects (below), not as a sum of hours.
+  const metrics = query.grain === 'hour' ? USAGE_METRICS : USAGE_METRICS.filter((metric) => metric !== 'subjects');
+  const rows = await ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, metrics);
   const distinct =
     query.grain === 'hour'
       ? undefined
