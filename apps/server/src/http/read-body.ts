@@ -7,9 +7,22 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HttpProblem } from './problem.js';
 
 const tooLarge = (limit: number) => new HttpProblem('body_too_large', { detail: `The body exceeds ${limit} bytes.` });
+
+/**
+ * The same 413 as middleware, for routes that authorise before they read (the rights routes):
+ * hono's body limit, answering with this problem.
+ */
+export const limitBody = (limit: number) =>
+  bodyLimit({
+    maxSize: limit,
+    onError: () => {
+      throw tooLarge(limit);
+    },
+  });
 
 function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {

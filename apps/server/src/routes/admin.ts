@@ -6,9 +6,9 @@
  */
 import { rectificationSchema } from '@heed/policy';
 import { Hono, type Context, type Next } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { HttpProblem } from '../http/problem.js';
+import { limitBody } from '../http/read-body.js';
 import { readJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
 import { findSubjectByUserId } from '../rights/find-subject.js';
@@ -22,12 +22,7 @@ import { accessResponse } from './rights-responses.js';
 type Env = { Variables: { projectId: string } };
 
 export function adminRoutes(services: Services) {
-  const limitBody = bodyLimit({
-    maxSize: RIGHTS_BODY_LIMIT,
-    onError: () => {
-      throw new HttpProblem('body_too_large', { detail: `The body exceeds ${RIGHTS_BODY_LIMIT} bytes.` });
-    },
-  });
+  const limitRightsBody = limitBody(RIGHTS_BODY_LIMIT);
   const authorise = async (c: Context<Env>, next: Next) => {
     const key = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
     c.set('projectId', await services.keys.resolve(key, 'admin'));
@@ -46,7 +41,7 @@ export function adminRoutes(services: Services) {
 
   const empty = z.strictObject({});
   return new Hono<Env>()
-    .use('/v1/admin/*', limitBody, authorise)
+    .use('/v1/admin/*', limitRightsBody, authorise)
     .post('/v1/admin/subjects/access', async (c) => {
       const { ref, body } = await subjectFrom(c, z.strictObject({ format: exportQuery.shape.format }));
       return accessResponse(c, await access(services, ref, body.format === 'csv' ? 'portability' : 'access'), body.format);

@@ -4,9 +4,9 @@
  */
 import { rectificationSchema } from '@heed/policy';
 import { Hono, type Context, type Next } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { sha256Hex } from '../crypto/digest.js';
 import { HttpProblem } from '../http/problem.js';
+import { limitBody } from '../http/read-body.js';
 import { readJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
 import type { SubjectRef } from '../rights/requests.js';
@@ -22,15 +22,10 @@ type Env = { Variables: { subject: SubjectRef } };
 export const RIGHTS_BODY_LIMIT = 4_096;
 
 export function meRoutes(services: Services) {
-  const limitBody = bodyLimit({
-    maxSize: RIGHTS_BODY_LIMIT,
-    onError: () => {
-      throw new HttpProblem('body_too_large', { detail: `The body exceeds ${RIGHTS_BODY_LIMIT} bytes.` });
-    },
-  });
+  const limitRightsBody = limitBody(RIGHTS_BODY_LIMIT);
   return new Hono<Env>()
-    .use('/v1/me', limitBody, authorise)
-    .use('/v1/me/*', limitBody, authorise)
+    .use('/v1/me', limitRightsBody, authorise)
+    .use('/v1/me/*', limitRightsBody, authorise)
     .get('/v1/me', async (c) => {
       const { format } = validate(exportQuery, c.req.query());
       return accessResponse(c, await access(services, c.get('subject'), format === 'csv' ? 'portability' : 'access'), format);

@@ -5,12 +5,11 @@
  * 24 or 25 hours); a week from local Monday 00:00. In zones whose offset is not a whole
  * number of hours, an hour of aggregates belongs to the local bucket its UTC start falls in.
  */
-import { addLocalDays, formatLocal, startOfLocalDay, startOfLocalWeek } from './time-zone.js';
+import { addLocalDays, formatLocal, HOUR_MS, startOfLocalDay, startOfLocalWeek } from './time-zone.js';
 
 export const STATS_GRAINS = ['hour', 'day', 'week'] as const;
 export type StatsGrain = (typeof STATS_GRAINS)[number];
 
-const HOUR_MS = 3_600_000;
 /** More buckets than a chart or a terminal can show is a mistake in the request. */
 export const MAX_BUCKETS = 2_000;
 

@@ -7,9 +7,8 @@
  */
 import type { HourlySum, KeyedRange } from '../store/stats-store.js';
 import { reportable } from './k-anonymity.js';
-import { localParts, WEEKDAY_NAMES } from './time-zone.js';
+import { HOUR_MS, localParts, WEEKDAY_NAMES } from './time-zone.js';
 
-const HOUR_MS = 3_600_000;
 
 /** Cell index: (ISO weekday - 1) * 24 + local hour. */
 export function cellOf(ms: number, tz: string): number {

@@ -12,13 +12,12 @@ import { computeFeatures, computeSessionDistribution } from './distributions.js'
 import { computeHeatmap, heatmapRanges, hourInstances } from './heatmap.js';
 import { DURATION_BIN_METRICS, DURATION_EDGES } from './histogram.js';
 import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
-import { addLocalDays, formatLocal, startOfLocalWeek } from './time-zone.js';
+import { addLocalDays, formatLocal, HOUR_MS, startOfLocalWeek } from './time-zone.js';
 import { computeUsageBuckets, USAGE_METRICS, usageTotalRanges, usageTotals } from './usage.js';
 import { planCandidates, rankWindows, selectWindows, type Candidate, type CandidateFigures } from './update-windows.js';
 
 export const STATISTICS = 'statistics';
 export const UPDATE_TIMING = 'update_timing';
-const HOUR_MS = 3_600_000;
 /** First-pass cap on users per window occurrence: quiet windows, the ones advice is about, stay exact. */
 const WINDOW_COUNT_CAP = 16;
 

@@ -7,9 +7,8 @@
  * twice (fall back) takes the first.
  */
 import { reportable } from './k-anonymity.js';
-import { addLocalDays, formatLocal, startOfLocalWeek, WEEKDAY_NAMES, zonedTime, localParts } from './time-zone.js';
+import { addLocalDays, formatLocal, HOUR_MS, localParts, startOfLocalWeek, WEEKDAY_NAMES, zonedTime } from './time-zone.js';
 
-const HOUR_MS = 3_600_000;
 
 export interface WindowConstraints {
   /** Allowed ISO weekdays (1 = Monday) for every hour of the window. */

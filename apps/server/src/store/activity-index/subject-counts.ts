@@ -5,9 +5,7 @@
  */
 import type { KeyedRange, ReturnGap } from '../stats-store.js';
 import type { CellSets } from './mark-cache.js';
-
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
+import { DAY_MS, HOUR_MS } from '../aggregate-plan.js';
 
 /**
  * Distinct subjects over the union of each key's ranges (hour cells with `from <= bucket <

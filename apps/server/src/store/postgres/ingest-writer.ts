@@ -5,12 +5,10 @@
  * all in one transaction. Two processes that receive the same event at the same moment both
  * try the insert; PostgreSQL lets exactly one of them insert it, and only that one counts it.
  */
-import { foldSessions, planAggregates, type SessionFold } from '../aggregate-plan.js';
+import { DAY_MS, foldSessions, planAggregates, type SessionFold } from '../aggregate-plan.js';
 import type { AcceptedEvent, IngestResult, IngestWrite } from '../store.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
-
-const DAY_MS = 86_400_000;
 
 async function insertEvents(tx: Tx, write: IngestWrite, events: readonly AcceptedEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();

@@ -6,8 +6,7 @@
  */
 import type { SqliteConnection } from './connection.js';
 import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../aggregate-plan.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;
