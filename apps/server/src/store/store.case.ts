@@ -76,6 +76,18 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
       expect(await store.counts()).toMatchObject({ events: 4, sessions: 1, suppressions: 1, consent_ledger: 1 });
     }));
 
+    it('knows an event by its id and timestamp: a retry is a duplicate, in the same batch too', withStore(async ({ store, aggregates }) => {
+      await consented(store, 'ann');
+      const first = event('e1', 'ann', { type: 'heartbeat', ts: T0 + 1_000, activeMs: 100 });
+      // A retry resends an event unchanged; an id reused at another time is another event
+      // (the key both stores share is (project, ts, id), see sqlite/schema.ts).
+      const reused = { ...first, ts: T0 + 2_000, activeMs: 20 };
+      expect(await store.ingest(write([first, first, reused]))).toEqual({ accepted: 2, duplicates: 1 });
+      expect(await store.ingest(write([reused, first]))).toEqual({ accepted: 0, duplicates: 2 });
+      expect((await aggregates('statistics', 'hour')).find((row) => row.metric === 'active_ms')?.value).toBe(120);
+      expect((await store.subjectData(P, 'ann'))?.events.map((row) => [row.id, row.ts])).toEqual([['e1', T0 + 1_000], ['e1', T0 + 2_000]]);
+    }));
+
     it('counts each event once when overlapping batches are written at the same time', withStore(async ({ store, aggregates }) => {
       const subjects = ['ann', 'bob', 'cy'];
       for (const name of subjects) await consented(store, name);

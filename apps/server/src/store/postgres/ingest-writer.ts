@@ -10,9 +10,12 @@ import type { AcceptedEvent, IngestResult, IngestWrite } from '../store.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
 
+/** An event's identity, as the primary key sees it: a retry resends both unchanged. */
+const eventKey = (event: { ts: number; id: string }) => `${event.ts}:${event.id}`;
+
 async function insertEvents(tx: Tx, write: IngestWrite, events: readonly AcceptedEvent[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
-  const rows = await tx<{ id: string }[]>`
+  const rows = await tx<{ id: string; ts: number }[]>`
     INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
     SELECT ${write.projectId}, e.id, e.pseudonym, e.session_id, e.type, e.ts, ${write.receivedAt}, e.name, e.duration_ms, e.active_ms, e.props, e.purposes
     FROM unnest(
@@ -21,8 +24,8 @@ async function insertEvents(tx: Tx, write: IngestWrite, events: readonly Accepte
       ${events.map((e) => e.durationMs)}::bigint[], ${events.map((e) => e.activeMs)}::bigint[], ${events.map((e) => e.propsJson)}::text[],
       ${events.map((e) => e.purposes.join(','))}::text[]
     ) AS e(id, pseudonym, session_id, type, ts, name, duration_ms, active_ms, props, purposes)
-    ON CONFLICT DO NOTHING RETURNING id`;
-  return new Set(rows.map((row) => row.id));
+    ON CONFLICT DO NOTHING RETURNING id, ts`;
+  return new Set(rows.map(eventKey));
 }
 
 async function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]): Promise<void> {
@@ -54,12 +57,13 @@ export function createIngestWriter(connection: PostgresConnection) {
           AND NOT erased AND NOT restricted
         ORDER BY pseudonym FOR NO KEY UPDATE`;
       const writable = new Set(open.map((row) => row.pseudonym));
-      // The first copy of an id within the batch wins, as it does in the SQLite store.
+      // The first copy of an event within the batch wins, as it does in the SQLite store.
       const seen = new Set<string>();
-      const candidates = write.events.filter((event) => writable.has(event.pseudonym) && !seen.has(event.id) && seen.add(event.id));
-      const sorted = [...candidates].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const insertedIds = await insertEvents(tx, write, sorted);
-      const inserted = candidates.filter((event) => insertedIds.has(event.id));
+      const candidates = write.events.filter((event) => writable.has(event.pseudonym) && !seen.has(eventKey(event)) && seen.add(eventKey(event)));
+      // Key order: concurrent batches take their index locks in one order.
+      const sorted = [...candidates].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const insertedKeys = await insertEvents(tx, write, sorted);
+      const inserted = candidates.filter((event) => insertedKeys.has(eventKey(event)));
 
       // Sorted: concurrent batches lock session rows in one order.
       await upsertSessions(tx, write.projectId, foldSessions(inserted).sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0)));

@@ -97,7 +97,9 @@ export const events = pgTable(
     purposes: text('purposes').notNull(),
   },
   (table) => [
-    primaryKey({ columns: [table.projectId, table.id] }),
+    // (project, ts, id) as in the SQLite schema: the same dedupe rule on both stores, and
+    // inserts that land at the right edge of the index instead of all over it.
+    primaryKey({ columns: [table.projectId, table.ts, table.id] }),
     index('events_subject').on(table.projectId, table.pseudonym),
     index('events_received').on(table.receivedAt),
   ],

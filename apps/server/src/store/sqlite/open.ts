@@ -31,8 +31,9 @@ export function openSqlite(options: SqliteOptions): { client: SqliteClient; db: 
   client.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2_000}`);
   client.pragma('foreign_keys = ON');
-  // Event ids are random, so inserts touch index pages all over the tree: a 32 MiB page cache
-  // (the default is 2 MiB) keeps them in memory as the table grows.
+  // Session ids and pseudonyms are random, so their indexes take inserts all over the tree
+  // (events are keyed by time, see schema.ts): a 32 MiB page cache (the default is 2 MiB)
+  // keeps those pages in memory as the tables grow.
   client.pragma('cache_size = -32768');
   // Checkpoints run on a worker (checkpointer.ts); this threshold (about 160 MiB) is only the
   // safety net should it fall behind.

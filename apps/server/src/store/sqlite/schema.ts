@@ -94,8 +94,12 @@ export const events = sqliteTable(
     /** Comma-separated purposes the event was aggregated under, so erasure can take it out. */
     purposes: text('purposes').notNull(),
   },
+  // The key that dedupes retries is (project, ts, id), not (project, id): a retry resends an
+  // event unchanged, ts included, and ts clusters the key. Keyed by a random id alone, every
+  // insert dirtied its own index page and each commit wrote about one WAL page per event;
+  // keyed by time, a commit's events share the few pages at the tree's right edge.
   (table) => [
-    primaryKey({ columns: [table.projectId, table.id] }),
+    primaryKey({ columns: [table.projectId, table.ts, table.id] }),
     index('events_subject').on(table.projectId, table.pseudonym),
   ],
 );

@@ -1,0 +1,72 @@
+/**
+ * A database made by an earlier release opens with the current one: migrations that rebuild a
+ * table (SQLite cannot change a primary key in place) keep every row, and the order retention
+ * relies on (oldest arrivals first in rowid order).
+ */
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { migrationsFolder } from '../migrations-folder.js';
+import type { AcceptedEvent } from '../store.js';
+import { createSqliteStore } from './sqlite-store.js';
+
+const P = 'p_upgrade';
+const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
+let dir: string;
+
+/** The migrations folder as an earlier release shipped it: its first `count` migrations. */
+function firstMigrations(count: number): string {
+  const folder = join(dir, 'migrations');
+  cpSync(migrationsFolder('sqlite'), folder, { recursive: true });
+  const journalPath = join(folder, 'meta', '_journal.json');
+  const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+  writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, count) }));
+  return folder;
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'heed-upgrade-'));
+});
+
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+it('keeps the events of a database keyed by (project, id) when the key becomes (project, ts, id)', async () => {
+  const path = join(dir, 'heed.db');
+  const before = new Database(path);
+  // 0000..0004: the releases before events were keyed by time.
+  migrate(drizzle(before), { migrationsFolder: firstMigrations(5) });
+  before.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)').run(P, 'Upgrade', T0);
+  const insert = before.prepare(
+    `INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, active_ms, purposes)
+     VALUES (?, ?, 'ann', 'ses_ann', 'heartbeat', ?, ?, 1000, 'statistics')`,
+  );
+  // Arrival order differs from both id order and ts order.
+  insert.run(P, 'e2', T0 + 2_000, T0 + 10);
+  insert.run(P, 'e1', T0 + 3_000, T0 + 20);
+  insert.run(P, 'e3', T0 + 1_000, T0 + 30);
+  before.close();
+
+  const store = createSqliteStore({ path, checkpointIntervalMs: 0 });
+  try {
+    expect(store.client.prepare('SELECT id, ts FROM events ORDER BY rowid').all()).toEqual([
+      { id: 'e2', ts: T0 + 2_000 },
+      { id: 'e1', ts: T0 + 3_000 },
+      { id: 'e3', ts: T0 + 1_000 },
+    ]);
+    const pk = store.client.prepare("SELECT name FROM pragma_index_info((SELECT name FROM pragma_index_list('events') WHERE origin = 'pk'))").pluck().all();
+    expect(pk).toEqual(['project_id', 'ts', 'id']);
+    expect(store.client.prepare("SELECT name FROM pragma_index_list('events') WHERE origin = 'c'").pluck().all()).toEqual(['events_subject']);
+    const retry: AcceptedEvent = {
+      id: 'e1', type: 'heartbeat', ts: T0 + 3_000, sessionId: 'ses_ann', pseudonym: 'ann', name: null, durationMs: null, activeMs: 1_000, propsJson: null, purposes: ['statistics'],
+    };
+    expect(await store.ingest({ projectId: P, receivedAt: T0 + 40, tz: 'UTC', device: 'desktop', events: [retry], suppressed: {} })).toEqual({ accepted: 0, duplicates: 1 });
+  } finally {
+    await store.close();
+  }
+});
