@@ -45,9 +45,82 @@ export interface AggregatePlan {
   readonly activity: ActivityMark[];
 }
 
+/** What one subject's events under one purpose list added up to in one UTC hour. */
+interface HourSums {
+  readonly pseudonym: string;
+  readonly purposes: readonly string[];
+  readonly hour: number;
+  sessions: number;
+  activeMs: number;
+  readonly features: Map<string, FeatureSums>;
+}
+
+interface FeatureSums {
+  events: number;
+  timed: number;
+  durationMs: number;
+  /** Events per duration bin. */
+  readonly bins: Map<number, number>;
+}
+
+/**
+ * Sums events per subject, purpose list and UTC hour. The keys are cheap on purpose: the
+ * purpose list is joined only when it differs from the previous event's array (the server
+ * hands one array to all of a subject's events in a batch), the pseudonym is a string shared
+ * by those events, the hour a number.
+ */
+function sumByHour(events: readonly AcceptedEvent[]): HourSums[] {
+  const sums: HourSums[] = [];
+  const byPurposes = new Map<string, Map<string, Map<number, HourSums>>>();
+  let lastPurposes: readonly string[] | undefined;
+  let purposesKey = '';
+  for (const event of events) {
+    if (event.purposes !== lastPurposes) {
+      lastPurposes = event.purposes;
+      purposesKey = lastPurposes.join('\u0000');
+    }
+    let bySubject = byPurposes.get(purposesKey);
+    if (!bySubject) byPurposes.set(purposesKey, (bySubject = new Map()));
+    let byHour = bySubject.get(event.pseudonym);
+    if (!byHour) bySubject.set(event.pseudonym, (byHour = new Map()));
+    const hour = Math.floor(event.ts / HOUR_MS) * HOUR_MS;
+    let hourSums = byHour.get(hour);
+    if (!hourSums) {
+      hourSums = { pseudonym: event.pseudonym, purposes: event.purposes, hour, sessions: 0, activeMs: 0, features: new Map() };
+      byHour.set(hour, hourSums);
+      sums.push(hourSums);
+    }
+    switch (event.type) {
+      case 'session_start':
+        hourSums.sessions += 1;
+        break;
+      case 'heartbeat':
+      case 'session_end':
+        hourSums.activeMs += event.activeMs ?? 0;
+        break;
+      case 'track': {
+        const name = event.name ?? '';
+        let feature = hourSums.features.get(name);
+        if (!feature) hourSums.features.set(name, (feature = { events: 0, timed: 0, durationMs: 0, bins: new Map() }));
+        feature.events += 1;
+        if (event.durationMs !== null) {
+          feature.timed += 1;
+          feature.durationMs += event.durationMs;
+          const bin = durationBin(event.durationMs);
+          feature.bins.set(bin, (feature.bins.get(bin) ?? 0) + 1);
+        }
+        break;
+      }
+    }
+  }
+  return sums;
+}
+
 /**
  * Sums events into one increment per (purpose, grain, bucket, metric, dim), so a batch of 50
- * events in one hour costs a handful of upserts, not 50.
+ * events in one hour costs a handful of upserts, not 50. Events are first summed per subject,
+ * purposes and hour with cheap keys; only those sums meet the string-keyed maps, so a batch
+ * of heartbeats builds a few keys, not several per event.
  *
  * @example planAggregates([{ type: 'session_start', ts: 0, purposes: ['statistics'], ... }]).counters
  * // [{ purpose: 'statistics', grain: 'hour', bucket: 0, metric: 'sessions', dim: '', value: 1 }, { ...grain: 'day'... }]
@@ -56,42 +129,32 @@ export function planAggregates(events: readonly AcceptedEvent[]): AggregatePlan 
   const counters = new Map<string, CounterIncrement>();
   const activity = new Map<string, ActivityMark>();
   const add = (purpose: string, grain: Grain, bucket: number, metric: string, dim: string, value: number) => {
+    // Every summand is at least 0 (the wire schema), so a zero sum added nothing.
     if (value === 0) return;
     const key = `${purpose}\u0000${grain}\u0000${bucket}\u0000${metric}\u0000${dim}`;
     const existing = counters.get(key);
     if (existing) existing.value += value;
     else counters.set(key, { purpose, grain, bucket, metric, dim, value });
   };
-  for (const event of events) {
-    for (const purpose of event.purposes) {
+  const mark = (purpose: string, grain: Grain, bucket: number, pseudonym: string) => {
+    const key = `${purpose}\u0000${grain}\u0000${bucket}\u0000${pseudonym}`;
+    if (!activity.has(key)) activity.set(key, { purpose, grain, bucket, pseudonym });
+  };
+  for (const sums of sumByHour(events)) {
+    for (const purpose of sums.purposes) {
       for (const { grain, size } of GRAINS) {
-        const bucket = Math.floor(event.ts / size) * size;
-        const markKey = `${purpose}\u0000${grain}\u0000${bucket}\u0000${event.pseudonym}`;
-        if (!activity.has(markKey)) activity.set(markKey, { purpose, grain, bucket, pseudonym: event.pseudonym });
-        switch (event.type) {
-          case 'session_start':
-            add(purpose, grain, bucket, 'sessions', '', 1);
-            break;
-          case 'heartbeat':
-          case 'session_end':
-            add(purpose, grain, bucket, 'active_ms', '', event.activeMs ?? 0);
-            break;
-          case 'track': {
-            const name = event.name ?? '';
-            add(purpose, grain, bucket, 'events', name, 1);
-            if (event.durationMs !== null) {
-              add(purpose, grain, bucket, 'timed', name, 1);
-              add(purpose, grain, bucket, 'duration_ms', name, event.durationMs);
-              // A histogram bin per duration, so percentiles survive summing across hours.
-              add(purpose, grain, bucket, durationBinMetric(durationBin(event.durationMs)), name, 1);
-            }
-            if (grain === 'hour') {
-              const feature = featurePurpose(purpose, name);
-              const key = `${feature}\u0000${grain}\u0000${bucket}\u0000${event.pseudonym}`;
-              if (!activity.has(key)) activity.set(key, { purpose: feature, grain, bucket, pseudonym: event.pseudonym });
-            }
-            break;
-          }
+        // An hour lies within one UTC day, so its start fixes the day bucket too.
+        const bucket = Math.floor(sums.hour / size) * size;
+        mark(purpose, grain, bucket, sums.pseudonym);
+        add(purpose, grain, bucket, 'sessions', '', sums.sessions);
+        add(purpose, grain, bucket, 'active_ms', '', sums.activeMs);
+        for (const [name, feature] of sums.features) {
+          add(purpose, grain, bucket, 'events', name, feature.events);
+          add(purpose, grain, bucket, 'timed', name, feature.timed);
+          add(purpose, grain, bucket, 'duration_ms', name, feature.durationMs);
+          // A histogram bin per duration, so percentiles survive summing across hours.
+          for (const [bin, count] of feature.bins) add(purpose, grain, bucket, durationBinMetric(bin), name, count);
+          if (grain === 'hour') mark(featurePurpose(purpose, name), grain, bucket, sums.pseudonym);
         }
       }
     }

@@ -1,16 +1,13 @@
 /**
  * Group commit on SQLite: batches written in the same turn share one transaction, a batch
- * that fails takes nothing of its neighbours down with it, nor leaves anything of itself;
- * and folding active time before planning the aggregates changes no aggregate.
+ * that fails takes nothing of its neighbours down with it, nor leaves anything of itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import fc from 'fast-check';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { DAY_MS, HOUR_MS, planAggregates } from '../aggregate-plan.js';
+import { HOUR_MS } from '../aggregate-plan.js';
 import type { AcceptedEvent, IngestWrite } from '../store.js';
-import { foldActiveTime } from './ingest-writer.js';
 import { createSqliteStore } from './sqlite-store.js';
 
 const P = 'p_group';
@@ -60,26 +57,4 @@ it('counts a retried batch once, also when it arrives in the same group as the f
   expect(results).toEqual([{ accepted: 2, duplicates: 0 }, { accepted: 0, duplicates: 2 }]);
   expect(await store.ingest(batch)).toEqual({ accepted: 0, duplicates: 2 });
   expect(activeMs()).toBe(300);
-});
-
-it('plans the same aggregates from folded active time as from every event', () => {
-  const eventArb = fc.record({
-    id: fc.string(),
-    type: fc.constantFrom('session_start', 'heartbeat', 'track', 'session_end' as const),
-    ts: fc.integer({ min: T0 - 3 * DAY_MS, max: T0 + 3 * DAY_MS }),
-    sessionId: fc.constantFrom('s1', 's2'),
-    pseudonym: fc.constantFrom('ann', 'bob', 'cy'),
-    name: fc.constantFrom('export', 'import'),
-    durationMs: fc.option(fc.integer({ min: 0, max: 100_000 })),
-    activeMs: fc.option(fc.integer({ min: 0, max: 60_000 })),
-    propsJson: fc.constant(null),
-    purposes: fc.constantFrom(['statistics'], ['statistics', 'update_timing'], ['update_timing']),
-  });
-  const sorted = <T>(rows: T[]) => rows.map((row) => JSON.stringify(row)).sort();
-  fc.assert(fc.property(fc.array(eventArb, { maxLength: 80 }), (events) => {
-    const direct = planAggregates(events as AcceptedEvent[]);
-    const folded = planAggregates(foldActiveTime(events as AcceptedEvent[]));
-    expect(sorted(folded.counters)).toEqual(sorted(direct.counters));
-    expect(sorted(folded.activity)).toEqual(sorted(direct.activity));
-  }));
 });

@@ -10,7 +10,7 @@
  * answered only after the shared commit. If the group fails, each batch is written again in
  * a transaction of its own, so a bad batch fails alone.
  */
-import { HOUR_MS, foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
+import { foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
 import { StoreBusyError, type AcceptedEvent, type IngestResult, type IngestWrite } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 
@@ -48,31 +48,6 @@ export function createAggregateWriter(connection: SqliteConnection) {
   return { apply };
 }
 
-/**
- * Folds heartbeats and session ends (which add only active time and an activity mark) into
- * one per subject, purposes and hour before `planAggregates`, which would otherwise build
- * eight map keys per event: the same plan, from a tenth of the events in a typical group.
- *
- * @example planAggregates(foldActiveTime(events)) // deep-equals planAggregates(events)
- */
-export function foldActiveTime(events: readonly AcceptedEvent[]): AcceptedEvent[] {
-  const out: AcceptedEvent[] = [];
-  const folded = new Map<string, { activeMs: number; event: AcceptedEvent }>();
-  for (const event of events) {
-    if (event.type !== 'heartbeat' && event.type !== 'session_end') {
-      out.push(event);
-      continue;
-    }
-    // An hour lies within one UTC day, so one hour bucket also fixes the day bucket.
-    const key = `${Math.floor(event.ts / HOUR_MS)}\u0000${event.pseudonym}\u0000${event.purposes.join(',')}`;
-    const existing = folded.get(key);
-    if (existing) existing.activeMs += event.activeMs ?? 0;
-    else folded.set(key, { activeMs: event.activeMs ?? 0, event });
-  }
-  for (const { activeMs, event } of folded.values()) out.push({ ...event, type: 'heartbeat', activeMs });
-  return out;
-}
-
 /** What one batch of a group came to: its counts, or the error that refused it alone. */
 export type GroupOutcome = { ok: true; result: IngestResult } | { ok: false; error: unknown };
 
@@ -108,10 +83,17 @@ export function createGroupWriter(connection: SqliteConnection) {
   /** One batch's events; the ones the primary key did not refuse as already seen. */
   function insertEvents(write: IngestWrite): AcceptedEvent[] {
     const inserted: AcceptedEvent[] = [];
+    // A subject's events in a batch share one purpose list: join it once per run, not per event.
+    let purposes: readonly string[] | undefined;
+    let purposesText = '';
     for (const event of write.events) {
+      if (event.purposes !== purposes) {
+        purposes = event.purposes;
+        purposesText = purposes.join(',');
+      }
       const changes = insertEvent.run(
         write.projectId, event.id, event.pseudonym, event.sessionId, event.type, event.ts, write.receivedAt,
-        event.name, event.durationMs, event.activeMs, event.propsJson, event.purposes.join(','),
+        event.name, event.durationMs, event.activeMs, event.propsJson, purposesText,
       ).changes;
       if (changes > 0) inserted.push(event);
     }
@@ -142,7 +124,7 @@ export function createGroupWriter(connection: SqliteConnection) {
       for (const s of foldSessions(project.events)) {
         upsertSession.run(projectId, s.sessionId, s.pseudonym, s.startedAt, s.lastSeenAt, s.endedAt, s.activeMs, s.events);
       }
-      aggregates.apply(projectId, planAggregates(foldActiveTime(project.events)), 1);
+      aggregates.apply(projectId, planAggregates(project.events), 1);
       for (const [key, count] of project.suppressed) {
         const [day, reason] = key.split('\u0000');
         upsertSuppression.run(projectId, Number(day), reason, count);
