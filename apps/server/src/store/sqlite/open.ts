@@ -18,7 +18,7 @@ export interface SqliteOptions {
   readonly path: string;
   readonly busyTimeoutMs?: number;
   readonly synchronous?: 'NORMAL' | 'FULL';
-  /** How often the worker checkpoints the WAL; 0 leaves it to SQLite's auto-checkpoint. Default 1 s. */
+  /** How often the worker looks at an idle WAL (a growing one: every few ms); 0 leaves checkpoints to SQLite. Default 1 s. */
   readonly checkpointIntervalMs?: number;
   /** Where problems of the background checkpointer are reported. */
   readonly onWarning?: (message: string) => void;
