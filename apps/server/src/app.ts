@@ -1,15 +1,15 @@
 /**
- * The Hono app: middleware (secure headers, request log, CORS, 405s), the route groups, and
+ * The Hono app: middleware (security headers, request log, CORS, 405s), the route groups, and
  * the one error handler. Built from `Services`, so tests call `app.request()` on a real store
  * without opening a port.
  */
 import { Hono } from 'hono';
-import { cors } from 'hono/cors';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import { secureHeaders } from 'hono/secure-headers';
+import { corsHeaders } from './http/cors.js';
 import { createErrorHandler, problemResponse } from './http/on-error.js';
 import { HttpProblem } from './http/problem.js';
 import { createRateLimiter } from './http/rate-limiter.js';
+import { securityHeaders } from './http/security-headers.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { dashboardRoutes } from './pages/dashboard-routes.js';
 import { adminRoutes } from './routes/admin.js';
@@ -41,9 +41,7 @@ export function createApp(services: Services, options: AppOptions) {
   const limiter = createRateLimiter({ ...options.rate, now: () => services.clock.now() });
   const app = new Hono();
 
-  // Cross-origin resource policy: the SDK script and the ingest routes are loaded from the
-  // platform's own pages, on other origins; CORS still decides who may read what.
-  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin' }));
+  app.use(securityHeaders());
   app.use(httpMetrics(services.metrics));
   app.use(async (c, next) => {
     const started = performance.now();
@@ -53,18 +51,18 @@ export function createApp(services: Services, options: AppOptions) {
   });
   app.use(methodNotAllowed({
     app,
-    onMethodNotAllowed: (_c, methods) =>
-      problemResponse(new HttpProblem('method_not_allowed', { detail: `Use ${methods.join(', ')}.`, headers: { allow: methods.join(', ') } })),
+    onMethodNotAllowed: (c, methods) =>
+      problemResponse(c, new HttpProblem('method_not_allowed', { detail: `Use ${methods.join(', ')}.`, headers: { allow: methods.join(', ') } })),
   }));
   const ingestOrigin = options.ingestOrigins.includes('*') ? '*' : [...options.ingestOrigins];
   // The SDK reads Retry-After on 429 and 503 to pace its retries.
-  const ingestCors = cors({ origin: ingestOrigin, allowMethods: ['POST'], exposeHeaders: ['retry-after'], maxAge: 86_400 });
+  const ingestCors = corsHeaders({ origin: ingestOrigin, allowMethods: ['POST'], exposeHeaders: ['retry-after'], maxAgeSeconds: 86_400 });
   app.use('/v1/batch', ingestCors);
   app.use('/v1/consent', ingestCors);
-  app.use('/v1/policy', cors({ origin: ingestOrigin, allowMethods: ['GET'], maxAge: 86_400 }));
+  app.use('/v1/policy', corsHeaders({ origin: ingestOrigin, allowMethods: ['GET'], maxAgeSeconds: 86_400 }));
   // Read and rights routes carry tokens and keys: only configured origins, never `null`.
-  const readCors = cors({ origin: [...options.corsOrigins], allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'], allowHeaders: ['authorization', 'content-type'], exposeHeaders: ['retry-after', 'content-disposition'], maxAge: 600 });
-  app.use('/v1/me', readCors);
+  const readCors = corsHeaders({ origin: [...options.corsOrigins], allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'], allowHeaders: ['authorization', 'content-type'], exposeHeaders: ['retry-after', 'content-disposition'], maxAgeSeconds: 600 });
+  // `/v1/me/*` matches `/v1/me` itself too.
   app.use('/v1/me/*', readCors);
   app.use('/v1/admin/*', readCors);
   app.use('/v1/stats/*', readCors);
@@ -83,7 +81,7 @@ export function createApp(services: Services, options: AppOptions) {
   app.route('/', statsRoutes(services));
   app.route('/', dashboardRoutes());
 
-  app.notFound(() => problemResponse(new HttpProblem('not_found', { detail: 'No such route.' })));
+  app.notFound((c) => problemResponse(c, new HttpProblem('not_found', { detail: 'No such route.' })));
   app.onError(createErrorHandler(services.logger));
   return app;
 }

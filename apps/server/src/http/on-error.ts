@@ -4,15 +4,18 @@
  */
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../logger.js';
 import { StoreBusyError } from '../store/store.js';
 import { HttpProblem } from './problem.js';
 
-export function problemResponse(problem: HttpProblem): Response {
-  return new Response(JSON.stringify(problem.toJSON()), {
-    status: problem.status,
-    headers: { 'content-type': 'application/problem+json', ...problem.headers },
-  });
+/**
+ * Built through `c`, so the headers set before the handler ran (security, CORS) stay on it.
+ *
+ * @example return problemResponse(c, new HttpProblem('not_found', { detail: 'No such route.' }));
+ */
+export function problemResponse(c: Context, problem: HttpProblem): Response {
+  return c.body(JSON.stringify(problem.toJSON()), problem.status as ContentfulStatusCode, { 'content-type': 'application/problem+json', ...problem.headers });
 }
 
 function toProblem(error: unknown): HttpProblem | undefined {
@@ -31,9 +34,9 @@ export function createErrorHandler(logger: Logger): ErrorHandler {
     const problem = toProblem(error);
     if (problem) {
       if (problem.status >= 500) logger.warn('request failed', { path: c.req.path, status: problem.status, type: problem.type });
-      return problemResponse(problem);
+      return problemResponse(c, problem);
     }
     logger.error('unhandled error', { path: c.req.path, method: c.req.method, error: error.stack ?? String(error) });
-    return problemResponse(new HttpProblem('internal', { detail: 'Something went wrong on our side; it has been logged.' }));
+    return problemResponse(c, new HttpProblem('internal', { detail: 'Something went wrong on our side; it has been logged.' }));
   };
 }

@@ -1,10 +1,12 @@
 /**
  * Who may reach what: keys of one project never read or write another's data, a write key
- * cannot read, a subject token reaches only its own subject, secure headers are set, and CORS
- * lets only configured origins call the read and admin routes (never `null`).
+ * cannot read, a subject token reaches only its own subject, secure headers are set on every
+ * kind of answer, and CORS lets only configured origins call the read and admin routes (never
+ * `null`) while any page may send events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../config.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 import { createProject, type CreatedProject } from '../projects/projects.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
 
@@ -78,6 +80,20 @@ describe('headers', () => {
     expect((await fetch(`${t.url}/privacy`)).headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
+  it('sets every secure header on answers, problems and thrown errors alike', async () => {
+    const answers = {
+      'a batch': await batch(t.project.writeKey, t.subjectFor('headers-user'), 'evt_sec_h_000001'),
+      'a 400 problem': await t.post('/v1/batch', { writeKey: t.project.writeKey }),
+      'a 401 problem': await fetch(`${t.url}/v1/stats/usage`),
+      'a 405 problem': await fetch(`${t.url}/v1/batch`),
+      'a 415 problem': await fetch(`${t.url}/v1/batch`, { method: 'POST', headers: { 'content-type': 'application/xml' }, body: '<batch/>' }),
+    };
+    for (const [what, response] of Object.entries(answers)) {
+      for (const [name, value] of SECURITY_HEADERS) expect(response.headers.get(name), `${what}: ${name}`).toBe(value);
+    }
+    expect(Object.values(answers).map((response) => response.status)).toEqual([200, 400, 401, 405, 415]);
+  });
+
   it('answers CORS on read and admin routes for configured origins only, never null', async () => {
     const preflight = (path: string, origin: string) =>
       fetch(`${t.url}${path}`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
@@ -87,7 +103,23 @@ describe('headers', () => {
       expect((await preflight(path, 'null')).headers.get('access-control-allow-origin'), path).toBeNull();
     }
     // Ingest takes events from any page: the write key is public and can only append.
-    expect((await preflight('/v1/batch', 'https://evil.example')).headers.get('access-control-allow-origin')).toBe('*');
+    const ingest = await preflight('/v1/batch', 'https://evil.example');
+    expect([ingest.status, ingest.headers.get('access-control-allow-origin'), ingest.headers.get('access-control-allow-methods'), ingest.headers.get('access-control-max-age')])
+      .toEqual([204, '*', 'POST', '86400']);
+    const read = await preflight('/v1/me', 'https://app.example');
+    expect([read.status, read.headers.get('access-control-allow-headers'), read.headers.get('vary')]).toEqual([204, 'authorization,content-type', 'Origin, Access-Control-Request-Headers']);
+  });
+
+  it('lets a page read ingest answers, Retry-After included, and read routes only from configured origins', async () => {
+    const sent = await fetch(`${t.url}/v1/batch`, { method: 'POST', headers: { origin: 'https://shop.example', 'content-type': 'text/plain' }, body: '{}' });
+    expect([sent.status, sent.headers.get('access-control-allow-origin'), sent.headers.get('access-control-expose-headers'), sent.headers.get('vary')])
+      .toEqual([400, '*', 'retry-after', null]);
+    const read = (origin: string) => fetch(`${t.url}/v1/me`, { headers: { origin, ...bearer(tokens.a!) } });
+    const allowed = await read('https://app.example');
+    expect([allowed.status, allowed.headers.get('access-control-allow-origin'), allowed.headers.get('access-control-expose-headers'), allowed.headers.get('vary')])
+      .toEqual([200, 'https://app.example', 'retry-after,content-disposition', 'Origin']);
+    const refused = await read('https://evil.example');
+    expect([refused.headers.get('access-control-allow-origin'), refused.headers.get('vary')]).toEqual([null, 'Origin']);
   });
 
   it('refuses to start with "null" as an allowed origin', () => {
