@@ -39,6 +39,8 @@ it('keeps everything within its period, and deletes each class once its period h
   expect(first.deleted.rawEvents).toBe(1);
   expect(progress).toContain('rawEvents:1');
   expect(await counts()).toMatchObject({ events: 1, aggregates: start.aggregates, consent_ledger: 1 });
+  // SQLite's locators of a subject's events (schema.ts `subject_runs`) leave with the events.
+  expect((await t.server.services.store.counts()).subject_runs).toBe(1);
 
   t.clock.set(TEST_START + 12 * 7 * DAY + 2 * DAY);
   const second = await runRetention(t.server.services);
@@ -46,6 +48,7 @@ it('keeps everything within its period, and deletes each class once its period h
   expect(second.deleted.activity).toBe(start.activity);
   // Aggregates stay 25 months; the consent proof is never pruned by this job.
   expect(await counts()).toEqual({ events: 0, sessions: 0, activity: 0, aggregates: start.aggregates, rights_requests: 1, consent_ledger: 1 });
+  expect((await t.server.services.store.counts()).subject_runs).toBe(0);
 
   t.clock.set(Date.UTC(2029, 0, 1));
   const third = await runRetention(t.server.services);

@@ -193,6 +193,12 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       activity: 'activity',
       rights_requests: 'rightsRequests',
     };
+    /**
+     * Tables that only say where other per-subject rows are (no fact about the person of their
+     * own), so the export covers them through those rows; erasure still empties them (the
+     * "every table scanned" test above).
+     */
+    const LOCATORS: Record<string, string> = { subject_runs: 'events' };
 
     it('covers every table that stores per-subject data', async () => {
       const perSubject = (await t.query<{ name: string }>(
@@ -201,7 +207,7 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
           : `SELECT DISTINCT table_name AS name FROM information_schema.columns WHERE column_name = 'pseudonym' AND table_schema = current_schema() ORDER BY table_name`,
       )).map((row) => row.name);
       // A new table holding pseudonyms fails here until the export covers it.
-      expect(perSubject).toEqual(Object.keys(SECTION_OF).sort());
+      expect(perSubject).toEqual(Object.keys(store === 'sqlite' ? { ...SECTION_OF, ...LOCATORS } : SECTION_OF).sort());
       const body = (await (await me()).json()) as Record<string, unknown>;
       for (const [table, section] of Object.entries(SECTION_OF)) {
         const rows = await t.query<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE pseudonym = ?`,

@@ -1,8 +1,8 @@
 /**
- * The ingest transaction: insert events (the primary key dedupes retries), fold them into
- * sessions, mark distinct subjects, and upsert the aggregates and suppression counts, all in
- * one transaction so the aggregates never disagree with the events they count. Prepared
- * statements, because this runs per event on the hot path.
+ * The ingest transaction: insert events (their unique key dedupes retries) and where each
+ * subject's went, fold them into sessions, mark distinct subjects, and upsert the aggregates
+ * and suppression counts, all in one transaction so the aggregates never disagree with the
+ * events they count. Prepared statements, because this runs per event on the hot path.
  *
  * Group commit: the batches that arrive within one turn of the event loop share one
  * IMMEDIATE transaction; what they add to sessions, activity and aggregates is written once
@@ -71,6 +71,8 @@ export function createGroupWriter(connection: SqliteConnection) {
        events = events + excluded.events,
        changed = excluded.changed`,
   );
+  // One row per batch and subject: where its events went (see `subject_runs` in schema.ts).
+  const insertRun = client.prepare('INSERT INTO subject_runs (project_id, pseudonym, first_seq, last_seq) VALUES (?, ?, ?, ?)');
   const upsertSuppression = client.prepare(
     `INSERT INTO suppressions (project_id, day, reason, count) VALUES (?, ?, ?, ?)
      ON CONFLICT (project_id, day, reason) DO UPDATE SET count = count + excluded.count`,
@@ -80,9 +82,13 @@ export function createGroupWriter(connection: SqliteConnection) {
      WHERE project_id = ? AND pseudonym = ?`,
   );
 
-  /** One batch's events; the ones the primary key did not refuse as already seen. */
+  /**
+   * One batch's events; the ones the unique key did not refuse as already seen. Each
+   * subject's stored events of the batch lie between the first and last `seq` it was given.
+   */
   function insertEvents(write: IngestWrite): AcceptedEvent[] {
     const inserted: AcceptedEvent[] = [];
+    const runs = new Map<string, { first: number | bigint; last: number | bigint }>();
     // A subject's events in a batch share one purpose list: join it once per run, not per event.
     let purposes: readonly string[] | undefined;
     let purposesText = '';
@@ -91,12 +97,17 @@ export function createGroupWriter(connection: SqliteConnection) {
         purposes = event.purposes;
         purposesText = purposes.join(',');
       }
-      const changes = insertEvent.run(
+      const result = insertEvent.run(
         write.projectId, event.id, event.pseudonym, event.sessionId, event.type, event.ts, write.receivedAt,
         event.name, event.durationMs, event.activeMs, event.propsJson, purposesText,
-      ).changes;
-      if (changes > 0) inserted.push(event);
+      );
+      if (result.changes === 0) continue;
+      inserted.push(event);
+      const run = runs.get(event.pseudonym);
+      if (run) run.last = result.lastInsertRowid;
+      else runs.set(event.pseudonym, { first: result.lastInsertRowid, last: result.lastInsertRowid });
     }
+    for (const [pseudonym, { first, last }] of runs) insertRun.run(write.projectId, pseudonym, first, last);
     return inserted;
   }
 

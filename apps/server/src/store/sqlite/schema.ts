@@ -80,6 +80,11 @@ export const consentLedger = sqliteTable(
 export const events = sqliteTable(
   'events',
   {
+    /**
+     * The rowid, named so that VACUUM keeps it: `subject_runs` points at ranges of it, and
+     * retention deletes the oldest arrivals first in its order.
+     */
+    seq: integer('seq').primaryKey(),
     projectId: text('project_id').notNull(),
     id: text('id').notNull(),
     pseudonym: text('pseudonym').notNull(),
@@ -98,10 +103,27 @@ export const events = sqliteTable(
   // event unchanged, ts included, and ts clusters the key. Keyed by a random id alone, every
   // insert dirtied its own index page and each commit wrote about one WAL page per event;
   // keyed by time, a commit's events share the few pages at the tree's right edge.
-  (table) => [
-    primaryKey({ columns: [table.projectId, table.ts, table.id] }),
-    index('events_subject').on(table.projectId, table.pseudonym),
-  ],
+  (table) => [uniqueIndex('events_key').on(table.projectId, table.ts, table.id)],
+);
+
+/**
+ * Where a subject's events are, as ranges of `events.seq`: one row per batch and subject (a
+ * batch's events are inserted one after another), instead of an index entry per event. An
+ * index on (project, pseudonym) took inserts at one place per subject all over its tree, so
+ * page splits there were 40% of the pages each ingest commit wrote; these rows cost one
+ * insert per batch. A range may also hold other subjects' events (a batch may mix subjects),
+ * so readers always filter on the pseudonym as well.
+ */
+export const subjectRuns = sqliteTable(
+  'subject_runs',
+  {
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    firstSeq: integer('first_seq').notNull(),
+    lastSeq: integer('last_seq').notNull(),
+  },
+  // last_seq: retention drops the runs that end before the oldest event left.
+  (table) => [primaryKey({ columns: [table.projectId, table.pseudonym, table.firstSeq] }), index('subject_runs_last').on(table.lastSeq)],
 );
 
 export const sessions = sqliteTable(

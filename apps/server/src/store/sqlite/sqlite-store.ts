@@ -16,7 +16,7 @@ import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { createStatsQueries } from './stats-queries.js';
 import { createSubjectRepository } from './subjects.js';
 
-const TABLES = ['projects', 'api_keys', 'subjects', 'consent_ledger', 'events', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests'] as const;
+const TABLES = ['projects', 'api_keys', 'subjects', 'consent_ledger', 'events', 'subject_runs', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests'] as const;
 
 /**
  * @example const store = createSqliteStore({ path: './data/heed.db' });
@@ -34,14 +34,16 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
   const chunk = (table: string, condition: string) =>
     client.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${condition} LIMIT ?)`);
   const pruneStatements: Record<PrunableClass, { run(before: number, limit: number): { changes: number } }> = {
-    // No index on received_at (one B-tree less per ingested event): rowids follow arrival,
-    // so the oldest rows come first in rowid order and each chunk stops early.
-    rawEvents: chunk('events', 'received_at < ? ORDER BY rowid'),
+    // No index on received_at (one B-tree less per ingested event): seqs follow arrival,
+    // so the oldest rows come first in seq order and each chunk stops early.
+    rawEvents: chunk('events', 'received_at < ? ORDER BY seq'),
     sessions: chunk('sessions', 'last_seen_at < ?'),
     activity: chunk('activity', 'bucket < ?'),
     aggregates: chunk('aggregates', 'bucket < ?'),
     rightsRequests: chunk('rights_requests', 'received_at < ? AND completed_at IS NOT NULL'),
   };
+
+  const pruneRuns = client.prepare('DELETE FROM subject_runs WHERE last_seq < coalesce((SELECT min(seq) FROM events), 9223372036854775807)');
 
   return {
     dialect: 'sqlite',
@@ -97,6 +99,9 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
     async prune(dataClass: PrunableClass, before: number, limit: number) {
       return connection.writeTransaction(() => {
         const removed = pruneStatements[dataClass].run(before, limit).changes;
+        // Runs that end before the oldest event left point at nothing any more (events go in
+        // seq order; erasure takes its subject's runs itself).
+        if (dataClass === 'rawEvents' && removed > 0) pruneRuns.run();
         // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
         if ((dataClass === 'activity' || dataClass === 'sessions') && removed > 0) client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1').run();
         return removed;

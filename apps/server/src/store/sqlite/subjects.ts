@@ -19,6 +19,19 @@ import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
 import { createAggregateWriter } from './ingest-writer.js';
 import { toAccepted } from '../held-event.js';
 
+/**
+ * The seqs of a subject's events (named parameters), from its runs (schema.ts). A run may
+ * hold other subjects' events (a batch may mix subjects), so callers also filter on the
+ * pseudonym.
+ */
+const SUBJECT_SEQS = `SELECT e.seq FROM subject_runs r JOIN events e ON e.seq BETWEEN r.first_seq AND r.last_seq
+  WHERE r.project_id = @projectId AND r.pseudonym = @pseudonym`;
+
+interface SubjectKey {
+  projectId: string;
+  pseudonym: string;
+}
+
 const EVENT_COLUMNS = `id, type, ts, received_at AS receivedAt, session_id AS sessionId, name, duration_ms AS durationMs,
   active_ms AS activeMs, props, purposes`;
 
@@ -39,7 +52,9 @@ export function createSubjectRepository(connection: SqliteConnection) {
     // See projects.stats_epoch: marks leave, so cached subject sets must be reloaded.
     bumpStatsEpoch: client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ?'),
     rectify: client.prepare('UPDATE subjects SET tz = coalesce(?, tz), device = coalesce(?, device) WHERE project_id = ? AND pseudonym = ?'),
-    events: client.prepare<[string, string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM events WHERE project_id = ? AND pseudonym = ? ORDER BY ts, id`),
+    events: client.prepare<[SubjectKey], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym ORDER BY ts, id`,
+    ),
     sessions: client.prepare(
       `SELECT session_id AS sessionId, started_at AS startedAt, last_seen_at AS lastSeenAt, ended_at AS endedAt, active_ms AS activeMs, events
        FROM sessions WHERE project_id = ? AND pseudonym = ? ORDER BY started_at`,
@@ -61,7 +76,8 @@ export function createSubjectRepository(connection: SqliteConnection) {
       `INSERT INTO rights_requests (id, project_id, pseudonym, kind, via, received_at, due_at, completed_at, outcome)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    deleteEvents: client.prepare('DELETE FROM events WHERE project_id = ? AND pseudonym = ?'),
+    deleteEvents: client.prepare<[SubjectKey]>(`DELETE FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym`),
+    deleteRuns: client.prepare('DELETE FROM subject_runs WHERE project_id = ? AND pseudonym = ?'),
     deleteSessions: client.prepare('DELETE FROM sessions WHERE project_id = ? AND pseudonym = ?'),
     deleteActivity: client.prepare('DELETE FROM activity WHERE project_id = ? AND pseudonym = ?'),
     unlinkRequests: client.prepare("UPDATE rights_requests SET pseudonym = '' WHERE project_id = ? AND pseudonym = ?"),
@@ -74,7 +90,7 @@ export function createSubjectRepository(connection: SqliteConnection) {
 
   /** The plan of everything the subject's held events contributed to the aggregates. */
   const heldPlan = (projectId: string, pseudonym: string) =>
-    planAggregates(q.events.all(projectId, pseudonym).map((row) => toAccepted(row, pseudonym)));
+    planAggregates(q.events.all({ projectId, pseudonym }).map((row) => toAccepted(row, pseudonym)));
 
   return {
     async loadSubjects(projectId: string, pseudonyms: readonly string[]) {
@@ -131,7 +147,8 @@ export function createSubjectRepository(connection: SqliteConnection) {
         if (!row) return { events: 0, sessions: 0 };
         // A restricted subject's events are already out of the aggregates.
         if (!row.restricted && !row.erased) aggregates.apply(projectId, heldPlan(projectId, pseudonym), -1);
-        const events = q.deleteEvents.run(projectId, pseudonym).changes;
+        const events = q.deleteEvents.run({ projectId, pseudonym }).changes;
+        q.deleteRuns.run(projectId, pseudonym);
         const sessions = q.deleteSessions.run(projectId, pseudonym).changes;
         q.deleteActivity.run(projectId, pseudonym);
         q.bumpStatsEpoch.run(projectId);
@@ -152,7 +169,7 @@ export function createSubjectRepository(connection: SqliteConnection) {
       return {
         subject: toSubjectRecord(row),
         ledger,
-        events: q.events.all(projectId, pseudonym),
+        events: q.events.all({ projectId, pseudonym }),
         sessions: q.sessions.all(projectId, pseudonym) as SubjectData['sessions'],
         activity: q.activity.all(projectId, pseudonym) as SubjectData['activity'],
         requests: q.requests.all(projectId, pseudonym) as RightsRequestRow[],

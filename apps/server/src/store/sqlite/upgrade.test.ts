@@ -36,12 +36,13 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('keeps the events of a database keyed by (project, id) when the key becomes (project, ts, id)', async () => {
+it('keeps the events and their order when events are keyed by (project, ts, id) and found through subject runs', async () => {
   const path = join(dir, 'heed.db');
   const before = new Database(path);
   // 0000..0004: the releases before events were keyed by time.
   migrate(drizzle(before), { migrationsFolder: firstMigrations(5) });
   before.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)').run(P, 'Upgrade', T0);
+  before.prepare("INSERT INTO subjects (project_id, pseudonym, key_id, created_at) VALUES (?, 'ann', 'k1', ?)").run(P, T0);
   const insert = before.prepare(
     `INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, active_ms, purposes)
      VALUES (?, ?, 'ann', 'ses_ann', 'heartbeat', ?, ?, 1000, 'statistics')`,
@@ -54,18 +55,23 @@ it('keeps the events of a database keyed by (project, id) when the key becomes (
 
   const store = createSqliteStore({ path, checkpointIntervalMs: 0 });
   try {
-    expect(store.client.prepare('SELECT id, ts FROM events ORDER BY rowid').all()).toEqual([
-      { id: 'e2', ts: T0 + 2_000 },
-      { id: 'e1', ts: T0 + 3_000 },
-      { id: 'e3', ts: T0 + 1_000 },
+    // Rowids survive as seq, in arrival order; each old event is a run of its own.
+    expect(store.client.prepare('SELECT seq, id, ts FROM events ORDER BY seq').all()).toEqual([
+      { seq: 1, id: 'e2', ts: T0 + 2_000 },
+      { seq: 2, id: 'e1', ts: T0 + 3_000 },
+      { seq: 3, id: 'e3', ts: T0 + 1_000 },
     ]);
-    const pk = store.client.prepare("SELECT name FROM pragma_index_info((SELECT name FROM pragma_index_list('events') WHERE origin = 'pk'))").pluck().all();
-    expect(pk).toEqual(['project_id', 'ts', 'id']);
-    expect(store.client.prepare("SELECT name FROM pragma_index_list('events') WHERE origin = 'c'").pluck().all()).toEqual(['events_subject']);
+    expect(store.client.prepare('SELECT pseudonym, first_seq AS f, last_seq AS l FROM subject_runs ORDER BY f').all()).toEqual([
+      { pseudonym: 'ann', f: 1, l: 1 }, { pseudonym: 'ann', f: 2, l: 2 }, { pseudonym: 'ann', f: 3, l: 3 },
+    ]);
+    expect(store.client.prepare("SELECT name FROM pragma_index_info('events_key')").pluck().all()).toEqual(['project_id', 'ts', 'id']);
+    expect(store.client.prepare("SELECT name FROM pragma_index_list('events') ORDER BY name").pluck().all()).toEqual(['events_key']);
     const retry: AcceptedEvent = {
       id: 'e1', type: 'heartbeat', ts: T0 + 3_000, sessionId: 'ses_ann', pseudonym: 'ann', name: null, durationMs: null, activeMs: 1_000, propsJson: null, purposes: ['statistics'],
     };
-    expect(await store.ingest({ projectId: P, receivedAt: T0 + 40, tz: 'UTC', device: 'desktop', events: [retry], suppressed: {} })).toEqual({ accepted: 0, duplicates: 1 });
+    expect(await store.ingest({ projectId: P, receivedAt: T0 + 40, tz: 'UTC', device: 'desktop', events: [retry, { ...retry, id: 'e4' }], suppressed: {} }))
+      .toEqual({ accepted: 1, duplicates: 1 });
+    expect((await store.subjectData(P, 'ann'))?.events.map((row) => row.id)).toEqual(['e3', 'e2', 'e1', 'e4']);
   } finally {
     await store.close();
   }
