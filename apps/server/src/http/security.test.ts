@@ -5,6 +5,7 @@
  * `null`) while any page may send events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { createProject, type CreatedProject } from '../projects/projects.js';
@@ -92,6 +93,15 @@ describe('headers', () => {
       for (const [name, value] of SECURITY_HEADERS) expect(response.headers.get(name), `${what}: ${name}`).toBe(value);
     }
     expect(Object.values(answers).map((response) => response.status)).toEqual([200, 400, 401, 405, 415]);
+  });
+
+  it('sets the same headers when the app answers without a Node server (app.request)', async () => {
+    const app = createApp(t.server.services, { bodyLimit: 65_536, rate: { perSecond: 100, burst: 100 }, ingestOrigins: ['*'], corsOrigins: ['https://app.example'] });
+    const problem = await app.request('/v1/nothing');
+    const preflight = await app.request('/v1/me', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' } });
+    for (const [name, value] of SECURITY_HEADERS) expect([problem.headers.get(name), preflight.headers.get(name)], name).toEqual([value, value]);
+    expect([problem.status, preflight.status, preflight.headers.get('access-control-allow-origin'), preflight.headers.get('vary')])
+      .toEqual([404, 204, 'https://app.example', 'Origin, Access-Control-Request-Headers']);
   });
 
   it('answers CORS on read and admin routes for configured origins only, never null', async () => {
