@@ -9,6 +9,7 @@
  *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--data-dir DIR]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTestServer, type TestServer } from '@heed/server/testing';
@@ -145,6 +146,10 @@ export interface QueryFigures {
   reused: boolean;
   floor: RouteFigure;
   routes: RouteFigure[];
+  /** 1, 5 and 15 minute load averages before and after the timed requests: the machine is shared, and a figure means little without them. */
+  load: { before: number[]; after: number[] };
+  /** Timed requests per route (after 5 of warm-up). */
+  samples: number;
 }
 
 /**
@@ -167,7 +172,9 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
     // A reused dataset is measured at the time it ended, so its weeks stay the last full ones.
     server.clock.set(reuse ? start + options.weeks * 7 * DAY - 60_000 : Date.now());
     const fromDate = new Date(start).toISOString().slice(0, 10);
-    return { dataset, reused: reuse !== undefined, ...(await measureRoutes(server, fromDate, options.weeks, options.samples)) };
+    const before = loadavg();
+    const measured = await measureRoutes(server, fromDate, options.weeks, options.samples);
+    return { dataset, reused: reuse !== undefined, ...measured, load: { before, after: loadavg() }, samples: options.samples };
   } finally {
     await server.close();
   }
@@ -182,6 +189,8 @@ interface SavedDataset {
 export function printQueries(figures: QueryFigures): void {
   const { dataset, floor, routes } = figures;
   console.log(`statistics over ${dataset.weeks} weeks, ${fmt(dataset.subjects)} subjects, ${fmt(dataset.events)} events (ingested in ${fmt(dataset.ingestSeconds, 1)} s, ${fmt(dataset.microsPerEvent, 1)} us/event${figures.reused ? ', by an earlier run' : ''})`);
+  const averages = (load: number[]) => load.map((value) => value.toFixed(2)).join(' ');
+  console.log(`  load average ${averages(figures.load.before)} before, ${averages(figures.load.after)} after; ${fmt(figures.samples)} timed requests per route`);
   for (const route of [floor, ...routes]) {
     const line = route.status === 'absent' ? 'absent (404)' : `p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (${fmt(route.p50Ms / floor.p50Ms, 1)}x floor; first request ${fmt(route.firstMs, 0)} ms)`;
     console.log(`  ${route.name.padEnd(22)} ${line}`);
