@@ -158,7 +158,8 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   );
   const withUnion = figures.map((f) => ({ ...f, distinctUsers: union.get(String(f.candidate.slot)) }));
   const windows = rankWindows(withUnion, { durationHours: query.duration, totalUserHours, k: k(ctx), limit: query.limit, tz: query.tz, earliest: ctx.now + query.notice });
-  const gaps = await ctx.stats.returnIntervals(ctx.projectId, UPDATE_TIMING, from, to);
+  // The cadence compares a gap length's subjects with k only.
+  const gaps = await ctx.stats.returnIntervals(ctx.projectId, UPDATE_TIMING, from, to, k(ctx));
   return {
     tz: query.tz, weeks: query.weeks, durationHours: query.duration, from: formatLocal(from, query.tz), to: formatLocal(to, query.tz), k: k(ctx),
     constraints: { days: query.days, hours: query.hours, noticeHours: query.notice / HOUR_MS },

@@ -43,7 +43,7 @@ export interface ReturnGap {
   /** Days between two consecutive active (UTC) days of one subject: 1 = the next day. */
   readonly gapDays: number;
   readonly intervals: number;
-  /** Distinct subjects with at least one interval of this length. */
+  /** Distinct subjects with at least one interval of this length (at most the cap asked for). */
   readonly subjects: number;
 }
 
@@ -94,8 +94,12 @@ export interface StatsStore {
    */
   distinctSubjects(projectId: string, ranges: readonly KeyedRange[], cap?: number): Promise<Map<string, number>>;
 
-  /** Gaps between consecutive active days (day-grain `activity`, days in [from, to)), grouped by length. */
-  returnIntervals(projectId: string, purpose: string, from: number, to: number): Promise<ReturnGap[]>;
+  /**
+   * Gaps between consecutive active days (day-grain `activity`, days in [from, to)), grouped
+   * by length. With `cap`, a store may stop counting a length's subjects at `cap` (as in
+   * `distinctSubjects`); intervals are always exact.
+   */
+  returnIntervals(projectId: string, purpose: string, from: number, to: number, cap?: number): Promise<ReturnGap[]>;
 
   /**
    * Sessions started in [from, to), binned by wall duration (end or last seen, minus start)

@@ -93,9 +93,9 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
       return countDistinct((purpose) => cache.cellsOf('hour', purpose), cache.subjects, ranges, cap);
     },
 
-    async returnIntervals(projectId, purpose, from, to) {
+    async returnIntervals(projectId, purpose, from, to, cap) {
       const cache = await refreshedMarks(projectId, 'day', [purpose], from, to);
-      return returnGaps(cache.cellsOf('day', purpose), cache.subjects, from, to);
+      return returnGaps(cache.cellsOf('day', purpose), cache.subjects, from, to, cap);
     },
   };
 }

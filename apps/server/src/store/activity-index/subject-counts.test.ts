@@ -57,9 +57,16 @@ describe('countDistinct', () => {
 });
 
 describe('returnGaps', () => {
-  it('equals the gaps between each subject’s consecutive active days', () => {
+  it('stops counting a gap length’s subjects at the cap, and never its intervals', () => {
+    // Four subjects return after one day, two of them twice; one returns after two days.
+    const days = new Map([[0, Uint32Array.of(0, 1, 2, 3, 4)], [DAY, Uint32Array.of(0, 1, 2, 3)], [2 * DAY, Uint32Array.of(0, 1, 4)]]);
+    expect(returnGaps(days, 5, 0, 3 * DAY)).toEqual([{ gapDays: 1, intervals: 6, subjects: 4 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
+    expect(returnGaps(days, 5, 0, 3 * DAY, 3)).toEqual([{ gapDays: 1, intervals: 6, subjects: 3 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
+  });
+
+  it('equals the gaps between each subject’s consecutive active days, with subjects per gap up to the cap', () => {
     fc.assert(
-      fc.property(cellsArb(DAY, 40), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }), (days, fromDay, spanDays) => {
+      fc.property(cellsArb(DAY, 40), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }), fc.option(fc.integer({ min: 1, max: SUBJECTS })), (days, fromDay, spanDays, cap) => {
         const from = fromDay * DAY;
         const to = from + spanDays * DAY;
         const perSubject = new Map<number, number[]>();
@@ -77,8 +84,8 @@ describe('returnGaps', () => {
             subjects.set(gap, (subjects.get(gap) ?? new Set()).add(ordinal));
           }
         }
-        const want = [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: subjects.get(gap)!.size }));
-        expect(returnGaps(days, SUBJECTS, from, to)).toEqual(want);
+        const want = [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: Math.min(subjects.get(gap)!.size, cap ?? Infinity) }));
+        expect(returnGaps(days, SUBJECTS, from, to, cap ?? undefined)).toEqual(want);
       }),
     );
   });

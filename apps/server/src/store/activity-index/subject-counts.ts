@@ -48,25 +48,35 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
 
 /**
  * Gaps between consecutive active days of each subject (day cells with `from <= bucket <
- * to`), grouped by length in days, with the number of subjects having each length.
+ * to`), grouped by length in days, with the number of subjects having each length. With
+ * `cap`, a length's subjects are counted only up to `cap`: the cadence view compares them
+ * with k, and a common length then stops touching the per-subject bits (one cache miss per
+ * mark over 12 weeks of 10,000 subjects: most of this pass).
  */
-export function returnGaps(days: CellSets, subjects: number, from: number, to: number): ReturnGap[] {
+export function returnGaps(days: CellSets, subjects: number, from: number, to: number, cap = Number.POSITIVE_INFINITY): ReturnGap[] {
   const buckets = [...days.keys()].filter((bucket) => bucket >= from && bucket < to).sort((a, b) => a - b);
   if (buckets.length === 0) return [];
-  const lastDay = new Float64Array(subjects).fill(Number.NaN);
-  const longest = Math.round((buckets.at(-1)! - buckets[0]!) / DAY_MS);
+  const first = buckets[0]!;
+  const longest = Math.round((buckets.at(-1)! - first) / DAY_MS);
+  const stride = longest + 1;
+  // Day numbers from the first day, -1 before a subject's first active day.
+  const lastDay = new Int32Array(subjects).fill(-1);
   // One bit per (subject, gap length): whether this subject was already counted for it.
-  const counted = new Uint32Array(Math.ceil((subjects * (longest + 1)) / 32));
-  const intervals = new Uint32Array(longest + 1);
-  const subjectsPerGap = new Uint32Array(longest + 1);
+  const counted = new Uint32Array(Math.ceil((subjects * stride) / 32));
+  const intervals = new Uint32Array(stride);
+  const subjectsPerGap = new Uint32Array(stride);
   for (const bucket of buckets) {
-    for (const ordinal of days.get(bucket)!) {
+    const day = Math.round((bucket - first) / DAY_MS);
+    const set = days.get(bucket)!;
+    for (let index = 0; index < set.length; index++) {
+      const ordinal = set[index]!;
       const previous = lastDay[ordinal]!;
-      lastDay[ordinal] = bucket;
-      if (Number.isNaN(previous)) continue;
-      const gap = Math.round((bucket - previous) / DAY_MS);
+      lastDay[ordinal] = day;
+      if (previous < 0) continue;
+      const gap = day - previous;
       intervals[gap]!++;
-      const bit = ordinal * (longest + 1) + gap;
+      if (subjectsPerGap[gap]! >= cap) continue;
+      const bit = ordinal * stride + gap;
       const word = counted[bit >>> 5]!;
       const mask = 1 << (bit & 31);
       if ((word & mask) !== 0) continue;
