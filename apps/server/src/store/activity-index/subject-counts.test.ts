@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KeyedRange } from '../stats-store.js';
+import { CellSeries } from './cell-series.js';
 import { countDistinct, returnGaps } from './subject-counts.js';
 
 const HOUR = 3_600_000;
@@ -40,7 +41,8 @@ describe('countDistinct', () => {
           }
         }
         const want = new Map([...expected].filter(([, set]) => set.size > 0).map(([key, set]) => [key, cap === null ? set.size : Math.min(set.size, cap)]));
-        expect(countDistinct(cellsOf, SUBJECTS, ranges, cap ?? undefined)).toEqual(want);
+        const series = { statistics: CellSeries.of(statistics), update_timing: CellSeries.of(timing) };
+        expect(countDistinct((purpose) => (purpose === 'statistics' ? series.statistics : series.update_timing), SUBJECTS, ranges, cap ?? undefined)).toEqual(want);
       }),
     );
   });
@@ -52,7 +54,7 @@ describe('countDistinct', () => {
       { key: 'x', purpose: 'p', from: HOUR, to: 3 * HOUR },
       { key: 'y', purpose: 'p', from: 3 * HOUR, to: 4 * HOUR },
     ];
-    expect(countDistinct(() => cells, 4, ranges)).toEqual(new Map([['x', 4]]));
+    expect(countDistinct(() => CellSeries.of(cells), 4, ranges)).toEqual(new Map([['x', 4]]));
   });
 });
 
@@ -60,8 +62,8 @@ describe('returnGaps', () => {
   it('stops counting a gap length’s subjects at the cap, and never its intervals', () => {
     // Four subjects return after one day, two of them twice; one returns after two days.
     const days = new Map([[0, Uint32Array.of(0, 1, 2, 3, 4)], [DAY, Uint32Array.of(0, 1, 2, 3)], [2 * DAY, Uint32Array.of(0, 1, 4)]]);
-    expect(returnGaps(days, 5, 0, 3 * DAY)).toEqual([{ gapDays: 1, intervals: 6, subjects: 4 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
-    expect(returnGaps(days, 5, 0, 3 * DAY, 3)).toEqual([{ gapDays: 1, intervals: 6, subjects: 3 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
+    expect(returnGaps(CellSeries.of(days), 5, 0, 3 * DAY)).toEqual([{ gapDays: 1, intervals: 6, subjects: 4 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
+    expect(returnGaps(CellSeries.of(days), 5, 0, 3 * DAY, 3)).toEqual([{ gapDays: 1, intervals: 6, subjects: 3 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
   });
 
   it('equals the gaps between each subject’s consecutive active days, with subjects per gap up to the cap', () => {
@@ -85,7 +87,7 @@ describe('returnGaps', () => {
           }
         }
         const want = [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: Math.min(subjects.get(gap)!.size, cap ?? Infinity) }));
-        expect(returnGaps(days, SUBJECTS, from, to, cap ?? undefined)).toEqual(want);
+        expect(returnGaps(CellSeries.of(days), SUBJECTS, from, to, cap ?? undefined)).toEqual(want);
       }),
     );
   });

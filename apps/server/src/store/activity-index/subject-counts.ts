@@ -4,8 +4,8 @@
  * cells it covers once, and a stamp per key (not a cleared array) marks "already counted".
  */
 import type { KeyedRange, ReturnGap } from '../stats-store.js';
-import type { CellSets } from './mark-cache.js';
-import { DAY_MS, HOUR_MS } from '../aggregate-plan.js';
+import { firstAtOrAfter, type CellSets } from './cell-series.js';
+import { DAY_MS } from '../aggregate-plan.js';
 
 /**
  * Distinct subjects over the union of each key's ranges (hour cells with `from <= bucket <
@@ -28,10 +28,9 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
     stamp++;
     let count = 0;
     walk: for (const range of list) {
-      const cells = cellsOf(range.purpose);
-      for (let hour = Math.ceil(range.from / HOUR_MS) * HOUR_MS; hour < range.to; hour += HOUR_MS) {
-        const set = cells.get(hour);
-        if (set === undefined) continue;
+      const { buckets, sets } = cellsOf(range.purpose);
+      for (let cell = firstAtOrAfter(buckets, range.from); cell < buckets.length && buckets[cell]! < range.to; cell++) {
+        const set = sets[cell]!;
         // Indexed, not for-of: this loop is most of a statistics request's own work.
         for (let index = 0; index < set.length; index++) {
           const ordinal = set[index]!;
@@ -54,10 +53,11 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
  * mark over 12 weeks of 10,000 subjects: most of this pass).
  */
 export function returnGaps(days: CellSets, subjects: number, from: number, to: number, cap = Number.POSITIVE_INFINITY): ReturnGap[] {
-  const buckets = [...days.keys()].filter((bucket) => bucket >= from && bucket < to).sort((a, b) => a - b);
-  if (buckets.length === 0) return [];
-  const first = buckets[0]!;
-  const longest = Math.round((buckets.at(-1)! - first) / DAY_MS);
+  const start = firstAtOrAfter(days.buckets, from);
+  const end = firstAtOrAfter(days.buckets, to);
+  if (start >= end) return [];
+  const first = days.buckets[start]!;
+  const longest = Math.round((days.buckets[end - 1]! - first) / DAY_MS);
   const stride = longest + 1;
   // Day numbers from the first day, -1 before a subject's first active day.
   const lastDay = new Int32Array(subjects).fill(-1);
@@ -65,9 +65,9 @@ export function returnGaps(days: CellSets, subjects: number, from: number, to: n
   const counted = new Uint32Array(Math.ceil((subjects * stride) / 32));
   const intervals = new Uint32Array(stride);
   const subjectsPerGap = new Uint32Array(stride);
-  for (const bucket of buckets) {
-    const day = Math.round((bucket - first) / DAY_MS);
-    const set = days.get(bucket)!;
+  for (let cell = start; cell < end; cell++) {
+    const day = Math.round((days.buckets[cell]! - first) / DAY_MS);
+    const set = days.sets[cell]!;
     for (let index = 0; index < set.length; index++) {
       const ordinal = set[index]!;
       const previous = lastDay[ordinal]!;

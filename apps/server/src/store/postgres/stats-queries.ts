@@ -4,7 +4,7 @@
  * parallel arrays read with `unnest`; text comparisons use the "C" collation,
  * the byte order SQLite uses, so ties and versions sort alike on both stores.
  */
-import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
+import type { HourlySum, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 
 /** The reads; the session distribution is one query here (see `SessionSource`: no commit-ordered feed). */
@@ -32,10 +32,18 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
     },
 
     async markCounts(projectId, grain, purposes, from, to) {
-      return [...(await sql<MarkCount[]>`
+      const rows = await sql<{ purpose: string; bucket: number; subjects: number }[]>`
         SELECT purpose, bucket, value AS subjects FROM aggregates
         WHERE project_id = ${projectId} AND purpose = ANY(${purposes}::text[]) AND grain = ${grain} AND bucket >= ${from} AND bucket < ${to}
-          AND metric = 'subjects' AND dim = '' AND value > 0`)];
+          AND metric = 'subjects' AND dim = '' AND value > 0
+        ORDER BY purpose, bucket`;
+      const byPurpose = new Map(purposes.map((purpose): [string, { buckets: number[]; subjects: number[] }] => [purpose, { buckets: [], subjects: [] }]));
+      for (const row of rows) {
+        const entry = byPurpose.get(row.purpose)!;
+        entry.buckets.push(row.bucket);
+        entry.subjects.push(row.subjects);
+      }
+      return purposes.map((purpose): MarkCounts => ({ purpose, ...byPurpose.get(purpose)! }));
     },
 
     async marks(projectId, grain, cells) {

@@ -5,16 +5,18 @@
  * activity primary key for each, so a request costs the rows of its cells, not the table.
  */
 import type { SqliteConnection } from './connection.js';
-import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
+import type { HourlySum, Mark, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
 import { DAY_MS } from '../aggregate-plan.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;
   const epoch = client.prepare<[string], { epoch: number }>('SELECT stats_epoch AS epoch FROM projects WHERE id = ?');
-  // One purpose at a time, numbers only (see `hourly`).
+  // One purpose at a time, as two JSON arrays in one row: every request checks every cell of
+  // its weeks (924 per purpose over 12 weeks), and a row per cell cost twice the time
+  // (0.40 ms against 0.21 per purpose, most of it making the row arrays).
   const counts = client
-    .prepare<[string, string, string, number, number], [number, number]>(
-      `SELECT bucket, value FROM aggregates
+    .prepare<[string, string, string, number, number], [string, string]>(
+      `SELECT json_group_array(bucket ORDER BY bucket), json_group_array(value ORDER BY bucket) FROM aggregates
        WHERE project_id = ? AND purpose = ? AND grain = ? AND metric = 'subjects' AND bucket >= ? AND bucket < ? AND dim = '' AND value > 0`,
     )
     .raw();
@@ -74,9 +76,10 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
     },
 
     async markCounts(projectId, grain, purposes, from, to) {
-      const rows: MarkCount[] = [];
-      for (const purpose of purposes) for (const [bucket, subjects] of counts.all(projectId, purpose, grain, from, to)) rows.push({ purpose, bucket, subjects });
-      return rows;
+      return purposes.map((purpose) => {
+        const [buckets, subjects] = counts.get(projectId, purpose, grain, from, to)!;
+        return { purpose, buckets: JSON.parse(buckets) as number[], subjects: JSON.parse(subjects) as number[] };
+      });
     },
 
     async marks(projectId, grain, cells) {
