@@ -13,7 +13,8 @@ import { computeHeatmap, heatmapRanges, hourInstances } from './heatmap.js';
 import { DURATION_BIN_METRICS, DURATION_EDGES } from './histogram.js';
 import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
 import { addLocalDays, formatLocal, HOUR_MS, startOfLocalWeek } from './time-zone.js';
-import { computeUsageBuckets, USAGE_METRICS, usageTotalRanges, usageTotals } from './usage.js';
+import { reportable } from './k-anonymity.js';
+import { computeUsageBuckets, USAGE_METRICS, usageTotals } from './usage.js';
 import { planCandidates, rankWindows, selectWindows, type Candidate, type CandidateFigures } from './update-windows.js';
 
 export const STATISTICS = 'statistics';
@@ -45,19 +46,15 @@ export async function usageStats(ctx: StatsContext, query: UsageQuery) {
   if (!buckets || buckets.length === 0) throw new StatsRangeError(`at most ${MAX_BUCKETS} buckets: choose a coarser grain or a shorter range`);
   const first = buckets[0]!.start;
   const last = buckets.at(-1)!.end;
-  // Longer buckets count their users as distinct subjects (below), not as a sum of hours.
-  const metrics = query.grain === 'hour' ? USAGE_METRICS : USAGE_METRICS.filter((metric) => metric !== 'subjects');
-  const rows = await ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, metrics);
-  const distinct =
-    query.grain === 'hour'
-      ? undefined
-      : await ctx.stats.distinctSubjects(ctx.projectId, buckets.map((b, index) => ({ key: String(index), purpose: STATISTICS, from: b.start, to: b.end })));
-  const cells = computeUsageBuckets(buckets, rows, k(ctx), distinct);
-  const total = await ctx.stats.distinctSubjects(ctx.projectId, usageTotalRanges(buckets, cells, STATISTICS));
+  const rows = await ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, USAGE_METRICS);
+  // Active users per bucket are distinct subjects (a day's are not the sum of its hours'), and
+  // the total's are distinct over the visible buckets together: hidden ones stay out of it.
+  const users = await ctx.stats.rangeSubjects(ctx.projectId, STATISTICS, buckets.map((b) => ({ from: b.start, to: b.end })), (n) => reportable(n, k(ctx)));
+  const cells = computeUsageBuckets(buckets, rows, k(ctx), users.perRange);
   return {
     tz: query.tz, grain: query.grain, from: formatLocal(first, query.tz), to: formatLocal(last, query.tz), k: k(ctx),
     buckets: cells,
-    totals: usageTotals(cells, total.get('total'), k(ctx)),
+    totals: usageTotals(cells, users.shownUnion, k(ctx)),
   };
 }
 

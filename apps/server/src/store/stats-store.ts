@@ -39,6 +39,20 @@ export interface KeyedRange {
   readonly to: number;
 }
 
+/** A UTC range [from, to) of hour buckets. */
+export interface HourRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Distinct subjects per range, and over the union of the ranges a caller chose by their own counts. */
+export interface RangeSubjects {
+  /** Per range, in the order asked. */
+  readonly perRange: readonly number[];
+  /** Over the union of the ranges whose own count `shown` accepted. */
+  readonly shownUnion: number;
+}
+
 export interface ReturnGap {
   /** Days between two consecutive active (UTC) days of one subject: 1 = the next day. */
   readonly gapDays: number;
@@ -99,6 +113,13 @@ export interface StatsStore {
    * busy range then costs k rows instead of all of them.
    */
   distinctSubjects(projectId: string, ranges: readonly KeyedRange[], cap?: number): Promise<Map<string, number>>;
+
+  /**
+   * Distinct subjects of one purpose in hour-grain `activity` per range, and over the union of
+   * the ranges whose own count `shown` accepts, from one read of the sets: the usage buckets
+   * and their total, which k-anonymity confines to the visible buckets.
+   */
+  rangeSubjects(projectId: string, purpose: string, ranges: readonly HourRange[], shown: (subjects: number) => boolean): Promise<RangeSubjects>;
 
   /**
    * Gaps between consecutive active days (day-grain `activity`, days in [from, to)), grouped

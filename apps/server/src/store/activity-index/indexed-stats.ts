@@ -6,10 +6,10 @@
  * A request then reads a few hundred counter rows and whatever changed since the last one
  * (usually the current hour), instead of every row in its weeks.
  */
-import type { KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore } from '../stats-store.js';
+import type { HourRange, KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore } from '../stats-store.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
-import { countDistinct, returnGaps } from './subject-counts.js';
+import { countDistinct, countRanges, returnGaps } from './subject-counts.js';
 
 /**
  * Rows read per statement when a cache fills: a first request reads weeks of marks or every
@@ -91,6 +91,14 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
       }
       const cache = await refreshedMarks(projectId, 'hour', purposes, from, to);
       return countDistinct((purpose) => cache.cellsOf('hour', purpose), cache.subjects, ranges, cap);
+    },
+
+    async rangeSubjects(projectId: string, purpose: string, ranges: readonly HourRange[], shown: (subjects: number) => boolean) {
+      if (ranges.length === 0) return { perRange: [], shownUnion: 0 };
+      const from = Math.min(...ranges.map((range) => range.from));
+      const to = Math.max(...ranges.map((range) => range.to));
+      const cache = await refreshedMarks(projectId, 'hour', [purpose], from, to);
+      return countRanges(cache.cellsOf('hour', purpose), cache.subjects, ranges, shown);
     },
 
     async returnIntervals(projectId, purpose, from, to, cap) {

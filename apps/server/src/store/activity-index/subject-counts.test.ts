@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KeyedRange } from '../stats-store.js';
 import { CellSeries } from './cell-series.js';
-import { countDistinct, returnGaps } from './subject-counts.js';
+import { countDistinct, countRanges, returnGaps } from './subject-counts.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -55,6 +55,43 @@ describe('countDistinct', () => {
       { key: 'y', purpose: 'p', from: 3 * HOUR, to: 4 * HOUR },
     ];
     expect(countDistinct(() => CellSeries.of(cells), 4, ranges)).toEqual(new Map([['x', 4]]));
+  });
+});
+
+describe('countRanges', () => {
+  // Up to 200 subjects (7 words) and cells of up to 40: ranges both under and over a subject
+  // per word, so the bit-by-bit and the word-by-word merges are both taken.
+  const caseArb = fc.integer({ min: 1, max: 200 }).chain((subjects) =>
+    fc.record({
+      subjects: fc.constant(subjects),
+      cells: fc
+        .dictionary(fc.integer({ min: 0, max: 23 }).map(String), fc.uniqueArray(fc.integer({ min: 0, max: subjects - 1 }), { maxLength: 40 }))
+        .map((raw) => new Map(Object.entries(raw).map(([hour, ordinals]) => [Number(hour) * HOUR, Uint32Array.from(ordinals)]))),
+      ranges: fc.array(fc.record({ from: fc.integer({ min: -HOUR, max: 24 * HOUR }), length: fc.integer({ min: 0, max: 8 * HOUR }) }).map(({ from, length }) => ({ from, to: from + length })), { maxLength: 10 }),
+      threshold: fc.integer({ min: 0, max: 30 }),
+    }),
+  );
+
+  it('equals a Set per range, and a Set union over the ranges shown by their own count', () => {
+    fc.assert(
+      fc.property(caseArb, ({ subjects, cells, ranges, threshold }) => {
+        const union = new Set<number>();
+        const perRange = ranges.map((range) => {
+          const set = new Set<number>();
+          for (const [bucket, ordinals] of cells) if (bucket >= range.from && bucket < range.to) for (const ordinal of ordinals) set.add(ordinal);
+          if (set.size >= threshold) for (const ordinal of set) union.add(ordinal);
+          return set.size;
+        });
+        expect(countRanges(CellSeries.of(cells), subjects, ranges, (n) => n >= threshold)).toEqual({ perRange, shownUnion: union.size });
+      }),
+    );
+  });
+
+  it('leaves a hidden range’s subjects out of the union, also where they overlap a shown range', () => {
+    // Day one: subjects 0-4 (shown at k = 5); day two: 4 and 5 (hidden). 5 appears only on the hidden day.
+    const cells = CellSeries.of([[0, Uint32Array.of(0, 1, 2)], [HOUR, Uint32Array.of(2, 3, 4)], [DAY, Uint32Array.of(4, 5)]]);
+    expect(countRanges(cells, 6, [{ from: 0, to: DAY }, { from: DAY, to: 2 * DAY }], (n) => n >= 5)).toEqual({ perRange: [5, 2], shownUnion: 5 });
+    expect(countRanges(cells, 6, [{ from: 0, to: DAY }, { from: DAY, to: 2 * DAY }], (n) => n >= 2)).toEqual({ perRange: [5, 2], shownUnion: 6 });
   });
 });
 

@@ -3,7 +3,7 @@
  * and the gaps between a subject's active days. Pure; each pass touches every ordinal of the
  * cells it covers once, and a stamp per key (not a cleared array) marks "already counted".
  */
-import type { KeyedRange, ReturnGap } from '../stats-store.js';
+import type { HourRange, KeyedRange, RangeSubjects, ReturnGap } from '../stats-store.js';
 import { firstAtOrAfter, type CellSets } from './cell-series.js';
 import { DAY_MS } from '../aggregate-plan.js';
 
@@ -43,6 +43,60 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
     if (count > 0) result.set(key, count);
   }
   return result;
+}
+
+/**
+ * Distinct subjects per range (hour cells with `from <= bucket < to`), and over the union of
+ * the ranges whose count `shown` accepts. Each range's subjects are collected as a bitset
+ * (one bit per ordinal), so the union is an OR of the shown ranges' bitsets: a usage total
+ * over 12 weeks of days then costs 84 ORs of 313 words at 10,000 subjects, where counting
+ * the union again walked all 240,000 marks a second time.
+ *
+ * @example countRanges(cells, 3, [{ from: 0, to: HOUR }, { from: HOUR, to: 2 * HOUR }], (n) => n >= 2)
+ * // { perRange: [2, 1], shownUnion: 2 } when hour 0 holds ordinals [0, 1] and hour 1 holds [2]
+ */
+export function countRanges(cells: CellSets, subjects: number, ranges: readonly HourRange[], shown: (subjects: number) => boolean): RangeSubjects {
+  const words = (subjects + 31) >>> 5;
+  const inRange = new Uint32Array(words);
+  const union = new Uint32Array(words);
+  // The ordinals first met in the current range: a sparse range merges and clears by these.
+  const met = new Uint32Array(subjects);
+  const perRange: number[] = [];
+  const { buckets, sets } = cells;
+  for (const range of ranges) {
+    let count = 0;
+    for (let cell = firstAtOrAfter(buckets, range.from); cell < buckets.length && buckets[cell]! < range.to; cell++) {
+      const set = sets[cell]!;
+      for (let index = 0; index < set.length; index++) {
+        const ordinal = set[index]!;
+        const word = inRange[ordinal >>> 5]!;
+        const bit = 1 << (ordinal & 31);
+        if ((word & bit) !== 0) continue;
+        inRange[ordinal >>> 5] = word | bit;
+        met[count++] = ordinal;
+      }
+    }
+    perRange.push(count);
+    // With at least a subject per word, whole words are cheaper than one bit at a time.
+    const dense = count >= words;
+    if (shown(count)) {
+      if (dense) for (let word = 0; word < words; word++) union[word] = union[word]! | inRange[word]!;
+      else for (let index = 0; index < count; index++) union[met[index]! >>> 5] = union[met[index]! >>> 5]! | (1 << (met[index]! & 31));
+    }
+    // Every bit set in `inRange` belongs to this range, so zeroing its words clears it.
+    if (dense) inRange.fill(0);
+    else for (let index = 0; index < count; index++) inRange[met[index]! >>> 5] = 0;
+  }
+  let shownUnion = 0;
+  for (let word = 0; word < words; word++) shownUnion += bitCount(union[word]!);
+  return { perRange, shownUnion };
+}
+
+/** Set bits in a 32-bit word (the SWAR popcount). */
+function bitCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }
 
 /**
