@@ -16,10 +16,14 @@ export function cellOf(ms: number, tz: string): number {
   return (p.weekday - 1) * 24 + p.hour;
 }
 
-/** Every UTC hour of [from, to), grouped by its local hour-of-week cell. */
+/**
+ * Every UTC hour bucket starting in [from, to), grouped by the local hour-of-week cell its
+ * start falls in. In a zone whose offset is not a whole number of hours (Asia/Kolkata), local
+ * hours start on the half hour and each holds the UTC hour that starts inside it.
+ */
 export function hourInstances(from: number, to: number, tz: string): number[][] {
   const cells = Array.from({ length: 168 }, (): number[] => []);
-  for (let hour = from; hour < to; hour += HOUR_MS) cells[cellOf(hour, tz)]!.push(hour);
+  for (let hour = Math.ceil(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS) cells[cellOf(hour, tz)]!.push(hour);
   return cells;
 }
 

@@ -117,9 +117,10 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   const cap = Math.max(k(ctx), WINDOW_COUNT_CAP);
   const users = await ctx.stats.distinctSubjects(ctx.projectId, candidates.flatMap(rangesOf), cap);
   const bounded = new Set(candidates.filter((c) => c.occurrences.some((o) => (users.get(`${c.slot}:${o.week}`) ?? 0) >= cap)));
+  // The hour buckets starting in [start, end): on the hour only in whole-hour zones.
   const sumOver = (map: Map<number, number>, start: number, end: number) => {
     let sum = 0;
-    for (let hour = start; hour < end; hour += HOUR_MS) sum += map.get(hour) ?? 0;
+    for (let hour = Math.ceil(start / HOUR_MS) * HOUR_MS; hour < end; hour += HOUR_MS) sum += map.get(hour) ?? 0;
     return sum;
   };
   let totalUserHours = 0;
