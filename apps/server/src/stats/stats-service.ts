@@ -9,8 +9,9 @@ import type { StatsStore } from '../store/stats-store.js';
 import { localBuckets, MAX_BUCKETS } from './buckets.js';
 import { computeCadence } from './cadence.js';
 import { computeFeatures, computeSessionDistribution } from './distributions.js';
-import { computeHeatmap, heatmapRanges, hourInstances } from './heatmap.js';
+import { computeHeatmap, heatmapRanges, hourInstances, subjectsPerHour } from './heatmap.js';
 import { DURATION_BIN_METRICS, DURATION_EDGES } from './histogram.js';
+import { hourSums } from './hour-sums.js';
 import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
 import { addLocalDays, formatLocal, HOUR_MS, startOfLocalWeek } from './time-zone.js';
 import { reportable } from './k-anonymity.js';
@@ -84,12 +85,11 @@ function fullWeeks(now: number, weeks: number, tz: string) {
 export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
   const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
   const instances = hourInstances(from, to, query.tz);
-  const [rows, distinct] = await Promise.all([
-    ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, from, to, ['subjects']),
-    // Only the k check reads these counts, so each cell may stop counting at k.
-    ctx.stats.distinctSubjects(ctx.projectId, heatmapRanges(instances, UPDATE_TIMING), k(ctx)),
-  ]);
-  const cells = computeHeatmap(instances, rows, distinct, k(ctx));
+  const [subjects] = await ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, from, to, ['subjects']);
+  const perHour = subjectsPerHour(subjects!);
+  // Only the k check reads these counts, so each cell may stop counting at k.
+  const distinct = await ctx.stats.distinctSubjects(ctx.projectId, heatmapRanges(instances, perHour, k(ctx), UPDATE_TIMING), k(ctx));
+  const cells = computeHeatmap(instances, perHour, distinct, k(ctx));
   return { tz: query.tz, weeks: query.weeks, from: formatLocal(from, query.tz), to: formatLocal(to, query.tz), k: k(ctx), cells };
 }
 
@@ -102,11 +102,11 @@ export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
 export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
   const candidates = planCandidates(from, query.weeks, query.duration, { days: query.days, hours: query.hours }, query.tz);
-  const rows = await ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, from - HOUR_MS, to + query.duration * HOUR_MS, ['subjects', 'sessions']);
-  const subjects = new Map<number, number>();
-  const sessions = new Map<number, number>();
-  for (const row of rows) (row.metric === 'subjects' ? subjects : sessions).set(row.bucket, row.value);
-  const firstData = Math.min(...rows.filter((row) => row.metric === 'subjects').map((row) => row.bucket));
+  const span = { from: from - HOUR_MS, to: to + query.duration * HOUR_MS };
+  const [subjects, sessions] = await ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, span.from, span.to, ['subjects', 'sessions']);
+  const userHoursIn = hourSums(subjects!, span.from, span.to);
+  const sessionsIn = hourSums(sessions!, span.from, span.to);
+  const firstData = subjects!.buckets[0] ?? Number.POSITIVE_INFINITY;
   // An occurrence that ended before the first data is not a quiet week, it is no week at all.
   const observed = (o: { to: number }) => Number.isFinite(firstData) && o.to > firstData;
   const rangesOf = (c: Candidate) => c.occurrences.filter(observed).map((o) => ({ key: `${c.slot}:${o.week}`, purpose: UPDATE_TIMING, from: o.from, to: o.to }));
@@ -117,20 +117,13 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   const cap = Math.max(k(ctx), WINDOW_COUNT_CAP);
   const users = await ctx.stats.distinctSubjects(ctx.projectId, candidates.flatMap(rangesOf), cap);
   const bounded = new Set(candidates.filter((c) => c.occurrences.some((o) => (users.get(`${c.slot}:${o.week}`) ?? 0) >= cap)));
-  // The hour buckets starting in [start, end): on the hour only in whole-hour zones.
-  const sumOver = (map: Map<number, number>, start: number, end: number) => {
-    let sum = 0;
-    for (let hour = Math.ceil(start / HOUR_MS) * HOUR_MS; hour < end; hour += HOUR_MS) sum += map.get(hour) ?? 0;
-    return sum;
-  };
-  let totalUserHours = 0;
-  for (const [hour, value] of subjects) if (hour >= from && hour < to && (!Number.isFinite(firstData) || hour >= firstData)) totalUserHours += value;
+  const totalUserHours = userHoursIn(Math.max(from, Number.isFinite(firstData) ? firstData : from), to);
   const figuresOf = (): CandidateFigures[] => candidates.map((candidate) => {
     const seen = candidate.occurrences.filter(observed);
     return {
       candidate,
-      observed: seen.map((o) => ({ users: users.get(`${candidate.slot}:${o.week}`) ?? 0, sessions: sumOver(sessions, o.from - HOUR_MS, o.to) })),
-      userHours: seen.reduce((sum, o) => sum + sumOver(subjects, o.from, o.to), 0),
+      observed: seen.map((o) => ({ users: users.get(`${candidate.slot}:${o.week}`) ?? 0, sessions: sessionsIn(o.from - HOUR_MS, o.to) })),
+      userHours: seen.reduce((sum, o) => sum + userHoursIn(o.from, o.to), 0),
     };
   });
   let figures = figuresOf();

@@ -7,6 +7,7 @@
  * (usually the current hour), instead of every row in its weeks.
  */
 import type { HourRange, KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore } from '../stats-store.js';
+import { firstAtOrAfter } from './cell-series.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
 import { countDistinct, countRanges, returnGaps } from './subject-counts.js';
@@ -76,7 +77,19 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
           });
 
   return {
-    hourlySums: reads.hourlySums,
+    async hourlySums(projectId, purpose, from, to, metrics) {
+      const summed = metrics.filter((metric) => metric !== 'subjects');
+      const series = summed.length > 0 ? await reads.hourlySums(projectId, purpose, from, to, summed) : [];
+      if (summed.length === metrics.length) return series;
+      // The `subjects` counters are what the freshness check reads, and once it has run every
+      // cached set's size equals its counter: the series comes from the sets, not a second read.
+      const cache = await refreshedMarks(projectId, 'hour', [purpose], from, to);
+      const { buckets, sets } = cache.cellsOf('hour', purpose);
+      const start = firstAtOrAfter(buckets, from);
+      const end = firstAtOrAfter(buckets, to);
+      const subjects = { metric: 'subjects', buckets: buckets.slice(start, end), values: sets.slice(start, end).map((set) => set.length) };
+      return metrics.map((metric) => (metric === 'subjects' ? subjects : series.find((entry) => entry.metric === metric)!));
+    },
     rangeSums: reads.rangeSums,
     sessionDurations,
 
