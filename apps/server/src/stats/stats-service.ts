@@ -47,10 +47,13 @@ export async function usageStats(ctx: StatsContext, query: UsageQuery) {
   if (!buckets || buckets.length === 0) throw new StatsRangeError(`at most ${MAX_BUCKETS} buckets: choose a coarser grain or a shorter range`);
   const first = buckets[0]!.start;
   const last = buckets.at(-1)!.end;
-  const rows = await ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, USAGE_METRICS);
+  const [rows, activity] = await Promise.all([
+    ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, USAGE_METRICS),
+    ctx.stats.hourActivity(ctx.projectId, [STATISTICS], first, last),
+  ]);
   // Active users per bucket are distinct subjects (a day's are not the sum of its hours'), and
   // the total's are distinct over the visible buckets together: hidden ones stay out of it.
-  const users = await ctx.stats.rangeSubjects(ctx.projectId, STATISTICS, buckets.map((b) => ({ from: b.start, to: b.end })), (n) => reportable(n, k(ctx)));
+  const users = activity.rangeSubjects(STATISTICS, buckets.map((b) => ({ from: b.start, to: b.end })), (n) => reportable(n, k(ctx)));
   const cells = computeUsageBuckets(buckets, rows, k(ctx), users.perRange);
   return {
     tz: query.tz, grain: query.grain, from: formatLocal(first, query.tz), to: formatLocal(last, query.tz), k: k(ctx),
@@ -85,10 +88,10 @@ function fullWeeks(now: number, weeks: number, tz: string) {
 export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
   const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
   const instances = hourInstances(from, to, query.tz);
-  const [subjects] = await ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, from, to, ['subjects']);
-  const perHour = subjectsPerHour(subjects!);
+  const activity = await ctx.stats.hourActivity(ctx.projectId, [UPDATE_TIMING], from, to);
+  const perHour = subjectsPerHour(activity.hourlySubjects(UPDATE_TIMING));
   // Only the k check reads these counts, so each cell may stop counting at k.
-  const distinct = await ctx.stats.distinctSubjects(ctx.projectId, heatmapRanges(instances, perHour, k(ctx), UPDATE_TIMING), k(ctx));
+  const distinct = activity.distinctSubjects(heatmapRanges(instances, perHour, k(ctx), UPDATE_TIMING), k(ctx));
   const cells = computeHeatmap(instances, perHour, distinct, k(ctx));
   return { tz: query.tz, weeks: query.weeks, from: formatLocal(from, query.tz), to: formatLocal(to, query.tz), k: k(ctx), cells };
 }
@@ -103,10 +106,15 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
   const candidates = planCandidates(from, query.weeks, query.duration, { days: query.days, hours: query.hours }, query.tz);
   const span = { from: from - HOUR_MS, to: to + query.duration * HOUR_MS };
-  const [subjects, sessions] = await ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, span.from, span.to, ['subjects', 'sessions']);
-  const userHoursIn = hourSums(subjects!, span.from, span.to);
+  // One view of the weeks' activity for every count below: capped, exact, and together.
+  const [[sessions], activity] = await Promise.all([
+    ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, span.from, span.to, ['sessions']),
+    ctx.stats.hourActivity(ctx.projectId, [UPDATE_TIMING], span.from, span.to),
+  ]);
+  const subjects = activity.hourlySubjects(UPDATE_TIMING);
+  const userHoursIn = hourSums(subjects, span.from, span.to);
   const sessionsIn = hourSums(sessions!, span.from, span.to);
-  const firstData = subjects!.buckets[0] ?? Number.POSITIVE_INFINITY;
+  const firstData = subjects.buckets[0] ?? Number.POSITIVE_INFINITY;
   // An occurrence that ended before the first data is not a quiet week, it is no week at all.
   const observed = (o: { to: number }) => Number.isFinite(firstData) && o.to > firstData;
   const rangesOf = (c: Candidate) => c.occurrences.filter(observed).map((o) => ({ key: `${c.slot}:${o.week}`, purpose: UPDATE_TIMING, from: o.from, to: o.to }));
@@ -115,7 +123,7 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   // needs for the candidates it never reaches. Those it reaches are recounted exactly, until
   // the walk meets none with a bound: sorting by bounds then gives the exact ranking.
   const cap = Math.max(k(ctx), WINDOW_COUNT_CAP);
-  const users = await ctx.stats.distinctSubjects(ctx.projectId, candidates.flatMap(rangesOf), cap);
+  const users = activity.distinctSubjects(candidates.flatMap(rangesOf), cap);
   const bounded = new Set(candidates.filter((c) => c.occurrences.some((o) => (users.get(`${c.slot}:${o.week}`) ?? 0) >= cap)));
   const totalUserHours = userHoursIn(Math.max(from, Number.isFinite(firstData) ? firstData : from), to);
   const figuresOf = (): CandidateFigures[] => candidates.map((candidate) => {
@@ -131,7 +139,7 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   for (;;) {
     const reached = selectWindows(figures, walk).examined.filter((f) => bounded.has(f.candidate));
     if (reached.length === 0) break;
-    const exact = await ctx.stats.distinctSubjects(ctx.projectId, reached.flatMap((f) => rangesOf(f.candidate)));
+    const exact = activity.distinctSubjects(reached.flatMap((f) => rangesOf(f.candidate)));
     for (const f of reached) {
       bounded.delete(f.candidate);
       for (const o of f.candidate.occurrences) users.delete(`${f.candidate.slot}:${o.week}`);
@@ -142,8 +150,7 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   // A chosen window under k in every week needs its distinct users over all weeks together
   // (only to compare with k); the others never read it.
   const uncertain = selectWindows(figures, walk).chosen.map((c) => c.entry).filter((f) => f.observed.length > 0 && f.observed.every((o) => o.users < k(ctx)));
-  const union = await ctx.stats.distinctSubjects(
-    ctx.projectId,
+  const union = activity.distinctSubjects(
     uncertain.flatMap((f) => rangesOf(f.candidate).map((range) => ({ ...range, key: String(f.candidate.slot) }))),
     k(ctx),
   );

@@ -57,6 +57,23 @@ export interface RangeSubjects {
   readonly shownUnion: number;
 }
 
+/**
+ * Counts over hour-grain activity as it was when the view was taken. Asking for a purpose
+ * or a range outside the view throws a RangeError.
+ */
+export interface ActivityView {
+  /** Distinct subjects per hour of one purpose: the `subjects` aggregate, without a read of its own. */
+  hourlySubjects(purpose: string): HourlySeries;
+  /** As `StatsStore.distinctSubjects`. */
+  distinctSubjects(ranges: readonly KeyedRange[], cap?: number): Map<string, number>;
+  /**
+   * Distinct subjects of one purpose per range, and over the union of the ranges whose own
+   * count `shown` accepts: the usage buckets and their total, which k-anonymity confines to
+   * the visible buckets.
+   */
+  rangeSubjects(purpose: string, ranges: readonly HourRange[], shown: (subjects: number) => boolean): RangeSubjects;
+}
+
 export interface ReturnGap {
   /** Days between two consecutive active (UTC) days of one subject: 1 = the next day. */
   readonly gapDays: number;
@@ -106,7 +123,8 @@ export type MarkGrain = 'hour' | 'day';
 export interface StatsStore {
   /**
    * The named metrics of one purpose per hour with `from <= bucket < to`, summed over
-   * dimensions: one series per metric asked for, in that order.
+   * dimensions: one series per metric asked for, in that order. (`subjects` is cheaper from
+   * `hourActivity`, which reads those counters anyway.)
    */
   hourlySums(projectId: string, purpose: string, from: number, to: number, metrics: readonly string[]): Promise<HourlySeries[]>;
 
@@ -122,11 +140,10 @@ export interface StatsStore {
   distinctSubjects(projectId: string, ranges: readonly KeyedRange[], cap?: number): Promise<Map<string, number>>;
 
   /**
-   * Distinct subjects of one purpose in hour-grain `activity` per range, and over the union of
-   * the ranges whose own count `shown` accepts, from one read of the sets: the usage buckets
-   * and their total, which k-anonymity confines to the visible buckets.
+   * The hour-grain `activity` of `purposes` over [from, to), checked fresh once, to count as
+   * often as a request needs (see `ActivityView`).
    */
-  rangeSubjects(projectId: string, purpose: string, ranges: readonly HourRange[], shown: (subjects: number) => boolean): Promise<RangeSubjects>;
+  hourActivity(projectId: string, purposes: readonly string[], from: number, to: number): Promise<ActivityView>;
 
   /**
    * Gaps between consecutive active days (day-grain `activity`, days in [from, to)), grouped

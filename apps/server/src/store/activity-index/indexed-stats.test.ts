@@ -98,8 +98,12 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
 
   it('answers hourly subjects from the sets, equal to the counters, as marks come and go', async () => {
     const hourly = async () => {
-      const [subjects, sessions] = await t.server.services.store.stats.hourlySums(t.project.projectId, 'statistics', START - HOUR, START + 3 * DAY, ['subjects', 'sessions']);
-      return { subjects: { ...subjects }, sessions: { ...sessions } };
+      const { stats } = t.server.services.store;
+      const [[sessions], activity] = await Promise.all([
+        stats.hourlySums(t.project.projectId, 'statistics', START - HOUR, START + 3 * DAY, ['sessions']),
+        stats.hourActivity(t.project.projectId, ['statistics'], START - HOUR, START + 3 * DAY),
+      ]);
+      return { subjects: activity.hourlySubjects('statistics'), sessions: { ...sessions } };
     };
     const counters = async () => {
       const rows = await t.query<{ bucket: number; value: number }>(

@@ -6,11 +6,11 @@
  * A request then reads a few hundred counter rows and whatever changed since the last one
  * (usually the current hour), instead of every row in its weeks.
  */
-import type { HourRange, KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore } from '../stats-store.js';
-import { firstAtOrAfter } from './cell-series.js';
+import type { KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore } from '../stats-store.js';
+import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
-import { countDistinct, countRanges, returnGaps } from './subject-counts.js';
+import { returnGaps } from './subject-counts.js';
 
 /**
  * Rows read per statement when a cache fills: a first request reads weeks of marks or every
@@ -56,6 +56,9 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
       return cache;
     });
 
+  const hourActivity: StatsStore['hourActivity'] = async (projectId, purposes, from, to) =>
+    activityView(await refreshedMarks(projectId, 'hour', purposes, from, to), purposes, from, to);
+
   const source = reads.sessions;
   const sessionDurations: StatsStore['sessionDurations'] =
     source.kind === 'query'
@@ -77,21 +80,11 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
           });
 
   return {
-    async hourlySums(projectId, purpose, from, to, metrics) {
-      const summed = metrics.filter((metric) => metric !== 'subjects');
-      const series = summed.length > 0 ? await reads.hourlySums(projectId, purpose, from, to, summed) : [];
-      if (summed.length === metrics.length) return series;
-      // The `subjects` counters are what the freshness check reads, and once it has run every
-      // cached set's size equals its counter: the series comes from the sets, not a second read.
-      const cache = await refreshedMarks(projectId, 'hour', [purpose], from, to);
-      const { buckets, sets } = cache.cellsOf('hour', purpose);
-      const start = firstAtOrAfter(buckets, from);
-      const end = firstAtOrAfter(buckets, to);
-      const subjects = { metric: 'subjects', buckets: buckets.slice(start, end), values: sets.slice(start, end).map((set) => set.length) };
-      return metrics.map((metric) => (metric === 'subjects' ? subjects : series.find((entry) => entry.metric === metric)!));
-    },
+    hourlySums: reads.hourlySums,
     rangeSums: reads.rangeSums,
     sessionDurations,
+
+    hourActivity,
 
     async distinctSubjects(projectId: string, ranges: readonly KeyedRange[], cap?: number) {
       if (ranges.length === 0) return new Map();
@@ -102,16 +95,7 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
         from = Math.min(from, range.from);
         to = Math.max(to, range.to);
       }
-      const cache = await refreshedMarks(projectId, 'hour', purposes, from, to);
-      return countDistinct((purpose) => cache.cellsOf('hour', purpose), cache.subjects, ranges, cap);
-    },
-
-    async rangeSubjects(projectId: string, purpose: string, ranges: readonly HourRange[], shown: (subjects: number) => boolean) {
-      if (ranges.length === 0) return { perRange: [], shownUnion: 0 };
-      const from = Math.min(...ranges.map((range) => range.from));
-      const to = Math.max(...ranges.map((range) => range.to));
-      const cache = await refreshedMarks(projectId, 'hour', [purpose], from, to);
-      return countRanges(cache.cellsOf('hour', purpose), cache.subjects, ranges, shown);
+      return (await hourActivity(projectId, purposes, from, to)).distinctSubjects(ranges, cap);
     },
 
     async returnIntervals(projectId, purpose, from, to, cap) {
