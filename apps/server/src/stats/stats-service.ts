@@ -126,14 +126,17 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   const users = activity.distinctSubjects(candidates.flatMap(rangesOf), cap);
   const bounded = new Set(candidates.filter((c) => c.occurrences.some((o) => (users.get(`${c.slot}:${o.week}`) ?? 0) >= cap)));
   const totalUserHours = userHoursIn(Math.max(from, Number.isFinite(firstData) ? firstData : from), to);
-  const figuresOf = (): CandidateFigures[] => candidates.map((candidate) => {
+  // Sessions and user-hours stay as they are while users are recounted: measured once.
+  const measured = candidates.map((candidate) => {
     const seen = candidate.occurrences.filter(observed);
     return {
       candidate,
-      observed: seen.map((o) => ({ users: users.get(`${candidate.slot}:${o.week}`) ?? 0, sessions: sessionsIn(o.from - HOUR_MS, o.to) })),
+      seen: seen.map((o) => ({ key: `${candidate.slot}:${o.week}`, sessions: sessionsIn(o.from - HOUR_MS, o.to) })),
       userHours: seen.reduce((sum, o) => sum + userHoursIn(o.from, o.to), 0),
     };
   });
+  const figuresOf = (): CandidateFigures[] =>
+    measured.map(({ candidate, seen, userHours }) => ({ candidate, observed: seen.map((o) => ({ users: users.get(o.key) ?? 0, sessions: o.sessions })), userHours }));
   let figures = figuresOf();
   const walk = { durationHours: query.duration, totalUserHours, limit: query.limit };
   for (;;) {

@@ -23,12 +23,17 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
   }
   const seen = new Uint32Array(subjects);
   const result = new Map<string, number>();
+  // Ranges come by the thousand (the heatmap's hours, the windows' occurrences), mostly of one
+  // purpose: its cells are looked up again only when the purpose changes.
+  let purpose: string | undefined;
+  let cells: CellSets | undefined;
   let stamp = 0;
   for (const [key, list] of byKey) {
     stamp++;
     let count = 0;
     walk: for (const range of list) {
-      const { buckets, sets } = cellsOf(range.purpose);
+      if (range.purpose !== purpose || cells === undefined) cells = cellsOf((purpose = range.purpose));
+      const { buckets, sets } = cells;
       for (let cell = firstAtOrAfter(buckets, range.from); cell < buckets.length && buckets[cell]! < range.to; cell++) {
         const set = sets[cell]!;
         // Indexed, not for-of: this loop is most of a statistics request's own work.
