@@ -10,7 +10,7 @@ import type { KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore 
 import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
-import { returnGaps } from './subject-counts.js';
+import { ReturnGapsMemo } from './gaps-memo.js';
 
 /**
  * Rows read per statement when a cache fills: a first request reads weeks of marks or every
@@ -27,6 +27,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICES): StatsStore {
   const marks = new Map<string, MarkCache>();
   const sessions = new Map<string, SessionCache>();
+  const gaps = new ReturnGapsMemo();
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
 
@@ -100,7 +101,7 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
 
     async returnIntervals(projectId, purpose, from, to, cap) {
       const cache = await refreshedMarks(projectId, 'day', [purpose], from, to);
-      return returnGaps(cache.cellsOf('day', purpose), cache.subjects, from, to, cap);
+      return [...gaps.gaps(`${projectId}\u0000${purpose}`, cache.cellsOf('day', purpose), cache.subjects, from, to, cap)];
     },
   };
 }
