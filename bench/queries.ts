@@ -6,9 +6,13 @@
  * (the HTTP round-trip floor of this machine in this run). Routes are data: one that answers
  * 404 is reported as absent, so a route that lands later lights up without a code change.
  *
- *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--data-dir DIR]
+ *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn]
+ *
+ * `--churn` lands a small batch before every timed request (see `churn`); it adds those events
+ * to a kept dataset, so give it a copy of one.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startTestServer, type TestServer } from '@heed/server/testing';
@@ -105,11 +109,12 @@ export async function generate(server: TestServer, subjects: number, weeks: numb
   return { subjects, weeks, events, ingestSeconds, microsPerEvent: (ingestSeconds * 1e6) / events };
 }
 
-async function timeRoute(url: string, headers: Record<string, string>, samples: number): Promise<{ status: number; times: number[]; firstMs: number }> {
+async function timeRoute(url: string, headers: Record<string, string>, samples: number, between?: () => Promise<void>): Promise<{ status: number; times: number[]; firstMs: number }> {
   const times: number[] = [];
   let firstMs = Number.NaN;
   let status = 0;
   for (let n = 0; n < samples + 5; n++) {
+    if (between) await between();
     const started = performance.now();
     const response = await fetch(url, { headers });
     await response.arrayBuffer();
@@ -122,14 +127,42 @@ async function timeRoute(url: string, headers: Record<string, string>, samples: 
   return { status, times, firstMs };
 }
 
-/** p50/p95 per route and the /healthz floor, `samples` sequential requests each after 5 of warm-up. */
-export async function measureRoutes(server: TestServer, fromDate: string, weeks: number, samples: number): Promise<{ floor: RouteFigure; routes: RouteFigure[] }> {
+/**
+ * A batch landing before each timed request (itself not timed): a new session of one of the
+ * first 100 subjects, a minute before the clock, so every statistics request finds its
+ * current hour's marks and the session feed changed, as under live traffic, instead of
+ * caches that a kept dataset never disturbs.
+ */
+export function churn(server: TestServer): () => Promise<void> {
+  let n = 0;
+  return async () => {
+    const subject = server.subjectFor(`user-${n % 100}`);
+    const sessionId = `ses_churn_${Date.now().toString(36)}_${n++}`;
+    const ts = server.clock.now() - 60_000;
+    await post(server, '/v1/batch', {
+      writeKey: server.project.writeKey, sentAt: server.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'bench/1',
+      events: [
+        { id: `c${sessionId}_1`, type: 'session_start', ts, sessionId, subject },
+        { id: `c${sessionId}_2`, type: 'heartbeat', ts: ts + 15_000, sessionId, subject, activeMs: 15_000 },
+      ],
+    });
+  };
+}
+
+/** p50/p95 per route and the /healthz floor, `samples` sequential requests each after 5 of warm-up (with `between` before each). */
+export async function measureRoutes(
+  server: TestServer,
+  fromDate: string,
+  weeks: number,
+  samples: number,
+  between?: () => Promise<void>,
+): Promise<{ floor: RouteFigure; routes: RouteFigure[] }> {
   const auth = { authorization: `Bearer ${server.project.analystKey}` };
-  const health = await timeRoute(`${server.url}/healthz`, {}, samples);
+  const health = await timeRoute(`${server.url}/healthz`, {}, samples, between);
   const floor: RouteFigure = { name: 'GET /healthz (floor)', status: 'measured', p50Ms: percentile(health.times, 50), p95Ms: percentile(health.times, 95), firstMs: health.firstMs };
   const routes: RouteFigure[] = [];
   for (const route of statsRoutes(fromDate, weeks)) {
-    const { status, times, firstMs } = await timeRoute(`${server.url}${route.path}`, auth, samples);
+    const { status, times, firstMs } = await timeRoute(`${server.url}${route.path}`, auth, samples, between);
     routes.push(
       status === 404
         ? { name: route.name, status: 'absent', p50Ms: Number.NaN, p95Ms: Number.NaN, firstMs: Number.NaN }
@@ -145,6 +178,12 @@ export interface QueryFigures {
   reused: boolean;
   floor: RouteFigure;
   routes: RouteFigure[];
+  /** 1, 5 and 15 minute load averages before and after the timed requests: the machine is shared, and a figure means little without them. */
+  load: { before: number[]; after: number[] };
+  /** Timed requests per route (after 5 of warm-up). */
+  samples: number;
+  /** A batch landed before every request (see `churn`). */
+  churn: boolean;
 }
 
 /**
@@ -152,7 +191,7 @@ export interface QueryFigures {
  * the dataset is kept there and reused by later runs with the same size (the 10,000-subject
  * one takes minutes to generate), so a change to the read path can be measured A/B.
  */
-export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string }): Promise<QueryFigures> {
+export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean }): Promise<QueryFigures> {
   const saved = options.dataDir === undefined ? undefined : join(options.dataDir, 'bench-dataset.json');
   const reuse = saved !== undefined && existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as SavedDataset) : undefined;
   if (reuse && (reuse.dataset.subjects !== options.subjects || reuse.dataset.weeks !== options.weeks)) throw new Error(`${options.dataDir} holds another dataset size`);
@@ -167,7 +206,9 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
     // A reused dataset is measured at the time it ended, so its weeks stay the last full ones.
     server.clock.set(reuse ? start + options.weeks * 7 * DAY - 60_000 : Date.now());
     const fromDate = new Date(start).toISOString().slice(0, 10);
-    return { dataset, reused: reuse !== undefined, ...(await measureRoutes(server, fromDate, options.weeks, options.samples)) };
+    const before = loadavg();
+    const measured = await measureRoutes(server, fromDate, options.weeks, options.samples, options.churn ? churn(server) : undefined);
+    return { dataset, reused: reuse !== undefined, ...measured, load: { before, after: loadavg() }, samples: options.samples, churn: options.churn ?? false };
   } finally {
     await server.close();
   }
@@ -182,6 +223,8 @@ interface SavedDataset {
 export function printQueries(figures: QueryFigures): void {
   const { dataset, floor, routes } = figures;
   console.log(`statistics over ${dataset.weeks} weeks, ${fmt(dataset.subjects)} subjects, ${fmt(dataset.events)} events (ingested in ${fmt(dataset.ingestSeconds, 1)} s, ${fmt(dataset.microsPerEvent, 1)} us/event${figures.reused ? ', by an earlier run' : ''})`);
+  const averages = (load: number[]) => load.map((value) => value.toFixed(2)).join(' ');
+  console.log(`  load average ${averages(figures.load.before)} before, ${averages(figures.load.after)} after; ${fmt(figures.samples)} timed requests per route${figures.churn ? ', each after a batch of new activity (--churn)' : ''}`);
   for (const route of [floor, ...routes]) {
     const line = route.status === 'absent' ? 'absent (404)' : `p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (${fmt(route.p50Ms / floor.p50Ms, 1)}x floor; first request ${fmt(route.firstMs, 0)} ms)`;
     console.log(`  ${route.name.padEnd(22)} ${line}`);
@@ -189,6 +232,8 @@ export function printQueries(figures: QueryFigures): void {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' } } });
-  printQueries(await benchQueries({ subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) }));
+  const { values } = parseArgs({
+    options: { subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' }, churn: { type: 'boolean', default: false } },
+  });
+  printQueries(await benchQueries({ subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) }));
 }

@@ -182,6 +182,23 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
     });
   });
 
+  describe('a zone whose offset is not a whole number of hours', () => {
+    // Asia/Kolkata is UTC+05:30: an hour of aggregates belongs to the local hour its UTC start
+    // falls in (04:00 UTC is 09:30 IST, so local 09:00-10:00 holds it).
+    it('gives the heatmap and the windows the hours of aggregates that start inside them', async () => {
+      t.clock.set(Date.UTC(2026, 10, 2, 6));
+      for (const user of users('i', 5)) await consent(user, BOTH);
+      await sessions(users('i', 5), Date.UTC(2026, 10, 3, 4, 10)); // Tue 09:40 IST
+      t.clock.set(Date.UTC(2026, 10, 10, 12)); // the next week
+      const heatmap = await get('/v1/stats/heatmap?weeks=1&tz=Asia/Kolkata');
+      expect(heatmap.body.cells.filter((c: { suppressed: boolean }) => !c.suppressed)).toEqual([{ day: 'Tue', hour: 9, mean: 5, instances: 1, suppressed: false }]);
+      const windows = await get('/v1/stats/update-windows?weeks=1&duration=1h&days=tue&hours=9&tz=Asia/Kolkata');
+      expect(windows.body.windows).toEqual([
+        expect.objectContaining({ day: 'Tue', start: '09:00', end: '10:00', users: 5, sessions: 5, share: 1, weeksObserved: 1, suppressed: false }),
+      ]);
+    });
+  });
+
   describe('update windows on a synthetic fortnight', () => {
     // Tuesday night, local Brussels: disjoint groups per hour, so a window's users are a sum.
     const groups = [9, 8, 5, 6, 8, 9]; // 00:00 ... 05:00

@@ -50,17 +50,19 @@ export function localBuckets(from: number, to: number, grain: StatsGrain, tz: st
 }
 
 /**
- * Groups rows (sorted by bucket) into the buckets that contain them, in one pass.
+ * Sums an hourly series (sorted by bucket) into the buckets that contain its hours, in one
+ * pass; hours outside every bucket are left out.
  *
- * @example assignRows(buckets, rows).get(0) // the rows of the first bucket
+ * @example sumPerBucket(dayBuckets, { metric: 'sessions', buckets: [h0, h1], values: [2, 3] }) // [5, 0, ...]
  */
-export function assignRows<R extends { bucket: number }>(buckets: readonly LocalBucket[], rows: readonly R[]): R[][] {
-  const grouped = buckets.map((): R[] => []);
+export function sumPerBucket(buckets: readonly LocalBucket[], series: { readonly buckets: readonly number[]; readonly values: readonly number[] }): number[] {
+  const sums = buckets.map(() => 0);
   let index = 0;
-  for (const row of rows) {
-    while (index < buckets.length && row.bucket >= buckets[index]!.end) index++;
+  for (let row = 0; row < series.buckets.length; row++) {
+    const hour = series.buckets[row]!;
+    while (index < buckets.length && hour >= buckets[index]!.end) index++;
     if (index >= buckets.length) break;
-    if (row.bucket >= buckets[index]!.start) grouped[index]!.push(row);
+    if (hour >= buckets[index]!.start) sums[index]! += series.values[row]!;
   }
-  return grouped;
+  return sums;
 }

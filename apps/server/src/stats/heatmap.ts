@@ -5,7 +5,7 @@
  * spring-forward Sunday none (one instance fewer), so a mean is never inflated or diluted by
  * a clock change.
  */
-import type { HourlySum, KeyedRange } from '../store/stats-store.js';
+import type { HourlySeries, KeyedRange } from '../store/stats-store.js';
 import { reportable } from './k-anonymity.js';
 import { HOUR_MS, localParts, WEEKDAY_NAMES } from './time-zone.js';
 
@@ -16,16 +16,37 @@ export function cellOf(ms: number, tz: string): number {
   return (p.weekday - 1) * 24 + p.hour;
 }
 
-/** Every UTC hour of [from, to), grouped by its local hour-of-week cell. */
+/**
+ * Every UTC hour bucket starting in [from, to), grouped by the local hour-of-week cell its
+ * start falls in. In a zone whose offset is not a whole number of hours (Asia/Kolkata), local
+ * hours start on the half hour and each holds the UTC hour that starts inside it.
+ */
 export function hourInstances(from: number, to: number, tz: string): number[][] {
   const cells = Array.from({ length: 168 }, (): number[] => []);
-  for (let hour = from; hour < to; hour += HOUR_MS) cells[cellOf(hour, tz)]!.push(hour);
+  for (let hour = Math.ceil(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS) cells[cellOf(hour, tz)]!.push(hour);
   return cells;
 }
 
-/** The distinct-subject ranges of each cell (key = cell index), for the k check. */
-export function heatmapRanges(instances: readonly number[][], purpose: string): KeyedRange[] {
-  return instances.flatMap((hours, cell) => hours.map((hour) => ({ key: String(cell), purpose, from: hour, to: hour + HOUR_MS })));
+/** Active users per UTC hour, from the hourly `subjects` series. */
+export function subjectsPerHour(series: HourlySeries): Map<number, number> {
+  const perHour = new Map<number, number>();
+  for (let index = 0; index < series.buckets.length; index++) perHour.set(series.buckets[index]!, series.values[index]!);
+  return perHour;
+}
+
+const busiestHour = (hours: readonly number[], perHour: ReadonlyMap<number, number>) => hours.reduce((most, hour) => Math.max(most, perHour.get(hour) ?? 0), 0);
+
+/**
+ * The distinct-subject ranges (key = cell index) the k check still needs. A cell with one
+ * hour of k subjects has at least k distinct ones, and a cell with nobody in any hour has
+ * none: only the cells between are counted over their hours together.
+ */
+export function heatmapRanges(instances: readonly number[][], perHour: ReadonlyMap<number, number>, k: number, purpose: string): KeyedRange[] {
+  return instances.flatMap((hours, cell) => {
+    const busiest = busiestHour(hours, perHour);
+    if (busiest === 0 || reportable(busiest, k)) return [];
+    return hours.map((hour) => ({ key: String(cell), purpose, from: hour, to: hour + HOUR_MS }));
+  });
 }
 
 export interface HeatmapCell {
@@ -38,19 +59,20 @@ export interface HeatmapCell {
 }
 
 /**
- * @example computeHeatmap(instances, subjectRows, distinctPerCell, 5)[0] // { day: 'Mon', hour: 0, mean: 0.5, instances: 8, ... }
+ * A cell is shown when k distinct subjects were active in its hours: one hour of k, or all
+ * of them together (`distinct`, counted for the cells `heatmapRanges` named).
+ *
+ * @example computeHeatmap(instances, perHour, distinctPerCell, 5)[0] // { day: 'Mon', hour: 0, mean: 0.5, instances: 8, ... }
  */
 export function computeHeatmap(
   instances: readonly number[][],
-  subjectRows: readonly HourlySum[],
+  perHour: ReadonlyMap<number, number>,
   distinct: ReadonlyMap<string, number>,
   k: number,
 ): HeatmapCell[] {
-  const perHour = new Map<number, number>();
-  for (const row of subjectRows) if (row.metric === 'subjects') perHour.set(row.bucket, (perHour.get(row.bucket) ?? 0) + row.value);
   return instances.map((hours, cell) => {
     const total = hours.reduce((sum, hour) => sum + (perHour.get(hour) ?? 0), 0);
-    const visible = hours.length > 0 && reportable(distinct.get(String(cell)) ?? 0, k);
+    const visible = hours.length > 0 && (reportable(busiestHour(hours, perHour), k) || reportable(distinct.get(String(cell)) ?? 0, k));
     return {
       day: WEEKDAY_NAMES[Math.floor(cell / 24)]!,
       hour: cell % 24,

@@ -9,11 +9,13 @@ import type { StatsStore } from '../store/stats-store.js';
 import { localBuckets, MAX_BUCKETS } from './buckets.js';
 import { computeCadence } from './cadence.js';
 import { computeFeatures, computeSessionDistribution } from './distributions.js';
-import { computeHeatmap, heatmapRanges, hourInstances } from './heatmap.js';
+import { computeHeatmap, heatmapRanges, hourInstances, subjectsPerHour } from './heatmap.js';
 import { DURATION_BIN_METRICS, DURATION_EDGES } from './histogram.js';
+import { hourSums } from './hour-sums.js';
 import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
 import { addLocalDays, formatLocal, HOUR_MS, startOfLocalWeek } from './time-zone.js';
-import { computeUsageBuckets, USAGE_METRICS, usageTotalRanges, usageTotals } from './usage.js';
+import { reportable } from './k-anonymity.js';
+import { computeUsageBuckets, USAGE_METRICS, usageTotals } from './usage.js';
 import { planCandidates, rankWindows, selectWindows, type Candidate, type CandidateFigures } from './update-windows.js';
 
 export const STATISTICS = 'statistics';
@@ -45,19 +47,18 @@ export async function usageStats(ctx: StatsContext, query: UsageQuery) {
   if (!buckets || buckets.length === 0) throw new StatsRangeError(`at most ${MAX_BUCKETS} buckets: choose a coarser grain or a shorter range`);
   const first = buckets[0]!.start;
   const last = buckets.at(-1)!.end;
-  // Longer buckets count their users as distinct subjects (below), not as a sum of hours.
-  const metrics = query.grain === 'hour' ? USAGE_METRICS : USAGE_METRICS.filter((metric) => metric !== 'subjects');
-  const rows = await ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, metrics);
-  const distinct =
-    query.grain === 'hour'
-      ? undefined
-      : await ctx.stats.distinctSubjects(ctx.projectId, buckets.map((b, index) => ({ key: String(index), purpose: STATISTICS, from: b.start, to: b.end })));
-  const cells = computeUsageBuckets(buckets, rows, k(ctx), distinct);
-  const total = await ctx.stats.distinctSubjects(ctx.projectId, usageTotalRanges(buckets, cells, STATISTICS));
+  const [rows, activity] = await Promise.all([
+    ctx.stats.hourlySums(ctx.projectId, STATISTICS, first, last, USAGE_METRICS),
+    ctx.stats.hourActivity(ctx.projectId, [STATISTICS], first, last),
+  ]);
+  // Active users per bucket are distinct subjects (a day's are not the sum of its hours'), and
+  // the total's are distinct over the visible buckets together: hidden ones stay out of it.
+  const users = activity.rangeSubjects(STATISTICS, buckets.map((b) => ({ from: b.start, to: b.end })), (n) => reportable(n, k(ctx)));
+  const cells = computeUsageBuckets(buckets, rows, k(ctx), users.perRange);
   return {
     tz: query.tz, grain: query.grain, from: formatLocal(first, query.tz), to: formatLocal(last, query.tz), k: k(ctx),
     buckets: cells,
-    totals: usageTotals(cells, total.get('total'), k(ctx)),
+    totals: usageTotals(cells, users.shownUnion, k(ctx)),
   };
 }
 
@@ -87,12 +88,11 @@ function fullWeeks(now: number, weeks: number, tz: string) {
 export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
   const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
   const instances = hourInstances(from, to, query.tz);
-  const [rows, distinct] = await Promise.all([
-    ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, from, to, ['subjects']),
-    // Only the k check reads these counts, so each cell may stop counting at k.
-    ctx.stats.distinctSubjects(ctx.projectId, heatmapRanges(instances, UPDATE_TIMING), k(ctx)),
-  ]);
-  const cells = computeHeatmap(instances, rows, distinct, k(ctx));
+  const activity = await ctx.stats.hourActivity(ctx.projectId, [UPDATE_TIMING], from, to);
+  const perHour = subjectsPerHour(activity.hourlySubjects(UPDATE_TIMING));
+  // Only the k check reads these counts, so each cell may stop counting at k.
+  const distinct = activity.distinctSubjects(heatmapRanges(instances, perHour, k(ctx), UPDATE_TIMING), k(ctx));
+  const cells = computeHeatmap(instances, perHour, distinct, k(ctx));
   return { tz: query.tz, weeks: query.weeks, from: formatLocal(from, query.tz), to: formatLocal(to, query.tz), k: k(ctx), cells };
 }
 
@@ -105,11 +105,16 @@ export async function heatmapStats(ctx: StatsContext, query: HeatmapQuery) {
 export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   const { from, to } = fullWeeks(ctx.now, query.weeks, query.tz);
   const candidates = planCandidates(from, query.weeks, query.duration, { days: query.days, hours: query.hours }, query.tz);
-  const rows = await ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, from - HOUR_MS, to + query.duration * HOUR_MS, ['subjects', 'sessions']);
-  const subjects = new Map<number, number>();
-  const sessions = new Map<number, number>();
-  for (const row of rows) (row.metric === 'subjects' ? subjects : sessions).set(row.bucket, row.value);
-  const firstData = Math.min(...rows.filter((row) => row.metric === 'subjects').map((row) => row.bucket));
+  const span = { from: from - HOUR_MS, to: to + query.duration * HOUR_MS };
+  // One view of the weeks' activity for every count below: capped, exact, and together.
+  const [[sessions], activity] = await Promise.all([
+    ctx.stats.hourlySums(ctx.projectId, UPDATE_TIMING, span.from, span.to, ['sessions']),
+    ctx.stats.hourActivity(ctx.projectId, [UPDATE_TIMING], span.from, span.to),
+  ]);
+  const subjects = activity.hourlySubjects(UPDATE_TIMING);
+  const userHoursIn = hourSums(subjects, span.from, span.to);
+  const sessionsIn = hourSums(sessions!, span.from, span.to);
+  const firstData = subjects.buckets[0] ?? Number.POSITIVE_INFINITY;
   // An occurrence that ended before the first data is not a quiet week, it is no week at all.
   const observed = (o: { to: number }) => Number.isFinite(firstData) && o.to > firstData;
   const rangesOf = (c: Candidate) => c.occurrences.filter(observed).map((o) => ({ key: `${c.slot}:${o.week}`, purpose: UPDATE_TIMING, from: o.from, to: o.to }));
@@ -118,29 +123,26 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   // needs for the candidates it never reaches. Those it reaches are recounted exactly, until
   // the walk meets none with a bound: sorting by bounds then gives the exact ranking.
   const cap = Math.max(k(ctx), WINDOW_COUNT_CAP);
-  const users = await ctx.stats.distinctSubjects(ctx.projectId, candidates.flatMap(rangesOf), cap);
+  const users = activity.distinctSubjects(candidates.flatMap(rangesOf), cap);
   const bounded = new Set(candidates.filter((c) => c.occurrences.some((o) => (users.get(`${c.slot}:${o.week}`) ?? 0) >= cap)));
-  const sumOver = (map: Map<number, number>, start: number, end: number) => {
-    let sum = 0;
-    for (let hour = start; hour < end; hour += HOUR_MS) sum += map.get(hour) ?? 0;
-    return sum;
-  };
-  let totalUserHours = 0;
-  for (const [hour, value] of subjects) if (hour >= from && hour < to && (!Number.isFinite(firstData) || hour >= firstData)) totalUserHours += value;
-  const figuresOf = (): CandidateFigures[] => candidates.map((candidate) => {
+  const totalUserHours = userHoursIn(Math.max(from, Number.isFinite(firstData) ? firstData : from), to);
+  // Sessions and user-hours stay as they are while users are recounted: measured once.
+  const measured = candidates.map((candidate) => {
     const seen = candidate.occurrences.filter(observed);
     return {
       candidate,
-      observed: seen.map((o) => ({ users: users.get(`${candidate.slot}:${o.week}`) ?? 0, sessions: sumOver(sessions, o.from - HOUR_MS, o.to) })),
-      userHours: seen.reduce((sum, o) => sum + sumOver(subjects, o.from, o.to), 0),
+      seen: seen.map((o) => ({ key: `${candidate.slot}:${o.week}`, sessions: sessionsIn(o.from - HOUR_MS, o.to) })),
+      userHours: seen.reduce((sum, o) => sum + userHoursIn(o.from, o.to), 0),
     };
   });
+  const figuresOf = (): CandidateFigures[] =>
+    measured.map(({ candidate, seen, userHours }) => ({ candidate, observed: seen.map((o) => ({ users: users.get(o.key) ?? 0, sessions: o.sessions })), userHours }));
   let figures = figuresOf();
   const walk = { durationHours: query.duration, totalUserHours, limit: query.limit };
   for (;;) {
     const reached = selectWindows(figures, walk).examined.filter((f) => bounded.has(f.candidate));
     if (reached.length === 0) break;
-    const exact = await ctx.stats.distinctSubjects(ctx.projectId, reached.flatMap((f) => rangesOf(f.candidate)));
+    const exact = activity.distinctSubjects(reached.flatMap((f) => rangesOf(f.candidate)));
     for (const f of reached) {
       bounded.delete(f.candidate);
       for (const o of f.candidate.occurrences) users.delete(`${f.candidate.slot}:${o.week}`);
@@ -151,14 +153,14 @@ export async function updateWindows(ctx: StatsContext, query: WindowsQuery) {
   // A chosen window under k in every week needs its distinct users over all weeks together
   // (only to compare with k); the others never read it.
   const uncertain = selectWindows(figures, walk).chosen.map((c) => c.entry).filter((f) => f.observed.length > 0 && f.observed.every((o) => o.users < k(ctx)));
-  const union = await ctx.stats.distinctSubjects(
-    ctx.projectId,
+  const union = activity.distinctSubjects(
     uncertain.flatMap((f) => rangesOf(f.candidate).map((range) => ({ ...range, key: String(f.candidate.slot) }))),
     k(ctx),
   );
   const withUnion = figures.map((f) => ({ ...f, distinctUsers: union.get(String(f.candidate.slot)) }));
   const windows = rankWindows(withUnion, { durationHours: query.duration, totalUserHours, k: k(ctx), limit: query.limit, tz: query.tz, earliest: ctx.now + query.notice });
-  const gaps = await ctx.stats.returnIntervals(ctx.projectId, UPDATE_TIMING, from, to);
+  // The cadence compares a gap length's subjects with k only.
+  const gaps = await ctx.stats.returnIntervals(ctx.projectId, UPDATE_TIMING, from, to, k(ctx));
   return {
     tz: query.tz, weeks: query.weeks, durationHours: query.duration, from: formatLocal(from, query.tz), to: formatLocal(to, query.tz), k: k(ctx),
     constraints: { days: query.days, hours: query.hours, noticeHours: query.notice / HOUR_MS },

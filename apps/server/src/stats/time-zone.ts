@@ -74,6 +74,16 @@ function offsetMs(ms: number, tz: string): number {
 }
 
 /**
+ * Local minus UTC at a UTC instant, in ms: `localParts` without building the wall clock, for
+ * loops that only ask whether the offset moved.
+ *
+ * @example utcOffsetMs(Date.UTC(2026, 9, 25, 0), 'Europe/Brussels') // 7_200_000
+ */
+export function utcOffsetMs(ms: number, tz: string): number {
+  return offsetMs(ms, tz);
+}
+
+/**
  * The wall clock of `tz` at a UTC instant.
  *
  * @example localParts(Date.UTC(2026, 9, 25, 0), 'Europe/Brussels') // { ..., hour: 2, offsetMinutes: 120 }

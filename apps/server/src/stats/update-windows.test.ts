@@ -134,10 +134,12 @@ describe('update windows on real traffic (I-94, US Central)', () => {
 
 describe('planCandidates', () => {
   it('starts every occurrence where zonedTime puts that local hour, through clock changes', () => {
-    // Weeks holding Brussels' and New York's changes, Lord Howe's half-hour one, and Kolkata's offset.
+    // Weeks holding Brussels' and New York's changes, Lord Howe's half-hour one, and Kolkata's
+    // offset; Santiago and Beirut change at midnight, so a day can start at 01:00.
     const cases: [string, number][] = [
       ['Europe/Brussels', Date.UTC(2026, 9, 21)], ['Europe/Brussels', Date.UTC(2026, 2, 25)],
       ['America/New_York', Date.UTC(2026, 2, 5)], ['Australia/Lord_Howe', Date.UTC(2026, 3, 1)], ['Asia/Kolkata', Date.UTC(2026, 5, 3)],
+      ['America/Santiago', Date.UTC(2026, 8, 1)], ['America/Santiago', Date.UTC(2026, 3, 1)], ['Asia/Beirut', Date.UTC(2026, 2, 25)], ['Asia/Beirut', Date.UTC(2026, 9, 21)],
     ];
     const all = { days: [1, 2, 3, 4, 5, 6, 7], hours: Array.from({ length: 24 }, (_, hour) => hour) };
     for (const [tz, near] of cases) {

@@ -7,7 +7,7 @@
  * twice (fall back) takes the first.
  */
 import { reportable } from './k-anonymity.js';
-import { addLocalDays, formatLocal, HOUR_MS, localParts, startOfLocalWeek, WEEKDAY_NAMES, zonedTime } from './time-zone.js';
+import { addLocalDays, formatLocal, HOUR_MS, localParts, startOfLocalWeek, utcOffsetMs, WEEKDAY_NAMES, zonedTime } from './time-zone.js';
 
 
 export interface WindowConstraints {
@@ -38,20 +38,23 @@ export interface Candidate {
 export function planCandidates(periodStart: number, weeks: number, durationHours: number, constraints: WindowConstraints, tz: string): Candidate[] {
   const days = new Set(constraints.days);
   const hours = new Set(constraints.hours);
-  // Each day's local midnight and date, read once (not once per hour slot).
+  // Each day's local midnight, date and offset, read once (not once per hour slot).
   const dates = Array.from({ length: weeks }, (_, week) =>
     Array.from({ length: 7 }, (_, day) => {
       const midnight = addLocalDays(periodStart, week * 7 + day, tz);
-      return { midnight, ...localParts(midnight, tz) };
+      return { midnight, offset: utcOffsetMs(midnight, tz), ...localParts(midnight, tz) };
     }),
   );
   /**
    * The start of local `hour` on `day`. Midnight plus `hour` hours is it whenever its wall clock
    * reads that hour of that day: the offset has not moved since midnight, so it is also the
-   * first time the day shows that hour. Only hours after a change that day need `zonedTime`.
+   * first time the day shows that hour. When the midnight reads 00:00 (a change at midnight can
+   * make it 01:00) and the offset is still the midnight's, the wall clock reads that hour
+   * without being built; only hours after a change that day need `zonedTime`.
    */
   const startOf = (day: (typeof dates)[number][number], hour: number) => {
     const guess = day.midnight + hour * HOUR_MS;
+    if (day.hour === 0 && day.minute === 0 && utcOffsetMs(guess, tz) === day.offset) return guess;
     const wall = localParts(guess, tz);
     return wall.hour === hour && wall.minute === 0 && wall.day === day.day ? guess : zonedTime({ year: day.year, month: day.month, day: day.day, hour }, tz);
   };

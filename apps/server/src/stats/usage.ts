@@ -2,11 +2,12 @@
  * Usage over time: per local hour, day or week, the active users, sessions started, active
  * time and events, with k-anonymity applied per bucket and totals over visible buckets only.
  */
-import type { HourlySum } from '../store/stats-store.js';
-import { assignRows, type LocalBucket, type StatsGrain } from './buckets.js';
+import type { HourlySeries } from '../store/stats-store.js';
+import { sumPerBucket, type LocalBucket, type StatsGrain } from './buckets.js';
 import { reportable, shown, visibleSum } from './k-anonymity.js';
 
-export const USAGE_METRICS = ['subjects', 'sessions', 'active_ms', 'events'] as const;
+/** The summed metrics; active users come from the subject sets instead (see `computeUsageBuckets`). */
+export const USAGE_METRICS = ['sessions', 'active_ms', 'events'] as const;
 
 export interface UsageBucket {
   readonly start: string;
@@ -19,7 +20,7 @@ export interface UsageBucket {
 }
 
 export interface UsageTotals {
-  /** Distinct over the visible buckets' time, from the second read (see `usageTotalRanges`). */
+  /** Distinct over the visible buckets' time together (the union of their subject sets). */
   readonly activeUsers: number | null;
   readonly sessions: number;
   readonly activeMs: number;
@@ -28,38 +29,35 @@ export interface UsageTotals {
 }
 
 /**
- * Figures per bucket. `distinct` gives the distinct subjects of each bucket by index (for day
- * and week buckets, from activity); for hour buckets it may be omitted and the hourly
- * `subjects` aggregate is used, which is the same number.
+ * Figures per bucket from the hourly series of `USAGE_METRICS`. `users` gives the distinct
+ * subjects of each bucket by index, from activity (for an hour bucket the same number as its
+ * `subjects` aggregate).
  *
- * @example computeUsageBuckets(buckets, rows, 5) // [{ start: '2026-10-25T00:00+02:00', hours: 25, activeUsers: 6, ... }]
+ * @example computeUsageBuckets(buckets, series, 5, [6]) // [{ start: '2026-10-25T00:00+02:00', hours: 25, activeUsers: 6, ... }]
  */
 export function computeUsageBuckets(
   buckets: readonly LocalBucket[],
-  rows: readonly HourlySum[],
+  series: readonly HourlySeries[],
   k: number,
-  distinct?: ReadonlyMap<string, number>,
+  users: readonly number[],
 ): UsageBucket[] {
-  return assignRows(buckets, rows).map((bucketRows, index) => {
-    const sum = (metric: string) => bucketRows.reduce((total, row) => (row.metric === metric ? total + row.value : total), 0);
-    const bucket = buckets[index]!;
-    const users = distinct ? distinct.get(String(index)) ?? 0 : sum('subjects');
-    const visible = reportable(users, k);
+  const sums = (metric: string) => {
+    const found = series.find((entry) => entry.metric === metric);
+    return found ? sumPerBucket(buckets, found) : buckets.map(() => 0);
+  };
+  const [sessions, activeMs, events] = [sums('sessions'), sums('active_ms'), sums('events')];
+  return buckets.map((bucket, index) => {
+    const visible = reportable(users[index], k);
     return {
       start: bucket.label,
       hours: Math.round((bucket.end - bucket.start) / 3_600_000),
-      activeUsers: shown(users, visible),
-      sessions: shown(sum('sessions'), visible),
-      activeMs: shown(sum('active_ms'), visible),
-      events: shown(sum('events'), visible),
+      activeUsers: shown(users[index] ?? 0, visible),
+      sessions: shown(sessions[index]!, visible),
+      activeMs: shown(activeMs[index]!, visible),
+      events: shown(events[index]!, visible),
       suppressed: !visible,
     };
   });
-}
-
-/** The ranges whose union the total's distinct users are counted over: the visible buckets. */
-export function usageTotalRanges(buckets: readonly LocalBucket[], cells: readonly UsageBucket[], purpose: string) {
-  return buckets.filter((_, index) => !cells[index]!.suppressed).map((bucket) => ({ key: 'total', purpose, from: bucket.start, to: bucket.end }));
 }
 
 export function usageTotals(cells: readonly UsageBucket[], totalUsers: number | undefined, k: number): UsageTotals {

@@ -96,6 +96,37 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
   });
 
 
+  it('answers hourly subjects from the sets, equal to the counters, as marks come and go', async () => {
+    const hourly = async () => {
+      const { stats } = t.server.services.store;
+      const [[sessions], activity] = await Promise.all([
+        stats.hourlySums(t.project.projectId, 'statistics', START - HOUR, START + 3 * DAY, ['sessions']),
+        stats.hourActivity(t.project.projectId, ['statistics'], START - HOUR, START + 3 * DAY),
+      ]);
+      return { subjects: activity.hourlySubjects('statistics'), sessions: { ...sessions } };
+    };
+    const counters = async () => {
+      const rows = await t.query<{ bucket: number; value: number }>(
+        `SELECT bucket, value FROM aggregates WHERE project_id = ? AND purpose = 'statistics' AND grain = 'hour' AND metric = 'subjects' AND dim = '' AND value > 0 ORDER BY bucket`,
+        t.project.projectId,
+      );
+      return { metric: 'subjects', buckets: rows.map((row) => row.bucket), values: rows.map((row) => row.value) };
+    };
+    const tokens = new Map<string, string>();
+    for (const user of ['ann', 'bob', 'cem']) tokens.set(user, await consent(t, user));
+    await visit(t, ['ann', 'bob'], START);
+    await visit(t, ['cem'], START + 2 * DAY);
+    expect(await hourly()).toEqual({
+      subjects: { metric: 'subjects', buckets: [START, START + 2 * DAY], values: [2, 1] },
+      sessions: { metric: 'sessions', buckets: [START, START + 2 * DAY], values: [2, 1] },
+    });
+    await visit(t, ['cem'], START); // a new mark in a cached cell
+    expect((await hourly()).subjects).toEqual({ metric: 'subjects', buckets: [START, START + 2 * DAY], values: [3, 1] });
+    expect((await rights(t, tokens.get('cem')!, '/v1/me/restrict', { restricted: true })).status).toBe(200);
+    expect((await hourly()).subjects).toEqual({ metric: 'subjects', buckets: [START], values: [2] });
+    expect((await hourly()).subjects).toEqual(await counters());
+  });
+
   it('bins sessions as they grow, and follows restriction, withdrawal and erasure', async () => {
     const ann = await consent(t, 'ann');
     const start = (user: string) => ({ id: id(), type: 'session_start', ts: START, sessionId: `ses_long_${user}`, subject: t.subjectFor(user) });

@@ -7,9 +7,10 @@
  * (usually the current hour), instead of every row in its weeks.
  */
 import type { KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore } from '../stats-store.js';
+import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
-import { countDistinct, returnGaps } from './subject-counts.js';
+import { ReturnGapsMemo } from './gaps-memo.js';
 
 /**
  * Rows read per statement when a cache fills: a first request reads weeks of marks or every
@@ -26,6 +27,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICES): StatsStore {
   const marks = new Map<string, MarkCache>();
   const sessions = new Map<string, SessionCache>();
+  const gaps = new ReturnGapsMemo();
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
 
@@ -55,6 +57,9 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
       return cache;
     });
 
+  const hourActivity: StatsStore['hourActivity'] = async (projectId, purposes, from, to) =>
+    activityView(await refreshedMarks(projectId, 'hour', purposes, from, to), purposes, from, to);
+
   const source = reads.sessions;
   const sessionDurations: StatsStore['sessionDurations'] =
     source.kind === 'query'
@@ -80,6 +85,8 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
     rangeSums: reads.rangeSums,
     sessionDurations,
 
+    hourActivity,
+
     async distinctSubjects(projectId: string, ranges: readonly KeyedRange[], cap?: number) {
       if (ranges.length === 0) return new Map();
       const purposes = [...new Set(ranges.map((range) => range.purpose))];
@@ -89,13 +96,12 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
         from = Math.min(from, range.from);
         to = Math.max(to, range.to);
       }
-      const cache = await refreshedMarks(projectId, 'hour', purposes, from, to);
-      return countDistinct((purpose) => cache.cellsOf('hour', purpose), cache.subjects, ranges, cap);
+      return (await hourActivity(projectId, purposes, from, to)).distinctSubjects(ranges, cap);
     },
 
-    async returnIntervals(projectId, purpose, from, to) {
+    async returnIntervals(projectId, purpose, from, to, cap) {
       const cache = await refreshedMarks(projectId, 'day', [purpose], from, to);
-      return returnGaps(cache.cellsOf('day', purpose), cache.subjects, from, to);
+      return [...gaps.gaps(`${projectId}\u0000${purpose}`, cache.cellsOf('day', purpose), cache.subjects, from, to, cap)];
     },
   };
 }

@@ -9,13 +9,16 @@
  * equals the cached set's size (marks are otherwise only added). Several server processes
  * on one PostgreSQL therefore never serve each other's stale sets.
  */
-import type { Mark, MarkCell, MarkCount, MarkGrain } from '../stats-store.js';
+import type { Mark, MarkCell, MarkCounts, MarkGrain } from '../stats-store.js';
+import { CellSeries, firstAtOrAfter, type CellSets } from './cell-series.js';
 
-export type CellSets = ReadonlyMap<number, Uint32Array>;
+export type { CellSets };
+
+const EMPTY: CellSets = new CellSeries();
 
 export class MarkCache {
   private readonly ordinals = new Map<string, number>();
-  private readonly cells = new Map<string, Map<number, Uint32Array>>();
+  private readonly cells = new Map<string, CellSeries>();
 
   constructor(readonly epoch: number) {}
 
@@ -24,28 +27,40 @@ export class MarkCache {
     return this.ordinals.size;
   }
 
-  /** The cells of one grain and purpose, by bucket (absent = no marks). */
+  /** The cells of one grain and purpose (a bucket without marks is absent). */
   cellsOf(grain: MarkGrain, purpose: string): CellSets {
-    return this.cells.get(`${grain}\u0000${purpose}`) ?? new Map();
+    return this.cells.get(`${grain}\u0000${purpose}`) ?? EMPTY;
   }
 
   /**
    * The cells, among those `counts` covers for `purposes` over `[from, to)`, whose cached set
-   * disagrees with the counter (a cell missing from `counts` must be empty).
+   * disagrees with the counter (a cell missing from `counts` must be empty). Both sides are
+   * in bucket order, so this is one merge walk per purpose.
    */
-  staleCells(grain: MarkGrain, purposes: readonly string[], from: number, to: number, counts: readonly MarkCount[]): MarkCell[] {
+  staleCells(grain: MarkGrain, purposes: readonly string[], from: number, to: number, counts: readonly MarkCounts[]): MarkCell[] {
     const stale: MarkCell[] = [];
-    const expected = new Map<string, Map<number, number>>();
-    for (const count of counts) {
-      let byBucket = expected.get(count.purpose);
-      if (!byBucket) expected.set(count.purpose, (byBucket = new Map()));
-      byBucket.set(count.bucket, count.subjects);
-    }
     for (const purpose of purposes) {
-      const cached = this.cellsOf(grain, purpose);
-      const wanted = expected.get(purpose) ?? new Map<number, number>();
-      for (const [bucket, subjects] of wanted) if ((cached.get(bucket)?.length ?? 0) !== subjects) stale.push({ purpose, bucket });
-      for (const bucket of cached.keys()) if (bucket >= from && bucket < to && !wanted.has(bucket)) stale.push({ purpose, bucket });
+      const { buckets, sets } = this.cellsOf(grain, purpose);
+      const wanted = counts.find((entry) => entry.purpose === purpose) ?? { buckets: [], subjects: [] };
+      let cached = firstAtOrAfter(buckets, from);
+      let counted = 0;
+      for (;;) {
+        const cachedBucket = cached < buckets.length && buckets[cached]! < to ? buckets[cached]! : Number.POSITIVE_INFINITY;
+        const countedBucket = counted < wanted.buckets.length ? wanted.buckets[counted]! : Number.POSITIVE_INFINITY;
+        if (cachedBucket === Number.POSITIVE_INFINITY && countedBucket === Number.POSITIVE_INFINITY) break;
+        if (cachedBucket < countedBucket) {
+          // Cached, but its counter says it is empty now.
+          stale.push({ purpose, bucket: cachedBucket });
+          cached++;
+        } else if (countedBucket < cachedBucket) {
+          stale.push({ purpose, bucket: countedBucket });
+          counted++;
+        } else {
+          if (sets[cached]!.length !== wanted.subjects[counted]) stale.push({ purpose, bucket: cachedBucket });
+          cached++;
+          counted++;
+        }
+      }
     }
     return stale;
   }
@@ -61,11 +76,11 @@ export class MarkCache {
     }
     for (const cell of cells) {
       const mapKey = `${grain}\u0000${cell.purpose}`;
-      let byBucket = this.cells.get(mapKey);
-      if (!byBucket) this.cells.set(mapKey, (byBucket = new Map()));
+      let series = this.cells.get(mapKey);
+      if (!series) this.cells.set(mapKey, (series = new CellSeries()));
       const list = loaded.get(`${cell.purpose}\u0000${cell.bucket}`);
-      if (list) byBucket.set(cell.bucket, Uint32Array.from(list));
-      else byBucket.delete(cell.bucket);
+      if (list) series.set(cell.bucket, Uint32Array.from(list));
+      else series.delete(cell.bucket);
     }
   }
 

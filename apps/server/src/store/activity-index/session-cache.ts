@@ -2,7 +2,10 @@
  * One project's sessions held in memory for the duration distribution: start, wall duration
  * and subject per session, in flat arrays, updated from the store's feed of changed rows (a
  * request usually reads none or a few), and binned in one pass. Which subjects may count is
- * cached beside them under the store's eligibility version.
+ * cached beside them under the store's eligibility version, and each session's bin under
+ * the edges it was computed for: finding each session's bin was most of a pass (2.6 ms of
+ * 3.0 over 233,000 sessions), and a session's bin only changes when the feed brings its row
+ * again.
  */
 import type { PurposeEligibility, SessionBin, SessionChange } from '../stats-store.js';
 
@@ -14,6 +17,9 @@ export class SessionCache {
   private started = new Float64Array(1024);
   private duration = new Float64Array(1024);
   private subject = new Uint32Array(1024);
+  /** Bin per slot under `binFloors`; valid only once `binFloors` is set. */
+  private bin = new Uint8Array(1024);
+  private binFloors: readonly number[] | undefined;
   private size = 0;
   private eligibleKey: string | undefined;
   private eligibleSet = new Set<string>();
@@ -33,6 +39,7 @@ export class SessionCache {
       }
       this.started[slot] = change.startedAt;
       this.duration[slot] = change.durationMs;
+      if (this.binFloors) this.bin[slot] = binOf(this.binFloors, change.durationMs);
       this.subject[slot] = this.ordinalOf(change.pseudonym);
       if (change.changed > this.cursor) this.cursor = change.changed;
     }
@@ -64,20 +71,21 @@ export class SessionCache {
    * with distinct subjects per bin. Bins with no session are absent, as from SQL.
    */
   bins(from: number, to: number, edges: readonly number[]): SessionBin[] {
-    const floors = edges.map(Math.floor);
+    if (edges.length > 32) throw new RangeError(`at most 32 duration bins, not ${edges.length}`);
+    const binOfSlot = this.binsUnder(edges.map(Math.floor));
     const sessions = new Uint32Array(edges.length);
     const subjects = new Uint32Array(edges.length);
     // Per subject, one bit per bin it was already counted in (at most 32 bins).
     const seenBins = new Uint32Array(this.names.length);
     const eligible = this.eligibleByOrdinal();
-    for (let slot = 0; slot < this.size; slot++) {
-      const started = this.started[slot]!;
+    // Locals, not fields, in the loop: V8 then keeps them in registers.
+    const { started: startedAt, subject: subjectOf, size } = this;
+    for (let slot = 0; slot < size; slot++) {
+      const started = startedAt[slot]!;
       if (started < from || started >= to) continue;
-      const ordinal = this.subject[slot]!;
+      const ordinal = subjectOf[slot]!;
       if (eligible[ordinal] !== 1) continue;
-      const duration = this.duration[slot]!;
-      let bin = floors.length - 1;
-      while (bin > 0 && duration < floors[bin]!) bin--;
+      const bin = binOfSlot[slot]!;
       sessions[bin]!++;
       const mask = 1 << bin;
       if ((seenBins[ordinal]! & mask) === 0) {
@@ -90,6 +98,16 @@ export class SessionCache {
     return result;
   }
 
+  /** The bin of every slot under `floors`, recomputed only when the edges differ from the last call's. */
+  private binsUnder(floors: readonly number[]): Uint8Array {
+    const same = this.binFloors !== undefined && this.binFloors.length === floors.length && floors.every((edge, index) => edge === this.binFloors![index]);
+    if (!same) {
+      this.binFloors = floors;
+      for (let slot = 0; slot < this.size; slot++) this.bin[slot] = binOf(floors, this.duration[slot]!);
+    }
+    return this.bin;
+  }
+
   private ordinalOf(pseudonym: string): number {
     let ordinal = this.ordinals.get(pseudonym);
     if (ordinal === undefined) {
@@ -100,7 +118,7 @@ export class SessionCache {
   }
 
   private grow(): void {
-    const grow = <T extends Float64Array | Uint32Array>(array: T, make: (n: number) => T): T => {
+    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(array: T, make: (n: number) => T): T => {
       const next = make(array.length * 2);
       next.set(array);
       return next;
@@ -108,7 +126,15 @@ export class SessionCache {
     this.started = grow(this.started, (n) => new Float64Array(n));
     this.duration = grow(this.duration, (n) => new Float64Array(n));
     this.subject = grow(this.subject, (n) => new Uint32Array(n));
+    this.bin = grow(this.bin, (n) => new Uint8Array(n));
   }
+}
+
+/** Bin i when duration >= floors[i] (the first bin also below floors[1]). */
+function binOf(floors: readonly number[], duration: number): number {
+  let bin = floors.length - 1;
+  while (bin > 0 && duration < floors[bin]!) bin--;
+  return bin;
 }
 
 /** The eligibility cache key: the store's version and everything the decision reads. */

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KeyedRange } from '../stats-store.js';
-import { countDistinct, returnGaps } from './subject-counts.js';
+import { CellSeries } from './cell-series.js';
+import { countDistinct, countRanges, returnGaps } from './subject-counts.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -40,7 +41,8 @@ describe('countDistinct', () => {
           }
         }
         const want = new Map([...expected].filter(([, set]) => set.size > 0).map(([key, set]) => [key, cap === null ? set.size : Math.min(set.size, cap)]));
-        expect(countDistinct(cellsOf, SUBJECTS, ranges, cap ?? undefined)).toEqual(want);
+        const series = { statistics: CellSeries.of(statistics), update_timing: CellSeries.of(timing) };
+        expect(countDistinct((purpose) => (purpose === 'statistics' ? series.statistics : series.update_timing), SUBJECTS, ranges, cap ?? undefined)).toEqual(want);
       }),
     );
   });
@@ -52,14 +54,58 @@ describe('countDistinct', () => {
       { key: 'x', purpose: 'p', from: HOUR, to: 3 * HOUR },
       { key: 'y', purpose: 'p', from: 3 * HOUR, to: 4 * HOUR },
     ];
-    expect(countDistinct(() => cells, 4, ranges)).toEqual(new Map([['x', 4]]));
+    expect(countDistinct(() => CellSeries.of(cells), 4, ranges)).toEqual(new Map([['x', 4]]));
+  });
+});
+
+describe('countRanges', () => {
+  // Up to 200 subjects (7 words) and cells of up to 40: ranges both under and over a subject
+  // per word, so the bit-by-bit and the word-by-word merges are both taken.
+  const caseArb = fc.integer({ min: 1, max: 200 }).chain((subjects) =>
+    fc.record({
+      subjects: fc.constant(subjects),
+      cells: fc
+        .dictionary(fc.integer({ min: 0, max: 23 }).map(String), fc.uniqueArray(fc.integer({ min: 0, max: subjects - 1 }), { maxLength: 40 }))
+        .map((raw) => new Map(Object.entries(raw).map(([hour, ordinals]) => [Number(hour) * HOUR, Uint32Array.from(ordinals)]))),
+      ranges: fc.array(fc.record({ from: fc.integer({ min: -HOUR, max: 24 * HOUR }), length: fc.integer({ min: 0, max: 8 * HOUR }) }).map(({ from, length }) => ({ from, to: from + length })), { maxLength: 10 }),
+      threshold: fc.integer({ min: 0, max: 30 }),
+    }),
+  );
+
+  it('equals a Set per range, and a Set union over the ranges shown by their own count', () => {
+    fc.assert(
+      fc.property(caseArb, ({ subjects, cells, ranges, threshold }) => {
+        const union = new Set<number>();
+        const perRange = ranges.map((range) => {
+          const set = new Set<number>();
+          for (const [bucket, ordinals] of cells) if (bucket >= range.from && bucket < range.to) for (const ordinal of ordinals) set.add(ordinal);
+          if (set.size >= threshold) for (const ordinal of set) union.add(ordinal);
+          return set.size;
+        });
+        expect(countRanges(CellSeries.of(cells), subjects, ranges, (n) => n >= threshold)).toEqual({ perRange, shownUnion: union.size });
+      }),
+    );
+  });
+
+  it('leaves a hidden range’s subjects out of the union, also where they overlap a shown range', () => {
+    // Day one: subjects 0-4 (shown at k = 5); day two: 4 and 5 (hidden). 5 appears only on the hidden day.
+    const cells = CellSeries.of([[0, Uint32Array.of(0, 1, 2)], [HOUR, Uint32Array.of(2, 3, 4)], [DAY, Uint32Array.of(4, 5)]]);
+    expect(countRanges(cells, 6, [{ from: 0, to: DAY }, { from: DAY, to: 2 * DAY }], (n) => n >= 5)).toEqual({ perRange: [5, 2], shownUnion: 5 });
+    expect(countRanges(cells, 6, [{ from: 0, to: DAY }, { from: DAY, to: 2 * DAY }], (n) => n >= 2)).toEqual({ perRange: [5, 2], shownUnion: 6 });
   });
 });
 
 describe('returnGaps', () => {
-  it('equals the gaps between each subject’s consecutive active days', () => {
+  it('stops counting a gap length’s subjects at the cap, and never its intervals', () => {
+    // Four subjects return after one day, two of them twice; one returns after two days.
+    const days = new Map([[0, Uint32Array.of(0, 1, 2, 3, 4)], [DAY, Uint32Array.of(0, 1, 2, 3)], [2 * DAY, Uint32Array.of(0, 1, 4)]]);
+    expect(returnGaps(CellSeries.of(days), 5, 0, 3 * DAY)).toEqual([{ gapDays: 1, intervals: 6, subjects: 4 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
+    expect(returnGaps(CellSeries.of(days), 5, 0, 3 * DAY, 3)).toEqual([{ gapDays: 1, intervals: 6, subjects: 3 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
+  });
+
+  it('equals the gaps between each subject’s consecutive active days, with subjects per gap up to the cap', () => {
     fc.assert(
-      fc.property(cellsArb(DAY, 40), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }), (days, fromDay, spanDays) => {
+      fc.property(cellsArb(DAY, 40), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 40 }), fc.option(fc.integer({ min: 1, max: SUBJECTS })), (days, fromDay, spanDays, cap) => {
         const from = fromDay * DAY;
         const to = from + spanDays * DAY;
         const perSubject = new Map<number, number[]>();
@@ -77,8 +123,8 @@ describe('returnGaps', () => {
             subjects.set(gap, (subjects.get(gap) ?? new Set()).add(ordinal));
           }
         }
-        const want = [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: subjects.get(gap)!.size }));
-        expect(returnGaps(days, SUBJECTS, from, to)).toEqual(want);
+        const want = [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: Math.min(subjects.get(gap)!.size, cap ?? Infinity) }));
+        expect(returnGaps(CellSeries.of(days), SUBJECTS, from, to, cap ?? undefined)).toEqual(want);
       }),
     );
   });

@@ -3,9 +3,9 @@
  * and the gaps between a subject's active days. Pure; each pass touches every ordinal of the
  * cells it covers once, and a stamp per key (not a cleared array) marks "already counted".
  */
-import type { KeyedRange, ReturnGap } from '../stats-store.js';
-import type { CellSets } from './mark-cache.js';
-import { DAY_MS, HOUR_MS } from '../aggregate-plan.js';
+import type { HourRange, KeyedRange, RangeSubjects, ReturnGap } from '../stats-store.js';
+import { firstAtOrAfter, type CellSets } from './cell-series.js';
+import { DAY_MS } from '../aggregate-plan.js';
 
 /**
  * Distinct subjects over the union of each key's ranges (hour cells with `from <= bucket <
@@ -23,15 +23,19 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
   }
   const seen = new Uint32Array(subjects);
   const result = new Map<string, number>();
+  // Ranges come by the thousand (the heatmap's hours, the windows' occurrences), mostly of one
+  // purpose: its cells are looked up again only when the purpose changes.
+  let purpose: string | undefined;
+  let cells: CellSets | undefined;
   let stamp = 0;
   for (const [key, list] of byKey) {
     stamp++;
     let count = 0;
     walk: for (const range of list) {
-      const cells = cellsOf(range.purpose);
-      for (let hour = Math.ceil(range.from / HOUR_MS) * HOUR_MS; hour < range.to; hour += HOUR_MS) {
-        const set = cells.get(hour);
-        if (set === undefined) continue;
+      if (range.purpose !== purpose || cells === undefined) cells = cellsOf((purpose = range.purpose));
+      const { buckets, sets } = cells;
+      for (let cell = firstAtOrAfter(buckets, range.from); cell < buckets.length && buckets[cell]! < range.to; cell++) {
+        const set = sets[cell]!;
         // Indexed, not for-of: this loop is most of a statistics request's own work.
         for (let index = 0; index < set.length; index++) {
           const ordinal = set[index]!;
@@ -47,26 +51,91 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
 }
 
 /**
- * Gaps between consecutive active days of each subject (day cells with `from <= bucket <
- * to`), grouped by length in days, with the number of subjects having each length.
+ * Distinct subjects per range (hour cells with `from <= bucket < to`), and over the union of
+ * the ranges whose count `shown` accepts. Each range's subjects are collected as a bitset
+ * (one bit per ordinal), so the union is an OR of the shown ranges' bitsets: a usage total
+ * over 12 weeks of days then costs 84 ORs of 313 words at 10,000 subjects, where counting
+ * the union again walked all 240,000 marks a second time.
+ *
+ * @example countRanges(cells, 3, [{ from: 0, to: HOUR }, { from: HOUR, to: 2 * HOUR }], (n) => n >= 2)
+ * // { perRange: [2, 1], shownUnion: 2 } when hour 0 holds ordinals [0, 1] and hour 1 holds [2]
  */
-export function returnGaps(days: CellSets, subjects: number, from: number, to: number): ReturnGap[] {
-  const buckets = [...days.keys()].filter((bucket) => bucket >= from && bucket < to).sort((a, b) => a - b);
-  if (buckets.length === 0) return [];
-  const lastDay = new Float64Array(subjects).fill(Number.NaN);
-  const longest = Math.round((buckets.at(-1)! - buckets[0]!) / DAY_MS);
+export function countRanges(cells: CellSets, subjects: number, ranges: readonly HourRange[], shown: (subjects: number) => boolean): RangeSubjects {
+  const words = (subjects + 31) >>> 5;
+  const inRange = new Uint32Array(words);
+  const union = new Uint32Array(words);
+  // The ordinals first met in the current range: a sparse range merges and clears by these.
+  const met = new Uint32Array(subjects);
+  const perRange: number[] = [];
+  const { buckets, sets } = cells;
+  for (const range of ranges) {
+    let count = 0;
+    for (let cell = firstAtOrAfter(buckets, range.from); cell < buckets.length && buckets[cell]! < range.to; cell++) {
+      const set = sets[cell]!;
+      for (let index = 0; index < set.length; index++) {
+        const ordinal = set[index]!;
+        const word = inRange[ordinal >>> 5]!;
+        const bit = 1 << (ordinal & 31);
+        if ((word & bit) !== 0) continue;
+        inRange[ordinal >>> 5] = word | bit;
+        met[count++] = ordinal;
+      }
+    }
+    perRange.push(count);
+    // With at least a subject per word, whole words are cheaper than one bit at a time.
+    const dense = count >= words;
+    if (shown(count)) {
+      if (dense) for (let word = 0; word < words; word++) union[word] = union[word]! | inRange[word]!;
+      else for (let index = 0; index < count; index++) union[met[index]! >>> 5] = union[met[index]! >>> 5]! | (1 << (met[index]! & 31));
+    }
+    // Every bit set in `inRange` belongs to this range, so zeroing its words clears it.
+    if (dense) inRange.fill(0);
+    else for (let index = 0; index < count; index++) inRange[met[index]! >>> 5] = 0;
+  }
+  let shownUnion = 0;
+  for (let word = 0; word < words; word++) shownUnion += bitCount(union[word]!);
+  return { perRange, shownUnion };
+}
+
+/** Set bits in a 32-bit word (the SWAR popcount). */
+function bitCount(word: number): number {
+  let v = word - ((word >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * Gaps between consecutive active days of each subject (day cells with `from <= bucket <
+ * to`), grouped by length in days, with the number of subjects having each length. With
+ * `cap`, a length's subjects are counted only up to `cap`: the cadence view compares them
+ * with k, and a common length then stops touching the per-subject bits (one cache miss per
+ * mark over 12 weeks of 10,000 subjects: most of this pass).
+ */
+export function returnGaps(days: CellSets, subjects: number, from: number, to: number, cap = Number.POSITIVE_INFINITY): ReturnGap[] {
+  const start = firstAtOrAfter(days.buckets, from);
+  const end = firstAtOrAfter(days.buckets, to);
+  if (start >= end) return [];
+  const first = days.buckets[start]!;
+  const longest = Math.round((days.buckets[end - 1]! - first) / DAY_MS);
+  const stride = longest + 1;
+  // Day numbers from the first day, -1 before a subject's first active day.
+  const lastDay = new Int32Array(subjects).fill(-1);
   // One bit per (subject, gap length): whether this subject was already counted for it.
-  const counted = new Uint32Array(Math.ceil((subjects * (longest + 1)) / 32));
-  const intervals = new Uint32Array(longest + 1);
-  const subjectsPerGap = new Uint32Array(longest + 1);
-  for (const bucket of buckets) {
-    for (const ordinal of days.get(bucket)!) {
+  const counted = new Uint32Array(Math.ceil((subjects * stride) / 32));
+  const intervals = new Uint32Array(stride);
+  const subjectsPerGap = new Uint32Array(stride);
+  for (let cell = start; cell < end; cell++) {
+    const day = Math.round((days.buckets[cell]! - first) / DAY_MS);
+    const set = days.sets[cell]!;
+    for (let index = 0; index < set.length; index++) {
+      const ordinal = set[index]!;
       const previous = lastDay[ordinal]!;
-      lastDay[ordinal] = bucket;
-      if (Number.isNaN(previous)) continue;
-      const gap = Math.round((bucket - previous) / DAY_MS);
+      lastDay[ordinal] = day;
+      if (previous < 0) continue;
+      const gap = day - previous;
       intervals[gap]!++;
-      const bit = ordinal * (longest + 1) + gap;
+      if (subjectsPerGap[gap]! >= cap) continue;
+      const bit = ordinal * stride + gap;
       const word = counted[bit >>> 5]!;
       const mask = 1 << (bit & 31);
       if ((word & mask) !== 0) continue;

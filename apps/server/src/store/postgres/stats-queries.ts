@@ -4,7 +4,7 @@
  * parallel arrays read with `unnest`; text comparisons use the "C" collation,
  * the byte order SQLite uses, so ties and versions sort alike on both stores.
  */
-import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
+import type { HourlySeries, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 
 /** The reads; the session distribution is one query here (see `SessionSource`: no commit-ordered feed). */
@@ -13,10 +13,17 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
 
   return {
     async hourlySums(projectId, purpose, from, to, metrics) {
-      return [...(await sql<HourlySum[]>`
-        SELECT bucket, metric, sum(value)::bigint AS value FROM aggregates
+      const rows = await sql<{ metric: string; bucket: number; value: number }[]>`
+        SELECT metric, bucket, sum(value)::bigint AS value FROM aggregates
         WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND metric = ANY(${metrics}::text[]) AND bucket >= ${from} AND bucket < ${to}
-        GROUP BY bucket, metric ORDER BY bucket, metric COLLATE "C"`)];
+        GROUP BY metric, bucket ORDER BY bucket`;
+      const byMetric = new Map(metrics.map((metric): [string, { buckets: number[]; values: number[] }] => [metric, { buckets: [], values: [] }]));
+      for (const row of rows) {
+        const series = byMetric.get(row.metric)!;
+        series.buckets.push(row.bucket);
+        series.values.push(row.value);
+      }
+      return metrics.map((metric): HourlySeries => ({ metric, ...byMetric.get(metric)! }));
     },
 
     async rangeSums(projectId, purpose, from, to, metrics) {
@@ -32,10 +39,18 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
     },
 
     async markCounts(projectId, grain, purposes, from, to) {
-      return [...(await sql<MarkCount[]>`
+      const rows = await sql<{ purpose: string; bucket: number; subjects: number }[]>`
         SELECT purpose, bucket, value AS subjects FROM aggregates
         WHERE project_id = ${projectId} AND purpose = ANY(${purposes}::text[]) AND grain = ${grain} AND bucket >= ${from} AND bucket < ${to}
-          AND metric = 'subjects' AND dim = '' AND value > 0`)];
+          AND metric = 'subjects' AND dim = '' AND value > 0
+        ORDER BY purpose, bucket`;
+      const byPurpose = new Map(purposes.map((purpose): [string, { buckets: number[]; subjects: number[] }] => [purpose, { buckets: [], subjects: [] }]));
+      for (const row of rows) {
+        const entry = byPurpose.get(row.purpose)!;
+        entry.buckets.push(row.bucket);
+        entry.subjects.push(row.subjects);
+      }
+      return purposes.map((purpose): MarkCounts => ({ purpose, ...byPurpose.get(purpose)! }));
     },
 
     async marks(projectId, grain, cells) {

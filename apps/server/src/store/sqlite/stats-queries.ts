@@ -5,26 +5,29 @@
  * activity primary key for each, so a request costs the rows of its cells, not the table.
  */
 import type { SqliteConnection } from './connection.js';
-import type { HourlySum, Mark, MarkCount, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
+import type { Mark, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
 import { DAY_MS } from '../aggregate-plan.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;
   const epoch = client.prepare<[string], { epoch: number }>('SELECT stats_epoch AS epoch FROM projects WHERE id = ?');
-  // One purpose at a time, numbers only (see `hourly`).
+  // One purpose at a time, as two JSON arrays in one row (see `inBucketOrder`): every request
+  // checks every cell of its weeks (924 per purpose over 12 weeks), and a row per cell cost
+  // 0.40 ms against 0.24, most of it making the row arrays.
   const counts = client
-    .prepare<[string, string, string, number, number], [number, number]>(
-      `SELECT bucket, value FROM aggregates
+    .prepare<[string, string, string, number, number], [string, string]>(
+      `SELECT json_group_array(bucket), json_group_array(value) FROM aggregates
        WHERE project_id = ? AND purpose = ? AND grain = ? AND metric = 'subjects' AND bucket >= ? AND bucket < ? AND dim = '' AND value > 0`,
     )
     .raw();
-  // One metric at a time, numbers only: the primary key (metric before bucket) gives the
-  // hours in order, and no string is built per row (7k rows of strings cost 10 ms).
+  // One metric at a time, as two JSON arrays too: the primary key (metric before bucket)
+  // gives the hours in order, and no string or row array is built per hour.
   const hourly = client
-    .prepare<[string, string, string, number, number], [number, number]>(
-      `SELECT bucket, sum(value) FROM aggregates
-       WHERE project_id = ? AND purpose = ? AND grain = 'hour' AND metric = ? AND bucket >= ? AND bucket < ?
-       GROUP BY bucket ORDER BY bucket`,
+    .prepare<[string, string, string, number, number], [string, string]>(
+      `SELECT json_group_array(bucket), json_group_array(total) FROM (
+         SELECT bucket, sum(value) AS total FROM aggregates
+         WHERE project_id = ? AND purpose = ? AND grain = 'hour' AND metric = ? AND bucket >= ? AND bucket < ?
+         GROUP BY bucket)`,
     )
     .raw();
   // Whole UTC days from the day-grain counters (written beside the hourly ones, in the same
@@ -58,9 +61,10 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
 
   return {
     async hourlySums(projectId, purpose, from, to, metrics) {
-      const rows: HourlySum[] = [];
-      for (const metric of metrics) for (const [bucket, value] of hourly.all(projectId, purpose, metric, from, to)) rows.push({ bucket, metric, value });
-      return rows.sort((a, b) => a.bucket - b.bucket);
+      return metrics.map((metric) => {
+        const [buckets, values] = hourly.get(projectId, purpose, metric, from, to)!;
+        return { metric, ...inBucketOrder(JSON.parse(buckets) as number[], JSON.parse(values) as number[]) };
+      });
     },
 
     async rangeSums(projectId, purpose, from, to, metrics) {
@@ -74,9 +78,11 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
     },
 
     async markCounts(projectId, grain, purposes, from, to) {
-      const rows: MarkCount[] = [];
-      for (const purpose of purposes) for (const [bucket, subjects] of counts.all(projectId, purpose, grain, from, to)) rows.push({ purpose, bucket, subjects });
-      return rows;
+      return purposes.map((purpose) => {
+        const [buckets, subjects] = counts.get(projectId, purpose, grain, from, to)!;
+        const ordered = inBucketOrder(JSON.parse(buckets) as number[], JSON.parse(subjects) as number[]);
+        return { purpose, buckets: ordered.buckets, subjects: ordered.values };
+      });
     },
 
     async marks(projectId, grain, cells) {
@@ -99,6 +105,20 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
       },
     },
   };
+}
+
+/**
+ * Parallel arrays sorted by bucket. SQLite aggregates the rows in the order it walks the
+ * primary key, which is bucket order here, but `json_group_array` promises no order (and an
+ * ORDER BY inside it costs a sort: 0.15 ms per purpose), so the order is checked, and sorted
+ * only when it is not already.
+ */
+export function inBucketOrder(buckets: number[], values: number[]): { buckets: number[]; values: number[] } {
+  let sorted = true;
+  for (let index = 1; index < buckets.length && sorted; index++) sorted = buckets[index - 1]! < buckets[index]!;
+  if (sorted) return { buckets, values };
+  const order = buckets.map((_, index) => index).sort((a, b) => buckets[a]! - buckets[b]!);
+  return { buckets: order.map((index) => buckets[index]!), values: order.map((index) => values[index]!) };
 }
 
 /** Whom the decision table allows for a purpose today, as a condition on `subjects u` (parameters: consentSince, purpose). */
