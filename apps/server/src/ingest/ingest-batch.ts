@@ -87,6 +87,12 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
   }
 
   const result = await store.ingest({ projectId, receivedAt, tz: batch.tz, device: batch.device, events: accepted, suppressed: { ...reasons, ...purposeDrops } });
+  // Erased or restricted between this decision and the store's transaction: the store
+  // re-checked, stored none of their events and counted them; so does the answer.
+  for (const [reason, count] of Object.entries(result.lateSuppressed ?? {}) as [DropReason, number][]) {
+    reasons[reason] = (reasons[reason] ?? 0) + count;
+    suppressed += count;
+  }
   const rejected = inWindow.length === batch.events.length ? 0 : batch.events.length - inWindow.length;
   const response: BatchResponse = {
     accepted: result.accepted,

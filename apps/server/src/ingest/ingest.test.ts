@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storesUnderTest, type TestStoreKind } from '../testing/test-databases.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
+import { ingestBatch } from './ingest-batch.js';
 
 const HOUR = 3_600_000;
 let t: TestServer;
@@ -137,6 +138,28 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
         { reason: 'restricted', count: 1 },
         { reason: 'withdrawn', count: 1 },
       ]);
+    });
+
+    it('answers an erasure that lands between the decision and the write as suppressed, and stores nothing of it', async () => {
+      const alice = t.subjectFor('alice');
+      await consent(alice, { statistics: true });
+      const { services } = t.server;
+      const pseudonym = services.pseudonymizer.pseudonym(t.project.projectId, alice);
+      // The real store, but an erasure request is carried out right after the batch read the
+      // subject's state: the interleaving a single-process server can meet between the
+      // decision and the group commit, and several processes on PostgreSQL at any time.
+      const racing = Object.assign(Object.create(services.store) as typeof services.store, {
+        async loadSubjects(projectId: string, pseudonyms: readonly string[]) {
+          const found = await services.store.loadSubjects(projectId, pseudonyms);
+          await services.store.erase(projectId, pseudonym, { projectId, pseudonym, action: 'erase', policyVersion: '2026-11-01', detail: {}, at: t.clock.now() });
+          return found;
+        },
+      });
+      const events = [0, 1, 2].map((n) => ({ id: id(), type: 'heartbeat' as const, subject: alice, sessionId: 'ses_alice_0001', ts: TEST_START - 1_000 + n, activeMs: 1_000 }));
+      const response = await ingestBatch({ ...services, store: racing }, t.project.projectId, { writeKey: t.project.writeKey, sentAt: TEST_START, tz: 'UTC', device: 'desktop', sdk: 'test/1', events });
+      expect(response).toMatchObject({ accepted: 0, duplicates: 0, suppressed: 3, reasons: { erased: 3 } });
+      expect(await t.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
+      expect(await t.query("SELECT reason, count FROM suppressions WHERE reason = 'erased'")).toEqual([{ reason: 'erased', count: 3 }]);
     });
 
     it('refuses events too far in the future or older than the policy allows, and keeps the rest', async () => {

@@ -88,6 +88,23 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
       expect((await store.subjectData(P, 'ann'))?.events.map((row) => [row.id, row.ts])).toEqual([['e1', T0 + 1_000], ['e1', T0 + 2_000]]);
     }));
 
+    it('stores nothing of a subject erased or restricted after its batch was decided, and counts it', withStore(async ({ store, aggregates }) => {
+      for (const name of ['ann', 'bob', 'cy']) await consented(store, name);
+      // The batch below was decided while all three could be tracked; then, before its
+      // transaction, bob was erased and cy restricted.
+      await store.erase(P, 'bob', ledger('bob', 'erase'));
+      await store.changeFlags({ projectId: P, pseudonym: 'cy', restricted: true, ledger: ledger('cy', 'restrict') });
+      const heartbeat = (id: string, pseudonym: string) => event(id, pseudonym, { type: 'heartbeat', ts: T0 + 1_000, activeMs: 100 });
+      const result = await store.ingest(write([heartbeat('a1', 'ann'), heartbeat('b1', 'bob'), heartbeat('b2', 'bob'), heartbeat('c1', 'cy'), heartbeat('a2', 'ann')], { no_decision: 1 }));
+      expect(result).toEqual({ accepted: 2, duplicates: 0, lateSuppressed: { erased: 2, restricted: 1 } });
+      expect((await aggregates('statistics', 'hour')).filter((row) => row.metric === 'active_ms' || row.metric === 'subjects').map((row) => [row.metric, row.value]))
+        .toEqual([['active_ms', 200], ['subjects', 1]]);
+      expect((await store.subjectData(P, 'cy'))?.events).toEqual([]);
+      expect(await store.counts()).toMatchObject({ events: 2, suppressions: 3 });
+      // The same batch again, as a retry would send it: ann's events are duplicates now.
+      expect(await store.ingest(write([heartbeat('a1', 'ann'), heartbeat('b1', 'bob')]))).toEqual({ accepted: 0, duplicates: 1, lateSuppressed: { erased: 1 } });
+    }));
+
     it('counts each event once when overlapping batches are written at the same time', withStore(async ({ store, aggregates }) => {
       const subjects = ['ann', 'bob', 'cy'];
       for (const name of subjects) await consented(store, name);

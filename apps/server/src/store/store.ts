@@ -101,7 +101,16 @@ export interface IngestWrite {
 export interface IngestResult {
   readonly accepted: number;
   readonly duplicates: number;
+  /**
+   * Events not stored because their subject was erased or restricted after the batch was
+   * decided and before its transaction (Art. 17, 18): the store checks again inside it.
+   * Counted with the suppressions, by reason; absent when there were none.
+   */
+  readonly lateSuppressed?: Partial<Record<LateReason, number>>;
 }
+
+/** Flags the store re-checks inside the ingest transaction. */
+export type LateReason = 'erased' | 'restricted';
 
 /** A change to a subject's flags, with the ledger entry that proves it, applied atomically. */
 export interface FlagChange {

@@ -6,7 +6,7 @@
  * try the insert; PostgreSQL lets exactly one of them insert it, and only that one counts it.
  */
 import { DAY_MS, foldSessions, planAggregates, type SessionFold } from '../aggregate-plan.js';
-import type { AcceptedEvent, IngestResult, IngestWrite } from '../store.js';
+import type { AcceptedEvent, IngestResult, IngestWrite, LateReason } from '../store.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
 
@@ -49,14 +49,23 @@ export function createIngestWriter(connection: PostgresConnection) {
     return connection.writeTransaction(async (tx) => {
       // Lock the subjects first (always the first lock an ingest takes, in pseudonym order):
       // a restriction or erasure committed by another process after this batch's state was
-      // read is seen here, and its events are not stored. Art. 18 and 17 hold exactly; the
-      // other flags take effect from the next batch (docs/scaling.md states the bound).
+      // read is seen here, and its events are not stored but counted as suppressed. Art. 18 and
+      // 17 hold exactly; the other flags take effect from the next batch (docs/scaling.md).
       const pseudonyms = [...new Set(write.events.map((event) => event.pseudonym))].sort();
-      const open = pseudonyms.length === 0 ? [] : await tx<{ pseudonym: string }[]>`
-        SELECT pseudonym FROM subjects WHERE project_id = ${write.projectId} AND pseudonym = ANY(${pseudonyms}::text[])
-          AND NOT erased AND NOT restricted
+      const rows = pseudonyms.length === 0 ? [] : await tx<{ pseudonym: string; erased: boolean; restricted: boolean }[]>`
+        SELECT pseudonym, erased, restricted FROM subjects WHERE project_id = ${write.projectId} AND pseudonym = ANY(${pseudonyms}::text[])
         ORDER BY pseudonym FOR NO KEY UPDATE`;
-      const writable = new Set(open.map((row) => row.pseudonym));
+      const refused = new Map<string, LateReason>();
+      for (const row of rows) if (row.erased || row.restricted) refused.set(row.pseudonym, row.erased ? 'erased' : 'restricted');
+      const writable = new Set(rows.filter((row) => !refused.has(row.pseudonym)).map((row) => row.pseudonym));
+      const late: Partial<Record<LateReason, number>> = {};
+      let lateCount = 0;
+      for (const event of write.events) {
+        const reason = refused.get(event.pseudonym);
+        if (reason === undefined) continue;
+        late[reason] = (late[reason] ?? 0) + 1;
+        lateCount++;
+      }
       // The first copy of an event within the batch wins, as it does in the SQLite store.
       const seen = new Set<string>();
       const candidates = write.events.filter((event) => writable.has(event.pseudonym) && !seen.has(eventKey(event)) && seen.add(eventKey(event)));
@@ -69,7 +78,9 @@ export function createIngestWriter(connection: PostgresConnection) {
       await upsertSessions(tx, write.projectId, foldSessions(inserted).sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0)));
       await applyPlan(tx, write.projectId, planAggregates(inserted), 1);
 
-      const reasons = Object.entries(write.suppressed).filter(([, count]) => count > 0).sort(([a], [b]) => (a < b ? -1 : 1));
+      const counts = new Map<string, number>();
+      for (const [reason, count] of [...Object.entries(write.suppressed), ...Object.entries(late)]) counts.set(reason, (counts.get(reason) ?? 0) + count);
+      const reasons = [...counts].filter(([, count]) => count > 0).sort(([a], [b]) => (a < b ? -1 : 1));
       if (reasons.length > 0) {
         const day = Math.floor(write.receivedAt / DAY_MS) * DAY_MS;
         await tx`
@@ -86,7 +97,11 @@ export function createIngestWriter(connection: PostgresConnection) {
           FROM unnest(${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, ts]) => ts)}::bigint[]) AS t(pseudonym, ts)
           WHERE subjects.project_id = ${write.projectId} AND subjects.pseudonym = t.pseudonym`;
       }
-      return { accepted: inserted.length, duplicates: write.events.length - inserted.length };
+      return {
+        accepted: inserted.length,
+        duplicates: write.events.length - inserted.length - lateCount,
+        ...(lateCount > 0 ? { lateSuppressed: late } : {}),
+      };
     });
   }
 

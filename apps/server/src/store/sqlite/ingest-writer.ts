@@ -10,8 +10,8 @@
  * answered only after the shared commit. If the group fails, each batch is written again in
  * a transaction of its own, so a bad batch fails alone.
  */
-import { foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
-import { StoreBusyError, type AcceptedEvent, type IngestResult, type IngestWrite } from '../store.js';
+import { DAY_MS, foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
+import { StoreBusyError, type AcceptedEvent, type IngestResult, type IngestWrite, type LateReason } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 
 export function createAggregateWriter(connection: SqliteConnection) {
@@ -82,17 +82,51 @@ export function createGroupWriter(connection: SqliteConnection) {
      WHERE project_id = ? AND pseudonym = ?`,
   );
 
+  // Read inside the transaction: a subject erased or restricted after its batch was decided
+  // (an erasure request runs between the decision and the group commit) gets nothing stored.
+  const subjectFlags = client.prepare<[string, string], { erased: number; restricted: number }>(
+    'SELECT erased, restricted FROM subjects WHERE project_id = ? AND pseudonym = ?',
+  );
+
+  /** Why a subject may no longer have events stored, as of this transaction, if it may not. */
+  function lateReason(projectId: string, pseudonym: string): LateReason | undefined {
+    const flags = subjectFlags.get(projectId, pseudonym);
+    if (flags?.erased) return 'erased';
+    if (flags?.restricted) return 'restricted';
+    return undefined;
+  }
+
+  interface StoredBatch {
+    readonly write: IngestWrite;
+    /** The events the unique key did not refuse as already seen. */
+    readonly inserted: AcceptedEvent[];
+    readonly late: Partial<Record<LateReason, number>>;
+    lateCount: number;
+  }
+
   /**
-   * One batch's events; the ones the unique key did not refuse as already seen. Each
-   * subject's stored events of the batch lie between the first and last `seq` it was given.
+   * One batch's events. Each subject's stored events of the batch lie between the first and
+   * last `seq` it was given.
    */
-  function insertEvents(write: IngestWrite): AcceptedEvent[] {
-    const inserted: AcceptedEvent[] = [];
+  function insertEvents(write: IngestWrite): StoredBatch {
+    const stored: StoredBatch = { write, inserted: [], late: {}, lateCount: 0 };
     const runs = new Map<string, { first: number | bigint; last: number | bigint }>();
-    // A subject's events in a batch share one purpose list: join it once per run, not per event.
+    // A batch's events mostly share one subject and one purpose list: look the subject's
+    // flags up, and join the list, once per run of equal ones, not per event.
+    let pseudonym: string | undefined;
+    let refused: LateReason | undefined;
     let purposes: readonly string[] | undefined;
     let purposesText = '';
     for (const event of write.events) {
+      if (event.pseudonym !== pseudonym) {
+        pseudonym = event.pseudonym;
+        refused = lateReason(write.projectId, pseudonym);
+      }
+      if (refused) {
+        stored.late[refused] = (stored.late[refused] ?? 0) + 1;
+        stored.lateCount++;
+        continue;
+      }
       if (event.purposes !== purposes) {
         purposes = event.purposes;
         purposesText = purposes.join(',');
@@ -102,13 +136,13 @@ export function createGroupWriter(connection: SqliteConnection) {
         event.name, event.durationMs, event.activeMs, event.propsJson, purposesText,
       );
       if (result.changes === 0) continue;
-      inserted.push(event);
+      stored.inserted.push(event);
       const run = runs.get(event.pseudonym);
       if (run) run.last = result.lastInsertRowid;
       else runs.set(event.pseudonym, { first: result.lastInsertRowid, last: result.lastInsertRowid });
     }
-    for (const [pseudonym, { first, last }] of runs) insertRun.run(write.projectId, pseudonym, first, last);
-    return inserted;
+    for (const [subject, { first, last }] of runs) insertRun.run(write.projectId, subject, first, last);
+    return stored;
   }
 
   /**
@@ -116,14 +150,14 @@ export function createGroupWriter(connection: SqliteConnection) {
    * batches of one turn mostly share their project, hour, purposes and sessions, so the
    * sessions, activity marks and counters cost a handful of upserts per group, not per batch.
    */
-  function applyGroup(stored: readonly { write: IngestWrite; inserted: readonly AcceptedEvent[] }[]): void {
+  function applyGroup(stored: readonly StoredBatch[]): void {
     const byProject = new Map<string, { events: AcceptedEvent[]; suppressed: Map<string, number>; seen: Map<string, { ts: number; tz: string; device: string }> }>();
-    for (const { write, inserted } of stored) {
+    for (const { write, inserted, late } of stored) {
       let project = byProject.get(write.projectId);
       if (!project) byProject.set(write.projectId, (project = { events: [], suppressed: new Map(), seen: new Map() }));
       project.events.push(...inserted);
-      const day = Math.floor(write.receivedAt / 86_400_000) * 86_400_000;
-      for (const [reason, count] of Object.entries(write.suppressed)) {
+      const day = Math.floor(write.receivedAt / DAY_MS) * DAY_MS;
+      for (const [reason, count] of [...Object.entries(write.suppressed), ...Object.entries(late)]) {
         if (count > 0) project.suppressed.set(`${day}\u0000${reason}`, (project.suppressed.get(`${day}\u0000${reason}`) ?? 0) + count);
       }
       for (const event of inserted) {
@@ -147,9 +181,13 @@ export function createGroupWriter(connection: SqliteConnection) {
   /** Writes the batches in one transaction; throws if any of them (or the commit) fails. */
   function writeTogether(writes: readonly IngestWrite[]): IngestResult[] {
     return connection.writeTransaction(() => {
-      const stored = writes.map((write) => ({ write, inserted: insertEvents(write) }));
+      const stored = writes.map(insertEvents);
       applyGroup(stored);
-      return stored.map(({ write, inserted }) => ({ accepted: inserted.length, duplicates: write.events.length - inserted.length }));
+      return stored.map(({ write, inserted, late, lateCount }) => ({
+        accepted: inserted.length,
+        duplicates: write.events.length - inserted.length - lateCount,
+        ...(lateCount > 0 ? { lateSuppressed: late } : {}),
+      }));
     });
   }
 
