@@ -53,7 +53,10 @@ const heedSize = size[0]!;
 const bigThree = Math.min(...size.filter((f) => ['posthog-js', 'countly-sdk-web', '@segment/analytics-next'].includes(f.pkg)).map((f) => f.gzipBytes));
 const heedCall = calls[0]!;
 const fastestPeer = calls.slice(1).reduce((best, f) => (f.onNsPerCall < best.onNsPerCall ? f : best));
-const worstRatio = Math.min(...ingest.rows.map((row) => row.heed.ratio));
+// Issue #3 sets the target at batches of 50; the other sizes are shown beside it, not hidden.
+const TARGET_BATCH = 50;
+const targetRatio = ingest.rows.find((row) => row.batchSize === TARGET_BATCH)?.heed.ratio ?? Number.NaN;
+const ratiosBySize = ingest.rows.map((row) => `${row.batchSize}: ${fmt(row.heed.ratio, 2)}`).join(', ');
 const worstP95 = Math.max(...queries.routes.filter((r) => r.status === 'measured').map((r) => r.p95Ms));
 const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : fmt(value, 2));
 const met = (ok: boolean) => (ok ? 'met' : '**missed**');
@@ -73,7 +76,7 @@ Versions: ${Object.entries(versions).map(([pkg, version]) => `${pkg} ${version}`
 | browser build <= 4,096 B gzip | ${fmt(heedSize.gzipBytes)} B | ${met(heedSize.gzipBytes <= 4_096)} |
 | <= 1/10 of the smallest of PostHog, Countly, Segment (${fmt(bigThree)} B) | ${fmt(heedSize.gzipBytes)} B vs ${fmt(bigThree / 10)} B | ${met(heedSize.gzipBytes <= bigThree / 10)} |
 | track faster per call than every peer | Heed ${fmt(heedCall.onNsPerCall)} ns, fastest peer ${fastestPeer.name} ${fmt(fastestPeer.onNsPerCall)} ns | ${met(calls.slice(1).every((f) => heedCall.onNsPerCall < f.onNsPerCall))} |
-| ingest >= 0.4 of the raw-insert rate | worst ${fmt(worstRatio, 2)} | ${met(worstRatio >= 0.4)} |
+| ingest >= 0.4 of the raw-insert rate, batches of ${TARGET_BATCH} | ${fmt(targetRatio, 2)} (every size: ${ratiosBySize}) | ${met(targetRatio >= 0.4)} |
 | statistics p95 < 20 ms (${fmt(queries.dataset.subjects)} subjects, ${queries.dataset.weeks} weeks) | worst ${ms(worstP95)} ms | ${met(worstP95 < 20)} |
 
 ## SDK size (init + one track, esbuild minified ESM, browser)
