@@ -162,7 +162,12 @@ export function createGroupWriter(connection: SqliteConnection) {
       }
       for (const event of inserted) {
         const seen = project.seen.get(event.pseudonym);
-        if (!seen || event.ts >= seen.ts) project.seen.set(event.pseudonym, { ts: Math.max(event.ts, seen?.ts ?? 0), tz: write.tz, device: write.device });
+        if (!seen) project.seen.set(event.pseudonym, { ts: event.ts, tz: write.tz, device: write.device });
+        else if (event.ts >= seen.ts) {
+          seen.ts = event.ts;
+          seen.tz = write.tz;
+          seen.device = write.device;
+        }
       }
     }
     for (const [projectId, project] of byProject) {
