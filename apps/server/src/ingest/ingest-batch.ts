@@ -12,7 +12,6 @@ import {
   type BatchResponse,
   type DropReason,
   type EventTimeProblem,
-  type SubjectState,
   UNDECIDED,
 } from '@heed/policy';
 import type { Services } from '../services.js';
@@ -34,56 +33,56 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
     return problem === undefined;
   });
 
-  // Usually one subject per batch: resolve each distinct client hash once.
-  const pseudonymOf = new Map<string, string>();
+  // Usually one subject per batch: resolve each distinct client hash, and decide for it, once.
   const candidates = new Map<string, string[]>();
   for (const event of inWindow) {
     if (candidates.has(event.subject)) continue;
     candidates.set(event.subject, pseudonymizer.candidates(projectId, event.subject).map((c) => c.pseudonym));
   }
   const found = await store.loadSubjects(projectId, [...candidates.values()].flat());
-  const stateOf = new Map<string, SubjectState>();
+  const subjects = new Map<string, { pseudonym: string; decision: ReturnType<typeof allowedTrackingPurposes>; stored: number }>();
   for (const [subject, names] of candidates) {
     const pseudonym = names.find((name) => found.has(name)) ?? names[0]!;
-    pseudonymOf.set(subject, pseudonym);
-    stateOf.set(subject, found.get(pseudonym)?.state ?? UNDECIDED);
+    subjects.set(subject, { pseudonym, decision: allowedTrackingPurposes(found.get(pseudonym)?.state ?? UNDECIDED, policy), stored: 0 });
   }
 
-  const decisions = new Map<string, ReturnType<typeof allowedTrackingPurposes>>();
   const reasons: Partial<Record<DropReason, number>> = {};
-  // Stored events that a purpose may not serve (objection to update_timing, say), counted
-  // per purpose for the operator; the response reports whole-event suppressions only.
-  const purposeDrops: Record<string, number> = {};
   const accepted: AcceptedEvent[] = [];
   let suppressed = 0;
+  let previous: string | undefined;
+  let subject = subjects.values().next().value;
   for (const event of inWindow) {
-    let decision = decisions.get(event.subject);
-    if (!decision) {
-      decision = allowedTrackingPurposes(stateOf.get(event.subject)!, policy);
-      decisions.set(event.subject, decision);
+    if (event.subject !== previous) {
+      previous = event.subject;
+      subject = subjects.get(event.subject)!;
     }
+    const { decision, pseudonym } = subject!;
     if (decision.allowed.length === 0) {
       const reason = decision.dropped[0]?.reason ?? 'not_granted';
       reasons[reason] = (reasons[reason] ?? 0) + 1;
       suppressed++;
       continue;
     }
-    for (const { purpose, reason } of decision.dropped) {
-      const key = `${reason}:${purpose}`;
-      purposeDrops[key] = (purposeDrops[key] ?? 0) + 1;
-    }
+    subject!.stored++;
     accepted.push({
       id: event.id,
       type: event.type,
       ts: event.ts,
       sessionId: event.sessionId,
-      pseudonym: pseudonymOf.get(event.subject)!,
+      pseudonym,
       name: event.type === 'track' ? event.name : null,
       durationMs: event.type === 'track' ? (event.durationMs ?? null) : null,
       activeMs: event.type === 'heartbeat' || event.type === 'session_end' ? event.activeMs : null,
       propsJson: event.type === 'track' && event.props !== undefined ? JSON.stringify(event.props) : null,
       purposes: decision.allowed,
     });
+  }
+  // Stored events that a purpose may not serve (objection to update_timing, say), counted
+  // per purpose for the operator; the response reports whole-event suppressions only.
+  const purposeDrops: Record<string, number> = {};
+  for (const { decision, stored } of subjects.values()) {
+    if (stored === 0 || decision.allowed.length === 0) continue;
+    for (const { purpose, reason } of decision.dropped) purposeDrops[`${reason}:${purpose}`] = (purposeDrops[`${reason}:${purpose}`] ?? 0) + stored;
   }
 
   const result = await store.ingest({ projectId, receivedAt, tz: batch.tz, device: batch.device, events: accepted, suppressed: { ...reasons, ...purposeDrops } });
