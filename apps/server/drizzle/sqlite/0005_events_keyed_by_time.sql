@@ -1,4 +1,4 @@
--- Hand-edited after drizzle-kit: events keep their rowids as seq (subject_runs and retention rely on them), and every existing event becomes a run of its own.
+-- Hand-edited after drizzle-kit: events keep their rowids as seq (subject_runs and retention rely on them), and the events of a subject that arrived in one batch (one received_at) become one run.
 CREATE TABLE `subject_runs` (
 	`project_id` text NOT NULL,
 	`pseudonym` text NOT NULL,
@@ -30,4 +30,4 @@ DROP TABLE `events`;--> statement-breakpoint
 ALTER TABLE `__new_events` RENAME TO `events`;--> statement-breakpoint
 PRAGMA foreign_keys=ON;--> statement-breakpoint
 CREATE UNIQUE INDEX `events_key` ON `events` (`project_id`,`ts`,`id`);--> statement-breakpoint
-INSERT INTO `subject_runs` ("project_id", "pseudonym", "first_seq", "last_seq") SELECT "project_id", "pseudonym", "seq", "seq" FROM `events`;
+INSERT INTO `subject_runs` ("project_id", "pseudonym", "first_seq", "last_seq") SELECT "project_id", "pseudonym", min("seq"), max("seq") FROM `events` GROUP BY "project_id", "pseudonym", "received_at";

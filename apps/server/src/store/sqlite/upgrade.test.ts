@@ -42,36 +42,41 @@ it('keeps the events and their order when events are keyed by (project, ts, id) 
   // 0000..0004: the releases before events were keyed by time.
   migrate(drizzle(before), { migrationsFolder: firstMigrations(5) });
   before.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)').run(P, 'Upgrade', T0);
-  before.prepare("INSERT INTO subjects (project_id, pseudonym, key_id, created_at) VALUES (?, 'ann', 'k1', ?)").run(P, T0);
+  for (const pseudonym of ['ann', 'bob']) before.prepare("INSERT INTO subjects (project_id, pseudonym, key_id, created_at) VALUES (?, ?, 'k1', ?)").run(P, pseudonym, T0);
   const insert = before.prepare(
     `INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, active_ms, purposes)
-     VALUES (?, ?, 'ann', 'ses_ann', 'heartbeat', ?, ?, 1000, 'statistics')`,
+     VALUES (?, ?, ?, 'ses_x', 'heartbeat', ?, ?, 1000, 'statistics')`,
   );
-  // Arrival order differs from both id order and ts order.
-  insert.run(P, 'e2', T0 + 2_000, T0 + 10);
-  insert.run(P, 'e1', T0 + 3_000, T0 + 20);
-  insert.run(P, 'e3', T0 + 1_000, T0 + 30);
+  // Arrival order differs from both id order and ts order; bob's event arrived in the same
+  // batch as two of ann's, between them.
+  insert.run(P, 'e2', 'ann', T0 + 2_000, T0 + 10);
+  insert.run(P, 'e1', 'ann', T0 + 3_000, T0 + 20);
+  insert.run(P, 'b1', 'bob', T0 + 2_500, T0 + 20);
+  insert.run(P, 'e3', 'ann', T0 + 1_000, T0 + 20);
   before.close();
 
   const store = createSqliteStore({ path, checkpointIntervalMs: 0 });
   try {
-    // Rowids survive as seq, in arrival order; each old event is a run of its own.
+    // Rowids survive as seq, in arrival order; a subject's events of one arrival form a run.
     expect(store.client.prepare('SELECT seq, id, ts FROM events ORDER BY seq').all()).toEqual([
       { seq: 1, id: 'e2', ts: T0 + 2_000 },
       { seq: 2, id: 'e1', ts: T0 + 3_000 },
-      { seq: 3, id: 'e3', ts: T0 + 1_000 },
+      { seq: 3, id: 'b1', ts: T0 + 2_500 },
+      { seq: 4, id: 'e3', ts: T0 + 1_000 },
     ]);
-    expect(store.client.prepare('SELECT pseudonym, first_seq AS f, last_seq AS l FROM subject_runs ORDER BY f').all()).toEqual([
-      { pseudonym: 'ann', f: 1, l: 1 }, { pseudonym: 'ann', f: 2, l: 2 }, { pseudonym: 'ann', f: 3, l: 3 },
+    expect(store.client.prepare('SELECT pseudonym, first_seq AS f, last_seq AS l FROM subject_runs ORDER BY pseudonym, f').all()).toEqual([
+      { pseudonym: 'ann', f: 1, l: 1 }, { pseudonym: 'ann', f: 2, l: 4 }, { pseudonym: 'bob', f: 3, l: 3 },
     ]);
     expect(store.client.prepare("SELECT name FROM pragma_index_info('events_key')").pluck().all()).toEqual(['project_id', 'ts', 'id']);
     expect(store.client.prepare("SELECT name FROM pragma_index_list('events') ORDER BY name").pluck().all()).toEqual(['events_key']);
     const retry: AcceptedEvent = {
-      id: 'e1', type: 'heartbeat', ts: T0 + 3_000, sessionId: 'ses_ann', pseudonym: 'ann', name: null, durationMs: null, activeMs: 1_000, propsJson: null, purposes: ['statistics'],
+      id: 'e1', type: 'heartbeat', ts: T0 + 3_000, sessionId: 'ses_x', pseudonym: 'ann', name: null, durationMs: null, activeMs: 1_000, propsJson: null, purposes: ['statistics'],
     };
     expect(await store.ingest({ projectId: P, receivedAt: T0 + 40, tz: 'UTC', device: 'desktop', events: [retry, { ...retry, id: 'e4' }], suppressed: {} }))
       .toEqual({ accepted: 1, duplicates: 1 });
+    // ann's second run holds bob's event too: found by the run, kept out by the pseudonym.
     expect((await store.subjectData(P, 'ann'))?.events.map((row) => row.id)).toEqual(['e3', 'e2', 'e1', 'e4']);
+    expect((await store.subjectData(P, 'bob'))?.events.map((row) => row.id)).toEqual(['b1']);
   } finally {
     await store.close();
   }
