@@ -33,8 +33,7 @@ export function corsHeaders(options: CorsOptions): MiddlewareHandler {
     if (origin) c.header('Access-Control-Allow-Origin', origin);
     if (expose) c.header('Access-Control-Expose-Headers', expose);
     // Who may read the answer depends on the request's origin unless every origin may. (Set,
-    // not appended: nothing before CORS varies the answer, and a path two groups match runs
-    // this twice.)
+    // not appended: nothing before CORS varies the answer, and running twice stays correct.)
     const vary = options.origin === '*' ? [] : ['Origin'];
     if (c.req.method === 'OPTIONS') {
       c.header('Access-Control-Max-Age', String(options.maxAgeSeconds));

@@ -17,6 +17,13 @@ import {
 import type { Services } from '../services.js';
 import type { AcceptedEvent } from '../store/store.js';
 
+/** A client hash of the batch: its stored pseudonym, what the decision table allows it, and its events handed to the store. */
+interface Subject {
+  readonly pseudonym: string;
+  readonly decision: ReturnType<typeof allowedTrackingPurposes>;
+  stored: number;
+}
+
 /**
  * @example await ingestBatch(services, projectId, batch) // { accepted: 3, duplicates: 1, suppressed: 0, ... }
  */
@@ -40,7 +47,7 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
     candidates.set(event.subject, pseudonymizer.candidates(projectId, event.subject).map((c) => c.pseudonym));
   }
   const found = await store.loadSubjects(projectId, [...candidates.values()].flat());
-  const subjects = new Map<string, { pseudonym: string; decision: ReturnType<typeof allowedTrackingPurposes>; stored: number }>();
+  const subjects = new Map<string, Subject>();
   for (const [subject, names] of candidates) {
     const pseudonym = names.find((name) => found.has(name)) ?? names[0]!;
     subjects.set(subject, { pseudonym, decision: allowedTrackingPurposes(found.get(pseudonym)?.state ?? UNDECIDED, policy), stored: 0 });
@@ -49,21 +56,22 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
   const reasons: Partial<Record<DropReason, number>> = {};
   const accepted: AcceptedEvent[] = [];
   let suppressed = 0;
+  // A batch's events mostly come from one subject: look it up once per run of its events.
   let previous: string | undefined;
-  let subject = subjects.values().next().value;
+  let subject: Subject | undefined;
   for (const event of inWindow) {
-    if (event.subject !== previous) {
+    if (event.subject !== previous || subject === undefined) {
       previous = event.subject;
       subject = subjects.get(event.subject)!;
     }
-    const { decision, pseudonym } = subject!;
+    const { decision, pseudonym } = subject;
     if (decision.allowed.length === 0) {
       const reason = decision.dropped[0]?.reason ?? 'not_granted';
       reasons[reason] = (reasons[reason] ?? 0) + 1;
       suppressed++;
       continue;
     }
-    subject!.stored++;
+    subject.stored++;
     accepted.push({
       id: event.id,
       type: event.type,

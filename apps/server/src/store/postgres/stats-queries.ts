@@ -17,13 +17,7 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
         SELECT metric, bucket, sum(value)::bigint AS value FROM aggregates
         WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND metric = ANY(${metrics}::text[]) AND bucket >= ${from} AND bucket < ${to}
         GROUP BY metric, bucket ORDER BY bucket`;
-      const byMetric = new Map(metrics.map((metric): [string, { buckets: number[]; values: number[] }] => [metric, { buckets: [], values: [] }]));
-      for (const row of rows) {
-        const series = byMetric.get(row.metric)!;
-        series.buckets.push(row.bucket);
-        series.values.push(row.value);
-      }
-      return metrics.map((metric): HourlySeries => ({ metric, ...byMetric.get(metric)! }));
+      return seriesByKey(metrics, rows, (row) => row.metric, (row) => row.value).map((series, index): HourlySeries => ({ metric: metrics[index]!, ...series }));
     },
 
     async rangeSums(projectId, purpose, from, to, metrics) {
@@ -44,13 +38,8 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
         WHERE project_id = ${projectId} AND purpose = ANY(${purposes}::text[]) AND grain = ${grain} AND bucket >= ${from} AND bucket < ${to}
           AND metric = 'subjects' AND dim = '' AND value > 0
         ORDER BY purpose, bucket`;
-      const byPurpose = new Map(purposes.map((purpose): [string, { buckets: number[]; subjects: number[] }] => [purpose, { buckets: [], subjects: [] }]));
-      for (const row of rows) {
-        const entry = byPurpose.get(row.purpose)!;
-        entry.buckets.push(row.bucket);
-        entry.subjects.push(row.subjects);
-      }
-      return purposes.map((purpose): MarkCounts => ({ purpose, ...byPurpose.get(purpose)! }));
+      return seriesByKey(purposes, rows, (row) => row.purpose, (row) => row.subjects)
+        .map((series, index): MarkCounts => ({ purpose: purposes[index]!, buckets: series.buckets, subjects: series.values }));
     },
 
     async marks(projectId, grain, cells) {
@@ -78,4 +67,18 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
         ) AS b GROUP BY bin ORDER BY bin`)];
     },
   };
+}
+
+/**
+ * Rows already in bucket order, as parallel arrays per key, in the order of `keys` (a key
+ * without rows gets empty arrays): the shape `inBucketOrder` gives on SQLite.
+ */
+function seriesByKey<R extends { bucket: number }>(keys: readonly string[], rows: readonly R[], keyOf: (row: R) => string, valueOf: (row: R) => number) {
+  const byKey = new Map(keys.map((key): [string, { buckets: number[]; values: number[] }] => [key, { buckets: [], values: [] }]));
+  for (const row of rows) {
+    const series = byKey.get(keyOf(row))!;
+    series.buckets.push(row.bucket);
+    series.values.push(valueOf(row));
+  }
+  return keys.map((key) => byKey.get(key)!);
 }
