@@ -1,23 +1,24 @@
 /**
  * Window advice on real hourly activity nobody shaped for us: westbound I-94 traffic
- * (../shared/data), local US Central time with repeated, missing and DST-shifted hours. The
+ * (test/data, CC BY 4.0: see its README), local US Central time with repeated, missing and DST-shifted hours. The
  * ranking runs through the same pure functions as the route, fed hour by hour from the CSV
  * (each vehicle in an hour counted as one user); the truth is computed independently here on
  * the CSV's own local labels.
  */
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { planCandidates, rankWindows, type CandidateFigures } from './update-windows.js';
 import { addLocalDays, localParts, startOfLocalWeek, zonedTime } from './time-zone.js';
 
-const CSV = new URL('../../../../../shared/data/metro_interstate_traffic_volume.csv', import.meta.url);
+const CSV = new URL('../../../../test/data/metro_interstate_traffic_volume.csv.gz', import.meta.url);
 const TZ = 'America/Chicago';
 const HOUR = 3_600_000;
 
 /** Local label `YYYY-MM-DD HH` -> volume, first row of each repeated hour. */
 function loadTraffic(): Map<string, number> {
   const byLabel = new Map<string, number>();
-  const lines = readFileSync(CSV, 'utf8').trim().split('\n').slice(1);
+  const lines = gunzipSync(readFileSync(CSV)).toString('utf8').trim().split('\n').slice(1);
   for (const line of lines) {
     const cells = line.split(',');
     const label = cells[7]!.slice(0, 13);
