@@ -6,11 +6,12 @@
  * reference computed here from the unique events: nothing lost, nothing counted twice.
  * Then: an objection made through process A stops counting through process B at once.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPostgresStore, createProject, type CreatedProject } from '@heed/server';
+import { createLedgerKeys, createPostgresStore, createProject, identifiedHash, loadKeyRing, type CreatedProject } from '@heed/server';
+import { signSubjectHash } from '@heed/sdk/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, queryPostgres, seeded, startServerProcess, type ServerProcess, type TestDatabase } from '@heed/server/testing';
 
@@ -41,18 +42,27 @@ let database: TestDatabase;
 let project: CreatedProject;
 let servers: ServerProcess[];
 let dataDir: string;
-const subjectOf = (userId: string) => createHash('sha256').update(`heed:v1:${project.projectId}:${userId}`).digest('base64url');
+const subjectOf = (userId: string) => identifiedHash(project.projectId, userId);
+/** What the platform's backend signs for a logged-in user (every process verifies it). */
+const identityOf = (subject: string) => signSubjectHash({ secret: project.identitySecret, projectId: project.projectId, subject });
+const proofsOf = (events: readonly WireEvent[]) => Object.fromEntries([...new Set(events.map((event) => event.subject))].map((subject) => [subject, { identity: identityOf(subject) }]));
+// Every process holds the same keys: pseudonyms, the ledger seal and identity secrets agree across them.
+const KEYS = {
+  HEED_PSEUDONYM_KEY: randomBytes(32).toString('hex'),
+  HEED_LEDGER_KEY: randomBytes(32).toString('hex'),
+  HEED_IDENTITY_KEY: randomBytes(32).toString('hex'),
+};
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const store = createPostgresStore({ url: database.url, poolSize: 2 });
+  const ring = (name: keyof typeof KEYS) => loadKeyRing({ name, envKey: KEYS[name], keyFile: '' });
+  const store = createPostgresStore({ url: database.url, poolSize: 2, seal: createLedgerKeys(ring('HEED_LEDGER_KEY')) });
   await store.ready();
-  project = await createProject(store, { name: 'Multi-process', now: Date.now() });
+  project = await createProject(store, ring('HEED_IDENTITY_KEY'), { name: 'Multi-process', now: Date.now() });
   await store.close();
   dataDir = mkdtempSync(join(tmpdir(), 'heed-mp-'));
-  // One pseudonymisation key for every process: the same subject is the same pseudonym anywhere.
   const env = {
-    HEED_DATABASE_URL: database.url, HEED_PSEUDONYM_KEY: randomBytes(32).toString('hex'), HEED_DATA_DIR: dataDir,
+    ...KEYS, HEED_DATABASE_URL: database.url, HEED_DATA_DIR: dataDir,
     HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_PG_POOL_SIZE: '4',
   };
   servers = await Promise.all(Array.from({ length: PROCESSES }, () => startServerProcess({ env })));
@@ -127,7 +137,7 @@ describe('three server processes on one PostgreSQL', () => {
     for (const [n, user] of users.entries()) {
       const response = await fetch(`${servers[n % PROCESSES]!.url}/v1/consent`, {
         method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ writeKey: project.writeKey, subject: subjectOf(user), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: now }),
+        body: JSON.stringify({ writeKey: project.writeKey, subject: subjectOf(user), identity: identityOf(subjectOf(user)), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: now }),
       });
       expect(response.status).toBe(200);
     }
@@ -139,7 +149,7 @@ describe('three server processes on one PostgreSQL', () => {
       [sends[i], sends[j]] = [sends[j]!, sends[i]!];
     }
     const batches = Array.from({ length: sends.length / BATCH }, (_, n) =>
-      JSON.stringify({ writeKey: project.writeKey, sentAt: now, tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events: sends.slice(n * BATCH, (n + 1) * BATCH) }));
+      JSON.stringify({ writeKey: project.writeKey, sentAt: now, tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', proofs: proofsOf(sends.slice(n * BATCH, (n + 1) * BATCH)), events: sends.slice(n * BATCH, (n + 1) * BATCH) }));
 
     let done = 0;
     let retries = 0;
@@ -208,11 +218,11 @@ describe('three server processes on one PostgreSQL', () => {
     const subject = subjectOf('objector');
     const post = (server: ServerProcess, path: string, body: unknown, headers: Record<string, string> = {}) =>
       fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    const consent = await post(a!, '/v1/consent', { writeKey: project.writeKey, subject, policyVersion: '2026-11-01', purposes: { statistics: true }, ts: now });
+    const consent = await post(a!, '/v1/consent', { writeKey: project.writeKey, subject, identity: identityOf(subject), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: now });
     const { subjectToken } = (await consent.json()) as { subjectToken: string };
     let n = 0;
     const batch = () => post(b!, '/v1/batch', {
-      writeKey: project.writeKey, sentAt: now, tz: 'UTC', device: 'mobile', sdk: 'test/1',
+      writeKey: project.writeKey, sentAt: now, tz: 'UTC', device: 'mobile', sdk: 'test/1', proofs: { [subject]: { identity: identityOf(subject) } },
       events: [{ id: `obj_${String(++n).padStart(8, '0')}`, type: 'session_start', subject, sessionId: `ses_obj_${String(n).padStart(6, '0')}`, ts: now }],
     });
     const sessionsOf = async () => Object.fromEntries((await queryPostgres<{ purpose: string; v: number }>(database.url,

@@ -8,11 +8,12 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import { corsHeaders } from './http/cors.js';
 import { createErrorHandler, problemResponse } from './http/on-error.js';
 import { HttpProblem } from './http/problem.js';
-import { createRateLimiter } from './http/rate-limiter.js';
+import { createRateLimiter } from './limits/rate-limiter.js';
 import { securityHeaders } from './http/security-headers.js';
 import { httpMetrics } from './observability/http-metrics.js';
 import { dashboardRoutes } from './pages/dashboard-routes.js';
 import { adminRoutes } from './routes/admin.js';
+import { backendRoutes } from './routes/backend.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { meRoutes } from './routes/me.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly corsOrigins: readonly string[];
   /** Bearer token for /metrics; without it only loopback clients may read the metrics. */
   readonly metricsToken?: string | undefined;
+  /** The server's public base URL, for the privacy links it hands out; unset, the request's origin. */
+  readonly publicUrl?: string | undefined;
   /** False while shutting down: readiness fails and new work is refused. */
   readonly ready?: () => boolean;
 }
@@ -77,6 +80,7 @@ export function createApp(services: Services, options: AppOptions) {
   app.route('/', ingestRoutes(services, { bodyLimit: options.bodyLimit, limiter }));
   app.route('/', meRoutes(services));
   app.route('/', adminRoutes(services));
+  app.route('/', backendRoutes(services, { publicUrl: options.publicUrl }));
   app.route('/', privacyRoutes(services));
   app.route('/', statsRoutes(services));
   app.route('/', dashboardRoutes());

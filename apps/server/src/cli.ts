@@ -101,9 +101,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'project create': {
         if (!values.name) throw new ConfigError('project create needs --name');
-        const created = await createProject(store, { name: values.name, now: clock.now() });
+        const created = await createProject(store, services.identityKeys, { name: values.name, now: clock.now() });
         if (values.json) console.log(JSON.stringify(created));
-        else console.log(`project ${created.projectId}\n  write key    ${created.writeKey}\n  analyst key  ${created.analystKey}\n  admin key    ${created.adminKey}\nSecret keys are shown once; store them now.`);
+        else console.log(`project ${created.projectId}\n  write key        ${created.writeKey}\n  analyst key      ${created.analystKey}\n  admin key        ${created.adminKey}\n  backend key      ${created.backendKey}\n  identity secret  ${created.identitySecret}\nSecret keys are shown once; store them now.`);
         return 0;
       }
       case 'project list': {
@@ -114,7 +114,7 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'keys create': {
         const kind = values.kind as KeyKind;
-        if (!values.project || !['write', 'analyst', 'admin'].includes(kind)) throw new ConfigError('keys create needs --project and --kind write|analyst|admin');
+        if (!values.project || !['write', 'analyst', 'admin', 'backend'].includes(kind)) throw new ConfigError('keys create needs --project and --kind write|analyst|admin|backend');
         const { key, row } = await createKey(store, { projectId: values.project, kind, label: values.label ?? '', now: clock.now() });
         console.log(values.json ? JSON.stringify({ id: row.id, kind, key }) : `${row.id}\t${kind}\t${key}`);
         return 0;
@@ -140,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'ledger verify': {
-        const verdict = await verifyLedger(store.ledgerEntries());
+        const verdict = await verifyLedger(store.ledgerEntries(), services.ledger);
         if (verdict.ok) console.log(`ledger ok: ${verdict.entries} entries verified`);
         else console.log(`ledger BROKEN at entry ${verdict.seq}: ${verdict.problem}`);
         return verdict.ok ? 0 : 1;

@@ -19,6 +19,16 @@ const configSchema = z.object({
   HEED_DATABASE_URL: z.string().min(1).optional(),
   HEED_POLICY_FILE: z.string().min(1).optional(),
   HEED_PSEUDONYM_KEY: z.string().min(1).optional(),
+  /** The key that seals the consent ledger (hex or base64, 32+ bytes); unset, `<data dir>/ledger.key`. */
+  HEED_LEDGER_KEY: z.string().min(1).optional(),
+  /** The master key project identity secrets derive from; unset, `<data dir>/identity.key`. */
+  HEED_IDENTITY_KEY: z.string().min(1).optional(),
+  /** The longest an identity assertion may claim to live (a backend cannot sign forever). */
+  HEED_IDENTITY_MAX_TTL_MS: integer(60_000, 30 * 86_400_000).default(7 * 86_400_000),
+  /** Consent decisions one subject may record per minute (per process). */
+  HEED_CONSENT_PER_SUBJECT_PER_MINUTE: integer(1, 10_000).default(10),
+  /** Failed identity verifications a project may cause per minute before they are answered 429 (per process). */
+  HEED_IDENTITY_FAILURES_PER_MINUTE: integer(1, 1_000_000).default(60),
   /** Origins that may call the read and rights routes from a browser; never `null`. */
   HEED_CORS_ORIGINS: csv.default([]).refine((origins) => !origins.includes('null'), 'the origin "null" is never allowed'),
   /** Origins that may send events; `*` by default because the write key is public. */
@@ -30,6 +40,8 @@ const configSchema = z.object({
   HEED_KEY_CACHE_MS: integer(0, 3_600_000).default(5_000),
   HEED_BUSY_TIMEOUT_MS: integer(0, 60_000).default(2_000),
   HEED_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** The server's public base URL (behind a proxy), for the privacy links the backend routes hand out. */
+  HEED_PUBLIC_URL: z.url().optional(),
   /** Bearer token for GET /metrics; unset, only loopback clients may read it. */
   HEED_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HEED_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -53,6 +65,13 @@ export interface Config {
   readonly policyFile: string | undefined;
   readonly pseudonymKey: string | undefined;
   readonly pseudonymKeyFile: string;
+  readonly ledgerKey: string | undefined;
+  readonly ledgerKeyFile: string;
+  readonly identityKey: string | undefined;
+  readonly identityKeyFile: string;
+  readonly identityMaxTtlMs: number;
+  readonly consentPerSubjectPerMinute: number;
+  readonly identityFailuresPerMinute: number;
   readonly corsOrigins: readonly string[];
   readonly ingestOrigins: readonly string[];
   readonly bodyLimit: number | undefined;
@@ -62,6 +81,7 @@ export interface Config {
   readonly synchronous: 'NORMAL' | 'FULL';
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   readonly metricsToken: string | undefined;
+  readonly publicUrl: string | undefined;
   readonly shutdownGraceMs: number;
   readonly retentionIntervalMs: number;
   /** PostgreSQL settings; ignored for SQLite. `busyTimeoutMs` is PostgreSQL's `lock_timeout`. */
@@ -109,6 +129,13 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     policyFile: value.HEED_POLICY_FILE,
     pseudonymKey: value.HEED_PSEUDONYM_KEY,
     pseudonymKeyFile: join(dataDir, 'pseudonym.key'),
+    ledgerKey: value.HEED_LEDGER_KEY,
+    ledgerKeyFile: join(dataDir, 'ledger.key'),
+    identityKey: value.HEED_IDENTITY_KEY,
+    identityKeyFile: join(dataDir, 'identity.key'),
+    identityMaxTtlMs: value.HEED_IDENTITY_MAX_TTL_MS,
+    consentPerSubjectPerMinute: value.HEED_CONSENT_PER_SUBJECT_PER_MINUTE,
+    identityFailuresPerMinute: value.HEED_IDENTITY_FAILURES_PER_MINUTE,
     corsOrigins: value.HEED_CORS_ORIGINS,
     ingestOrigins: value.HEED_INGEST_ORIGINS,
     bodyLimit: value.HEED_BODY_LIMIT,
@@ -118,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     synchronous: value.HEED_SYNCHRONOUS,
     logLevel: value.HEED_LOG_LEVEL,
     metricsToken: value.HEED_METRICS_TOKEN,
+    publicUrl: value.HEED_PUBLIC_URL,
     shutdownGraceMs: value.HEED_SHUTDOWN_GRACE_MS,
     retentionIntervalMs: value.HEED_RETENTION_INTERVAL_MS,
     postgres: {

@@ -8,8 +8,14 @@ import { createWireSchemas } from '@heed/policy';
 import { createApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
-import { createPseudonymizer, loadPseudonymKeys } from './crypto/pseudonymizer.js';
-import { loadPolicy } from './load-policy.js';
+import { loadKeyRing } from './crypto/key-ring.js';
+import { createPseudonymizer } from './crypto/pseudonymizer.js';
+import { createIdentityCheck } from './identity/identity-check.js';
+import { createProofVerifier } from './identity/verify-proof.js';
+import { createLedgerKeys, type LedgerKeys } from './ledger/chain.js';
+import { sealLegacyLedgers } from './ledger/seal-legacy.js';
+import { createRateLimiter } from './limits/rate-limiter.js';
+import { loadPolicy, policyDigest } from './load-policy.js';
 import { scheduleRetention } from './retention/run-retention.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -19,9 +25,19 @@ import { createPostgresStore } from './store/postgres/index.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { Store } from './store/store.js';
 
-export function openStore(config: Config, logger?: Logger): Store {
+/** The ledger key ring of this configuration (`HEED_LEDGER_KEY`, else `<data dir>/ledger.key`). */
+export function loadLedgerKeys(config: Config): LedgerKeys {
+  return createLedgerKeys(loadKeyRing({ name: 'HEED_LEDGER_KEY', envKey: config.ledgerKey, keyFile: config.ledgerKeyFile }));
+}
+
+/**
+ * @example const store = openStore(config, { seal: loadLedgerKeys(config) });
+ */
+export function openStore(config: Config, options: { seal: LedgerKeys; logger?: Logger }): Store {
+  const { seal, logger } = options;
   if (config.database.kind === 'postgres') {
     return createPostgresStore({
+      seal,
       url: config.database.url,
       poolSize: config.postgres.poolSize,
       statementTimeoutMs: config.postgres.statementTimeoutMs,
@@ -30,6 +46,7 @@ export function openStore(config: Config, logger?: Logger): Store {
     });
   }
   return createSqliteStore({
+    seal,
     path: config.database.path,
     busyTimeoutMs: config.busyTimeoutMs,
     synchronous: config.synchronous,
@@ -39,19 +56,36 @@ export function openStore(config: Config, logger?: Logger): Store {
 
 export function buildServices(config: Config, overrides: { clock?: Clock; logger?: Logger; store?: Store } = {}): Services {
   const clock = overrides.clock ?? systemClock;
-  const logger = overrides.logger ?? createLogger({ level: config.logLevel, now: () => clock.now() });
+  const now = () => clock.now();
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, now });
   const policy = loadPolicy(config.policyFile);
-  const store = overrides.store ?? openStore(config, logger);
-  const pseudonymizer = createPseudonymizer(loadPseudonymKeys({ envKey: config.pseudonymKey, keyFile: config.pseudonymKeyFile }));
+  const ledger = loadLedgerKeys(config);
+  const store = overrides.store ?? openStore(config, { seal: ledger, logger });
+  const pseudonymizer = createPseudonymizer(loadKeyRing({ name: 'HEED_PSEUDONYM_KEY', envKey: config.pseudonymKey, keyFile: config.pseudonymKeyFile }));
+  const identityKeys = loadKeyRing({ name: 'HEED_IDENTITY_KEY', envKey: config.identityKey, keyFile: config.identityKeyFile });
+  const metrics = createMetrics();
+  const perMinute = (count: number) => createRateLimiter({ perSecond: count / 60, burst: count, now });
   return {
     store,
     policy,
+    policyHash: policyDigest(policy),
     schemas: createWireSchemas(policy.limits),
     pseudonymizer,
-    keys: createKeyResolver(store, { ttlMs: config.keyCacheMs, now: () => clock.now() }),
+    ledger,
+    identityKeys,
+    identity: createIdentityCheck({
+      store,
+      verifier: createProofVerifier({ store, ring: identityKeys, now, maxTtlMs: config.identityMaxTtlMs, cacheMs: config.keyCacheMs }),
+      failures: perMinute(config.identityFailuresPerMinute),
+      now,
+      cacheMs: config.keyCacheMs,
+      metrics,
+    }),
+    limits: { consentPerSubject: perMinute(config.consentPerSubjectPerMinute) },
+    keys: createKeyResolver(store, { ttlMs: config.keyCacheMs, now }),
     clock,
     logger,
-    metrics: createMetrics(),
+    metrics,
   };
 }
 
@@ -70,6 +104,8 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
   const stopRetention = scheduleRetention(services, config.retentionIntervalMs);
   // A networked store migrates before serving: a bad URL or refused migration stops the start.
   await services.store.ready?.();
+  // A ledger from before the ledger key is re-sealed under it once, before anything appends.
+  await sealLegacyLedgers(services);
   let accepting = true;
   const app = createApp(services, {
     bodyLimit: config.bodyLimit ?? services.policy.limits.maxBodyBytes,
@@ -77,6 +113,7 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
     ingestOrigins: config.ingestOrigins,
     corsOrigins: config.corsOrigins,
     metricsToken: config.metricsToken,
+    publicUrl: config.publicUrl,
     ready: () => accepting,
   });
   const server: ServerType = await new Promise((resolve, reject) => {

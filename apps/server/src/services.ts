@@ -4,7 +4,11 @@
  */
 import type { PolicyDocument, WireSchemas } from '@heed/policy';
 import type { Clock } from './clock.js';
+import type { KeyRing } from './crypto/key-ring.js';
 import type { Pseudonymizer } from './crypto/pseudonymizer.js';
+import type { IdentityCheck } from './identity/identity-check.js';
+import type { LedgerKeys } from './ledger/chain.js';
+import type { RateLimiter } from './limits/rate-limiter.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { KeyResolver } from './projects/key-resolver.js';
@@ -13,8 +17,18 @@ import type { Store } from './store/store.js';
 export interface Services {
   readonly store: Store;
   readonly policy: PolicyDocument;
+  /** SHA-256 of the policy document in force, recorded with every ledger entry made under it. */
+  readonly policyHash: string;
   readonly schemas: WireSchemas;
   readonly pseudonymizer: Pseudonymizer;
+  /** Seals and checks the consent ledger (the ledger key lives apart from the database). */
+  readonly ledger: LedgerKeys;
+  /** The identity master keys that project identity secrets are derived from. */
+  readonly identityKeys: KeyRing;
+  /** Who vouches for a subject, under each project's identity mode. */
+  readonly identity: IdentityCheck;
+  /** Named limits of the domain (the request rate per project is the HTTP layer's). */
+  readonly limits: { readonly consentPerSubject: RateLimiter };
   readonly keys: KeyResolver;
   readonly clock: Clock;
   readonly logger: Logger;

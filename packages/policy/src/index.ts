@@ -18,14 +18,20 @@ export type { Duration } from './document/duration.js';
 export { DROP_REASONS, allowedTrackingPurposes, consentBaseline, decide, isConsentCurrent } from './decision/decide.js';
 export type { Decision, DropReason } from './decision/decide.js';
 export { UNDECIDED } from './decision/subject-state.js';
+export { changeObjections, misdirectedObjections } from './decision/objections.js';
+export { anonymousPreimage, identifiedPreimage } from './identity/subject-hash.js';
+export { ASSERTION_VERSION, assertionMessage, formatAssertion, parseAssertion } from './identity/assertion.js';
+export type { ParsedAssertion } from './identity/assertion.js';
 export type { ConsentRecord, SubjectState } from './decision/subject-state.js';
 
 export {
   DEVICE_CLASSES,
   EVENT_TYPES,
+  anonymousIdSchema,
   createWireSchemas,
   rectificationSchema,
   subjectHashSchema,
+  subjectProofSchema,
   timeZoneSchema,
   wireSchemas,
 } from './wire/schemas.js';
@@ -39,6 +45,7 @@ export type {
   Rectification,
   SessionEndEvent,
   SessionStartEvent,
+  SubjectProof,
   TrackEvent,
   WireEvent,
   WireSchemas,

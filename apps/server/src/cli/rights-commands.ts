@@ -21,9 +21,12 @@ export interface RightsFlags {
   readonly json?: boolean;
 }
 
+/** Whoever runs the CLI holds the data directory: staff, authenticated by the machine. */
+const OPERATOR = { channel: 'staff', auth: 'operator_cli' } as const;
+
 async function subject(services: Services, flags: RightsFlags): Promise<SubjectRef> {
   if (!flags.project || !flags.user) throw new ConfigError('name the subject with --project ID --user USER_ID');
-  const ref = await findSubjectByUserId(services, flags.project, flags.user);
+  const ref = await findSubjectByUserId(services, flags.project, flags.user, OPERATOR);
   if (!ref) throw new ConfigError('no data is held about this user id in this project');
   return ref;
 }

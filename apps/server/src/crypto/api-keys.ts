@@ -8,11 +8,11 @@ import { customAlphabet } from 'nanoid';
 import type { KeyKind } from '../store/store.js';
 import { sha256Hex } from './digest.js';
 
-const KIND_TAG: Record<KeyKind, string> = { write: 'wk', analyst: 'an', admin: 'ad' };
-const TAG_KIND: Record<string, KeyKind> = { wk: 'write', an: 'analyst', ad: 'admin' };
+const KIND_TAG: Record<KeyKind, string> = { write: 'wk', analyst: 'an', admin: 'ad', backend: 'bk' };
+const TAG_KIND: Record<string, KeyKind> = { wk: 'write', an: 'analyst', ad: 'admin', bk: 'backend' };
 // No '_' in the alphabet: it separates the parts of a key.
 const alphabet = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
-const KEY_PATTERN = /^heed_(wk|an|ad)_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})$/;
+const KEY_PATTERN = /^heed_(wk|an|ad|bk)_([0-9A-Za-z]{12})_([0-9A-Za-z]{32})$/;
 
 export interface IssuedKey {
   readonly id: string;

@@ -113,7 +113,7 @@ describe('429', () => {
     expect(await t.server.services.store.counts()).toEqual(counts);
 
     const { createProject } = await import('../projects/projects.js');
-    const other = await createProject(t.server.services.store, { name: 'Other', now: TEST_START });
+    const other = await createProject(t.server.services.store, t.server.services.identityKeys, { name: 'Other', now: TEST_START });
     const otherConsent = await t.post('/v1/consent', { writeKey: other.writeKey, subject: subject(), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
     expect(otherConsent.status).toBe(200);
     t.clock.advance(1_000);

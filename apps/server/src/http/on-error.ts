@@ -1,10 +1,12 @@
 /**
- * The one error handler: problems become problem+json, a busy store a 503 with Retry-After,
- * everything else a 500 whose details go to the server log only.
+ * The one error handler: problems and domain errors become problem+json (a domain error's code
+ * is its problem type), a busy store a 503 with Retry-After, everything else a 500 whose
+ * details go to the server log only.
  */
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError } from '../errors/domain-error.js';
 import type { Logger } from '../logger.js';
 import { StoreBusyError } from '../store/store.js';
 import { HttpProblem } from './problem.js';
@@ -20,6 +22,10 @@ export function problemResponse(c: Context, problem: HttpProblem): Response {
 
 function toProblem(error: unknown): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
+  if (error instanceof DomainError) {
+    const headers: Record<string, string> = error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(error.retryAfterSeconds) };
+    return new HttpProblem(error.code, { detail: error.detail, ...(error.errors ? { errors: error.errors } : {}), headers, cause: error });
+  }
   if (error instanceof StoreBusyError) {
     return new HttpProblem('store_busy', { detail: 'The store is busy; retry after the given delay.', headers: { 'retry-after': '1' }, cause: error });
   }

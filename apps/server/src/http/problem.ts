@@ -1,15 +1,22 @@
 /**
- * The server's one error class: an RFC 9457 problem with a stable `type`. Domain code throws
- * it; `on-error.ts` turns it into `application/problem+json`. Anything else that escapes is a
- * bug and becomes a 500 that shows no internals.
+ * The HTTP layer's one error class: an RFC 9457 problem with a stable `type`. The HTTP layer
+ * throws it for what only HTTP knows (media types, body size, routes, methods); domain code
+ * throws a `DomainError` whose code names one of these types. `on-error.ts` turns both into
+ * `application/problem+json`. Anything else that escapes is a bug and becomes a 500 that shows
+ * no internals.
  */
 import type { FieldIssue } from '@heed/policy';
+import type { DomainErrorCode } from '../errors/domain-error.js';
 
 export const PROBLEM_TYPES = {
   validation: { status: 400, title: 'The request is not valid' },
   malformed_json: { status: 400, title: 'The body is not valid JSON' },
   unauthorized: { status: 401, title: 'Missing or unknown key' },
+  identity_required: { status: 401, title: 'This subject needs a signed identity' },
+  identity_invalid: { status: 401, title: 'The identity proof is not valid' },
+  identity_expired: { status: 401, title: 'The identity assertion has expired' },
   forbidden: { status: 403, title: 'This key may not do that' },
+  identity_mismatch: { status: 403, title: 'The identity proof is for someone else' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
@@ -22,7 +29,7 @@ export const PROBLEM_TYPES = {
   internal: { status: 500, title: 'Internal server error' },
   store_busy: { status: 503, title: 'The store is busy' },
   shutting_down: { status: 503, title: 'The server is shutting down' },
-} as const;
+} as const satisfies Record<DomainErrorCode, { status: number; title: string }> & Record<string, { status: number; title: string }>;
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
 

@@ -25,7 +25,7 @@ const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
   t = await startTestServer({ env: { HEED_CORS_ORIGINS: 'https://app.example' } });
-  other = await createProject(t.server.services.store, { name: 'Other', now: TEST_START });
+  other = await createProject(t.server.services.store, t.server.services.identityKeys, { name: 'Other', now: TEST_START });
   tokens.a = (await consent(t.project.writeKey, t.subjectFor('shared-user')))!;
   tokens.b = (await consent(other.writeKey, t.subjectFor('shared-user')))!;
   await batch(t.project.writeKey, t.subjectFor('shared-user'), 'evt_sec_a_000001');

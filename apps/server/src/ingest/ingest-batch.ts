@@ -1,8 +1,9 @@
 /**
- * One batch through the pipeline: time window -> pseudonymise -> subject state -> decide per
- * event and purpose -> store (dedupe, events, sessions, aggregates, suppression counts in one
- * transaction). The client's view of consent is never trusted: only the server's state
- * decides what is stored and under which purposes.
+ * One batch through the pipeline: time window -> who vouches for each subject (identity/:
+ * refused, in `enforce`, before anything is written) -> pseudonymise -> subject state ->
+ * decide per event and purpose -> store (dedupe, events, sessions, aggregates, suppression
+ * counts in one transaction). The client's view of consent is never trusted: only the
+ * server's state decides what is stored and under which purposes.
  */
 import {
   allowedTrackingPurposes,
@@ -12,6 +13,7 @@ import {
   type BatchResponse,
   type DropReason,
   type EventTimeProblem,
+  type SubjectProof,
   UNDECIDED,
 } from '@heed/policy';
 import type { Services } from '../services.js';
@@ -42,10 +44,14 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
 
   // Usually one subject per batch: resolve each distinct client hash, and decide for it, once.
   const candidates = new Map<string, string[]>();
+  const proofs = new Map<string, SubjectProof | undefined>();
   for (const event of inWindow) {
     if (candidates.has(event.subject)) continue;
     candidates.set(event.subject, pseudonymizer.candidates(projectId, event.subject).map((c) => c.pseudonym));
+    proofs.set(event.subject, batch.proofs?.[event.subject]);
   }
+  // Throws (401/403/429) when the project enforces and a subject is not proven: nothing is written.
+  const verdicts = await services.identity.check(projectId, proofs);
   const found = await store.loadSubjects(projectId, [...candidates.values()].flat());
   const subjects = new Map<string, Subject>();
   for (const [subject, names] of candidates) {
@@ -86,11 +92,15 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
     });
   }
   // Stored events that a purpose may not serve (objection to update_timing, say), counted
-  // per purpose for the operator; the response reports whole-event suppressions only.
+  // per purpose for the operator; the response reports whole-event suppressions only. In
+  // `report` mode, stored events whose subject was not proven are counted by why
+  // (`identity_unverified:<failure>`), so the operator sees what `enforce` would refuse.
   const purposeDrops: Record<string, number> = {};
-  for (const { decision, stored } of subjects.values()) {
+  for (const [hash, { decision, stored }] of subjects) {
     if (stored === 0 || decision.allowed.length === 0) continue;
     for (const { purpose, reason } of decision.dropped) purposeDrops[`${reason}:${purpose}`] = (purposeDrops[`${reason}:${purpose}`] ?? 0) + stored;
+    const failure = verdicts.get(hash)?.failure;
+    if (failure) purposeDrops[`identity_unverified:${failure}`] = (purposeDrops[`identity_unverified:${failure}`] ?? 0) + stored;
   }
 
   const result = await store.ingest({ projectId, receivedAt, tz: batch.tz, device: batch.device, events: accepted, suppressed: { ...reasons, ...purposeDrops } });

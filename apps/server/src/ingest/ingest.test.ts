@@ -151,7 +151,7 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       const racing = Object.assign(Object.create(services.store) as typeof services.store, {
         async loadSubjects(projectId: string, pseudonyms: readonly string[]) {
           const found = await services.store.loadSubjects(projectId, pseudonyms);
-          await services.store.erase(projectId, pseudonym, { projectId, pseudonym, action: 'erase', policyVersion: '2026-11-01', detail: {}, at: t.clock.now() });
+          await services.store.erase(projectId, pseudonym, { projectId, pseudonym, action: 'erase', policyVersion: '2026-11-01', policyHash: '', detail: {}, at: t.clock.now(), actor: { channel: 'staff', auth: 'test' } });
           return found;
         },
       });

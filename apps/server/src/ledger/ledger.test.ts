@@ -29,16 +29,16 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
   afterEach(() => t.close());
 
   it('verifies an untouched ledger', async () => {
-    expect(await verifyLedger(t.server.services.store.ledgerEntries())).toEqual({ ok: true, entries: 4 });
+    expect(await verifyLedger(t.server.services.store.ledgerEntries(), t.server.services.ledger)).toEqual({ ok: true, entries: 4 });
   });
 
   it('fails at the changed row when a grant is rewritten', async () => {
     await tamper(`UPDATE consent_ledger SET detail = replace(detail, '"granted":[]', '"granted":["statistics"]') WHERE seq = 4`);
-    expect(await verifyLedger(t.server.services.store.ledgerEntries())).toEqual({ ok: false, entries: 4, seq: 4, problem: 'hash_mismatch' });
+    expect(await verifyLedger(t.server.services.store.ledgerEntries(), t.server.services.ledger)).toEqual({ ok: false, entries: 4, seq: 4, problem: 'hash_mismatch' });
   });
 
   it('fails at the row after a deleted one', async () => {
     await tamper('DELETE FROM consent_ledger WHERE seq = 2');
-    expect(await verifyLedger(t.server.services.store.ledgerEntries())).toEqual({ ok: false, entries: 2, seq: 3, problem: 'broken_link' });
+    expect(await verifyLedger(t.server.services.store.ledgerEntries(), t.server.services.ledger)).toEqual({ ok: false, entries: 2, seq: 3, problem: 'broken_link' });
   });
 });

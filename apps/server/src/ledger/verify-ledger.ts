@@ -1,26 +1,39 @@
 /**
- * Walks the consent ledger and re-computes every hash: the first entry whose stored hash or
- * link to its predecessor does not match is where the ledger was changed.
+ * Walks the consent ledger and checks every entry: its link to the previous entry of its
+ * project, and its keyed hash under the ledger key (ledger/chain.ts). The first entry that
+ * does not check out is where the ledger was changed. Someone holding only the database can
+ * change rows and even recompute plain hashes; without the ledger key they cannot make an
+ * entry that checks out. An `anchor` (a head printed earlier by `heed ledger head` and kept
+ * elsewhere) also catches a chain cut short at its end, which no chain can show by itself.
  */
-import type { LedgerEntry } from '../store/store.js';
-import { GENESIS_HASH, chainHash } from './chain.js';
+import type { LedgerEntry, LedgerHead } from '../store/store.js';
+import { GENESIS_HASH, type LedgerKeys } from './chain.js';
+
+export type LedgerProblem = 'broken_link' | 'hash_mismatch' | 'unsealed' | 'anchor_missing';
 
 export type LedgerVerdict =
   | { readonly ok: true; readonly entries: number }
-  | { readonly ok: false; readonly entries: number; readonly seq: number; readonly problem: 'hash_mismatch' | 'broken_link' };
+  | { readonly ok: false; readonly entries: number; readonly seq: number; readonly problem: LedgerProblem };
 
 /**
- * @example await verifyLedger(store.ledgerEntries()) // { ok: true, entries: 12 }
+ * @example await verifyLedger(store.ledgerEntries(), services.ledger) // { ok: true, entries: 12 }
  */
-export async function verifyLedger(entries: AsyncIterable<LedgerEntry>): Promise<LedgerVerdict> {
+export async function verifyLedger(entries: AsyncIterable<LedgerEntry>, keys: LedgerKeys, anchors: readonly LedgerHead[] = []): Promise<LedgerVerdict> {
   const lastHash = new Map<string, string>();
+  const unmet = new Map(anchors.map((anchor) => [`${anchor.projectId}:${anchor.seq}`, anchor]));
   let count = 0;
   for await (const entry of entries) {
     count++;
     const expectedPrev = lastHash.get(entry.projectId) ?? GENESIS_HASH;
     if (entry.prevHash !== expectedPrev) return { ok: false, entries: count, seq: entry.seq, problem: 'broken_link' };
-    if (chainHash(entry.prevHash, entry) !== entry.hash) return { ok: false, entries: count, seq: entry.seq, problem: 'hash_mismatch' };
+    // An entry without a key id is from before the ledger key and was never re-sealed.
+    if (entry.keyId === null) return { ok: false, entries: count, seq: entry.seq, problem: 'unsealed' };
+    if (!keys.check(entry.keyId, entry.prevHash, entry, entry.hash)) return { ok: false, entries: count, seq: entry.seq, problem: 'hash_mismatch' };
     lastHash.set(entry.projectId, entry.hash);
+    const anchor = unmet.get(`${entry.projectId}:${entry.seq}`);
+    if (anchor && anchor.hash === entry.hash) unmet.delete(`${entry.projectId}:${entry.seq}`);
   }
+  const [missing] = unmet.values();
+  if (missing) return { ok: false, entries: count, seq: missing.seq, problem: 'anchor_missing' };
   return { ok: true, entries: count };
 }

@@ -9,12 +9,17 @@
  */
 import { DROP_REASONS, type BatchResponse, type EventTimeProblem } from '@heed/policy';
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { PrunableClass } from '../store/store.js';
+import { IDENTITY_FAILURES, type IdentityFailure } from '../identity/verify-proof.js';
+import { IDENTITY_MODES, type IdentityMode, type PrunableClass } from '../store/store.js';
 import { classifyStoreError, type StoreErrorKind } from './store-errors.js';
 
 const TIME_PROBLEMS: readonly EventTimeProblem[] = ['in_future', 'too_old'];
 const PRUNABLE_CLASSES: readonly PrunableClass[] = ['rawEvents', 'sessions', 'activity', 'aggregates', 'rightsRequests'];
 const STORE_ERROR_KINDS: readonly StoreErrorKind[] = ['busy', 'other'];
+const IDENTITY_OUTCOMES = ['signed', 'anonymous', ...IDENTITY_FAILURES] as const;
+/** The named limits that answer 429 (besides the per-project request rate). */
+export const LIMITS = ['request_rate', 'consent_per_subject', 'identity_failures'] as const;
+export type LimitName = (typeof LIMITS)[number];
 
 export interface Metrics {
   /** One batch through the pipeline, with its wall time in seconds. */
@@ -25,6 +30,10 @@ export interface Metrics {
   retentionFailed(error: unknown): void;
   /** `route` is the matched route pattern (or `unmatched`), never the request path. */
   httpRequest(method: string, route: string, status: number): void;
+  /** One subject's identity proof checked under the project's mode (`report` counts what `enforce` would refuse). */
+  identityChecked(outcome: 'signed' | 'anonymous' | IdentityFailure, mode: IdentityMode): void;
+  /** A named limit refused a request (429). */
+  limitReached(limit: LimitName): void;
   /** The text exposition (format 0.0.4). */
   render(): Promise<string>;
   readonly contentType: string;
@@ -81,6 +90,21 @@ export function createMetrics(): Metrics {
     registers,
   });
 
+  const identityChecks = new Counter({
+    name: 'heed_identity_checks_total',
+    help: 'Subject proofs checked, by outcome (signed, anonymous, or why it failed) and the project\'s identity mode; in report mode the failures were accepted and counted.',
+    labelNames: ['outcome', 'mode'] as const,
+    registers,
+  });
+  const limitsReached = new Counter({
+    name: 'heed_limit_reached_total',
+    help: 'Requests refused with 429 by a named limit.',
+    labelNames: ['limit'] as const,
+    registers,
+  });
+
+  for (const outcome of IDENTITY_OUTCOMES) for (const mode of IDENTITY_MODES.filter((m) => m !== 'off')) identityChecks.inc({ outcome, mode }, 0);
+  for (const limit of LIMITS) limitsReached.inc({ limit }, 0);
   for (const reason of DROP_REASONS) suppressed.inc({ reason }, 0);
   for (const reason of TIME_PROBLEMS) rejected.inc({ reason }, 0);
   for (const kind of STORE_ERROR_KINDS) storeErrors.inc({ kind }, 0);
@@ -111,6 +135,12 @@ export function createMetrics(): Metrics {
     },
     httpRequest(method, route, status) {
       requests.inc({ method, route, status: String(status) });
+    },
+    identityChecked(outcome, mode) {
+      identityChecks.inc({ outcome, mode });
+    },
+    limitReached(limit) {
+      limitsReached.inc({ limit });
     },
     render: () => registry.metrics(),
     contentType: registry.contentType,

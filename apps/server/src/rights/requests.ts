@@ -5,7 +5,7 @@
  */
 import { nanoid } from 'nanoid';
 import type { Services } from '../services.js';
-import type { RightsRequestRow } from '../store/store.js';
+import type { Actor, RightsRequestRow } from '../store/store.js';
 
 export type RightKind = 'access' | 'rectification' | 'erasure' | 'restriction' | 'objection' | 'withdrawal' | 'portability';
 
@@ -25,11 +25,15 @@ export function dueDate(receivedAt: number): number {
   return date.getTime();
 }
 
+/** A subject and who acts on it (the ledger records the actor; the request log, staff or subject). */
 export interface SubjectRef {
   readonly projectId: string;
   readonly pseudonym: string;
-  readonly via: 'subject' | 'admin';
+  readonly actor: Actor;
 }
+
+/** How the request log names who asked: staff (admin key, CLI) or the subject. */
+const viaOf = (actor: Actor): RightsRequestRow['via'] => (actor.channel === 'staff' ? 'admin' : 'subject');
 
 /**
  * A request received by mail and not answered yet: it shows as open, and as overdue once its
@@ -75,7 +79,7 @@ export async function logCompletedRequest(services: Services, ref: SubjectRef, k
     projectId: ref.projectId,
     pseudonym: ref.pseudonym,
     kind,
-    via: ref.via,
+    via: viaOf(ref.actor),
     receivedAt: now,
     dueAt: dueDate(now),
     completedAt: now,

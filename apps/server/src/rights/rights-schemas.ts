@@ -15,5 +15,10 @@ export const openRequestBody = z.strictObject({
   receivedAt: z.int().min(0).optional(),
 });
 export const completeRequestBody = z.strictObject({ outcome: z.string().min(1).max(500) });
+/** What the platform's backend names its logged-in user by. */
+export const backendSubjectBody = z.strictObject({ userId: z.string().min(1).max(256) });
+export const identityModeBody = z.strictObject({ mode: z.enum(['enforce', 'report', 'off']) });
+/** A rotation's overlap: how long the previous secret keeps verifying (at most 90 days). */
+export const rotateSecretBody = z.strictObject({ overlapMs: z.int().min(0).max(90 * 86_400_000).optional() });
 /** A consent decision made on the privacy page, with the subject token. */
 export const meConsentBody = z.strictObject({ purposes: z.record(purposeIdSchema, z.boolean()) });

@@ -3,14 +3,28 @@
  * routes (`/v1/me`, subject token) and the staff routes (`/v1/admin/subjects`, admin key).
  * Each applies the change, proves it in the ledger, and logs the request.
  */
-import type { Rectification } from '@heed/policy';
-import { HttpProblem } from '../http/problem.js';
+import { changeObjections, misdirectedObjections, type Rectification } from '@heed/policy';
+import { DomainError } from '../errors/domain-error.js';
 import type { Services } from '../services.js';
-import type { SubjectRecord } from '../store/store.js';
+import type { LedgerAppend, SubjectRecord } from '../store/store.js';
 import { accessDocument, type AccessDocument } from './access.js';
 import { logCompletedRequest, type SubjectRef } from './requests.js';
 
-const gone = () => new HttpProblem('not_found', { detail: 'No data is held about this subject.' });
+const gone = () => new DomainError('not_found', { detail: 'No data is held about this subject.' });
+
+/** The ledger entry of a right exercised on `ref`, naming who acted. */
+function ledgerEntry(services: Services, ref: SubjectRef, action: string, detail: Record<string, unknown>): LedgerAppend {
+  return {
+    projectId: ref.projectId,
+    pseudonym: ref.pseudonym,
+    action,
+    policyVersion: services.policy.version,
+    policyHash: services.policyHash,
+    detail,
+    at: services.clock.now(),
+    actor: ref.actor,
+  };
+}
 
 async function changeFlags(
   services: Services,
@@ -19,13 +33,7 @@ async function changeFlags(
   patch: { restricted?: boolean; objected?: readonly string[]; withdrawn?: boolean },
   detail: Record<string, unknown>,
 ): Promise<SubjectRecord> {
-  const now = services.clock.now();
-  const updated = await services.store.changeFlags({
-    projectId: ref.projectId,
-    pseudonym: ref.pseudonym,
-    ...patch,
-    ledger: { projectId: ref.projectId, pseudonym: ref.pseudonym, action, policyVersion: services.policy.version, detail: { ...detail, via: ref.via }, at: now },
-  });
+  const updated = await services.store.changeFlags({ projectId: ref.projectId, pseudonym: ref.pseudonym, ...patch, ledger: ledgerEntry(services, ref, action, detail) });
   if (!updated) throw gone();
   return updated;
 }
@@ -53,18 +61,16 @@ export async function restrict(services: Services, ref: SubjectRef, restricted: 
 
 export async function object(services: Services, ref: SubjectRef, purposes: readonly string[], objected: boolean) {
   const byId = new Map(services.policy.purposes.map((purpose) => [purpose.id, purpose]));
-  const misdirected = purposes.filter((id) => byId.get(id)?.basis !== 'legitimate_interest');
+  const misdirected = misdirectedObjections(services.policy.purposes, purposes);
   if (misdirected.length > 0) {
-    throw new HttpProblem('unprocessable', {
+    throw new DomainError('unprocessable', {
       detail: 'Objection (Art. 21) applies to legitimate-interest purposes. For consent-based purposes, withdraw consent instead (POST /v1/me/withdraw).',
       errors: misdirected.map((id) => ({ field: 'purposes', message: byId.has(id) ? `"${id}" rests on ${byId.get(id)!.basis}` : `unknown purpose "${id}"` })),
     });
   }
   const current = (await services.store.loadSubjects(ref.projectId, [ref.pseudonym])).get(ref.pseudonym);
   if (!current || current.state.erased) throw gone();
-  const next = objected
-    ? [...new Set([...current.state.objected, ...purposes])]
-    : current.state.objected.filter((id) => !purposes.includes(id));
+  const next = changeObjections(current.state.objected, purposes, objected);
   const subject = await changeFlags(services, ref, objected ? 'object' : 'lift_objection', { objected: next }, { purposes });
   await logCompletedRequest(services, ref, 'objection', `${objected ? 'objected to' : 'lifted objection to'} ${purposes.join(', ')}`);
   return { objected: subject.state.objected };
@@ -77,19 +83,11 @@ export async function withdraw(services: Services, ref: SubjectRef) {
 }
 
 export async function erase(services: Services, ref: SubjectRef) {
-  const now = services.clock.now();
   await logCompletedRequest(services, ref, 'erasure', 'erased');
-  const deleted = await services.store.erase(ref.projectId, ref.pseudonym, {
-    projectId: ref.projectId,
-    pseudonym: ref.pseudonym,
-    action: 'erase',
-    policyVersion: services.policy.version,
-    detail: { via: ref.via },
-    at: now,
-  });
+  const deleted = await services.store.erase(ref.projectId, ref.pseudonym, ledgerEntry(services, ref, 'erase', {}));
   return {
     erased: true,
-    deleted: { events: deleted.events, sessions: deleted.sessions, activityRows: 'all', subjectToken: true },
+    deleted: { events: deleted.events, sessions: deleted.sessions, activityRows: 'all', subjectTokens: 'all' },
     kept: {
       consentProof: `The consent ledger entries are kept as proof of consent (Art. 7(1), a legal obligation) for ${services.policy.retention.consentProof}.`,
       suppressionRecord: 'The pseudonym alone is kept, so events that still arrive from this subject are dropped.',

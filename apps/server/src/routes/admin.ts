@@ -1,45 +1,58 @@
 /**
- * Staff routes for rights requests that reach the controller by mail: the same rights, by the
- * platform's user id (admin key). The server derives the client hash and the pseudonym as the
- * SDK and the ingest path do; the user id itself is neither stored nor logged, and travels in
- * the body so it stays out of URLs.
+ * Staff routes (admin key): the subject's rights by the platform's user id, for requests that
+ * reach the controller by mail; the rights-request log; and the project's identity
+ * verification (state, mode, secret rotation). The server derives the client hash and the
+ * pseudonym as the SDK and the ingest path do; the user id itself is neither stored nor
+ * logged, and travels in the body so it stays out of URLs. Every act names the admin key.
  */
 import { rectificationSchema } from '@heed/policy';
-import { Hono, type Context, type Next } from 'hono';
+import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { HttpProblem } from '../http/problem.js';
+import { DomainError } from '../errors/domain-error.js';
+import { bearerAuth } from '../http/bearer.js';
 import { limitBody } from '../http/read-body.js';
 import { readJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
+import { DEFAULT_OVERLAP_MS, identityStatus, rotateIdentitySecret, setIdentityMode } from '../identity/identity-admin.js';
+import type { KeyHolder } from '../projects/key-resolver.js';
 import { findSubjectByUserId } from '../rights/find-subject.js';
 import { logOpenRequest, orderRequests, type SubjectRef } from '../rights/requests.js';
-import { adminSubjectBody, completeRequestBody, exportQuery, objectBody, openRequestBody, restrictBody } from '../rights/rights-schemas.js';
+import {
+  adminSubjectBody,
+  completeRequestBody,
+  exportQuery,
+  identityModeBody,
+  objectBody,
+  openRequestBody,
+  restrictBody,
+  rotateSecretBody,
+} from '../rights/rights-schemas.js';
 import { access, erase, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
+import { revokeSubjectTokens } from '../rights/token-rights.js';
 import type { Services } from '../services.js';
+import type { Actor } from '../store/store.js';
 import { RIGHTS_BODY_LIMIT } from './me.js';
 import { accessResponse } from './rights-responses.js';
 
-type Env = { Variables: { projectId: string } };
+type Env = { Variables: { admin: KeyHolder } };
+
+const staff = (holder: KeyHolder): Actor => ({ channel: 'staff', auth: `admin_key:${holder.keyId}` });
 
 export function adminRoutes(services: Services) {
   const limitRightsBody = limitBody(RIGHTS_BODY_LIMIT);
-  const authorise = async (c: Context<Env>, next: Next) => {
-    const key = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    c.set('projectId', await services.keys.resolve(key, 'admin'));
-    await next();
-  };
+  const authorise = bearerAuth<'admin', KeyHolder>('admin', { what: 'an admin key', realm: 'admin', verify: (key) => services.keys.lookup(key, 'admin') });
 
   /** Reads the body, finds the subject by user id under every pseudonym key. */
   async function subjectFrom<T extends z.ZodObject>(c: Context<Env>, extra: T): Promise<{ ref: SubjectRef; body: z.infer<T> }> {
     const raw = await readJson(c);
     const { userId } = validate(adminSubjectBody, raw);
     const body = validate(extra, Object.fromEntries(Object.entries(raw as object).filter(([key]) => key !== 'userId')));
-    const ref = await findSubjectByUserId(services, c.get('projectId'), userId);
-    if (!ref) throw new HttpProblem('not_found', { detail: 'No data is held about this user id in this project.' });
+    const ref = await findSubjectByUserId(services, c.var.admin.projectId, userId, staff(c.var.admin));
+    if (!ref) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
     return { ref, body };
   }
-
   const empty = z.strictObject({});
+
   return new Hono<Env>()
     .use('/v1/admin/*', limitRightsBody, authorise)
     .post('/v1/admin/subjects/access', async (c) => {
@@ -60,21 +73,31 @@ export function adminRoutes(services: Services) {
     })
     .post('/v1/admin/subjects/withdraw', async (c) => c.json(await withdraw(services, (await subjectFrom(c, empty)).ref)))
     .post('/v1/admin/subjects/erase', async (c) => c.json(await erase(services, (await subjectFrom(c, empty)).ref)))
+    .post('/v1/admin/subjects/revoke-tokens', async (c) => c.json(await revokeSubjectTokens(services, (await subjectFrom(c, empty)).ref)))
     .post('/v1/admin/requests', async (c) => {
       const body = validate(openRequestBody, await readJson(c));
-      const projectId = c.get('projectId');
-      const ref = body.userId === undefined ? undefined : await findSubjectByUserId(services, projectId, body.userId);
+      const { projectId } = c.var.admin;
+      const ref = body.userId === undefined ? undefined : await findSubjectByUserId(services, projectId, body.userId, staff(c.var.admin));
       const row = await logOpenRequest(services, { projectId, pseudonym: ref?.pseudonym ?? '', kind: body.kind, receivedAt: body.receivedAt ?? services.clock.now() });
       return c.json(row, 201);
     })
     .post('/v1/admin/requests/:id/complete', async (c) => {
       const { outcome } = validate(completeRequestBody, await readJson(c));
-      const done = await services.store.completeRightsRequest(c.get('projectId'), c.req.param('id'), services.clock.now(), outcome);
-      if (!done) throw new HttpProblem('not_found', { detail: 'No open request with that id in this project.' });
+      const done = await services.store.completeRightsRequest(c.var.admin.projectId, c.req.param('id'), services.clock.now(), outcome);
+      if (!done) throw new DomainError('not_found', { detail: 'No open request with that id in this project.' });
       return c.json({ completed: true });
     })
     .get('/v1/admin/requests', async (c) => {
-      const rows = await services.store.listRightsRequests(c.get('projectId'));
+      const rows = await services.store.listRightsRequests(c.var.admin.projectId);
       return c.json({ requests: orderRequests(rows, services.clock.now()) });
+    })
+    .get('/v1/admin/identity', async (c) => c.json(await identityStatus(services, c.var.admin.projectId)))
+    .put('/v1/admin/identity/mode', async (c) => {
+      const { mode } = validate(identityModeBody, await readJson(c));
+      return c.json(await setIdentityMode(services, c.var.admin.projectId, mode, staff(c.var.admin)));
+    })
+    .post('/v1/admin/identity/secrets', async (c) => {
+      const { overlapMs } = validate(rotateSecretBody, await readJson(c));
+      return c.json(await rotateIdentitySecret(services, c.var.admin.projectId, overlapMs ?? DEFAULT_OVERLAP_MS, staff(c.var.admin)), 201);
     });
 }

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono';
 import { HttpProblem } from '../http/problem.js';
-import type { RateLimiter } from '../http/rate-limiter.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 import { readBoundedJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
 import { ingestBatch } from '../ingest/ingest-batch.js';

@@ -8,6 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Hono, type Context } from 'hono';
+import { bearerAuth } from '../http/bearer.js';
 import { HttpProblem } from '../http/problem.js';
 import type { Services } from '../services.js';
 
@@ -30,20 +31,17 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
  * @example app.route('/', metricsRoutes(services, { token: config.metricsToken }));
  */
 export function metricsRoutes(services: Services, options: { token: string | undefined }) {
-  const expected = options.token === undefined ? undefined : digest(options.token);
-  const authorise = (c: Context) => {
-    if (expected === undefined) {
-      if (isLoopback(peerAddress(c))) return;
-      throw new HttpProblem('forbidden', { detail: 'Metrics are served to this machine only; set HEED_METRICS_TOKEN to scrape from elsewhere.' });
-    }
-    const presented = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    // Compare digests in constant time: equal lengths, and no early exit on a prefix.
-    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
-      throw new HttpProblem('unauthorized', { detail: 'Present the metrics token as "Authorization: Bearer <token>".', headers: { 'www-authenticate': 'Bearer realm="metrics"' } });
-    }
-  };
-  return new Hono().get('/metrics', async (c) => {
-    authorise(c);
-    return c.body(await services.metrics.render(), 200, { 'content-type': services.metrics.contentType, 'cache-control': 'no-store' });
-  });
+  const serve = (c: Context) => services.metrics.render().then((text) => c.body(text, 200, { 'content-type': services.metrics.contentType, 'cache-control': 'no-store' }));
+  if (options.token === undefined) {
+    return new Hono().get('/metrics', (c) => {
+      if (!isLoopback(peerAddress(c))) {
+        throw new HttpProblem('forbidden', { detail: 'Metrics are served to this machine only; set HEED_METRICS_TOKEN to scrape from elsewhere.' });
+      }
+      return serve(c);
+    });
+  }
+  const expected = digest(options.token);
+  // Compare digests in constant time: equal lengths, and no early exit on a prefix.
+  const authorise = bearerAuth('scraper', { what: 'the metrics token', realm: 'metrics', verify: (token) => (timingSafeEqual(digest(token), expected) ? true : undefined) });
+  return new Hono().get('/metrics', authorise, serve);
 }

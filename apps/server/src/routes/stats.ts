@@ -2,8 +2,8 @@
  * The statistics routes (analyst key, `Authorization: Bearer <key>`): validate the query,
  * call the domain function, respond. A write or admin key gets 401: it is not an analyst key.
  */
-import { Hono, type Context, type Next } from 'hono';
-import { HttpProblem } from '../http/problem.js';
+import { Hono, type Context } from 'hono';
+import { bearerAuth } from '../http/bearer.js';
 import { validate } from '../http/validate.js';
 import type { Services } from '../services.js';
 import { heatmapQuery, rangeOnlyQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
@@ -11,7 +11,6 @@ import {
   featureStats,
   heatmapStats,
   sessionStats,
-  StatsRangeError,
   updateWindows,
   usageStats,
   type StatsContext,
@@ -20,41 +19,34 @@ import {
 type Env = { Variables: { projectId: string } };
 
 export function statsRoutes(services: Services) {
-  const authorise = async (c: Context<Env>, next: Next) => {
-    const key = /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    c.set('projectId', await services.keys.resolve(key, 'analyst'));
-    await next();
-    // Statistics change with every batch and belong to one key holder.
-    c.header('cache-control', 'private, no-store');
-  };
+  const authorise = bearerAuth<'projectId', string>('projectId', {
+    what: 'an analyst key',
+    realm: 'stats',
+    verify: async (key) => (await services.keys.lookup(key, 'analyst'))?.projectId,
+  });
   const context = (c: Context<Env>): StatsContext => ({
     stats: services.store.stats,
     policy: services.policy,
     projectId: c.get('projectId'),
     now: services.clock.now(),
   });
-  const run = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof StatsRangeError) throw new HttpProblem('validation', { detail: error.message, cause: error });
-      throw error;
-    }
-  };
-
   return new Hono<Env>()
-    .use('/v1/stats/*', authorise)
+    .use('/v1/stats/*', authorise, async (c, next) => {
+      await next();
+      // Statistics change with every batch and belong to one key holder.
+      c.header('cache-control', 'private, no-store');
+    })
     .get('/v1/stats/usage', async (c) => {
       const ctx = context(c);
-      return c.json(await run(() => usageStats(ctx, validate(usageQuery(ctx.now), c.req.query()))));
+      return c.json(await usageStats(ctx, validate(usageQuery(ctx.now), c.req.query())));
     })
     .get('/v1/stats/sessions', async (c) => {
       const ctx = context(c);
-      return c.json(await run(() => sessionStats(ctx, validate(rangeOnlyQuery(ctx.now), c.req.query()))));
+      return c.json(await sessionStats(ctx, validate(rangeOnlyQuery(ctx.now), c.req.query())));
     })
     .get('/v1/stats/features', async (c) => {
       const ctx = context(c);
-      return c.json(await run(() => featureStats(ctx, validate(rangeOnlyQuery(ctx.now), c.req.query()))));
+      return c.json(await featureStats(ctx, validate(rangeOnlyQuery(ctx.now), c.req.query())));
     })
     .get('/v1/stats/heatmap', async (c) => c.json(await heatmapStats(context(c), validate(heatmapQuery, c.req.query()))))
     .get('/v1/stats/update-windows', async (c) => c.json(await updateWindows(context(c), validate(windowsQuery, c.req.query()))));

@@ -4,6 +4,7 @@
  * Statistics read the `statistics` purpose; heatmap and windows, the `update_timing` purpose.
  */
 import { consentBaseline, type PolicyDocument } from '@heed/policy';
+import { DomainError } from '../errors/domain-error.js';
 import { featurePurpose } from '../store/aggregate-plan.js';
 import type { StatsStore } from '../store/stats-store.js';
 import { localBuckets, MAX_BUCKETS } from './buckets.js';
@@ -30,21 +31,16 @@ export interface StatsContext {
   readonly now: number;
 }
 
-/** Thrown for a request that is valid field by field but too large as a whole. */
-export class StatsRangeError extends Error {
-  readonly code = 'stats_range';
-  constructor(message: string) {
-    super(message);
-    this.name = 'StatsRangeError';
-  }
-}
+/** A request that is valid field by field but too large as a whole. */
+const tooManyBuckets = () =>
+  new DomainError('validation', { detail: `at most ${MAX_BUCKETS} buckets: choose a coarser grain or a shorter range` });
 
 const k = (ctx: StatsContext) => ctx.policy.kAnonymity;
 
 /** @example await usageStats(ctx, { grain: 'day', tz: 'Europe/Brussels', from, to }) */
 export async function usageStats(ctx: StatsContext, query: UsageQuery) {
   const buckets = localBuckets(query.from, query.to, query.grain, query.tz);
-  if (!buckets || buckets.length === 0) throw new StatsRangeError(`at most ${MAX_BUCKETS} buckets: choose a coarser grain or a shorter range`);
+  if (!buckets || buckets.length === 0) throw tooManyBuckets();
   const first = buckets[0]!.start;
   const last = buckets.at(-1)!.end;
   const [rows, activity] = await Promise.all([

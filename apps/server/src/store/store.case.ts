@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../ledger/verify-ledger.js';
+import { testLedgerKeys } from '../testing/test-keys.js';
 import { HOUR_MS } from './aggregate-plan.js';
 import type { AcceptedEvent, LedgerAppend, Store } from './store.js';
 
@@ -18,7 +19,11 @@ export interface OpenedStore {
 const P = 'p_contract';
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
 
-const ledger = (pseudonym: string, action: string, at = T0): LedgerAppend => ({ projectId: P, pseudonym, action, policyVersion: '2026-11-01', detail: { action }, at });
+const ledger = (pseudonym: string, action: string, at = T0): LedgerAppend => ({
+  projectId: P, pseudonym, action, policyVersion: '2026-11-01', policyHash: 'c'.repeat(64), detail: { action }, at, actor: { channel: 'sdk', auth: 'anonymous_id' },
+});
+
+const token = (name: string) => ({ id: `tk_${name}`, hash: `token_${name}`, channel: 'sdk' as const, onlyIfNew: false });
 
 const event = (id: string, pseudonym: string, rest: Partial<AcceptedEvent> & Pick<AcceptedEvent, 'type' | 'ts'>): AcceptedEvent => ({
   id, sessionId: `ses_${pseudonym}`, pseudonym, name: null, durationMs: null, activeMs: null, propsJson: null, purposes: ['statistics'], ...rest,
@@ -27,7 +32,7 @@ const event = (id: string, pseudonym: string, rest: Partial<AcceptedEvent> & Pic
 async function consented(store: Store, pseudonym: string): Promise<void> {
   await store.recordConsent({
     projectId: P, pseudonym, keyId: 'k1', at: T0, policyVersion: '2026-11-01', granted: ['statistics'], objected: [],
-    ledger: ledger(pseudonym, 'decision'), newTokenHash: `token_${pseudonym}`,
+    ledger: ledger(pseudonym, 'decision'), token: token(pseudonym),
   });
 }
 
@@ -41,7 +46,7 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
   const withStore = (test: (opened: OpenedStore) => Promise<void>) => async () => {
     const opened = await open();
     try {
-      await opened.store.createProject({ id: P, name: 'Contract', createdAt: T0 });
+      await opened.store.createProject({ id: P, name: 'Contract', createdAt: T0, identityMode: 'enforce' });
       await test(opened);
     } finally {
       await opened.close();
@@ -158,20 +163,20 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
       expect(await store.findSubjectByToken('token_bob')).toBeUndefined();
       expect(await store.recordConsent({
         projectId: P, pseudonym: 'bob', keyId: 'k1', at: T0, policyVersion: '2026-11-01', granted: ['statistics'], objected: [],
-        ledger: ledger('bob', 'decision'), newTokenHash: 'token_bob_2',
-      })).toEqual({ created: false, erased: true });
+        ledger: ledger('bob', 'decision'), token: token('bob_2'),
+      })).toEqual({ created: false, erased: true, objected: [], tokenIssued: false });
       expect(await store.counts()).toMatchObject({ events: 1, sessions: 1, activity: 2, consent_ledger: 5 });
     }));
 
     it('creates a subject once and keeps one unbroken ledger chain under concurrent decisions', withStore(async ({ store }) => {
       const decisions = Array.from({ length: 16 }, (_, n) => store.recordConsent({
         projectId: P, pseudonym: n % 2 === 0 ? 'ann' : `s${n}`, keyId: 'k1', at: T0 + n, policyVersion: '2026-11-01', granted: ['statistics'], objected: [],
-        ledger: ledger(n % 2 === 0 ? 'ann' : `s${n}`, 'decision', T0 + n), newTokenHash: `token_${n}`,
+        ledger: ledger(n % 2 === 0 ? 'ann' : `s${n}`, 'decision', T0 + n), token: token(String(n)),
       }));
       const results = await Promise.all(decisions);
       expect(results.filter((r, n) => n % 2 === 0 && r.created)).toHaveLength(1);
       expect(results.filter((r, n) => n % 2 === 1 && r.created)).toHaveLength(8);
-      expect(await verifyLedger(store.ledgerEntries(P))).toEqual({ ok: true, entries: 16 });
+      expect(await verifyLedger(store.ledgerEntries(P), testLedgerKeys())).toEqual({ ok: true, entries: 16 });
       expect((await store.counts()).subjects).toBe(9);
     }));
 

@@ -7,13 +7,14 @@ import { createTestDatabase, queryPostgres, storesUnderTest } from '../testing/t
 import { createPostgresStore } from './postgres/index.js';
 import { createSqliteStore } from './sqlite/sqlite-store.js';
 import { storeContract, type OpenedStore } from './store.case.js';
+import { testLedgerKeys } from '../testing/test-keys.js';
 
 const AGGREGATES = 'SELECT bucket, metric, dim, value FROM aggregates WHERE purpose = ? AND grain = ? ORDER BY bucket, metric, dim';
 
 async function open(kind: 'sqlite' | 'postgres'): Promise<OpenedStore> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'heed-store-'));
-    const store = createSqliteStore({ path: join(dir, 'heed.db') });
+    const store = createSqliteStore({ path: join(dir, 'heed.db'), seal: testLedgerKeys() });
     return {
       store,
       aggregates: async (purpose, grain) => store.client.prepare(AGGREGATES).all(purpose, grain) as never,
@@ -24,7 +25,7 @@ async function open(kind: 'sqlite' | 'postgres'): Promise<OpenedStore> {
     };
   }
   const database = await createTestDatabase();
-  const store = createPostgresStore({ url: database.url, poolSize: 8 });
+  const store = createPostgresStore({ url: database.url, poolSize: 8, seal: testLedgerKeys() });
   await store.ready();
   return {
     store,

@@ -6,12 +6,22 @@
 import type { DeviceClass, SubjectState } from '@heed/policy';
 import type { StatsStore } from './stats-store.js';
 
-export type KeyKind = 'write' | 'analyst' | 'admin';
+export type KeyKind = 'write' | 'analyst' | 'admin' | 'backend';
+
+/**
+ * How a project treats subjects whose proof is missing or wrong (issue "Authenticated
+ * subjects"): `enforce` refuses them (new projects), `report` accepts and counts them (projects
+ * from before identity verification, while their integration moves to signed identities),
+ * `off` neither checks nor counts (only by an operator's explicit choice).
+ */
+export type IdentityMode = 'enforce' | 'report' | 'off';
+export const IDENTITY_MODES = ['enforce', 'report', 'off'] as const satisfies readonly IdentityMode[];
 
 export interface ProjectRow {
   readonly id: string;
   readonly name: string;
   readonly createdAt: number;
+  readonly identityMode: IdentityMode;
 }
 
 export interface KeyRow {
@@ -21,6 +31,21 @@ export interface KeyRow {
   readonly label: string;
   readonly createdAt: number;
   readonly revokedAt: number | null;
+}
+
+/**
+ * A project's identity secret as stored: not the secret. The secret is an HMAC of the salt
+ * under the identity master key, which lives apart from the database (identity/secrets.ts).
+ */
+export interface IdentitySecretRow {
+  readonly id: string;
+  readonly projectId: string;
+  readonly salt: string;
+  /** Which identity master key derives it. */
+  readonly masterKeyId: string;
+  readonly createdAt: number;
+  /** End of a rotation's overlap: assertions signed with it are refused from then on. */
+  readonly expiresAt: number | null;
 }
 
 export interface SubjectRecord {
@@ -35,42 +60,125 @@ export interface SubjectRecord {
   readonly state: SubjectState;
 }
 
-/** A ledger entry as written; `prevHash` and `hash` are filled in by the store. */
+export interface SubjectKey {
+  readonly projectId: string;
+  readonly pseudonym: string;
+}
+
+/**
+ * Who acted, as the ledger records it (issue "Authenticated subjects"): the channel the
+ * request came through and how that caller was authenticated, e.g. `sdk` with
+ * `identity:<secret id>` or `anonymous_id`, `subject` with `subject_token:<token id>`,
+ * `staff` with `admin_key:<key id>`, `backend` with `backend_key:<key id>`.
+ */
+export interface Actor {
+  readonly channel: ActorChannel;
+  readonly auth: string;
+}
+export type ActorChannel = 'sdk' | 'subject' | 'staff' | 'backend' | 'system';
+
+/** A ledger entry as the domain asks for it; the store chains and seals it. */
 export interface LedgerAppend {
   readonly projectId: string;
   readonly pseudonym: string;
   readonly action: string;
   readonly policyVersion: string;
+  /** SHA-256 of the policy document in force (its text, archived with its version). */
+  readonly policyHash: string;
   readonly detail: Record<string, unknown>;
   readonly at: number;
+  readonly actor: Actor;
 }
 
-export interface LedgerEntry extends LedgerAppend {
-  readonly seq: number;
+/** The `prevHash` of a project's first ledger entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What an entry's hash covers beside the previous hash (ledger/chain.ts). */
+export interface ChainFields {
+  readonly projectId: string;
+  readonly pseudonym: string;
+  readonly action: string;
+  readonly policyVersion: string;
+  readonly policyHash: string;
   readonly detailJson: string;
+  readonly at: number;
+  readonly channel: string;
+  readonly auth: string;
+}
+
+/**
+ * Seals ledger entries: the keyed hash of an entry after `prevHash`. Injected into the store
+ * (the key lives apart from the database; see ledger/chain.ts).
+ */
+export interface LedgerSeal {
+  /** The id of the key new entries are sealed with, stored with each entry. */
+  readonly keyId: string;
+  seal(prevHash: string, entry: ChainFields): string;
+}
+
+export interface LedgerEntry extends ChainFields {
+  readonly seq: number;
+  readonly detail: Record<string, unknown>;
+  /** The ledger key that sealed the entry; null for an entry from before the chain was keyed. */
+  readonly keyId: string | null;
   readonly prevHash: string;
   readonly hash: string;
+}
+
+/** The newest entry of a project's chain: what an operator anchors elsewhere (`heed ledger head`). */
+export interface LedgerHead {
+  readonly projectId: string;
+  readonly seq: number;
+  readonly hash: string;
+}
+
+/** A subject token to store: only its digest, with an id the ledger can name. */
+export interface NewSubjectToken {
+  readonly id: string;
+  readonly hash: string;
+  /** Who it was issued to: the channel of the verified caller. */
+  readonly channel: ActorChannel;
+}
+
+export interface SubjectTokenRow {
+  readonly id: string;
+  readonly createdAt: number;
+  readonly channel: string;
 }
 
 /** A consent decision applied to a subject, with its ledger entry, atomically. */
 export interface ConsentWrite {
   readonly projectId: string;
   readonly pseudonym: string;
+  /** The pseudonymisation key the pseudonym was made with (stored with a new subject). */
   readonly keyId: string;
   readonly at: number;
   readonly policyVersion: string;
   readonly granted: readonly string[];
+  /**
+   * Objections this decision adds (a privacy signal, a banner's switch). They join the ones in
+   * force; a decision never lifts one (only the subject's explicit lifting does).
+   */
   readonly objected: readonly string[];
   readonly ledger: LedgerAppend;
-  /** SHA-256 of a new subject token, used only if the subject is new. */
-  readonly newTokenHash: string;
+  /**
+   * A token for the verified caller, stored with the decision (`onlyIfNew`: only when the
+   * decision creates the subject); absent for an unverified caller.
+   */
+  readonly token?: NewSubjectToken & { readonly onlyIfNew: boolean };
+  /** A daily counter this decision adds one to (e.g. `identity_unverified:missing` in report mode). */
+  readonly counter?: string;
 }
 
 export interface ConsentWriteResult {
-  /** True when the subject was created by this decision (the token was stored). */
+  /** True when the subject was created by this decision. */
   readonly created: boolean;
   /** True when the subject was erased before: nothing was changed. */
   readonly erased: boolean;
+  /** The objections in force after the decision. */
+  readonly objected: readonly string[];
+  /** Whether the decision's token was stored (its id is in the ledger entry's detail). */
+  readonly tokenIssued: boolean;
 }
 
 /** An event that passed validation, the time window and the decision table. */
@@ -170,6 +278,8 @@ export interface SubjectData {
   readonly sessions: SessionRow[];
   readonly activity: ActivityRow[];
   readonly requests: RightsRequestRow[];
+  /** The subject's live tokens (ids and when, never the tokens). */
+  readonly tokens: SubjectTokenRow[];
 }
 
 export interface Store {
@@ -179,19 +289,32 @@ export interface Store {
 
   createProject(project: ProjectRow): Promise<void>;
   listProjects(): Promise<ProjectRow[]>;
+  findProject(id: string): Promise<ProjectRow | undefined>;
+  setIdentityMode(projectId: string, mode: IdentityMode): Promise<boolean>;
   insertKey(key: KeyRow & { hash: string }): Promise<void>;
   /** The live key with this id and its stored hash, or undefined (unknown or revoked). */
   findKey(id: string): Promise<(KeyRow & { hash: string }) | undefined>;
   listKeys(projectId: string): Promise<KeyRow[]>;
   revokeKey(id: string, at: number): Promise<boolean>;
 
+  insertIdentitySecret(row: IdentitySecretRow): Promise<void>;
+  /** The secret row with this id, in whichever project (the caller checks the project). */
+  findIdentitySecret(id: string): Promise<IdentitySecretRow | undefined>;
+  listIdentitySecrets(projectId: string): Promise<IdentitySecretRow[]>;
+  /** Sets the end of the overlap of every other live secret of the project (a rotation). */
+  expireIdentitySecrets(projectId: string, exceptId: string, expiresAt: number): Promise<number>;
+
   /** Subjects by pseudonym; absent ones are missing from the map. */
   loadSubjects(projectId: string, pseudonyms: readonly string[]): Promise<Map<string, SubjectRecord>>;
   recordConsent(write: ConsentWrite): Promise<ConsentWriteResult>;
   ingest(write: IngestWrite): Promise<IngestResult>;
 
-  /** The subject whose token has this digest (erased subjects have none). */
-  findSubjectByToken(tokenHash: string): Promise<SubjectRecord | undefined>;
+  /** The subject a live token with this digest belongs to (erased subjects have none), and the token's id. */
+  findSubjectByToken(tokenHash: string): Promise<{ subject: SubjectRecord; tokenId: string } | undefined>;
+  /** Stores a token for an existing, not erased subject, with the ledger entry that records it; false when there is none. */
+  issueToken(token: NewSubjectToken, ledger: LedgerAppend): Promise<boolean>;
+  /** Deletes the subject's tokens but `keepId`; returns how many. */
+  revokeTokens(subject: SubjectKey, keepId?: string): Promise<number>;
   /**
    * Sets flags and appends the ledger entry. Turning restriction on takes the subject's held
    * events out of every aggregate; turning it off puts them back (Art. 18).
@@ -201,9 +324,9 @@ export interface Store {
   rectify(projectId: string, pseudonym: string, patch: { tz?: string; device?: string }): Promise<void>;
   /**
    * Art. 17: takes held events out of the aggregates, deletes events, sessions, activity rows
-   * and the token, unlinks the subject's rights requests (kept, without the pseudonym, as
-   * proof they were answered), and leaves the subject row as a suppression record. The ledger
-   * stays (proof of consent, a legal obligation). Returns the number of events deleted.
+   * and tokens, unlinks the subject's rights requests (kept, without the pseudonym, as proof
+   * they were answered), and leaves the subject row as a suppression record. The ledger stays
+   * (proof of consent, a legal obligation). Returns the number of events and sessions deleted.
    */
   erase(projectId: string, pseudonym: string, ledger: LedgerAppend): Promise<{ events: number; sessions: number }>;
   subjectData(projectId: string, pseudonym: string): Promise<SubjectData | undefined>;
@@ -214,6 +337,18 @@ export interface Store {
 
   /** Ledger entries in order, for verification and access requests. */
   ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry>;
+  /** The newest entry of every project's chain. */
+  ledgerHeads(): Promise<LedgerHead[]>;
+  /** Daily counters (suppressions and other numbers-only counts) whose reason starts with `prefix`, from `sinceDay` on. */
+  dailyCounters(projectId: string, prefix: string, sinceDay: number): Promise<{ day: number; reason: string; count: number }[]>;
+  /** Appends an entry that concerns no subject's flags (a project's own events, e.g. the ledger being sealed). */
+  appendLedger(entry: LedgerAppend): Promise<void>;
+  /**
+   * Re-seals a project's entries from before the chain was keyed under the ledger key, after
+   * checking them against their old hashes; nothing changes when they do not check out
+   * (ledger/seal-legacy.ts).
+   */
+  sealLegacyLedger(projectId: string, reseal: LegacyReseal): Promise<LegacySealResult>;
   /**
    * Deletes up to `limit` rows of a data class that the retention job found expired: rows
    * older than `before` (raw events by arrival, sessions by last activity, activity rows and
@@ -227,6 +362,29 @@ export interface Store {
   ready?(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The part of the store each driver's subject repository implements (`<driver>/subjects.ts`). */
+export type SubjectStore = Pick<
+  Store,
+  | 'loadSubjects' | 'findSubjectByToken' | 'recordConsent' | 'issueToken' | 'revokeTokens' | 'changeFlags' | 'rectify' | 'erase'
+  | 'appendLedger' | 'sealLegacyLedger' | 'subjectData' | 'logRightsRequest' | 'listRightsRequests' | 'completeRightsRequest'
+>;
+
+/**
+ * What re-sealing a pre-key chain needs from the ledger domain: the check of an entry against
+ * its old, unkeyed hash (a problem, or undefined when it holds), the seal, and the entry that
+ * records the re-sealing.
+ */
+export interface LegacyReseal {
+  readonly seal: LedgerSeal;
+  check(entry: LedgerEntry, prevHash: string): string | undefined;
+  /** The entry appended after the re-sealed ones (its detail gets `entries` and `legacyHead`). */
+  readonly record: LedgerAppend;
+}
+
+export type LegacySealResult =
+  | { readonly sealed: number; readonly head?: LedgerHead }
+  | { readonly sealed: 0; readonly refused: { readonly seq: number; readonly problem: string } };
 
 /**
  * Data classes the retention job deletes. The consent ledger is not among them: its entries

@@ -1,16 +1,22 @@
 /**
  * A real server for tests: a temporary data directory with a real SQLite file (or, with
  * `store: 'postgres'`, a throwaway PostgreSQL database), an ephemeral port, a manual clock,
- * captured logs and a fresh project. Shipped as `@heed/server/testing`
- * so the cross-package suites in test/ use the same harness.
+ * captured logs and a fresh project (which enforces identity verification, as every new
+ * project does). Shipped as `@heed/server/testing` so the cross-package suites in test/ use
+ * the same harness.
+ *
+ * `post` acts as a correctly integrated platform would: for subjects made with `subjectFor`
+ * it adds the identity assertion the platform's backend would sign (with the real signer).
+ * `postUnsigned` sends exactly what it is given, for tests that play the attacker.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { manualClock } from '../clock.js';
 import { loadConfig } from '../config.js';
+import { signSubjectHash } from '@heed/sdk/node';
+import { identifiedHash } from '../crypto/client-hash.js';
 import { createLogger } from '../logger.js';
 import { createProject, type CreatedProject } from '../projects/projects.js';
 import { startServer, type RunningServer } from '../server.js';
@@ -33,7 +39,12 @@ export interface TestServer {
   readonly server: RunningServer;
   /** The SDK's client hash for a platform user id in this project. */
   subjectFor(userId: string): string;
+  /** The identity assertion the platform's backend would sign for this user now (24 hours). */
+  identityFor(userId: string): string;
+  /** POSTs JSON; consent decisions and batches for `subjectFor` users get their signed identity. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
+  /** POSTs exactly this body: no identity is added. */
+  postUnsigned(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   /**
    * One statement with `?` placeholders on a new connection (sees committed data), for
    * assertions on either store: numbers as numbers, booleans as 0/1. Read-only on SQLite.
@@ -69,8 +80,34 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const server = await startServer(config, { clock, logger });
-  const project = options.project ?? (await createProject(server.services.store, { name: 'Test', now: clock.now() }));
+  const project = options.project ?? (await createProject(server.services.store, server.services.identityKeys, { name: 'Test', now: clock.now() }));
   const dbPath = config.database.kind === 'sqlite' ? config.database.path : '';
+  const known = new Set<string>();
+  const sign = (subject: string) => signSubjectHash({ secret: project.identitySecret, projectId: project.projectId, subject, now: clock.now() });
+  const subjectFor = (userId: string) => {
+    const hash = identifiedHash(project.projectId, userId);
+    known.add(hash);
+    return hash;
+  };
+  const postUnsigned = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  /** Adds the proofs a correctly integrated platform sends, for the users this harness knows. */
+  function withIdentity(path: string, body: unknown): unknown {
+    if (typeof body !== 'object' || body === null) return body;
+    const fields = body as { subject?: unknown; identity?: unknown; anonymousId?: unknown; events?: unknown; proofs?: unknown };
+    if (path === '/v1/consent' && typeof fields.subject === 'string' && known.has(fields.subject) && fields.identity === undefined && fields.anonymousId === undefined) {
+      return { ...fields, identity: sign(fields.subject) };
+    }
+    if (path === '/v1/batch' && Array.isArray(fields.events) && fields.proofs === undefined) {
+      const subjects = new Set((fields.events as { subject?: unknown }[]).map((event) => event.subject).filter((s): s is string => typeof s === 'string' && known.has(s)));
+      if (subjects.size > 0) return { ...fields, proofs: Object.fromEntries([...subjects].map((subject) => [subject, { identity: sign(subject) }])) };
+    }
+    return body;
+  }
   return {
     url: server.url,
     dataDir,
@@ -81,13 +118,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     clock,
     logs,
     server,
-    subjectFor: (userId) => createHash('sha256').update(`heed:v1:${project.projectId}:${userId}`).digest('base64url'),
-    post: (path, body, headers = {}) =>
-      fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      }),
+    subjectFor,
+    identityFor: (userId) => sign(subjectFor(userId)),
+    post: (path, body, headers = {}) => postUnsigned(path, withIdentity(path, body), headers),
+    postUnsigned,
     async query<T>(sql: string, ...params: unknown[]) {
       if (kind === 'postgres') return queryPostgres<T>(databaseUrl, sql, params);
       const db = new Database(dbPath, { readonly: true, fileMustExist: true });

@@ -24,6 +24,16 @@ const epochMs = z.int().min(0).max(8_640_000_000_000_000);
 /** An active-time delta; a day is far beyond any heartbeat interval, so more is a bug. */
 const activeMs = z.int().min(0).max(86_400_000);
 const writeKeySchema = z.string().min(1).max(128);
+/**
+ * Who vouches for a subject (see identity/assertion.ts): an identity assertion the platform's
+ * backend signed for its logged-in user, or the device's random anonymous id, from which the
+ * server derives the anonymous hash itself. Only their size is checked here: a malformed or
+ * wrong proof is an authentication failure (401/403), judged by the server's verifier.
+ */
+const proofText = z.string().min(1).max(256);
+export const subjectProofSchema = z.union([z.strictObject({ identity: proofText }), z.strictObject({ anonymousId: proofText })]);
+/** A device's random anonymous id: 21+ characters of nanoid's alphabet (126 bits), hopeless to guess. */
+export const anonymousIdSchema = z.string().regex(/^[A-Za-z0-9_-]{21,64}$/, 'must be 21 to 64 characters of A-Z a-z 0-9 _ -');
 export const timeZoneSchema = z.string().max(64).refine(isTimeZone, { message: 'must be an IANA time zone such as Europe/Brussels' });
 
 /** Zod schemas for one set of limits. */
@@ -58,6 +68,10 @@ export function createWireSchemas(limits: IngestLimits) {
     tz: timeZoneSchema,
     device: z.enum(DEVICE_CLASSES),
     sdk: z.string().min(1).max(64),
+    /** The proof for each subject hash the events carry (identified: signed; anonymous: its id). */
+    proofs: z.record(subjectHashSchema, subjectProofSchema).refine((value) => Object.keys(value).length <= limits.maxEventsPerBatch, {
+      message: `at most ${limits.maxEventsPerBatch} subjects`,
+    }).optional(),
     events: z.array(event).min(1).max(limits.maxEventsPerBatch),
   });
 
@@ -73,6 +87,13 @@ export function createWireSchemas(limits: IngestLimits) {
     /** Legitimate-interest purposes objected to with this decision (Art. 21). */
     objections: z.array(purposeIdSchema).max(50).default([]),
     ts: epochMs,
+    /** An identity assertion for an identified subject (identity/assertion.ts). */
+    identity: proofText.optional(),
+    /** The random id of an anonymous subject, whose hash the server derives itself. */
+    anonymousId: proofText.optional(),
+  }).refine((value) => value.identity === undefined || value.anonymousId === undefined, {
+    message: 'send an identity assertion or an anonymous id, not both',
+    path: ['anonymousId'],
   });
 
   return { event, batch, consent, props: propsSchema };
@@ -97,3 +118,4 @@ export type BatchRequest = z.infer<WireSchemas['batch']>;
 export type ConsentRequest = z.input<WireSchemas['consent']>;
 export type ConsentDecision = z.infer<WireSchemas['consent']>;
 export type Rectification = z.infer<typeof rectificationSchema>;
+export type SubjectProof = z.infer<typeof subjectProofSchema>;

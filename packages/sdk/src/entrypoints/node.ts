@@ -29,6 +29,8 @@ export function createHeed(options: NodeHeedOptions): Heed {
 }
 
 export { createFileStorage };
+export { signIdentity, signSubjectHash } from '../backend/sign-identity.js';
+export type { SignIdentityOptions } from '../backend/sign-identity.js';
 export { HeedError, HeedRequestError } from '../core/errors.js';
 export type { HeedErrorCode } from '../core/errors.js';
 export type { ConsentState, ConsentStatus, Heed, HeedConsent, HeedRights, StopTimer } from '../core/heed.js';

@@ -1,13 +1,11 @@
 /**
  * What every part of the PostgreSQL store shares: the connection pool (postgres.js), write
  * transactions that retry deadlocks and turn lock and statement time-outs into
- * `StoreBusyError`, and the ledger append, serialised per project so concurrent server
- * processes never fork a project's hash chain.
+ * `StoreBusyError`.
  */
 import { readFileSync } from 'node:fs';
 import postgres, { type Sql, type TransactionSql } from 'postgres';
-import { GENESIS_HASH, chainHash } from '../../ledger/chain.js';
-import { StoreBusyError, type LedgerAppend } from '../store.js';
+import { StoreBusyError } from '../store.js';
 
 export interface PostgresOptions {
   /** `postgres://user@host:port/database` (an `sslmode` in the URL is honoured too). */
@@ -30,8 +28,6 @@ export interface PostgresConnection {
   readonly sql: Sql<Record<string, never>>;
   /** Runs `work` in a transaction; retries it on deadlock or serialisation failure. */
   writeTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
-  /** Appends to the project's hash chain; call inside a write transaction. */
-  appendLedger(tx: Tx, entry: LedgerAppend): Promise<void>;
 }
 
 /** SQLSTATEs a retry of the whole transaction cures: deadlock, serialisation failure. */
@@ -100,16 +96,6 @@ export function connectPostgres(options: PostgresOptions): PostgresConnection {
           throw error;
         }
       }
-    },
-    async appendLedger(tx, entry) {
-      // One writer per project chain at a time, across every process; released at commit.
-      await tx`SELECT pg_advisory_xact_lock(${LOCK_CLASS}::int, hashtext(${entry.projectId}))`;
-      const [last] = await tx<{ hash: string }[]>`SELECT hash FROM consent_ledger WHERE project_id = ${entry.projectId} ORDER BY seq DESC LIMIT 1`;
-      const prevHash = last?.hash ?? GENESIS_HASH;
-      const detailJson = JSON.stringify(entry.detail);
-      const hash = chainHash(prevHash, { ...entry, detailJson });
-      await tx`INSERT INTO consent_ledger (project_id, pseudonym, action, policy_version, detail, at, prev_hash, hash)
-        VALUES (${entry.projectId}, ${entry.pseudonym}, ${entry.action}, ${entry.policyVersion}, ${detailJson}, ${entry.at}, ${prevHash}, ${hash})`;
     },
   };
 }

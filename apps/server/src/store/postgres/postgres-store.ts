@@ -6,25 +6,26 @@
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
-import type { KeyRow, LedgerEntry, ProjectRow, PrunableClass, Store } from '../store.js';
+import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
+import { PRUNE_TARGETS, TABLES, pruneCondition } from '../rules/tables.js';
+import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, ProjectRow, PrunableClass, Store } from '../store.js';
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { connectPostgres, type PostgresOptions } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import { migratePostgres } from './migrate.js';
 import { createStatsQueries } from './stats-queries.js';
-import { apiKeys, projects } from './schema.js';
+import { apiKeys, identitySecrets, projects } from './schema.js';
 import * as schema from './schema.js';
 import { createSubjectRepository } from './subjects.js';
 
-const TABLES = ['projects', 'api_keys', 'subjects', 'consent_ledger', 'events', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests'] as const;
 const LEDGER_PAGE = 1_000;
-const PRUNE_TARGETS: Record<PrunableClass, [table: string, condition: string]> = {
-  rawEvents: ['events', 'received_at < $1'],
-  sessions: ['sessions', 'last_seen_at < $1'],
-  activity: ['activity', 'bucket < $1'],
-  aggregates: ['aggregates', 'bucket < $1'],
-  rightsRequests: ['rights_requests', 'received_at < $1 AND completed_at IS NOT NULL'],
-};
+
+const PROJECT_FIELDS = { id: projects.id, name: projects.name, createdAt: projects.createdAt, identityMode: projects.identityMode };
+
+export interface PostgresStoreOptions extends PostgresOptions {
+  /** Seals consent-ledger entries with the ledger key (ledger/chain.ts). */
+  readonly seal: LedgerSeal;
+}
 
 export interface PostgresStore extends Store {
   /** Resolves once migrations are applied; rejects with the reason the store cannot start. */
@@ -34,7 +35,7 @@ export interface PostgresStore extends Store {
 /**
  * @example const store = createPostgresStore({ url: 'postgres://root@127.0.0.1:5432/heed', poolSize: 10 }); await store.ready();
  */
-export function createPostgresStore(options: PostgresOptions): PostgresStore {
+export function createPostgresStore(options: PostgresStoreOptions): PostgresStore {
   const connection = connectPostgres(options);
   const { sql } = connection;
   const db = drizzle(sql, { schema });
@@ -42,7 +43,7 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
   // Checked by ready() and by every call; never an unhandled rejection in between.
   migrated.catch(() => {});
   const writer = createIngestWriter(connection);
-  const subjects = createSubjectRepository(connection);
+  const subjects = createSubjectRepository(connection, options.seal);
   const afterMigrations = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     await migrated;
     return fn(...args);
@@ -65,6 +66,10 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
     loadSubjects: afterMigrations(subjects.loadSubjects),
     findSubjectByToken: afterMigrations(subjects.findSubjectByToken),
     recordConsent: afterMigrations(subjects.recordConsent),
+    issueToken: afterMigrations(subjects.issueToken),
+    revokeTokens: afterMigrations(subjects.revokeTokens),
+    appendLedger: afterMigrations(subjects.appendLedger),
+    sealLegacyLedger: afterMigrations(subjects.sealLegacyLedger),
     changeFlags: afterMigrations(subjects.changeFlags),
     rectify: afterMigrations(subjects.rectify),
     erase: afterMigrations(subjects.erase),
@@ -78,7 +83,19 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
       await db.insert(projects).values(project);
     }),
 
-    listProjects: afterMigrations(async () => db.select().from(projects).orderBy(asc(projects.createdAt))),
+    listProjects: afterMigrations(async () => db.select(PROJECT_FIELDS).from(projects).orderBy(asc(projects.createdAt))),
+    findProject: afterMigrations(async (id: string) => (await db.select(PROJECT_FIELDS).from(projects).where(eq(projects.id, id)))[0]),
+    setIdentityMode: afterMigrations(async (projectId: string, mode: ProjectRow['identityMode']) =>
+      (await db.update(projects).set({ identityMode: mode }).where(eq(projects.id, projectId)).returning({ id: projects.id })).length > 0),
+    insertIdentitySecret: afterMigrations(async (row: IdentitySecretRow) => {
+      await db.insert(identitySecrets).values(row);
+    }),
+    findIdentitySecret: afterMigrations(async (id: string) => (await db.select().from(identitySecrets).where(eq(identitySecrets.id, id)))[0]),
+    listIdentitySecrets: afterMigrations(async (projectId: string) =>
+      db.select().from(identitySecrets).where(eq(identitySecrets.projectId, projectId)).orderBy(asc(identitySecrets.createdAt))),
+    expireIdentitySecrets: afterMigrations(async (projectId: string, exceptId: string, expiresAt: number) =>
+      (await sql`UPDATE identity_secrets SET expires_at = ${expiresAt}
+        WHERE project_id = ${projectId} AND id != ${exceptId} AND (expires_at IS NULL OR expires_at > ${expiresAt})`).count),
 
     insertKey: afterMigrations(async (key: KeyRow & { hash: string }) => {
       await db.insert(apiKeys).values(key);
@@ -106,24 +123,31 @@ export function createPostgresStore(options: PostgresOptions): PostgresStore {
       // Paged by seq, not loaded whole: five years of consent proof can be large.
       let after = 0;
       for (;;) {
-        const page = await sql<Omit<LedgerEntry, 'detail'>[]>`
-          SELECT seq, project_id AS "projectId", pseudonym, action, policy_version AS "policyVersion", detail AS "detailJson", at,
-            prev_hash AS "prevHash", hash
+        const page = await sql<LedgerRowText[]>`
+          SELECT ${sql.unsafe(LEDGER_COLUMNS)}
           FROM consent_ledger WHERE seq > ${after} ${projectId === undefined ? sql`` : sql`AND project_id = ${projectId}`}
           ORDER BY seq LIMIT ${LEDGER_PAGE}`;
-        for (const row of page) yield { ...row, detail: JSON.parse(row.detailJson) as Record<string, unknown> };
+        for (const row of page) yield parseLedgerRow(row);
         if (page.length < LEDGER_PAGE) return;
         after = page[page.length - 1]!.seq;
       }
     },
 
+    dailyCounters: afterMigrations(async (projectId: string, prefix: string, sinceDay: number) =>
+      [...(await sql<{ day: number; reason: string; count: number }[]>`
+        SELECT day, reason, count FROM suppressions WHERE project_id = ${projectId} AND left(reason, ${prefix.length}) = ${prefix} AND day >= ${sinceDay}
+        ORDER BY day, reason COLLATE "C"`)]),
+    ledgerHeads: afterMigrations(async () =>
+      [...(await sql<LedgerHead[]>`SELECT project_id AS "projectId", seq, hash FROM ledger_heads WHERE seq > 0 ORDER BY project_id COLLATE "C"`)]),
     prune: afterMigrations(async (dataClass: PrunableClass, before: number, limit: number) => {
-      const [table, condition] = PRUNE_TARGETS[dataClass];
+      const target = PRUNE_TARGETS[dataClass];
+      const { table } = target;
+      const condition = pruneCondition(target, '$1');
       // Chunked by ctid: a retention run never holds row locks on a large range for long.
       return connection.writeTransaction(async (tx) => {
         const result = await tx.unsafe(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${condition} LIMIT $2)`, [before, limit]);
         // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
-        if ((dataClass === 'activity' || dataClass === 'sessions') && result.count > 0) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1`;
+        if (target.bumpsStatsEpoch && result.count > 0) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1`;
         return result.count;
       });
     }),

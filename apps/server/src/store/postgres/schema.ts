@@ -18,6 +18,11 @@ export const projects = pgTable('projects', {
    * while this epoch holds, since removals can hide behind equal counts and change feeds.
    */
   statsEpoch: integer('stats_epoch').notNull().default(0),
+  /**
+   * enforce | report | off (store.ts, IdentityMode). New projects enforce identity
+   * verification; the migration that added it put existing projects in `report`.
+   */
+  identityMode: text('identity_mode', { enum: ['enforce', 'report', 'off'] }).notNull().default('enforce'),
 });
 
 export const apiKeys = pgTable(
@@ -25,7 +30,7 @@ export const apiKeys = pgTable(
   {
     id: text('id').primaryKey(),
     projectId: text('project_id').notNull().references(() => projects.id),
-    kind: text('kind', { enum: ['write', 'analyst', 'admin'] }).notNull(),
+    kind: text('kind', { enum: ['write', 'analyst', 'admin', 'backend'] }).notNull(),
     /** SHA-256 of the whole key; keys are random, so a fast hash is enough. */
     hash: text('hash').notNull(),
     label: text('label').notNull().default(''),
@@ -43,7 +48,6 @@ export const subjects = pgTable(
     /** Which pseudonymisation key made the pseudonym, so the key can be rotated. */
     keyId: text('key_id').notNull(),
     createdAt: ms('created_at').notNull(),
-    tokenHash: text('token_hash'),
     tz: text('tz'),
     device: text('device'),
     consentVersion: text('consent_version'),
@@ -58,7 +62,7 @@ export const subjects = pgTable(
     erased: boolean('erased').notNull().default(false),
     lastSeenAt: ms('last_seen_at'),
   },
-  (table) => [primaryKey({ columns: [table.projectId, table.pseudonym] }), uniqueIndex('subjects_token').on(table.tokenHash)],
+  (table) => [primaryKey({ columns: [table.projectId, table.pseudonym] })],
 );
 
 /** Append-only; each entry hashes the previous one of its project (tamper evidence). */
@@ -73,10 +77,64 @@ export const consentLedger = pgTable(
     /** JSON of the action's details, kept as the exact text that was hashed. */
     detail: text('detail').notNull(),
     at: ms('at').notNull(),
+    /** SHA-256 of the policy document in force when the entry was made ('' before it was kept). */
+    policyHash: text('policy_hash').notNull().default(''),
+    /** Who decided: the channel (sdk, subject, staff, backend, system) and how they were authenticated. */
+    channel: text('channel').notNull().default('legacy'),
+    auth: text('auth').notNull().default('unrecorded'),
+    /** The ledger key that sealed the entry (ledger/chain.ts); null until a pre-key entry is re-sealed. */
+    keyId: text('key_id'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
   (table) => [index('consent_ledger_subject').on(table.projectId, table.pseudonym), index('consent_ledger_project').on(table.projectId, table.seq)],
+);
+
+/**
+ * The newest entry of each project's chain, updated in the transaction that appends: an
+ * append reads its predecessor here (one key lookup, whatever the ledger's size) instead of
+ * sorting the project's entries, and PostgreSQL serialises a project's appends on this row.
+ */
+export const ledgerHeads = pgTable('ledger_heads', {
+  projectId: text('project_id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+});
+
+/**
+ * Subject tokens (Bearer for `/v1/me`), stored as SHA-256 digests. A subject may hold several
+ * (a second device, a link minted by the platform's backend); each has an id the ledger names.
+ */
+export const subjectTokens = pgTable(
+  'subject_tokens',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    hash: text('hash').notNull(),
+    createdAt: ms('created_at').notNull(),
+    /** The channel of the verified caller it was issued to. */
+    channel: text('channel').notNull(),
+  },
+  (table) => [uniqueIndex('subject_tokens_hash').on(table.hash), index('subject_tokens_subject').on(table.projectId, table.pseudonym)],
+);
+
+/**
+ * Project identity secrets, without the secret: it is derived from `salt` under the identity
+ * master key, which lives apart from the database (identity/secrets.ts).
+ */
+export const identitySecrets = pgTable(
+  'identity_secrets',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull().references(() => projects.id),
+    salt: text('salt').notNull(),
+    masterKeyId: text('master_key_id').notNull(),
+    createdAt: ms('created_at').notNull(),
+    /** The end of a rotation's overlap period; null while it is the project's newest. */
+    expiresAt: ms('expires_at'),
+  },
+  (table) => [index('identity_secrets_project').on(table.projectId)],
 );
 
 export const events = pgTable(

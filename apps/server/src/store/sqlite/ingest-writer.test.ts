@@ -9,6 +9,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { HOUR_MS } from '../aggregate-plan.js';
 import type { AcceptedEvent, IngestWrite } from '../store.js';
 import { createSqliteStore } from './sqlite-store.js';
+import { testLedgerKeys } from '../../testing/test-keys.js';
 
 const P = 'p_group';
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
@@ -24,8 +25,8 @@ const activeMs = () =>
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'heed-writer-'));
-  store = createSqliteStore({ path: join(dir, 'heed.db'), checkpointIntervalMs: 0 });
-  await store.createProject({ id: P, name: 'Group', createdAt: T0 });
+  store = createSqliteStore({ path: join(dir, 'heed.db'), checkpointIntervalMs: 0, seal: testLedgerKeys() });
+  await store.createProject({ id: P, name: 'Group', createdAt: T0, identityMode: 'enforce' });
 });
 
 afterEach(async () => {

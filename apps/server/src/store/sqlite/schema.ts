@@ -16,6 +16,11 @@ export const projects = sqliteTable('projects', {
    * while this epoch holds, since removals can hide behind equal counts and change feeds.
    */
   statsEpoch: integer('stats_epoch').notNull().default(0),
+  /**
+   * enforce | report | off (store.ts, IdentityMode). New projects enforce identity
+   * verification; the migration that added it put existing projects in `report`.
+   */
+  identityMode: text('identity_mode', { enum: ['enforce', 'report', 'off'] }).notNull().default('enforce'),
 });
 
 export const apiKeys = sqliteTable(
@@ -23,7 +28,7 @@ export const apiKeys = sqliteTable(
   {
     id: text('id').primaryKey(),
     projectId: text('project_id').notNull().references(() => projects.id),
-    kind: text('kind', { enum: ['write', 'analyst', 'admin'] }).notNull(),
+    kind: text('kind', { enum: ['write', 'analyst', 'admin', 'backend'] }).notNull(),
     /** SHA-256 of the whole key; keys are random, so a fast hash is enough. */
     hash: text('hash').notNull(),
     label: text('label').notNull().default(''),
@@ -41,7 +46,6 @@ export const subjects = sqliteTable(
     /** Which pseudonymisation key made the pseudonym, so the key can be rotated. */
     keyId: text('key_id').notNull(),
     createdAt: integer('created_at').notNull(),
-    tokenHash: text('token_hash'),
     tz: text('tz'),
     device: text('device'),
     consentVersion: text('consent_version'),
@@ -56,7 +60,7 @@ export const subjects = sqliteTable(
     erased: integer('erased', { mode: 'boolean' }).notNull().default(false),
     lastSeenAt: integer('last_seen_at'),
   },
-  (table) => [primaryKey({ columns: [table.projectId, table.pseudonym] }), uniqueIndex('subjects_token').on(table.tokenHash)],
+  (table) => [primaryKey({ columns: [table.projectId, table.pseudonym] })],
 );
 
 /** Append-only; each entry hashes the previous one of its project (tamper evidence). */
@@ -71,10 +75,64 @@ export const consentLedger = sqliteTable(
     /** JSON of the action's details (purposes granted and denied, GPC, objections...). */
     detail: text('detail').notNull(),
     at: integer('at').notNull(),
+    /** SHA-256 of the policy document in force when the entry was made ('' before it was kept). */
+    policyHash: text('policy_hash').notNull().default(''),
+    /** Who decided: the channel (sdk, subject, staff, backend, system) and how they were authenticated. */
+    channel: text('channel').notNull().default('legacy'),
+    auth: text('auth').notNull().default('unrecorded'),
+    /** The ledger key that sealed the entry (ledger/chain.ts); null until a pre-key entry is re-sealed. */
+    keyId: text('key_id'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (table) => [index('consent_ledger_subject').on(table.projectId, table.pseudonym)],
+  (table) => [index('consent_ledger_subject').on(table.projectId, table.pseudonym), index('consent_ledger_project').on(table.projectId, table.seq)],
+);
+
+/**
+ * The newest entry of each project's chain, updated in the transaction that appends: an
+ * append reads its predecessor here (one key lookup, whatever the ledger's size) instead of
+ * sorting the project's entries, and PostgreSQL serialises a project's appends on this row.
+ */
+export const ledgerHeads = sqliteTable('ledger_heads', {
+  projectId: text('project_id').primaryKey(),
+  seq: integer('seq').notNull(),
+  hash: text('hash').notNull(),
+});
+
+/**
+ * Subject tokens (Bearer for `/v1/me`), stored as SHA-256 digests. A subject may hold several
+ * (a second device, a link minted by the platform's backend); each has an id the ledger names.
+ */
+export const subjectTokens = sqliteTable(
+  'subject_tokens',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull(),
+    pseudonym: text('pseudonym').notNull(),
+    hash: text('hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** The channel of the verified caller it was issued to. */
+    channel: text('channel').notNull(),
+  },
+  (table) => [uniqueIndex('subject_tokens_hash').on(table.hash), index('subject_tokens_subject').on(table.projectId, table.pseudonym)],
+);
+
+/**
+ * Project identity secrets, without the secret: it is derived from `salt` under the identity
+ * master key, which lives apart from the database (identity/secrets.ts).
+ */
+export const identitySecrets = sqliteTable(
+  'identity_secrets',
+  {
+    id: text('id').primaryKey(),
+    projectId: text('project_id').notNull().references(() => projects.id),
+    salt: text('salt').notNull(),
+    masterKeyId: text('master_key_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** The end of a rotation's overlap period; null while it is the project's newest. */
+    expiresAt: integer('expires_at'),
+  },
+  (table) => [index('identity_secrets_project').on(table.projectId)],
 );
 
 export const events = sqliteTable(

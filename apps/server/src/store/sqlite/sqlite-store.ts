@@ -6,22 +6,32 @@
  */
 import type { Database as SqliteClient } from 'better-sqlite3';
 import { and, asc, eq, isNull } from 'drizzle-orm';
-import type { KeyRow, LedgerEntry, ProjectRow, PrunableClass, Store } from '../store.js';
+import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
+import { PRUNE_TARGETS, TABLES, pruneCondition } from '../rules/tables.js';
+import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, ProjectRow, PrunableClass, Store } from '../store.js';
 import { startCheckpointer } from './checkpointer.js';
 import { connectSqlite } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import type { SqliteOptions } from './open.js';
-import { apiKeys, projects } from './schema.js';
+import { apiKeys, identitySecrets, projects } from './schema.js';
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { createStatsQueries } from './stats-queries.js';
 import { createSubjectRepository } from './subjects.js';
 
-const TABLES = ['projects', 'api_keys', 'subjects', 'consent_ledger', 'events', 'subject_runs', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests'] as const;
+const PROJECT_FIELDS = { id: projects.id, name: projects.name, createdAt: projects.createdAt, identityMode: projects.identityMode };
+
+/** SQLite's own table beside the shared ones: where each subject's events are (schema.ts). */
+const SQLITE_TABLES = [...TABLES, 'subject_runs'] as const;
+
+export interface SqliteStoreOptions extends SqliteOptions {
+  /** Seals consent-ledger entries with the ledger key (ledger/chain.ts). */
+  readonly seal: LedgerSeal;
+}
 
 /**
- * @example const store = createSqliteStore({ path: './data/heed.db' });
+ * @example const store = createSqliteStore({ path: './data/heed.db', seal: createLedgerKeys(ring) });
  */
-export function createSqliteStore(options: SqliteOptions): Store & { readonly client: SqliteClient } {
+export function createSqliteStore(options: SqliteStoreOptions): Store & { readonly client: SqliteClient } {
   const connection = connectSqlite(options);
   const interval = options.checkpointIntervalMs ?? 1_000;
   const checkpointer =
@@ -31,32 +41,56 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
   const { client, db } = connection;
   const writer = createIngestWriter(connection);
   // Chunked deletes (rowid IN ... LIMIT): a retention run never holds the write lock for long.
-  const chunk = (table: string, condition: string) =>
-    client.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${condition} LIMIT ?)`);
-  const pruneStatements: Record<PrunableClass, { run(before: number, limit: number): { changes: number } }> = {
-    // No index on received_at (one B-tree less per ingested event): seqs follow arrival,
-    // so the oldest rows come first in seq order and each chunk stops early.
-    rawEvents: chunk('events', 'received_at < ? ORDER BY seq'),
-    sessions: chunk('sessions', 'last_seen_at < ?'),
-    activity: chunk('activity', 'bucket < ?'),
-    aggregates: chunk('aggregates', 'bucket < ?'),
-    rightsRequests: chunk('rights_requests', 'received_at < ? AND completed_at IS NOT NULL'),
-  };
-
+  // No index on received_at (one B-tree less per ingested event): seqs follow arrival, so the
+  // oldest events come first in seq order and each chunk stops early.
+  const pruneStatements = Object.fromEntries(
+    Object.entries(PRUNE_TARGETS).map(([dataClass, target]) => {
+      const order = target.table === 'events' ? ' ORDER BY seq' : '';
+      const sql = `DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${pruneCondition(target, '?')}${order} LIMIT ?)`;
+      return [dataClass, client.prepare(sql)];
+    }),
+  ) as unknown as Record<PrunableClass, { run(before: number, limit: number): { changes: number } }>;
+  const bumpAllEpochs = client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1');
   const pruneRuns = client.prepare('DELETE FROM subject_runs WHERE last_seq < coalesce((SELECT min(seq) FROM events), 9223372036854775807)');
 
   return {
     dialect: 'sqlite',
     client,
     stats: createIndexedStats(createStatsQueries(connection)),
-    ...createSubjectRepository(connection),
+    ...createSubjectRepository(connection, options.seal),
 
     async createProject(project: ProjectRow) {
       db.insert(projects).values(project).run();
     },
 
     async listProjects() {
-      return db.select().from(projects).orderBy(asc(projects.createdAt)).all();
+      return db.select(PROJECT_FIELDS).from(projects).orderBy(asc(projects.createdAt)).all();
+    },
+
+    async findProject(id: string) {
+      return db.select(PROJECT_FIELDS).from(projects).where(eq(projects.id, id)).get();
+    },
+
+    async setIdentityMode(projectId, mode) {
+      return db.update(projects).set({ identityMode: mode }).where(eq(projects.id, projectId)).run().changes > 0;
+    },
+
+    async insertIdentitySecret(row: IdentitySecretRow) {
+      db.insert(identitySecrets).values(row).run();
+    },
+
+    async findIdentitySecret(id: string) {
+      return db.select().from(identitySecrets).where(eq(identitySecrets.id, id)).get();
+    },
+
+    async listIdentitySecrets(projectId: string) {
+      return db.select().from(identitySecrets).where(eq(identitySecrets.projectId, projectId)).orderBy(asc(identitySecrets.createdAt)).all();
+    },
+
+    async expireIdentitySecrets(projectId, exceptId, expiresAt) {
+      return client
+        .prepare('UPDATE identity_secrets SET expires_at = ? WHERE project_id = ? AND id != ? AND (expires_at IS NULL OR expires_at > ?)')
+        .run(expiresAt, projectId, exceptId, expiresAt).changes;
     },
 
     async insertKey(key: KeyRow & { hash: string }) {
@@ -88,14 +122,18 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
     async *ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry> {
       // Iterated, not loaded: five years of consent proof can be large.
       const rows = client
-        .prepare(
-          `SELECT seq, project_id AS projectId, pseudonym, action, policy_version AS policyVersion, detail AS detailJson, at,
-             prev_hash AS prevHash, hash FROM consent_ledger ${projectId === undefined ? '' : 'WHERE project_id = ?'} ORDER BY seq`,
-        )
-        .iterate(...(projectId === undefined ? [] : [projectId])) as IterableIterator<Omit<LedgerEntry, 'detail'>>;
-      for (const row of rows) yield { ...row, detail: JSON.parse(row.detailJson) as Record<string, unknown> };
+        .prepare(`SELECT ${LEDGER_COLUMNS} FROM consent_ledger ${projectId === undefined ? '' : 'WHERE project_id = ?'} ORDER BY seq`)
+        .iterate(...(projectId === undefined ? [] : [projectId])) as IterableIterator<LedgerRowText>;
+      for (const row of rows) yield parseLedgerRow(row);
     },
-
+    async dailyCounters(projectId, prefix, sinceDay) {
+      return client
+        .prepare('SELECT day, reason, count FROM suppressions WHERE project_id = ? AND substr(reason, 1, ?) = ? AND day >= ? ORDER BY day, reason')
+        .all(projectId, prefix.length, prefix, sinceDay) as { day: number; reason: string; count: number }[];
+    },
+    async ledgerHeads() {
+      return client.prepare('SELECT project_id AS projectId, seq, hash FROM ledger_heads WHERE seq > 0 ORDER BY project_id').all() as LedgerHead[];
+    },
     async prune(dataClass: PrunableClass, before: number, limit: number) {
       return connection.writeTransaction(() => {
         const removed = pruneStatements[dataClass].run(before, limit).changes;
@@ -103,14 +141,14 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
         // seq order; erasure takes its subject's runs itself).
         if (dataClass === 'rawEvents' && removed > 0) pruneRuns.run();
         // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
-        if ((dataClass === 'activity' || dataClass === 'sessions') && removed > 0) client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1').run();
+        if (PRUNE_TARGETS[dataClass].bumpsStatsEpoch && removed > 0) bumpAllEpochs.run();
         return removed;
       });
     },
 
     async counts() {
       const result: Record<string, number> = {};
-      for (const table of TABLES) result[table] = (client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      for (const table of SQLITE_TABLES) result[table] = (client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       return result;
     },
 

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { AcceptedEvent } from '../store.js';
 import { createSqliteStore } from './sqlite-store.js';
+import { testLedgerKeys } from '../../testing/test-keys.js';
 
 const P = 'p_runs';
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
@@ -37,13 +38,13 @@ const event = (id: number, pseudonym: string): AcceptedEvent => ({
 it('finds, erases and prunes exactly a subject\'s events through its runs', async () => {
   await fc.assert(fc.asyncProperty(fc.array(stepArb, { minLength: 1, maxLength: 25 }), async (steps) => {
     const dir = mkdtempSync(join(tmpdir(), 'heed-runs-'));
-    const store = createSqliteStore({ path: join(dir, 'heed.db'), checkpointIntervalMs: 0 });
+    const store = createSqliteStore({ path: join(dir, 'heed.db'), checkpointIntervalMs: 0, seal: testLedgerKeys() });
     try {
-      await store.createProject({ id: P, name: 'Runs', createdAt: T0 });
+      await store.createProject({ id: P, name: 'Runs', createdAt: T0, identityMode: 'enforce' });
       for (const pseudonym of SUBJECTS) {
         await store.recordConsent({
           projectId: P, pseudonym, keyId: 'k1', at: T0, policyVersion: '2026-11-01', granted: ['statistics'], objected: [],
-          ledger: { projectId: P, pseudonym, action: 'decision', policyVersion: '2026-11-01', detail: {}, at: T0 }, newTokenHash: `token_${pseudonym}`,
+          ledger: { projectId: P, pseudonym, action: 'decision', policyVersion: '2026-11-01', policyHash: '', detail: {}, at: T0, actor: { channel: 'sdk', auth: 'test' } },
         });
       }
       // The model: each stored event's owner and arrival, by id.
@@ -57,7 +58,7 @@ it('finds, erases and prunes exactly a subject\'s events through its runs', asyn
           await store.ingest({ projectId: P, receivedAt: T0 + arrival, tz: 'UTC', device: 'desktop', events, suppressed: {} });
           for (const { subject, id } of step.events) if (!erased.has(subject) && !stored.has(id)) stored.set(id, { subject, arrival });
         } else if (step.kind === 'erase') {
-          await store.erase(P, step.subject, { projectId: P, pseudonym: step.subject, action: 'erase', policyVersion: '2026-11-01', detail: {}, at: T0 });
+          await store.erase(P, step.subject, { projectId: P, pseudonym: step.subject, action: 'erase', policyVersion: '2026-11-01', policyHash: '', detail: {}, at: T0, actor: { channel: 'staff', auth: 'test' } });
           erased.add(step.subject);
           for (const [id, owner] of stored) if (owner.subject === step.subject) stored.delete(id);
         } else {

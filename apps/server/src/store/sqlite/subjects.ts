@@ -1,58 +1,35 @@
 /**
- * Subjects and their rights in SQLite: consent decisions, flags (restriction, objection,
- * withdrawal), rectification, erasure and the access answer. Every change that affects what
- * the aggregates may count adjusts them in the same transaction.
+ * Subjects and their rights in SQLite: the store's rules (`../rules/`) run synchronously
+ * inside one write transaction each, over the SQLite port; the reads for the access answer
+ * and token lookups are here.
  */
-import { planAggregates } from '../aggregate-plan.js';
-import type {
-  ConsentWrite,
-  ConsentWriteResult,
-  EventRow,
-  FlagChange,
-  LedgerAppend,
-  RightsRequestRow,
-  SubjectData,
-  SubjectRecord,
-} from '../store.js';
-import type { SqliteConnection } from './connection.js';
+import { appendLedger } from '../rules/append-ledger.js';
+import { changeFlags } from '../rules/change-flags.js';
+import { eraseSubject } from '../rules/erase-subject.js';
+import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
+import { recordConsent } from '../rules/record-consent.js';
+import { runSync } from '../rules/script.js';
+import { LedgerSealRefused, sealLegacyLedger } from '../rules/seal-legacy-ledger.js';
+import { issueToken } from '../rules/subject-tokens.js';
+import type { EventRow, LedgerSeal, RightsRequestRow, SubjectData, SubjectRecord, SubjectStore, SubjectTokenRow } from '../store.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
-import { createAggregateWriter } from './ingest-writer.js';
-import { toAccepted } from '../held-event.js';
+import type { SqliteConnection } from './connection.js';
+import { EVENT_COLUMNS, SUBJECT_SEQS, createSqliteSubjectPort } from './subject-port.js';
 
-/**
- * The seqs of a subject's events (named parameters), from its runs (schema.ts). A run may
- * hold other subjects' events (a batch may mix subjects), so callers also filter on the
- * pseudonym.
- */
-const SUBJECT_SEQS = `SELECT e.seq FROM subject_runs r JOIN events e ON e.seq BETWEEN r.first_seq AND r.last_seq
-  WHERE r.project_id = @projectId AND r.pseudonym = @pseudonym`;
+const REQUEST_COLUMNS = `id, project_id AS projectId, pseudonym, kind, via, received_at AS receivedAt, due_at AS dueAt,
+  completed_at AS completedAt, outcome`;
 
-interface SubjectKey {
-  projectId: string;
-  pseudonym: string;
-}
-
-const EVENT_COLUMNS = `id, type, ts, received_at AS receivedAt, session_id AS sessionId, name, duration_ms AS durationMs,
-  active_ms AS activeMs, props, purposes`;
-
-export function createSubjectRepository(connection: SqliteConnection) {
+export function createSubjectRepository(connection: SqliteConnection, seal: LedgerSeal): SubjectStore {
   const { client } = connection;
-  const aggregates = createAggregateWriter(connection);
+  const port = createSqliteSubjectPort(connection);
+  const write = async <T>(work: () => T): Promise<T> => connection.writeTransaction(work);
   const q = {
     subject: client.prepare<[string, string], SubjectRow>('SELECT * FROM subjects WHERE project_id = ? AND pseudonym = ?'),
-    byToken: client.prepare<[string], SubjectRow>('SELECT * FROM subjects WHERE token_hash = ?'),
-    insertSubject: client.prepare('INSERT INTO subjects (project_id, pseudonym, key_id, created_at, token_hash) VALUES (?, ?, ?, ?, ?)'),
-    updateConsent: client.prepare(
-      `UPDATE subjects SET consent_version = ?, consent_granted = ?, consent_withdrawn = 0, consent_at = ?, objected = ?
-       WHERE project_id = ? AND pseudonym = ?`,
+    byToken: client.prepare<[string], SubjectRow & { token_id: string }>(
+      'SELECT s.*, t.id AS token_id FROM subject_tokens t JOIN subjects s ON s.project_id = t.project_id AND s.pseudonym = t.pseudonym WHERE t.hash = ?',
     ),
-    setFlags: client.prepare(
-      `UPDATE subjects SET restricted = ?, objected = ?, consent_withdrawn = ? WHERE project_id = ? AND pseudonym = ?`,
-    ),
-    // See projects.stats_epoch: marks leave, so cached subject sets must be reloaded.
-    bumpStatsEpoch: client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ?'),
     rectify: client.prepare('UPDATE subjects SET tz = coalesce(?, tz), device = coalesce(?, device) WHERE project_id = ? AND pseudonym = ?'),
-    events: client.prepare<[SubjectKey], EventRow>(
+    events: client.prepare<[{ projectId: string; pseudonym: string }], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym ORDER BY ts, id`,
     ),
     sessions: client.prepare(
@@ -60,40 +37,21 @@ export function createSubjectRepository(connection: SqliteConnection) {
        FROM sessions WHERE project_id = ? AND pseudonym = ? ORDER BY started_at`,
     ),
     activity: client.prepare('SELECT purpose, grain, bucket FROM activity WHERE project_id = ? AND pseudonym = ? ORDER BY bucket, grain, purpose'),
-    ledger: client.prepare(
-      `SELECT seq, project_id AS projectId, pseudonym, action, policy_version AS policyVersion, detail AS detailJson, at, prev_hash AS prevHash, hash
-       FROM consent_ledger WHERE project_id = ? AND pseudonym = ? ORDER BY seq`,
+    ledger: client.prepare<[string, string], LedgerRowText>(`SELECT ${LEDGER_COLUMNS} FROM consent_ledger WHERE project_id = ? AND pseudonym = ? ORDER BY seq`),
+    tokens: client.prepare<[string, string], SubjectTokenRow>(
+      'SELECT id, created_at AS createdAt, channel FROM subject_tokens WHERE project_id = ? AND pseudonym = ? ORDER BY created_at, id',
     ),
-    requests: client.prepare(
-      `SELECT id, project_id AS projectId, pseudonym, kind, via, received_at AS receivedAt, due_at AS dueAt, completed_at AS completedAt, outcome
-       FROM rights_requests WHERE project_id = ? AND pseudonym = ? ORDER BY received_at`,
-    ),
-    projectRequests: client.prepare(
-      `SELECT id, project_id AS projectId, pseudonym, kind, via, received_at AS receivedAt, due_at AS dueAt, completed_at AS completedAt, outcome
-       FROM rights_requests WHERE project_id = ? ORDER BY (completed_at IS NOT NULL), due_at`,
-    ),
+    requests: client.prepare(`SELECT ${REQUEST_COLUMNS} FROM rights_requests WHERE project_id = ? AND pseudonym = ? ORDER BY received_at`),
+    projectRequests: client.prepare(`SELECT ${REQUEST_COLUMNS} FROM rights_requests WHERE project_id = ? ORDER BY (completed_at IS NOT NULL), due_at`),
     insertRequest: client.prepare(
       `INSERT INTO rights_requests (id, project_id, pseudonym, kind, via, received_at, due_at, completed_at, outcome)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    deleteEvents: client.prepare<[SubjectKey]>(`DELETE FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym`),
-    deleteRuns: client.prepare('DELETE FROM subject_runs WHERE project_id = ? AND pseudonym = ?'),
-    deleteSessions: client.prepare('DELETE FROM sessions WHERE project_id = ? AND pseudonym = ?'),
-    deleteActivity: client.prepare('DELETE FROM activity WHERE project_id = ? AND pseudonym = ?'),
-    unlinkRequests: client.prepare("UPDATE rights_requests SET pseudonym = '' WHERE project_id = ? AND pseudonym = ?"),
     completeRequest: client.prepare('UPDATE rights_requests SET completed_at = ?, outcome = ? WHERE project_id = ? AND id = ? AND completed_at IS NULL'),
-    markErased: client.prepare(
-      `UPDATE subjects SET erased = 1, token_hash = NULL, tz = NULL, device = NULL, restricted = 0, last_seen_at = NULL
-       WHERE project_id = ? AND pseudonym = ?`,
-    ),
   };
 
-  /** The plan of everything the subject's held events contributed to the aggregates. */
-  const heldPlan = (projectId: string, pseudonym: string) =>
-    planAggregates(q.events.all({ projectId, pseudonym }).map((row) => toAccepted(row, pseudonym)));
-
   return {
-    async loadSubjects(projectId: string, pseudonyms: readonly string[]) {
+    async loadSubjects(projectId, pseudonyms) {
       const found = new Map<string, SubjectRecord>();
       for (const pseudonym of pseudonyms) {
         const row = q.subject.get(projectId, pseudonym);
@@ -101,92 +59,54 @@ export function createSubjectRepository(connection: SqliteConnection) {
       }
       return found;
     },
-
-    async findSubjectByToken(tokenHash: string) {
+    async findSubjectByToken(tokenHash) {
       const row = q.byToken.get(tokenHash);
-      return row ? toSubjectRecord(row) : undefined;
+      return row ? { subject: toSubjectRecord(row), tokenId: row.token_id } : undefined;
     },
-
-    async recordConsent(write: ConsentWrite): Promise<ConsentWriteResult> {
-      return connection.writeTransaction(() => {
-        const existing = q.subject.get(write.projectId, write.pseudonym);
-        if (existing?.erased) return { created: false, erased: true };
-        if (!existing) q.insertSubject.run(write.projectId, write.pseudonym, write.keyId, write.at, write.newTokenHash);
-        q.updateConsent.run(write.policyVersion, JSON.stringify(write.granted), write.at, JSON.stringify(write.objected), write.projectId, write.pseudonym);
-        connection.appendLedger(write.ledger);
-        return { created: !existing, erased: false };
-      });
-    },
-
-    async changeFlags(change: FlagChange) {
-      return connection.writeTransaction(() => {
-        const row = q.subject.get(change.projectId, change.pseudonym);
-        if (!row || row.erased) return undefined;
-        const before = toSubjectRecord(row);
-        const restricted = change.restricted ?? before.state.restricted;
-        const objected = change.objected ?? before.state.objected;
-        const withdrawn = change.withdrawn ?? before.state.consent?.withdrawn ?? false;
-        if (restricted !== before.state.restricted) {
-          // Art. 18: held data stays stored but counts in no statistic while restricted.
-          aggregates.apply(change.projectId, heldPlan(change.projectId, change.pseudonym), restricted ? -1 : 1);
-          q.bumpStatsEpoch.run(change.projectId);
-        }
-        q.setFlags.run(restricted ? 1 : 0, JSON.stringify(objected), withdrawn ? 1 : 0, change.projectId, change.pseudonym);
-        connection.appendLedger(change.ledger);
-        return toSubjectRecord(q.subject.get(change.projectId, change.pseudonym)!);
-      });
-    },
-
-    async rectify(projectId: string, pseudonym: string, patch: { tz?: string; device?: string }) {
+    recordConsent: (consent) => write(() => runSync(recordConsent(consent, seal), port)),
+    issueToken: (token, ledger) => write(() => runSync(issueToken(token, ledger, seal), port)),
+    revokeTokens: (key, keepId) => write(() => port.deleteTokens(key, keepId === undefined ? {} : { keepId })),
+    changeFlags: (change) => write(() => runSync(changeFlags(change, seal), port)),
+    async rectify(projectId, pseudonym, patch) {
       connection.writeTransaction(() => q.rectify.run(patch.tz ?? null, patch.device ?? null, projectId, pseudonym));
     },
-
-    async erase(projectId: string, pseudonym: string, ledger: LedgerAppend) {
-      return connection.writeTransaction(() => {
+    erase: (projectId, pseudonym, entry) => write(() => runSync(eraseSubject({ ...entry, projectId, pseudonym }, seal), port)),
+    appendLedger: async (entry) => {
+      connection.writeTransaction(() => runSync(appendLedger(entry, seal), port));
+    },
+    async sealLegacyLedger(projectId, reseal) {
+      try {
+        return connection.writeTransaction(() => runSync(sealLegacyLedger(projectId, reseal), port));
+      } catch (error) {
+        if (error instanceof LedgerSealRefused) return { sealed: 0, refused: { seq: error.seq, problem: error.problem } };
+        throw error;
+      }
+    },
+    async subjectData(projectId, pseudonym): Promise<SubjectData | undefined> {
+      // One read transaction, so the parts of the answer agree with each other.
+      return client.transaction(() => {
         const row = q.subject.get(projectId, pseudonym);
-        if (!row) return { events: 0, sessions: 0 };
-        // A restricted subject's events are already out of the aggregates.
-        if (!row.restricted && !row.erased) aggregates.apply(projectId, heldPlan(projectId, pseudonym), -1);
-        const events = q.deleteEvents.run({ projectId, pseudonym }).changes;
-        q.deleteRuns.run(projectId, pseudonym);
-        const sessions = q.deleteSessions.run(projectId, pseudonym).changes;
-        q.deleteActivity.run(projectId, pseudonym);
-        q.bumpStatsEpoch.run(projectId);
-        q.unlinkRequests.run(projectId, pseudonym);
-        q.markErased.run(projectId, pseudonym);
-        connection.appendLedger(ledger);
-        return { events, sessions };
-      });
+        if (!row) return undefined;
+        return {
+          subject: toSubjectRecord(row),
+          ledger: q.ledger.all(projectId, pseudonym).map(parseLedgerRow),
+          events: q.events.all({ projectId, pseudonym }),
+          sessions: q.sessions.all(projectId, pseudonym) as SubjectData['sessions'],
+          activity: q.activity.all(projectId, pseudonym) as SubjectData['activity'],
+          requests: q.requests.all(projectId, pseudonym) as RightsRequestRow[],
+          tokens: q.tokens.all(projectId, pseudonym),
+        };
+      }).deferred();
     },
-
-    async subjectData(projectId: string, pseudonym: string): Promise<SubjectData | undefined> {
-      const row = q.subject.get(projectId, pseudonym);
-      if (!row) return undefined;
-      const ledger = (q.ledger.all(projectId, pseudonym) as (Omit<SubjectData['ledger'][number], 'detail'>)[]).map((entry) => ({
-        ...entry,
-        detail: JSON.parse(entry.detailJson) as Record<string, unknown>,
-      }));
-      return {
-        subject: toSubjectRecord(row),
-        ledger,
-        events: q.events.all({ projectId, pseudonym }),
-        sessions: q.sessions.all(projectId, pseudonym) as SubjectData['sessions'],
-        activity: q.activity.all(projectId, pseudonym) as SubjectData['activity'],
-        requests: q.requests.all(projectId, pseudonym) as RightsRequestRow[],
-      };
-    },
-
-    async logRightsRequest(row: RightsRequestRow) {
+    async logRightsRequest(row) {
       connection.writeTransaction(() =>
         q.insertRequest.run(row.id, row.projectId, row.pseudonym, row.kind, row.via, row.receivedAt, row.dueAt, row.completedAt, row.outcome),
       );
     },
-
-    async listRightsRequests(projectId: string) {
+    async listRightsRequests(projectId) {
       return q.projectRequests.all(projectId) as RightsRequestRow[];
     },
-
-    async completeRightsRequest(projectId: string, id: string, completedAt: number, outcome: string) {
+    async completeRightsRequest(projectId, id, completedAt, outcome) {
       return connection.writeTransaction(() => q.completeRequest.run(completedAt, outcome, projectId, id).changes > 0);
     },
   };

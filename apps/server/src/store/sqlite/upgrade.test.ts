@@ -13,6 +13,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { migrationsFolder } from '../migrations-folder.js';
 import type { AcceptedEvent } from '../store.js';
 import { createSqliteStore } from './sqlite-store.js';
+import { testLedgerKeys } from '../../testing/test-keys.js';
 
 const P = 'p_upgrade';
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
@@ -55,7 +56,7 @@ it('keeps the events and their order when events are keyed by (project, ts, id) 
   insert.run(P, 'e3', 'ann', T0 + 1_000, T0 + 20);
   before.close();
 
-  const store = createSqliteStore({ path, checkpointIntervalMs: 0 });
+  const store = createSqliteStore({ path, checkpointIntervalMs: 0, seal: testLedgerKeys() });
   try {
     // Rowids survive as seq, in arrival order; a subject's events of one arrival form a run.
     expect(store.client.prepare('SELECT seq, id, ts FROM events ORDER BY seq').all()).toEqual([

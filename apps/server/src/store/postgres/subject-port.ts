@@ -1,0 +1,109 @@
+/**
+ * The rules' port on PostgreSQL (`../rules/subject-port.ts`): one statement per operation on
+ * the rule's transaction. Rows a rule decides on are locked (`FOR UPDATE`): the subject row
+ * first (the first lock an ingest takes too, so a restriction or erasure and a concurrent
+ * batch from another process are strictly ordered), the ledger head second (so a project's
+ * chain never forks across processes).
+ */
+import type { AsyncPort } from '../rules/script.js';
+import type { SubjectPort } from '../rules/subject-port.js';
+import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
+import { GENESIS_HASH, type EventRow, type SubjectKey } from '../store.js';
+import type { SubjectRow } from '../subject-row.js';
+import { applyPlan } from './aggregate-writer.js';
+import type { Tx } from './connection.js';
+
+/** The columns of a subject's held events, as the access answer and the rules read them. */
+export const heldEvents = (sql: Tx, { projectId, pseudonym }: SubjectKey) => sql<EventRow[]>`
+  SELECT id, type, ts, received_at AS "receivedAt", session_id AS "sessionId", name, duration_ms AS "durationMs",
+    active_ms AS "activeMs", props, purposes
+  FROM events WHERE project_id = ${projectId} AND pseudonym = ${pseudonym} ORDER BY ts, id COLLATE "C"`;
+
+/**
+ * @example await runAsync(eraseSubject(entry, seal), createPostgresSubjectPort(tx))
+ */
+export function createPostgresSubjectPort(tx: Tx): AsyncPort<SubjectPort> {
+  const where = ({ projectId, pseudonym }: SubjectKey) => tx`project_id = ${projectId} AND pseudonym = ${pseudonym}`;
+  return {
+    async lockSubject(key) {
+      return (await tx<SubjectRow[]>`SELECT * FROM subjects WHERE ${where(key)} FOR UPDATE`)[0];
+    },
+    async insertSubject(key, keyId, at) {
+      // Two processes deciding for a new subject at once agree on which one created it.
+      const result = await tx`
+        INSERT INTO subjects (project_id, pseudonym, key_id, created_at) VALUES (${key.projectId}, ${key.pseudonym}, ${keyId}, ${at})
+        ON CONFLICT DO NOTHING`;
+      return result.count === 1;
+    },
+    async updateConsent(key, consent) {
+      await tx`
+        UPDATE subjects SET consent_version = ${consent.version}, consent_granted = ${consent.granted}, consent_withdrawn = false,
+          consent_at = ${consent.at}, objected = ${consent.objected}
+        WHERE ${where(key)}`;
+    },
+    async setFlags(key, flags) {
+      const [row] = await tx<SubjectRow[]>`
+        UPDATE subjects SET restricted = ${flags.restricted}, objected = ${flags.objected}, consent_withdrawn = ${flags.withdrawn}
+        WHERE ${where(key)} RETURNING *`;
+      return row!;
+    },
+    heldEvents: async (key) => [...(await heldEvents(tx, key))],
+    applyPlan: (projectId, plan, sign) => applyPlan(tx, projectId, plan, sign),
+    async bumpStatsEpoch(projectId) {
+      await tx`UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ${projectId}`;
+    },
+    deleteEvents: async (key) => (await tx`DELETE FROM events WHERE ${where(key)}`).count,
+    deleteSessions: async (key) => (await tx`DELETE FROM sessions WHERE ${where(key)}`).count,
+    deleteActivity: async (key) => (await tx`DELETE FROM activity WHERE ${where(key)}`).count,
+    async unlinkRequests(key) {
+      await tx`UPDATE rights_requests SET pseudonym = '' WHERE ${where(key)}`;
+    },
+    async markErased(key) {
+      await tx`UPDATE subjects SET erased = true, tz = NULL, device = NULL, restricted = false, last_seen_at = NULL WHERE ${where(key)}`;
+    },
+    async insertToken(key, token, at) {
+      await tx`
+        INSERT INTO subject_tokens (id, project_id, pseudonym, hash, created_at, channel)
+        VALUES (${token.id}, ${key.projectId}, ${key.pseudonym}, ${token.hash}, ${at}, ${token.channel})`;
+    },
+    async addCounter(projectId, day, reason, count) {
+      await tx`
+        INSERT INTO suppressions (project_id, day, reason, count) VALUES (${projectId}, ${day}, ${reason}, ${count})
+        ON CONFLICT (project_id, day, reason) DO UPDATE SET count = suppressions.count + excluded.count`;
+    },
+    async deleteTokens(key, keep) {
+      const result = await tx`
+        DELETE FROM subject_tokens WHERE ${where(key)} AND id != ${keep.keepId ?? ''}
+          AND id NOT IN (SELECT id FROM subject_tokens WHERE ${where(key)} ORDER BY created_at DESC, id DESC LIMIT ${keep.keepNewest ?? 0})`;
+      return result.count;
+    },
+    async lockLedgerHead(projectId) {
+      // A project's first append creates its head row (at the genesis), so there is a row to lock.
+      await tx`INSERT INTO ledger_heads (project_id, seq, hash) VALUES (${projectId}, 0, ${GENESIS_HASH}) ON CONFLICT DO NOTHING`;
+      const [head] = await tx<{ seq: number; hash: string }[]>`SELECT seq, hash FROM ledger_heads WHERE project_id = ${projectId} FOR UPDATE`;
+      return head && head.seq > 0 ? head : undefined;
+    },
+    async insertLedgerEntry(row) {
+      const [inserted] = await tx<{ seq: number }[]>`
+        INSERT INTO consent_ledger (project_id, pseudonym, action, policy_version, policy_hash, detail, at, channel, auth, key_id, prev_hash, hash)
+        VALUES (${row.projectId}, ${row.pseudonym}, ${row.action}, ${row.policyVersion}, ${row.policyHash}, ${row.detailJson}, ${row.at},
+          ${row.channel}, ${row.auth}, ${row.keyId}, ${row.prevHash}, ${row.hash})
+        RETURNING seq`;
+      return inserted!.seq;
+    },
+    async setLedgerHead(head) {
+      await tx`UPDATE ledger_heads SET seq = ${head.seq}, hash = ${head.hash} WHERE project_id = ${head.projectId}`;
+    },
+    async ledgerPage(projectId, afterSeq, limit) {
+      const rows = await tx<LedgerRowText[]>`
+        SELECT ${tx.unsafe(LEDGER_COLUMNS)} FROM consent_ledger WHERE project_id = ${projectId} AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`;
+      return rows.map(parseLedgerRow);
+    },
+    async resealEntry(seq, seal) {
+      await tx`
+        UPDATE consent_ledger SET channel = ${seal.channel}, auth = ${seal.auth}, policy_hash = ${seal.policyHash}, key_id = ${seal.keyId},
+          prev_hash = ${seal.prevHash}, hash = ${seal.hash}
+        WHERE seq = ${seq}`;
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * What a driver does for the store's rules (`rules/*.ts`): single statements in its own
+ * dialect, run inside the rule's write transaction. Everything that decides (which flags, which
+ * aggregates to take out, in which order the erasure runs, how the ledger chains) is in the
+ * rules, written once; `sqlite/subject-port.ts` and `postgres/subject-port.ts` only speak SQL.
+ */
+import type { AggregatePlan } from '../aggregate-plan.js';
+import type { EventRow, LedgerEntry, LedgerHead, NewSubjectToken, SubjectKey } from '../store.js';
+import type { SubjectRow } from '../subject-row.js';
+import { operations } from './script.js';
+
+/** A ledger row as inserted: the chained fields, the seal and the link. */
+export type LedgerRow = Omit<LedgerEntry, 'seq' | 'detail'>;
+
+export interface SubjectPort {
+  /** The subject row; PostgreSQL locks it (`FOR UPDATE`) for the rest of the transaction. */
+  lockSubject(key: SubjectKey): SubjectRow | undefined;
+  /** Inserts the subject unless it exists (erased ones too); true when it was inserted. */
+  insertSubject(key: SubjectKey, keyId: string, at: number): boolean;
+  /** Records a decision: purposes as JSON text, withdrawal cleared. */
+  updateConsent(key: SubjectKey, consent: { readonly version: string; readonly granted: string; readonly at: number; readonly objected: string }): void;
+  /** Writes the flags and returns the row as it now is. */
+  setFlags(key: SubjectKey, flags: { readonly restricted: boolean; readonly objected: string; readonly withdrawn: boolean }): SubjectRow;
+  /** The subject's stored events (what their aggregates were built from). */
+  heldEvents(key: SubjectKey): EventRow[];
+  /** Adds (`1`) or takes out (`-1`) a plan's counters and activity marks. */
+  applyPlan(projectId: string, plan: AggregatePlan, sign: 1 | -1): void;
+  /** See projects.stats_epoch: cached subject sets of the project must be reloaded. */
+  bumpStatsEpoch(projectId: string): void;
+  deleteEvents(key: SubjectKey): number;
+  deleteSessions(key: SubjectKey): number;
+  deleteActivity(key: SubjectKey): number;
+  /** Rights requests stay as proof they were answered, without the pseudonym. */
+  unlinkRequests(key: SubjectKey): void;
+  /** Leaves the row as a suppression record: flags and held attributes cleared. */
+  markErased(key: SubjectKey): void;
+  insertToken(key: SubjectKey, token: NewSubjectToken, at: number): void;
+  /** Adds to a daily counter (the `suppressions` table: numbers only). */
+  addCounter(projectId: string, day: number, reason: string, count: number): void;
+  /** Deletes the subject's tokens except `keepId` and except the `keepNewest` newest; returns how many. */
+  deleteTokens(key: SubjectKey, keep: { readonly keepId?: string; readonly keepNewest?: number }): number;
+  /** The project's chain head; PostgreSQL locks it, serialising the project's appends across processes. */
+  lockLedgerHead(projectId: string): { readonly seq: number; readonly hash: string } | undefined;
+  /** Inserts an entry; returns its seq. */
+  insertLedgerEntry(row: LedgerRow): number;
+  setLedgerHead(head: LedgerHead): void;
+  /** Up to `limit` of the project's entries after `afterSeq`, in order. */
+  ledgerPage(projectId: string, afterSeq: number, limit: number): LedgerEntry[];
+  /** Rewrites an entry's seal and link (re-sealing a chain from before the ledger key). */
+  resealEntry(seq: number, seal: Pick<LedgerEntry, 'channel' | 'auth' | 'policyHash' | 'keyId' | 'prevHash' | 'hash'>): void;
+}
+
+/** The port's operations as rules call them: `yield* db.lockSubject(key)`. */
+export const db = operations<SubjectPort>();

@@ -1,0 +1,121 @@
+/**
+ * The rules' port on SQLite (`../rules/subject-port.ts`): one prepared statement per
+ * operation, run synchronously inside the rule's write transaction. SQLite takes the write
+ * lock for the whole transaction up front (IMMEDIATE), so "locking" a row is a plain read.
+ */
+import type { SubjectPort } from '../rules/subject-port.js';
+import type { EventRow, LedgerEntry, SubjectKey } from '../store.js';
+import type { SubjectRow } from '../subject-row.js';
+import type { SqliteConnection } from './connection.js';
+import { createAggregateWriter } from './ingest-writer.js';
+import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
+
+/**
+ * The seqs of a subject's events (named parameters), from its runs (schema.ts). A run may
+ * hold other subjects' events (a batch may mix subjects), so callers also filter on the
+ * pseudonym.
+ */
+export const SUBJECT_SEQS = `SELECT e.seq FROM subject_runs r JOIN events e ON e.seq BETWEEN r.first_seq AND r.last_seq
+  WHERE r.project_id = @projectId AND r.pseudonym = @pseudonym`;
+
+export const EVENT_COLUMNS = `id, type, ts, received_at AS receivedAt, session_id AS sessionId, name, duration_ms AS durationMs,
+  active_ms AS activeMs, props, purposes`;
+
+/**
+ * @example runSync(eraseSubject(entry, seal), createSqliteSubjectPort(connection))
+ */
+export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPort {
+  const { client } = connection;
+  const aggregates = createAggregateWriter(connection);
+  const q = {
+    subject: client.prepare<[string, string], SubjectRow>('SELECT * FROM subjects WHERE project_id = ? AND pseudonym = ?'),
+    insertSubject: client.prepare('INSERT INTO subjects (project_id, pseudonym, key_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING'),
+    updateConsent: client.prepare(
+      `UPDATE subjects SET consent_version = ?, consent_granted = ?, consent_withdrawn = 0, consent_at = ?, objected = ?
+       WHERE project_id = ? AND pseudonym = ?`,
+    ),
+    setFlags: client.prepare('UPDATE subjects SET restricted = ?, objected = ?, consent_withdrawn = ? WHERE project_id = ? AND pseudonym = ?'),
+    events: client.prepare<[SubjectKey], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym ORDER BY ts, id`,
+    ),
+    bumpStatsEpoch: client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ?'),
+    deleteEvents: client.prepare<[SubjectKey]>(`DELETE FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym`),
+    deleteRuns: client.prepare('DELETE FROM subject_runs WHERE project_id = ? AND pseudonym = ?'),
+    deleteSessions: client.prepare('DELETE FROM sessions WHERE project_id = ? AND pseudonym = ?'),
+    deleteActivity: client.prepare('DELETE FROM activity WHERE project_id = ? AND pseudonym = ?'),
+    unlinkRequests: client.prepare("UPDATE rights_requests SET pseudonym = '' WHERE project_id = ? AND pseudonym = ?"),
+    markErased: client.prepare(
+      `UPDATE subjects SET erased = 1, tz = NULL, device = NULL, restricted = 0, last_seen_at = NULL WHERE project_id = ? AND pseudonym = ?`,
+    ),
+    insertToken: client.prepare('INSERT INTO subject_tokens (id, project_id, pseudonym, hash, created_at, channel) VALUES (?, ?, ?, ?, ?, ?)'),
+    deleteTokens: client.prepare(
+      `DELETE FROM subject_tokens WHERE project_id = @projectId AND pseudonym = @pseudonym AND id != coalesce(@keepId, '')
+       AND id NOT IN (SELECT id FROM subject_tokens WHERE project_id = @projectId AND pseudonym = @pseudonym ORDER BY created_at DESC, id DESC LIMIT @keepNewest)`,
+    ),
+    addCounter: client.prepare(
+      `INSERT INTO suppressions (project_id, day, reason, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (project_id, day, reason) DO UPDATE SET count = count + excluded.count`,
+    ),
+    head: client.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM ledger_heads WHERE project_id = ?'),
+    insertLedger: client.prepare(
+      `INSERT INTO consent_ledger (project_id, pseudonym, action, policy_version, policy_hash, detail, at, channel, auth, key_id, prev_hash, hash)
+       VALUES (@projectId, @pseudonym, @action, @policyVersion, @policyHash, @detailJson, @at, @channel, @auth, @keyId, @prevHash, @hash)`,
+    ),
+    setHead: client.prepare(
+      'INSERT INTO ledger_heads (project_id, seq, hash) VALUES (@projectId, @seq, @hash) ON CONFLICT (project_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
+    ),
+    ledgerPage: client.prepare<[string, number, number], LedgerRowText>(
+      `SELECT ${LEDGER_COLUMNS} FROM consent_ledger WHERE project_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    reseal: client.prepare(
+      `UPDATE consent_ledger SET channel = @channel, auth = @auth, policy_hash = @policyHash, key_id = @keyId, prev_hash = @prevHash, hash = @hash
+       WHERE seq = @seq`,
+    ),
+  };
+  return {
+    lockSubject: (key) => q.subject.get(key.projectId, key.pseudonym),
+    insertSubject: (key, keyId, at) => q.insertSubject.run(key.projectId, key.pseudonym, keyId, at).changes === 1,
+    updateConsent(key, consent) {
+      q.updateConsent.run(consent.version, consent.granted, consent.at, consent.objected, key.projectId, key.pseudonym);
+    },
+    setFlags(key, flags) {
+      q.setFlags.run(flags.restricted ? 1 : 0, flags.objected, flags.withdrawn ? 1 : 0, key.projectId, key.pseudonym);
+      return q.subject.get(key.projectId, key.pseudonym)!;
+    },
+    heldEvents: (key) => q.events.all({ projectId: key.projectId, pseudonym: key.pseudonym }),
+    applyPlan: (projectId, plan, sign) => aggregates.apply(projectId, plan, sign),
+    bumpStatsEpoch(projectId) {
+      q.bumpStatsEpoch.run(projectId);
+    },
+    deleteEvents(key) {
+      const deleted = q.deleteEvents.run({ projectId: key.projectId, pseudonym: key.pseudonym }).changes;
+      q.deleteRuns.run(key.projectId, key.pseudonym);
+      return deleted;
+    },
+    deleteSessions: (key) => q.deleteSessions.run(key.projectId, key.pseudonym).changes,
+    deleteActivity: (key) => q.deleteActivity.run(key.projectId, key.pseudonym).changes,
+    unlinkRequests(key) {
+      q.unlinkRequests.run(key.projectId, key.pseudonym);
+    },
+    markErased(key) {
+      q.markErased.run(key.projectId, key.pseudonym);
+    },
+    insertToken(key, token, at) {
+      q.insertToken.run(token.id, key.projectId, key.pseudonym, token.hash, at, token.channel);
+    },
+    addCounter(projectId, day, reason, count) {
+      q.addCounter.run(projectId, day, reason, count);
+    },
+    deleteTokens: (key, keep) =>
+      q.deleteTokens.run({ projectId: key.projectId, pseudonym: key.pseudonym, keepId: keep.keepId ?? null, keepNewest: keep.keepNewest ?? 0 }).changes,
+    lockLedgerHead: (projectId) => q.head.get(projectId),
+    insertLedgerEntry: (row) => Number(q.insertLedger.run(row).lastInsertRowid),
+    setLedgerHead(head) {
+      q.setHead.run(head);
+    },
+    ledgerPage: (projectId, afterSeq, limit): LedgerEntry[] => q.ledgerPage.all(projectId, afterSeq, limit).map(parseLedgerRow),
+    resealEntry(seq, seal) {
+      q.reseal.run({ seq, ...seal });
+    },
+  };
+}
