@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { anonymousHash } from '../crypto/client-hash.js';
 import { storesUnderTest, type TestStoreKind } from '../testing/test-databases.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
 
@@ -14,6 +15,7 @@ let before: Record<string, number>;
 const subject = () => t.subjectFor('alice');
 const batchBody = (events = 1) => ({
   writeKey: t.project.writeKey, sentAt: TEST_START, tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1',
+  proofs: { [subject()]: { identity: t.identityFor('alice') } },
   events: Array.from({ length: events }, (_, n) => ({ id: `evt_${String(n).padStart(12, '0')}`, type: 'session_start', subject: subject(), sessionId: 'ses_000000001', ts: TEST_START })),
 });
 
@@ -114,7 +116,10 @@ describe('429', () => {
 
     const { createProject } = await import('../projects/projects.js');
     const other = await createProject(t.server.services.store, t.server.services.identityKeys, { name: 'Other', now: TEST_START });
-    const otherConsent = await t.post('/v1/consent', { writeKey: other.writeKey, subject: subject(), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
+    const anonymousId = 'V1StGXR8_Z5jdHi6B-myT';
+    const otherConsent = await t.post('/v1/consent', {
+      writeKey: other.writeKey, subject: anonymousHash(other.projectId, anonymousId), anonymousId, policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START,
+    });
     expect(otherConsent.status).toBe(200);
     t.clock.advance(1_000);
     expect((await t.post('/v1/batch', { ...batchBody(), events: [{ ...batchBody().events[0]!, id: 'evt_after_refill' }] })).status).toBe(200);

@@ -14,7 +14,8 @@ let token: string;
 const REQUESTS = 10_000;
 
 beforeAll(async () => {
-  t = await startTestServer({ env: { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000' } });
+  // Every limit wide open: this is about what hostile bodies do, not how often they may come.
+  t = await startTestServer({ env: { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_CONSENT_PER_SUBJECT_PER_MINUTE: '10000', HEED_IDENTITY_FAILURES_PER_MINUTE: '1000000' } });
   const response = await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor('fuzz'), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
   token = ((await response.json()) as { subjectToken: string }).subjectToken;
 });
@@ -30,7 +31,10 @@ interface Shot {
 
 let sequence = 0;
 const validEvent = () => ({ id: `evt_fuzz_${String(++sequence).padStart(8, '0')}`, type: 'heartbeat', subject: t.subjectFor('fuzz'), sessionId: 'ses_fuzz_0001', ts: TEST_START - 1_000, activeMs: 10 });
-const validBatch = () => ({ writeKey: t.project.writeKey, sentAt: TEST_START, tz: 'Europe/Brussels', device: 'desktop', sdk: 'fuzz/1', events: [validEvent(), validEvent()] });
+const validBatch = () => ({
+  writeKey: t.project.writeKey, sentAt: TEST_START, tz: 'Europe/Brussels', device: 'desktop', sdk: 'fuzz/1',
+  proofs: { [t.subjectFor('fuzz')]: { identity: t.identityFor('fuzz') } }, events: [validEvent(), validEvent()],
+});
 
 const hostileValue = fc.oneof(
   fc.jsonValue(),
@@ -72,7 +76,7 @@ const shot: fc.Arbitrary<Shot> = fc.record({
 }).map(({ target, contentType, body: text, auth }) => {
   switch (target) {
     case 'batch': return { method: 'POST', path: '/v1/batch', contentType, body: text, auth: false };
-    case 'consent': return { method: 'POST', path: '/v1/consent', contentType, body: text.replace('"events":', '"purposes":{"statistics":true},"subject":"' + t.subjectFor('fuzz2') + '","policyVersion":"2026-11-01","ts":1,"x":'), auth: false };
+    case 'consent': return { method: 'POST', path: '/v1/consent', contentType, body: text.replace('"events":', '"purposes":{"statistics":true},"subject":"' + t.subjectFor('fuzz2') + '","identity":"' + t.identityFor('fuzz2') + '","policyVersion":"2026-11-01","ts":1,"x":'), auth: false };
     case 'me-get': return { method: 'GET', path: `/v1/me?format=${text.slice(0, 8)}`, contentType, body: undefined, auth };
     case 'me-patch': return { method: 'PATCH', path: '/v1/me', contentType, body: text, auth };
     case 'me-restrict': return { method: 'POST', path: '/v1/me/restrict', contentType, body: text, auth };

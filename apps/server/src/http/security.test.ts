@@ -5,7 +5,9 @@
  * `null`) while any page may send events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signSubjectHash } from '@heed/sdk/node';
 import { createApp } from '../app.js';
+import { identifiedHash } from '../crypto/client-hash.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { createProject, type CreatedProject } from '../projects/projects.js';
@@ -15,21 +17,29 @@ let t: TestServer;
 let other: CreatedProject;
 const tokens: Record<string, string> = {};
 
-const consent = async (writeKey: string, subject: string) => {
-  const response = await t.post('/v1/consent', { writeKey, subject, policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
+/** The same user id in the other project: its own subject hash, signed with its own identity secret. */
+const inOther = (userId: string) => {
+  const subject = identifiedHash(other.projectId, userId);
+  return { subject, identity: signSubjectHash({ secret: other.identitySecret, projectId: other.projectId, subject, now: TEST_START }) };
+};
+const consent = async (writeKey: string, subject: string, identity?: string) => {
+  const response = await t.post('/v1/consent', { writeKey, subject, identity, policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
   return ((await response.json()) as { subjectToken?: string }).subjectToken;
 };
-const batch = (writeKey: string, subject: string, id: string) =>
-  t.post('/v1/batch', { writeKey, sentAt: TEST_START, tz: 'UTC', device: 'desktop', sdk: 'test/1', events: [{ id, type: 'session_start', subject, sessionId: 'ses_sec_00001', ts: TEST_START }] });
+const batch = (writeKey: string, subject: string, id: string, identity?: string) =>
+  t.post('/v1/batch', {
+    writeKey, sentAt: TEST_START, tz: 'UTC', device: 'desktop', sdk: 'test/1', ...(identity ? { proofs: { [subject]: { identity } } } : {}),
+    events: [{ id, type: 'session_start', subject, sessionId: 'ses_sec_00001', ts: TEST_START }],
+  });
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 
 beforeAll(async () => {
   t = await startTestServer({ env: { HEED_CORS_ORIGINS: 'https://app.example' } });
   other = await createProject(t.server.services.store, t.server.services.identityKeys, { name: 'Other', now: TEST_START });
   tokens.a = (await consent(t.project.writeKey, t.subjectFor('shared-user')))!;
-  tokens.b = (await consent(other.writeKey, t.subjectFor('shared-user')))!;
+  tokens.b = (await consent(other.writeKey, inOther('shared-user').subject, inOther('shared-user').identity))!;
   await batch(t.project.writeKey, t.subjectFor('shared-user'), 'evt_sec_a_000001');
-  await batch(other.writeKey, t.subjectFor('shared-user'), 'evt_sec_b_000001');
+  await batch(other.writeKey, inOther('shared-user').subject, 'evt_sec_b_000001', inOther('shared-user').identity);
 });
 afterAll(() => t.close());
 

@@ -156,7 +156,8 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
         },
       });
       const events = [0, 1, 2].map((n) => ({ id: id(), type: 'heartbeat' as const, subject: alice, sessionId: 'ses_alice_0001', ts: TEST_START - 1_000 + n, activeMs: 1_000 }));
-      const response = await ingestBatch({ ...services, store: racing }, t.project.projectId, { writeKey: t.project.writeKey, sentAt: TEST_START, tz: 'UTC', device: 'desktop', sdk: 'test/1', events });
+      const proofs = { [alice]: { identity: t.identityFor('alice') } };
+      const response = await ingestBatch({ ...services, store: racing }, t.project.projectId, { writeKey: t.project.writeKey, sentAt: TEST_START, tz: 'UTC', device: 'desktop', sdk: 'test/1', proofs, events });
       expect(response).toMatchObject({ accepted: 0, duplicates: 0, suppressed: 3, reasons: { erased: 3 } });
       expect(await t.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
       expect(await t.query("SELECT reason, count FROM suppressions WHERE reason = 'erased'")).toEqual([{ reason: 'erased', count: 3 }]);
@@ -197,7 +198,8 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
         const stale = await restarted.post('/v1/consent', { writeKey: project.writeKey, subject: alice, policyVersion: '2026-11-01', purposes: { statistics: true }, ts: TEST_START });
         expect(stale.status).toBe(409);
         const fresh = await restarted.post('/v1/consent', { writeKey: project.writeKey, subject: alice, policyVersion: '2026-12-01', purposes: { statistics: true }, ts: TEST_START });
-        expect(await fresh.json()).toEqual({ policyVersion: '2026-12-01' });
+        // A signed decision gets a fresh token (this device's, vouched for by the platform).
+        expect(await fresh.json()).toEqual({ policyVersion: '2026-12-01', subjectToken: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) });
         expect(await (await send()).json()).toMatchObject({ accepted: 1, suppressed: 0, consentRequired: false });
       } finally {
         await restarted.close();

@@ -74,12 +74,13 @@ describe('GET /openapi.json', () => {
       if (path.startsWith('/v1/stats/')) expect(schemes).toEqual(['analystKey']);
       else if (path.startsWith('/v1/admin/')) expect(schemes).toEqual(['adminKey']);
       else if (path.startsWith('/v1/me')) expect(schemes).toEqual(['subjectToken']);
+      else if (path.startsWith('/v1/backend/')) expect(schemes).toEqual(['backendKey']);
       else if (path === '/metrics') expect(schemes).toEqual(['metricsToken']);
       else expect(schemes).toEqual([]);
       const bodyCredential = path === '/v1/batch' || path === '/v1/consent';
       expect(op['x-heed-credential'] !== undefined).toBe(bodyCredential);
     }
-    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminKey', 'analystKey', 'metricsToken', 'subjectToken']);
+    expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['adminKey', 'analystKey', 'backendKey', 'metricsToken', 'subjectToken']);
     expect(document.paths['/v1/batch']!.post!.responses['503']).toMatchObject({ headers: { 'Retry-After': { schema: { type: 'integer' } } } });
   });
 

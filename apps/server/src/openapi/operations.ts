@@ -8,12 +8,23 @@
 import { rectificationSchema, type WireSchemas } from '@heed/policy';
 import { z } from 'zod';
 import type { ProblemType } from '../http/problem.js';
-import { adminSubjectBody, completeRequestBody, exportQuery, meConsentBody, objectBody, openRequestBody, restrictBody } from '../rights/rights-schemas.js';
+import {
+  adminSubjectBody,
+  backendSubjectBody,
+  completeRequestBody,
+  exportQuery,
+  identityModeBody,
+  meConsentBody,
+  objectBody,
+  openRequestBody,
+  restrictBody,
+  rotateSecretBody,
+} from '../rights/rights-schemas.js';
 import { heatmapQuery, rangeOnlyQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
 import { batchResponseSchema, consentResponseSchema, objectSchema, statusSchema } from './response-schemas.js';
 
-export type Credential = 'none' | 'writeKey' | 'subjectToken' | 'analystKey' | 'adminKey' | 'metricsToken';
-export type Tag = 'ingest' | 'subject rights' | 'staff rights' | 'statistics' | 'operations' | 'pages';
+export type Credential = 'none' | 'writeKey' | 'subjectToken' | 'analystKey' | 'adminKey' | 'backendKey' | 'metricsToken';
+export type Tag = 'ingest' | 'subject rights' | 'staff rights' | 'identity' | 'statistics' | 'operations' | 'pages';
 /** What a success carries: JSON with a schema, or a fixed media type. */
 export type Payload = { readonly json: z.ZodType; readonly name: string } | { readonly media: string; readonly description: string };
 
@@ -51,7 +62,10 @@ const json = (schema: z.ZodType, name: string): Payload => ({ json: schema, name
 const media = (type: string, description: string): Payload => ({ media: type, description });
 const accessPayloads = [json(objectSchema, 'AccessDocument'), media('application/zip', 'CSV files in a zip (format=csv)')];
 
-const WRITE: readonly ProblemType[] = ['validation', 'malformed_json', 'unauthorized', 'body_too_large', 'unsupported_media_type', 'rate_limited', 'store_busy'];
+const WRITE: readonly ProblemType[] = [
+  'validation', 'malformed_json', 'unauthorized', 'identity_required', 'identity_invalid', 'identity_expired', 'identity_mismatch', 'body_too_large',
+  'unsupported_media_type', 'rate_limited', 'store_busy',
+];
 const SUBJECT: readonly ProblemType[] = ['unauthorized', 'store_busy'];
 const SUBJECT_BODY: readonly ProblemType[] = ['validation', 'malformed_json', 'unauthorized', 'body_too_large', 'unsupported_media_type', 'store_busy'];
 const ADMIN_BODY: readonly ProblemType[] = [...SUBJECT_BODY, 'not_found'];
@@ -78,7 +92,7 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
 
   return [
     { method: 'get', path: '/v1/policy', operationId: 'getPolicy', tag: 'ingest', summary: 'The policy in force: version, purposes with legal bases, retention', credential: 'none', ok: ok(json(objectSchema, 'PolicyDocument'), 'The policy document'), problems: [] },
-    { method: 'post', path: '/v1/consent', operationId: 'recordConsent', tag: 'ingest', summary: 'Record a consent decision in the ledger; the first one returns a subject token', credential: 'writeKey', body: { schema: schemas.consent, name: 'ConsentRequest' }, ok: ok(json(consentResponseSchema, 'ConsentResponse')), problems: [...WRITE, 'policy_version', 'subject_erased'] },
+    { method: 'post', path: '/v1/consent', operationId: 'recordConsent', tag: 'ingest', summary: 'Record a consent decision in the ledger, with who decided; a verified caller (signed identity, or an anonymous subject\'s first decision) gets a subject token', credential: 'writeKey', body: { schema: schemas.consent, name: 'ConsentRequest' }, ok: ok(json(consentResponseSchema, 'ConsentResponse')), problems: [...WRITE, 'policy_version', 'subject_erased'] },
     { method: 'post', path: '/v1/batch', operationId: 'ingestBatch', tag: 'ingest', summary: 'Ingest a batch of events (deduplicated by event id and timestamp: a retry resends both); the answer counts suppressions by reason', credential: 'writeKey', body: { schema: schemas.batch, name: 'BatchRequest' }, ok: ok(json(batchResponseSchema, 'BatchResponse')), problems: [...WRITE, 'shutting_down'] },
 
     { method: 'get', path: '/v1/me', operationId: 'meAccess', tag: 'subject rights', summary: 'Everything held about me (Art. 15), or as CSV files for portability (Art. 20)', credential: 'subjectToken', query: exportQuery, ok: { status: 200, description: 'The access document', payloads: accessPayloads }, problems: ['validation', ...SUBJECT] },
@@ -87,6 +101,7 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
     { method: 'post', path: '/v1/me/object', operationId: 'meObject', tag: 'subject rights', summary: 'Object to purposes based on legitimate interest (Art. 21)', credential: 'subjectToken', body: { schema: objectBody, name: 'ObjectRequest' }, ok: ok(json(objectSchema, 'RightsResult')), problems: SUBJECT_BODY },
     { method: 'post', path: '/v1/me/consent', operationId: 'meConsent', tag: 'subject rights', summary: 'A new consent decision from the privacy page; objections already made are kept', credential: 'subjectToken', body: { schema: meConsentBody, name: 'MeConsentRequest' }, ok: ok(json(consentResponseSchema, 'ConsentResponse')), problems: SUBJECT_BODY },
     { method: 'post', path: '/v1/me/withdraw', operationId: 'meWithdraw', tag: 'subject rights', summary: 'Withdraw all consent (Art. 7(3))', credential: 'subjectToken', ok: ok(json(objectSchema, 'RightsResult')), problems: SUBJECT },
+    { method: 'delete', path: '/v1/me/tokens', operationId: 'meRevokeTokens', tag: 'subject rights', summary: 'Revoke every other subject token of mine; the one presented stays', credential: 'subjectToken', ok: ok(json(objectSchema, 'RevokeResult')), problems: SUBJECT },
     { method: 'delete', path: '/v1/me', operationId: 'meErase', tag: 'subject rights', summary: 'Erase everything held about me (Art. 17); a pseudonym-only suppression record keeps it erased', credential: 'subjectToken', ok: ok(json(objectSchema, 'RightsResult')), problems: SUBJECT },
 
     admin('access', 'Access or portability by user id, for requests that arrive by mail', { format: exportQuery.shape.format }, accessPayloads),
@@ -95,6 +110,12 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
     admin('object', 'Objection by user id', objectBody.shape),
     admin('withdraw', 'Withdrawal by user id', {}),
     admin('erase', 'Erasure by user id', {}),
+    { method: 'post', path: '/v1/admin/subjects/revoke-tokens', operationId: 'adminRevokeTokens', tag: 'staff rights', summary: 'Revoke every subject token of a user (a lost device, on request)', credential: 'adminKey', body: { schema: adminSubjectBody, name: 'AdminRevokeTokensRequest' }, ok: ok(json(objectSchema, 'RevokeResult')), problems: ADMIN_BODY },
+    { method: 'get', path: '/v1/admin/identity', operationId: 'adminIdentity', tag: 'identity', summary: 'Identity verification: the mode, the identity secrets, and what report mode accepted unverified in the last 30 days', credential: 'adminKey', ok: ok(json(objectSchema, 'IdentityStatus')), problems: ['unauthorized', 'store_busy'] },
+    { method: 'post', path: '/v1/admin/identity/mode', operationId: 'adminIdentityMode', tag: 'identity', summary: 'Set the identity mode (enforce, report, off); recorded in the ledger', credential: 'adminKey', body: { schema: identityModeBody, name: 'IdentityModeRequest' }, ok: ok(json(objectSchema, 'IdentityMode')), problems: ADMIN_BODY },
+    { method: 'post', path: '/v1/admin/identity/secrets', operationId: 'adminRotateIdentitySecret', tag: 'identity', summary: 'A new identity secret, shown once; the previous ones keep verifying for the overlap (default 7 days)', credential: 'adminKey', body: { schema: rotateSecretBody, name: 'RotateSecretRequest' }, ok: { status: 201, description: 'The new secret (shown once)', payloads: [json(objectSchema, 'IdentitySecret')] }, problems: ADMIN_BODY },
+    { method: 'post', path: '/v1/backend/subject-token', operationId: 'backendSubjectToken', tag: 'identity', summary: 'A fresh subject token and privacy-page link for the platform\'s logged-in user (server to server)', credential: 'backendKey', body: { schema: backendSubjectBody, name: 'BackendSubjectRequest' }, ok: { status: 201, description: 'The token (shown once) and the privacy link', payloads: [json(objectSchema, 'SubjectTokenGrant')] }, problems: ADMIN_BODY },
+    { method: 'post', path: '/v1/backend/revoke-tokens', operationId: 'backendRevokeTokens', tag: 'identity', summary: 'Revoke every subject token of the platform\'s user (logout everywhere)', credential: 'backendKey', body: { schema: backendSubjectBody, name: 'BackendRevokeRequest' }, ok: ok(json(objectSchema, 'RevokeResult')), problems: ADMIN_BODY },
     { method: 'post', path: '/v1/admin/requests', operationId: 'adminOpenRequest', tag: 'staff rights', summary: 'Log a rights request that arrived by mail; its arrival sets the one-month due date', credential: 'adminKey', body: { schema: openRequestBody, name: 'OpenRightsRequest' }, ok: { status: 201, description: 'The logged request', payloads: [json(objectSchema, 'RightsRequest')] }, problems: SUBJECT_BODY },
     { method: 'post', path: '/v1/admin/requests/:id/complete', operationId: 'adminCompleteRequest', tag: 'staff rights', summary: 'Mark a logged request done, with its outcome', credential: 'adminKey', body: { schema: completeRequestBody, name: 'CompleteRightsRequest' }, ok: ok(json(objectSchema, 'RightsResult')), problems: ADMIN_BODY },
     { method: 'get', path: '/v1/admin/requests', operationId: 'adminRequests', tag: 'staff rights', summary: 'The rights-request log with due dates (one month), overdue first', credential: 'adminKey', ok: ok(json(objectSchema, 'RequestLog')), problems: ['unauthorized', 'store_busy'] },

@@ -34,7 +34,11 @@ export function accessDocument(services: Services, data: SubjectData) {
       seq: entry.seq,
       action: entry.action,
       policyVersion: entry.policyVersion,
+      policyHash: entry.policyHash,
       at: iso(entry.at),
+      /** Who acted (sdk, subject, staff, backend, system) and how they were authenticated. */
+      channel: entry.channel,
+      auth: entry.auth,
       detail: entry.detail,
       prevHash: entry.prevHash,
       hash: entry.hash,
@@ -60,6 +64,8 @@ export function accessDocument(services: Services, data: SubjectData) {
       events: session.events,
     })),
     activity: data.activity.map((row) => ({ purpose: row.purpose, grain: row.grain, bucketStart: iso(row.bucket) })),
+    /** The live subject tokens (their ids, never the tokens): each device or link that can reach this answer. */
+    subjectTokens: data.tokens.map((token) => ({ id: token.id, issuedAt: iso(token.createdAt), issuedTo: token.channel })),
     rightsRequests: data.requests.map((request) => ({
       id: request.id,
       kind: request.kind,
@@ -107,7 +113,7 @@ export function accessZip(document: AccessDocument): Uint8Array {
       ]),
     ),
     'consent_history.csv': strToU8(
-      toCsv(['seq', 'action', 'policyVersion', 'at', 'detail', 'prevHash', 'hash'], document.consentHistory.map((entry) => ({ ...entry, detail: JSON.stringify(entry.detail) }))),
+      toCsv(['seq', 'action', 'policyVersion', 'policyHash', 'at', 'channel', 'auth', 'detail', 'prevHash', 'hash'], document.consentHistory.map((entry) => ({ ...entry, detail: JSON.stringify(entry.detail) }))),
     ),
     'events.csv': strToU8(
       toCsv(['id', 'type', 'at', 'receivedAt', 'sessionId', 'name', 'durationMs', 'activeMs', 'props', 'purposes'], document.events.map((event) => ({
@@ -118,6 +124,7 @@ export function accessZip(document: AccessDocument): Uint8Array {
     ),
     'sessions.csv': strToU8(toCsv(['sessionId', 'startedAt', 'lastSeenAt', 'endedAt', 'activeMs', 'events'], document.sessions)),
     'activity.csv': strToU8(toCsv(['purpose', 'grain', 'bucketStart'], document.activity)),
+    'subject_tokens.csv': strToU8(toCsv(['id', 'issuedAt', 'issuedTo'], document.subjectTokens)),
     'rights_requests.csv': strToU8(toCsv(['id', 'kind', 'via', 'receivedAt', 'dueAt', 'completedAt', 'outcome'], document.rightsRequests)),
   };
   return zipSync(files, { level: 6, mtime: new Date(Date.UTC(2026, 0, 1)) });

@@ -92,7 +92,7 @@ export function adminRoutes(services: Services) {
       return c.json({ requests: orderRequests(rows, services.clock.now()) });
     })
     .get('/v1/admin/identity', async (c) => c.json(await identityStatus(services, c.var.admin.projectId)))
-    .put('/v1/admin/identity/mode', async (c) => {
+    .post('/v1/admin/identity/mode', async (c) => {
       const { mode } = validate(identityModeBody, await readJson(c));
       return c.json(await setIdentityMode(services, c.var.admin.projectId, mode, staff(c.var.admin)));
     })

@@ -5,8 +5,9 @@
  * project does). Shipped as `@heed/server/testing` so the cross-package suites in test/ use
  * the same harness.
  *
- * `post` acts as a correctly integrated platform would: for subjects made with `subjectFor`
- * it adds the identity assertion the platform's backend would sign (with the real signer).
+ * `post` acts as a correctly integrated platform would: it adds to consent decisions and
+ * batches the identity assertion the platform's backend would sign for each subject (with the
+ * real signer and the project's identity secret), unless the body carries proofs already.
  * `postUnsigned` sends exactly what it is given, for tests that play the attacker.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,7 +42,7 @@ export interface TestServer {
   subjectFor(userId: string): string;
   /** The identity assertion the platform's backend would sign for this user now (24 hours). */
   identityFor(userId: string): string;
-  /** POSTs JSON; consent decisions and batches for `subjectFor` users get their signed identity. */
+  /** POSTs JSON; consent decisions and batches get the signed identity of their subjects. */
   post(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
   /** POSTs exactly this body: no identity is added. */
   postUnsigned(path: string, body: unknown, headers?: Record<string, string>): Promise<Response>;
@@ -82,28 +83,23 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const server = await startServer(config, { clock, logger });
   const project = options.project ?? (await createProject(server.services.store, server.services.identityKeys, { name: 'Test', now: clock.now() }));
   const dbPath = config.database.kind === 'sqlite' ? config.database.path : '';
-  const known = new Set<string>();
   const sign = (subject: string) => signSubjectHash({ secret: project.identitySecret, projectId: project.projectId, subject, now: clock.now() });
-  const subjectFor = (userId: string) => {
-    const hash = identifiedHash(project.projectId, userId);
-    known.add(hash);
-    return hash;
-  };
+  const subjectFor = (userId: string) => identifiedHash(project.projectId, userId);
   const postUnsigned = (path: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${server.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-  /** Adds the proofs a correctly integrated platform sends, for the users this harness knows. */
+  /** Adds the proofs a correctly integrated platform sends. */
   function withIdentity(path: string, body: unknown): unknown {
     if (typeof body !== 'object' || body === null) return body;
     const fields = body as { subject?: unknown; identity?: unknown; anonymousId?: unknown; events?: unknown; proofs?: unknown };
-    if (path === '/v1/consent' && typeof fields.subject === 'string' && known.has(fields.subject) && fields.identity === undefined && fields.anonymousId === undefined) {
+    if (path === '/v1/consent' && typeof fields.subject === 'string' && fields.identity === undefined && fields.anonymousId === undefined) {
       return { ...fields, identity: sign(fields.subject) };
     }
     if (path === '/v1/batch' && Array.isArray(fields.events) && fields.proofs === undefined) {
-      const subjects = new Set((fields.events as { subject?: unknown }[]).map((event) => event.subject).filter((s): s is string => typeof s === 'string' && known.has(s)));
+      const subjects = new Set((fields.events as { subject?: unknown }[]).map((event) => event.subject).filter((s): s is string => typeof s === 'string'));
       if (subjects.size > 0) return { ...fields, proofs: Object.fromEntries([...subjects].map((subject) => [subject, { identity: sign(subject) }])) };
     }
     return body;
