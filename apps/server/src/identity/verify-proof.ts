@@ -63,8 +63,10 @@ export function createProofVerifier(options: ProofVerifierOptions): ProofVerifie
     const { row, secret } = await secretOf(assertion.secretId, now);
     if (!row || !secret || (row.expiresAt !== null && row.expiresAt <= now)) return { verified: false, failure: 'unknown_secret' };
     if (row.projectId !== projectId) return { verified: false, failure: 'wrong_project' };
-    const expected = createHmac('sha256', secret).update(assertionMessage(projectId, subjectHash, assertion.expiresAt)).digest();
-    const presented = Buffer.from(assertion.mac, 'base64url');
+    // Compared as canonical base64url text: a decoder would also accept other spellings of the
+    // same bytes (the last character's spare bits), and one assertion has one spelling.
+    const expected = Buffer.from(createHmac('sha256', secret).update(assertionMessage(projectId, subjectHash, assertion.expiresAt)).digest('base64url'));
+    const presented = Buffer.from(assertion.mac);
     if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return { verified: false, failure: 'mismatch' };
     return { verified: true, kind: 'signed', secretId: row.id };
   }

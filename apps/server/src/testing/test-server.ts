@@ -51,6 +51,11 @@ export interface TestServer {
    * assertions on either store: numbers as numbers, booleans as 0/1. Read-only on SQLite.
    */
   query<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]>;
+  /**
+   * Every row of every table, each table's rows as sorted JSON: two snapshots are equal
+   * exactly when nothing in the database changed (what an attack test asserts).
+   */
+  snapshot(): Promise<Record<string, string[]>>;
   close(): Promise<void>;
 }
 
@@ -126,6 +131,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       } finally {
         db.close();
       }
+    },
+    async snapshot() {
+      const tables = Object.keys(await server.services.store.counts());
+      const dump: Record<string, string[]> = {};
+      for (const table of tables) dump[table] = (await this.query(`SELECT * FROM ${table}`)).map((row) => JSON.stringify(row)).sort();
+      return dump;
     },
     async close() {
       await server.close();
