@@ -23,7 +23,6 @@ export const SECURITY_SCHEMES = {
   analystKey: { type: 'http', scheme: 'bearer', description: 'A project\'s secret analyst key: reads statistics only.' },
   adminKey: { type: 'http', scheme: 'bearer', description: 'A project\'s secret admin key: rights requests by user id, the request log and identity verification.' },
   backendKey: { type: 'http', scheme: 'bearer', description: 'A project\'s secret backend key, for the platform\'s server: subject tokens and privacy links for its logged-in users.' },
-  backendKey: { type: 'http', scheme: 'bearer', description: "A project's secret backend key, for the platform's server: subject tokens and privacy links for its logged-in users." },
   subjectToken: { type: 'http', scheme: 'bearer', description: 'A subject token (issued to a verified caller with its decision, or minted by the platform backend): reaches that subject only.' },
   metricsToken: { type: 'http', scheme: 'bearer', description: 'HEED_METRICS_TOKEN. When it is not set, /metrics answers clients on the server\'s own machine (loopback) only.' },
 } as const;

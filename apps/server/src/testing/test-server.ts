@@ -109,6 +109,15 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     }
     return body;
   }
+  async function query<T>(sql: string, ...params: unknown[]): Promise<T[]> {
+    if (kind === 'postgres') return queryPostgres<T>(databaseUrl, sql, params);
+    const db = new Database(dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  }
   return {
     url: server.url,
     dataDir,
@@ -123,19 +132,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     identityFor: (userId) => sign(subjectFor(userId)),
     post: (path, body, headers = {}) => postUnsigned(path, withIdentity(path, body), headers),
     postUnsigned,
-    async query<T>(sql: string, ...params: unknown[]) {
-      if (kind === 'postgres') return queryPostgres<T>(databaseUrl, sql, params);
-      const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-      try {
-        return db.prepare(sql).all(...params) as T[];
-      } finally {
-        db.close();
-      }
-    },
+    query,
     async snapshot() {
       const tables = Object.keys(await server.services.store.counts());
       const dump: Record<string, string[]> = {};
-      for (const table of tables) dump[table] = (await this.query(`SELECT * FROM ${table}`)).map((row) => JSON.stringify(row)).sort();
+      for (const table of tables) dump[table] = (await query(`SELECT * FROM ${table}`)).map((row) => JSON.stringify(row)).sort();
       return dump;
     },
     async close() {
