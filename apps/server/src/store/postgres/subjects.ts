@@ -5,7 +5,7 @@
  * concurrent batch from another process are strictly ordered; aggregates are adjusted in the
  * same transaction.
  */
-import { planAggregates } from '../aggregate-plan.js';
+import { planAggregates } from '../../aggregates/aggregate-plan.js';
 import type {
   ConsentWrite,
   ConsentWriteResult,
@@ -20,7 +20,7 @@ import type {
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
-import { toAccepted } from '../held-event.js';
+import { toAccepted } from '../../aggregates/held-event.js';
 
 const heldEvents = (sql: Tx | PostgresConnection['sql'], projectId: string, pseudonym: string) => sql<EventRow[]>`
   SELECT id, type, ts, received_at AS "receivedAt", session_id AS "sessionId", name, duration_ms AS "durationMs",

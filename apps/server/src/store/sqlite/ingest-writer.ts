@@ -10,7 +10,8 @@
  * answered only after the shared commit. If the group fails, each batch is written again in
  * a transaction of its own, so a bad batch fails alone.
  */
-import { DAY_MS, foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
+import { foldSessions, planAggregates, type AggregatePlan } from '../../aggregates/aggregate-plan.js';
+import { DAY_MS } from '../../aggregates/time-units.js';
 import { StoreBusyError, type AcceptedEvent, type IngestResult, type IngestWrite, type LateReason } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 

@@ -3,7 +3,7 @@
  * withdrawal), rectification, erasure and the access answer. Every change that affects what
  * the aggregates may count adjusts them in the same transaction.
  */
-import { planAggregates } from '../aggregate-plan.js';
+import { planAggregates } from '../../aggregates/aggregate-plan.js';
 import type {
   ConsentWrite,
   ConsentWriteResult,
@@ -17,7 +17,7 @@ import type {
 import type { SqliteConnection } from './connection.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
 import { createAggregateWriter } from './ingest-writer.js';
-import { toAccepted } from '../held-event.js';
+import { toAccepted } from '../../aggregates/held-event.js';
 
 /**
  * The seqs of a subject's events (named parameters), from its runs (schema.ts). A run may
