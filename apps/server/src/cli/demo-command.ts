@@ -11,11 +11,12 @@ import type { PolicyDocument } from '@heed/policy';
 import type { HeedError } from '@heed/sdk/node';
 import { HOUR_MS, HOURS_PER_WEEK, MINUTE_MS, WEEK_MS } from '../aggregates/time-units.js';
 import type { Config } from '../config.js';
+import { seeded } from '../seeded-random.js';
 import { startServer } from '../server.js';
 import { createSimulatedClock, type SimulatedClock } from './demo-clock.js';
 import { createPerson, leftInQueue, startVisit, type DemoPerson, type VisitContext } from './demo-person.js';
 import { ensureDemoProject } from './demo-project.js';
-import { createVisitPlanner, DEMO_TZ, demoChoice, seeded } from './demo-population.js';
+import { createVisitPlanner, DEMO_TZ, demoChoice } from './demo-population.js';
 import { createDemoTransport, httpExchange, type DemoTransport, type Exchange } from './demo-transport.js';
 
 export interface DemoOptions {

@@ -6,21 +6,10 @@
  */
 import type { Props } from '@heed/policy';
 import { MINUTE_MS } from '../aggregates/time-units.js';
+import { seeded } from '../seeded-random.js';
 import { localParts } from '../stats/time-zone.js';
 
 export const DEMO_TZ = 'Europe/Brussels';
-
-/** Mulberry32: a tiny seeded generator, enough for a demo. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * The chance that one user starts a session in the local hour containing `ms`.
