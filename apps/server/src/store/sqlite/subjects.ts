@@ -16,7 +16,7 @@ import type {
 } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
-import { createAggregateWriter } from './ingest-writer.js';
+import { createAggregateWriter } from './aggregate-writer.js';
 import { toAccepted } from '../../aggregates/held-event.js';
 
 /**
