@@ -33,7 +33,8 @@ export function openStore(config: Config, logger?: Logger): Store {
     path: config.database.path,
     busyTimeoutMs: config.busyTimeoutMs,
     synchronous: config.synchronous,
-    onWarning: (message) => logger?.warn(message),
+    // Without a logger the store logs in the same format itself.
+    ...(logger ? { onWarning: (message: string) => logger.warn(message) } : {}),
   });
 }
 

@@ -19,7 +19,7 @@ export interface SqliteOptions {
   readonly synchronous?: 'NORMAL' | 'FULL';
   /** How often the worker looks at an idle WAL (a growing one: every few ms); 0 leaves checkpoints to SQLite. Default 1 s. */
   readonly checkpointIntervalMs?: number;
-  /** Where problems of the background checkpointer are reported. */
+  /** Where problems of the background checkpointer are reported; by default, logged as the server logs (JSON lines on stdout). */
   readonly onWarning?: (message: string) => void;
 }
 

@@ -15,6 +15,7 @@ import { apiKeys, projects } from './schema.js';
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { createStatsQueries } from './stats-queries.js';
 import { createSubjectRepository } from './subjects.js';
+import { createLogger } from '../../logger.js';
 
 const TABLES = ['projects', 'api_keys', 'subjects', 'consent_ledger', 'events', 'subject_runs', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests'] as const;
 
@@ -26,7 +27,7 @@ export function createSqliteStore(options: SqliteOptions): Store & { readonly cl
   const interval = options.checkpointIntervalMs ?? 1_000;
   const checkpointer =
     options.path !== ':memory:' && interval > 0
-      ? startCheckpointer(options.path, interval, options.onWarning ?? ((message) => console.warn(message)))
+      ? startCheckpointer(options.path, interval, options.onWarning ?? createLogger({ level: 'warn' }).warn)
       : undefined;
   const { client, db } = connection;
   const writer = createIngestWriter(connection);
