@@ -68,6 +68,12 @@ const RULES: readonly Rule[] = [
     forbidden: inServer(...PRESENTATION),
   },
   {
+    // Bundled for the browser (apps/server/build/page-scripts.ts): server code would not run there.
+    name: 'page scripts import nothing of the server and no Node built-in',
+    from: (path) => path.endsWith('.browser.ts'),
+    forbidden: (to) => (serverPart(to) !== undefined && !to.endsWith('.browser.ts')) || builtin(to),
+  },
+  {
     name: 'test helpers import nothing from the CLI',
     from: inServer('testing'),
     forbidden: inServer('cli', 'cli.ts'),
@@ -140,9 +146,11 @@ describe('dependency rules', () => {
       edge('packages/sdk/src/core/client.ts', 'node:crypto'),
       edge('packages/policy/src/index.ts', 'packages/sdk/src/entrypoints/browser.ts'),
       edge(`${SERVER}/store/store.test.ts`, `${SERVER}/rights/subject-rights.ts`),
+      edge(`${SERVER}/pages/privacy/privacy-script.browser.ts`, `${SERVER}/pages/html.ts`),
     ])).toEqual([
       'domain imports no routes, no HTTP and no presentation: apps/server/src/rights/subject-rights.ts -> apps/server/src/routes/me.ts',
       'no folder cycles: apps/server/src/stats <-> apps/server/src/store',
+      'page scripts import nothing of the server and no Node built-in: apps/server/src/pages/privacy/privacy-script.browser.ts -> apps/server/src/pages/html.ts',
       'policy imports nothing of the SDK or the server: packages/policy/src/index.ts -> packages/sdk/src/entrypoints/browser.ts',
       'store imports no domain and no presentation: apps/server/src/store/sqlite/sqlite-store.ts -> apps/server/src/stats/histogram.ts',
       'the SDK core imports no platform and no server: packages/sdk/src/core/client.ts -> node:crypto',
