@@ -26,5 +26,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Two cores: end-to-end suites start servers and a browser; more workers only thrash.
     maxWorkers: 2,
+    // The pages' browser scripts, bundled from their sources first: a test never serves an old one.
+    globalSetup: ['./apps/server/build/page-scripts.ts'],
   },
 });

@@ -1,4 +1,10 @@
+/**
+ * Builds the server (ESM for Node 20: the library, the `heed` CLI and the test helpers), then
+ * the pages' browser scripts into dist/page-scripts/ (build/page-scripts.ts), which the
+ * server reads and serves.
+ */
 import { defineConfig } from 'tsup';
+import { buildPageScripts } from './build/page-scripts.js';
 
 export default defineConfig({
   entry: { index: 'src/index.ts', cli: 'src/cli.ts', testing: 'src/testing/index.ts' },
@@ -8,4 +14,5 @@ export default defineConfig({
   sourcemap: true,
   platform: 'node',
   target: 'node20',
+  onSuccess: buildPageScripts,
 });

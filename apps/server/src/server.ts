@@ -50,7 +50,8 @@ export function openStore(config: Config, options: { seal: LedgerKeys; logger?: 
     path: config.database.path,
     busyTimeoutMs: config.busyTimeoutMs,
     synchronous: config.synchronous,
-    onWarning: (message) => logger?.warn(message),
+    // Without a logger the store logs in the same format itself.
+    ...(logger ? { onWarning: (message: string) => logger.warn(message) } : {}),
   });
 }
 

@@ -14,7 +14,8 @@ import { manualClock } from '../clock.js';
 import { loadConfig } from '../config.js';
 import { startServer, type RunningServer } from '../server.js';
 import { runDemo } from './demo-command.js';
-import { demoChoice, seeded } from './demo-population.js';
+import { seeded } from '../seeded-random.js';
+import { demoChoice } from './demo-population.js';
 import { httpExchange, type Exchange } from './demo-transport.js';
 
 const HOUR = 3_600_000;

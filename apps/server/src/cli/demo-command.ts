@@ -9,16 +9,15 @@
  */
 import type { PolicyDocument } from '@heed/policy';
 import type { HeedError } from '@heed/sdk/node';
+import { HOUR_MS, HOURS_PER_WEEK, MINUTE_MS, WEEK_MS } from '../aggregates/time-units.js';
 import type { Config } from '../config.js';
+import { seeded } from '../seeded-random.js';
 import { startServer } from '../server.js';
 import { createSimulatedClock, type SimulatedClock } from './demo-clock.js';
 import { createPerson, leftInQueue, startVisit, type DemoPerson, type VisitContext } from './demo-person.js';
 import { ensureDemoProject } from './demo-project.js';
-import { createVisitPlanner, DEMO_TZ, demoChoice, seeded } from './demo-population.js';
+import { createVisitPlanner, DEMO_TZ, demoChoice } from './demo-population.js';
 import { createDemoTransport, httpExchange, type DemoTransport, type Exchange } from './demo-transport.js';
-
-const HOUR = 3_600_000;
-const WEEK = 7 * 24 * HOUR;
 
 export interface DemoOptions {
   readonly weeks: number;
@@ -48,8 +47,8 @@ export function progressBar(done: number, total: number): void {
  * @example const result = await runDemo(loadConfig(process.env), { weeks: 3, users: 200, progress: progressBar }) // { sessions, events, declined, objected, restricted, ... }
  */
 export async function runDemo(config: Config, options: DemoOptions) {
-  const end = Math.floor((options.until ?? Date.now()) / HOUR) * HOUR - HOUR;
-  const start = end - options.weeks * WEEK;
+  const end = Math.floor((options.until ?? Date.now()) / HOUR_MS) * HOUR_MS - HOUR_MS;
+  const start = end - options.weeks * WEEK_MS;
   const clock = createSimulatedClock(start);
   // The demo is one trusted machine sending weeks of traffic as fast as it can.
   const server = await startServer({ ...config, port: 0, rate: { perSecond: 1_000_000, burst: 1_000_000 } }, { clock });
@@ -71,7 +70,7 @@ export async function runDemo(config: Config, options: DemoOptions) {
         policy,
         // A heartbeat bounds what a crash loses, and simulated people do not crash: every 15
         // minutes instead of 15 s gives the same active time in a sixtieth of the heartbeats.
-        heartbeatMs: 15 * 60_000,
+        heartbeatMs: 15 * MINUTE_MS,
         onError: (error) => void errors.push(error),
         platform: { clock, transport, environment: { timeZone: () => DEMO_TZ, device: () => 'desktop', privacySignal: () => false } },
       },
@@ -80,20 +79,20 @@ export async function runDemo(config: Config, options: DemoOptions) {
     const choices = Array.from({ length: options.users }, () => demoChoice(random));
     // A few people restrict processing (Art. 18) in the last week: their data leaves every statistic.
     const restricting = new Set(choices.flatMap((choice, i) => (choice === 'both' ? [i] : [])).slice(0, Math.max(1, Math.floor(options.users / 50))));
-    const people: DemoPerson[] = choices.map((choice, i) => createPerson(`demo-${i}`, choice, restricting.has(i) ? end - WEEK : undefined));
+    const people: DemoPerson[] = choices.map((choice, i) => createPerson(`demo-${i}`, choice, restricting.has(i) ? end - WEEK_MS : undefined));
     const plan = createVisitPlanner(options.users, random);
-    const hours = options.weeks * 7 * 24;
+    const hours = options.weeks * HOURS_PER_WEEK;
     for (let h = 0; h < hours; h++) {
-      const hourStart = start + h * HOUR;
+      const hourStart = start + h * HOUR_MS;
       for (const visit of plan(hourStart)) clock.step(visit.start, () => startVisit(people[visit.person]!, visit, context));
-      await clock.runUntil(hourStart + HOUR);
+      await clock.runUntil(hourStart + HOUR_MS);
       await transport.idle();
       // The SDK reports a failure only once its retries are spent: stop at the first.
       if (errors.length > 0) checkDelivery(transport, errors, 0);
       options.progress?.(h + 1, hours);
     }
     // Visits that began in the last hour end within the next one.
-    await clock.runUntil(end + HOUR);
+    await clock.runUntil(end + HOUR_MS);
     await closeAll(clock, transport, context.closing);
     checkDelivery(transport, errors, people.reduce((left, person) => left + leftInQueue(person), 0));
     const { tally } = transport;

@@ -16,10 +16,9 @@
  */
 import { createHeed, type Heed, type NodeHeedOptions, type Storage } from '@heed/sdk/node';
 import { createFakeLifecycle, createMemoryStorage, type FakeLifecycle } from '@heed/sdk/testing';
+import { MINUTE_MS } from '../aggregates/time-units.js';
 import type { SimulatedClock } from './demo-clock.js';
 import { visitScript, type DemoChoice, type PlannedVisit } from './demo-population.js';
-
-const MINUTE = 60_000;
 
 export interface DemoPerson {
   readonly userId: string;
@@ -103,7 +102,7 @@ export async function startVisit(person: DemoPerson, visit: PlannedVisit, contex
     }
   }
   const restrict = person.restrictFrom !== undefined && visit.start >= person.restrictFrom && !person.restricted;
-  clock.step(visit.start + visit.minutes * MINUTE, () => (restrict ? restrictAndClose(heed, person, context) : closePage(heed, lifecycle, person, context)));
+  clock.step(visit.start + visit.minutes * MINUTE_MS, () => (restrict ? restrictAndClose(heed, person, context) : closePage(heed, lifecycle, person, context)));
 }
 
 /**

@@ -1,6 +1,7 @@
 /** The demo's population plans: one tab per person, and visits whose input stays inside them. */
 import { describe, expect, it } from 'vitest';
-import { createVisitPlanner, seeded, sessionChance, visitScript } from './demo-population.js';
+import { seeded } from '../seeded-random.js';
+import { createVisitPlanner, sessionChance, visitScript } from './demo-population.js';
 
 const MONDAY = Date.UTC(2026, 10, 23); // Mon 23 Nov 2026, 01:00 in Brussels
 const HOUR = 3_600_000;

@@ -5,22 +5,11 @@
  * same dashboard. Pure: `demo-person.ts` plays the plans through the SDK.
  */
 import type { Props } from '@heed/policy';
+import { MINUTE_MS } from '../aggregates/time-units.js';
+import { seeded } from '../seeded-random.js';
 import { localParts } from '../stats/time-zone.js';
 
 export const DEMO_TZ = 'Europe/Brussels';
-const MINUTE = 60_000;
-
-/** Mulberry32: a tiny seeded generator, enough for a demo. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * The chance that one user starts a session in the local hour containing `ms`.
@@ -71,11 +60,11 @@ export function createVisitPlanner(users: number, random: () => number, tz: stri
     const visits: PlannedVisit[] = [];
     for (let person = 0; person < users; person++) {
       if (random() >= chance) continue;
-      const start = hourStart + Math.floor(random() * 50) * MINUTE;
+      const start = hourStart + Math.floor(random() * 50) * MINUTE_MS;
       const minutes = 3 + Math.floor(random() ** 2 * 55);
       const seed = Math.floor(random() * 2 ** 32);
       if (start < busyUntil[person]!) continue;
-      busyUntil[person] = start + (minutes + 1) * MINUTE;
+      busyUntil[person] = start + (minutes + 1) * MINUTE_MS;
       visits.push({ person, start, minutes, seed });
     }
     return visits;
@@ -109,12 +98,12 @@ export function visitScript(minutes: number, seed: number): VisitScript {
   const inputs: number[] = [];
   for (let minute = 0; minute < minutes; minute++) {
     if (minute > 0 && random() < 0.2) continue;
-    inputs.push(minute * MINUTE + Math.floor(random() * 30_000), minute * MINUTE + 30_000 + Math.floor(random() * 30_000));
+    inputs.push(minute * MINUTE_MS + Math.floor(random() * 30_000), minute * MINUTE_MS + 30_000 + Math.floor(random() * 30_000));
   }
   const uses: FeatureUse[] = [];
   for (let count = Math.floor(random() * 3); uses.length < count; ) {
     const name = DEMO_FEATURES[Math.floor(random() ** 1.5 * DEMO_FEATURES.length)]!;
-    const at = Math.floor(random() * (minutes - 1) * MINUTE);
+    const at = Math.floor(random() * (minutes - 1) * MINUTE_MS);
     const durationMs = 150 + Math.floor(random() * 4_000);
     if (name === 'search.used') uses.push({ name, at });
     else if (name === 'report.exported') uses.push({ name, at, durationMs, props: { format: random() < 0.7 ? 'pdf' : 'csv' } });

@@ -10,55 +10,83 @@ import { findSubjectByUserId } from '../rights/find-subject.js';
 import { orderRequests, type SubjectRef } from '../rights/requests.js';
 import { access, erase, object, restrict } from '../rights/subject-rights.js';
 import type { Services } from '../services.js';
+import { BOOLEAN, STRING, on, text, type CliCommand, type Flags } from './command.js';
 
-export interface RightsFlags {
-  readonly project?: string;
-  readonly user?: string;
-  readonly format?: string;
-  readonly out?: string;
-  readonly purpose?: string;
-  readonly off?: boolean;
-  readonly json?: boolean;
-}
+/** The flags that name the subject of a request. */
+const SUBJECT_FLAGS = { project: STRING, user: STRING };
 
 /** Whoever runs the CLI holds the data directory: staff, authenticated by the machine. */
-const OPERATOR = { channel: 'staff', auth: 'operator_cli' } as const;
+export const OPERATOR = { channel: 'staff', auth: 'operator_cli' } as const;
 
-async function subject(services: Services, flags: RightsFlags): Promise<SubjectRef> {
-  if (!flags.project || !flags.user) throw new ConfigError('name the subject with --project ID --user USER_ID');
-  const ref = await findSubjectByUserId(services, flags.project, flags.user, OPERATOR);
+async function subject(services: Services, flags: Flags): Promise<SubjectRef> {
+  const [projectId, userId] = [text(flags, 'project'), text(flags, 'user')];
+  if (!projectId || !userId) throw new ConfigError('name the subject with --project ID --user USER_ID');
+  const ref = await findSubjectByUserId(services, projectId, userId, OPERATOR);
   if (!ref) throw new ConfigError('no data is held about this user id in this project');
   return ref;
 }
 
-/** Runs one rights command; returns the exit code. */
-export async function runRightsCommand(services: Services, command: string, flags: RightsFlags): Promise<number> {
-  switch (command) {
-    case 'export': {
-      const format = flags.format === 'csv' ? 'csv' : 'json';
-      const document = await access(services, await subject(services, flags), format === 'csv' ? 'portability' : 'access');
+export const RIGHTS_COMMANDS: readonly CliCommand[] = [
+  {
+    name: 'export',
+    usage: '--project ID --user USER_ID [--format json|csv] [--out FILE]',
+    summary: 'access / portability',
+    flags: { ...SUBJECT_FLAGS, format: STRING, out: STRING },
+    async run({ flags, services }) {
+      const format = text(flags, 'format') === 'csv' ? 'csv' : 'json';
+      const out = text(flags, 'out');
+      const document = await access(services(), await subject(services(), flags), format === 'csv' ? 'portability' : 'access');
       const output = format === 'csv' ? accessZip(document) : `${JSON.stringify(document, null, 2)}\n`;
-      if (flags.out) writeFileSync(flags.out, output, { mode: 0o600 });
+      if (out) writeFileSync(out, output, { mode: 0o600 });
       else if (typeof output === 'string') process.stdout.write(output);
       else throw new ConfigError('a CSV export is a zip: name a file with --out');
-      if (flags.out) console.log(`export written to ${flags.out} (${document.events.length} events, ${document.consentHistory.length} ledger entries)`);
+      if (out) console.log(`export written to ${out} (${document.events.length} events, ${document.consentHistory.length} ledger entries)`);
       return 0;
-    }
-    case 'erase':
-      console.log(JSON.stringify(await erase(services, await subject(services, flags)), null, 2));
+    },
+  },
+  {
+    name: 'erase',
+    usage: '--project ID --user USER_ID',
+    summary: 'erasure (Art. 17)',
+    flags: SUBJECT_FLAGS,
+    async run({ flags, services }) {
+      console.log(JSON.stringify(await erase(services(), await subject(services(), flags)), null, 2));
       return 0;
-    case 'restrict':
-      console.log(JSON.stringify(await restrict(services, await subject(services, flags), flags.off !== true)));
+    },
+  },
+  {
+    name: 'restrict',
+    usage: '--project ID --user USER_ID [--off]',
+    summary: 'restriction (Art. 18)',
+    flags: { ...SUBJECT_FLAGS, off: BOOLEAN },
+    async run({ flags, services }) {
+      console.log(JSON.stringify(await restrict(services(), await subject(services(), flags), !on(flags, 'off'))));
       return 0;
-    case 'object': {
-      if (!flags.purpose) throw new ConfigError('object needs --purpose (a legitimate-interest purpose)');
-      console.log(JSON.stringify(await object(services, await subject(services, flags), [flags.purpose], flags.off !== true)));
+    },
+  },
+  {
+    name: 'object',
+    usage: '--project ID --user USER_ID --purpose P [--off]',
+    summary: 'objection (Art. 21)',
+    flags: { ...SUBJECT_FLAGS, purpose: STRING, off: BOOLEAN },
+    async run({ flags, services }) {
+      const purpose = text(flags, 'purpose');
+      if (!purpose) throw new ConfigError('object needs --purpose (a legitimate-interest purpose)');
+      console.log(JSON.stringify(await object(services(), await subject(services(), flags), [purpose], !on(flags, 'off'))));
       return 0;
-    }
-    case 'requests': {
-      if (!flags.project) throw new ConfigError('requests needs --project ID');
-      const rows = orderRequests(await services.store.listRightsRequests(flags.project), services.clock.now());
-      if (flags.json) console.log(JSON.stringify(rows));
+    },
+  },
+  {
+    name: 'requests',
+    usage: '--project ID [--json]',
+    summary: 'the rights-request log, overdue first',
+    flags: { project: STRING, json: BOOLEAN },
+    async run({ flags, services }) {
+      const projectId = text(flags, 'project');
+      if (!projectId) throw new ConfigError('requests needs --project ID');
+      const { store, clock } = services();
+      const rows = orderRequests(await store.listRightsRequests(projectId), clock.now());
+      if (on(flags, 'json')) console.log(JSON.stringify(rows));
       else {
         console.log('received                  kind           via      due                       state');
         for (const row of rows) {
@@ -67,10 +95,6 @@ export async function runRightsCommand(services: Services, command: string, flag
         }
       }
       return 0;
-    }
-    default:
-      return 2;
-  }
-}
-
-export const RIGHTS_COMMANDS = ['export', 'erase', 'restrict', 'object', 'requests'] as const;
+    },
+  },
+];

@@ -9,20 +9,12 @@ import { ConfigError } from '../config.js';
 import type { Services } from '../services.js';
 import { heatmapQuery, rangeOnlyQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
 import { featureStats, heatmapStats, sessionStats, updateWindows, usageStats, type StatsContext } from '../stats/stats-service.js';
+import { BOOLEAN, STRING, on, text, type CliCommand, type Flags } from './command.js';
 import { csv, heatmapText, table, type Row } from './stats-format.js';
-
-export const STATS_COMMANDS = ['stats', 'windows'] as const;
-
-export interface StatsFlags {
-  readonly project?: string;
-  readonly format?: string;
-  readonly json?: boolean;
-  readonly [flag: string]: string | boolean | undefined;
-}
 
 const QUERY_FLAGS = ['from', 'to', 'tz', 'grain', 'weeks', 'duration', 'days', 'hours', 'notice', 'limit'] as const;
 
-function parse<T extends z.ZodType>(schema: T, flags: StatsFlags): z.infer<T> {
+function parse<T extends z.ZodType>(schema: T, flags: Flags): z.infer<T> {
   const raw = Object.fromEntries(QUERY_FLAGS.filter((flag) => typeof flags[flag] === 'string').map((flag) => [flag, flags[flag]]));
   const result = schema.safeParse(raw);
   if (!result.success) throw new ConfigError(describeIssues(result.error).map((issue) => `--${issue.field}: ${issue.message}`).join('\n'));
@@ -32,11 +24,12 @@ function parse<T extends z.ZodType>(schema: T, flags: StatsFlags): z.infer<T> {
 const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / 600) / 100);
 
 /** Runs one statistics command, writing to `out`; returns the exit code. */
-export async function runStatsCommand(services: Services, command: string, sub: string | undefined, flags: StatsFlags, out: (text: string) => void = (text) => process.stdout.write(text)): Promise<number> {
-  if (!flags.project) throw new ConfigError(`${command} needs --project ID`);
-  const format = flags.json ? 'json' : (flags.format ?? 'table');
+export async function runStatsCommand(services: Services, command: string, sub: string | undefined, flags: Flags, out: (chunk: string) => void = (chunk) => process.stdout.write(chunk)): Promise<number> {
+  const projectId = text(flags, 'project');
+  if (!projectId) throw new ConfigError(`${command} needs --project ID`);
+  const format = on(flags, 'json') ? 'json' : (text(flags, 'format') ?? 'table');
   if (!['table', 'json', 'csv'].includes(format)) throw new ConfigError('--format must be table, json or csv');
-  const ctx: StatsContext = { stats: services.store.stats, policy: services.policy, projectId: flags.project, now: services.clock.now() };
+  const ctx: StatsContext = { stats: services.store.stats, policy: services.policy, projectId, now: services.clock.now() };
   const k = services.policy.kAnonymity;
   const emit = (result: unknown, rows: Row[], head: string, extra = '') => {
     if (format === 'json') out(`${JSON.stringify(result, null, 2)}\n`);
@@ -85,3 +78,23 @@ export async function runStatsCommand(services: Services, command: string, sub: 
       throw new ConfigError('use: heed stats usage|sessions|features|heatmap, or heed windows');
   }
 }
+
+/** The flags of both commands: the subject of the query, its parameters, the output format. */
+const OUTPUT_FLAGS = { project: STRING, format: STRING, json: BOOLEAN };
+const QUERY_FLAG_SPECS = Object.fromEntries(QUERY_FLAGS.map((flag) => [flag, STRING]));
+
+export const STATS_COMMANDS: readonly CliCommand[] = [
+  {
+    name: 'stats',
+    usage: 'usage|sessions|features|heatmap --project ID [--from D] [--to D] [--tz ZONE] [--grain hour|day|week] [--weeks N]',
+    flags: { ...OUTPUT_FLAGS, ...QUERY_FLAG_SPECS },
+    run: ({ services, args, flags }) => runStatsCommand(services(), 'stats', args[0], flags),
+  },
+  {
+    name: 'windows',
+    usage: '--project ID [--duration 2h] [--weeks 8] [--days mon-fri] [--hours 0-6] [--notice 24h] [--limit 5]',
+    summary: 'statistics and update windows; --format table|json|csv',
+    flags: { ...OUTPUT_FLAGS, ...QUERY_FLAG_SPECS },
+    run: ({ services, args, flags }) => runStatsCommand(services(), 'windows', args[0], flags),
+  },
+];

@@ -6,7 +6,7 @@
  * recorded in the consent ledger with who made it.
  */
 import { DomainError } from '../errors/domain-error.js';
-import { DAY_MS } from '../store/aggregate-plan.js';
+import { DAY_MS } from '../aggregates/time-units.js';
 import type { Services } from '../services.js';
 import type { Actor, IdentityMode } from '../store/store.js';
 import { newIdentitySecret } from './identity-secret.js';

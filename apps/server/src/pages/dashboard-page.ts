@@ -1,6 +1,6 @@
 /**
  * The dashboard's HTML and CSS: a static shell with no figures in it. The browser script
- * (dashboard-script.ts) asks the statistics API with the analyst key the person pastes, so
+ * (dashboard-script.browser.ts) asks the statistics API with the analyst key the person pastes, so
  * the page itself needs no key and holds nothing secret. No external assets; script and
  * style are same-origin files, so a strict Content-Security-Policy applies.
  */

@@ -7,7 +7,8 @@ import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import { HttpProblem } from '../http/problem.js';
 import { PAGE_CSP } from '../pages/html.js';
-import { SDK_DEMO_HTML, SDK_DEMO_SCRIPT } from '../pages/sdk-demo/sdk-demo-page.js';
+import { pageScript } from '../pages/page-scripts.js';
+import { SDK_DEMO_HTML } from '../pages/sdk-demo/sdk-demo-page.js';
 import type { Services } from '../services.js';
 
 export function operationsRoutes(services: Services, state: { ready: () => boolean }) {
@@ -31,5 +32,5 @@ export function operationsRoutes(services: Services, state: { ready: () => boole
       return c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' });
     })
     .get('/sdk/demo', (c) => c.html(SDK_DEMO_HTML, 200, { 'content-security-policy': PAGE_CSP }))
-    .get('/sdk/demo.js', (c) => c.body(SDK_DEMO_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+    .get('/sdk/demo.js', (c) => c.body(pageScript('sdk-demo-script'), 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 }

@@ -2,12 +2,12 @@
 import { Hono } from 'hono';
 import { PAGE_CSP } from '../pages/html.js';
 import { privacyPageHtml } from '../pages/privacy/privacy-page.js';
-import { PRIVACY_SCRIPT } from '../pages/privacy/privacy-script.js';
+import { pageScript } from '../pages/page-scripts.js';
 import type { Services } from '../services.js';
 
 export function privacyRoutes(services: Services) {
   const html = privacyPageHtml(services.policy);
   return new Hono()
     .get('/privacy', (c) => c.html(html, 200, { 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' }))
-    .get('/privacy.js', (c) => c.body(PRIVACY_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
+    .get('/privacy.js', (c) => c.body(pageScript('privacy-script'), 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=300' }));
 }

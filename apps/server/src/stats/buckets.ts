@@ -5,7 +5,8 @@
  * 24 or 25 hours); a week from local Monday 00:00. In zones whose offset is not a whole
  * number of hours, an hour of aggregates belongs to the local bucket its UTC start falls in.
  */
-import { addLocalDays, formatLocal, HOUR_MS, startOfLocalDay, startOfLocalWeek } from './time-zone.js';
+import { HOUR_MS } from '../aggregates/time-units.js';
+import { addLocalDays, formatLocal, startOfLocalDay, startOfLocalWeek } from './time-zone.js';
 
 export const STATS_GRAINS = ['hour', 'day', 'week'] as const;
 export type StatsGrain = (typeof STATS_GRAINS)[number];

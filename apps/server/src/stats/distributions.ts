@@ -3,7 +3,8 @@
  * (sessions) or per feature, and percentiles over the visible part only.
  */
 import type { RangeSum, SessionBin } from '../store/stats-store.js';
-import { binOfMetric, DURATION_EDGES, histogramQuantile } from './histogram.js';
+import { binOfMetric, DURATION_EDGES } from '../aggregates/duration-bins.js';
+import { histogramQuantile } from './histogram.js';
 import { reportable } from './k-anonymity.js';
 
 export interface SessionDistribution {

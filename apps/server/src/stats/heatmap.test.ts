@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { KeyedRange } from '../store/stats-store.js';
 import { computeHeatmap, heatmapRanges } from './heatmap.js';
-import { HOUR_MS } from './time-zone.js';
+import { HOUR_MS } from '../aggregates/time-units.js';
 
 /** Distinct subjects per key over its ranges, capped at `cap`, from the sets of each hour. */
 function countWithSets(sets: ReadonlyMap<number, ReadonlySet<number>>, ranges: readonly KeyedRange[], cap: number): Map<string, number> {

@@ -7,13 +7,14 @@
  */
 import type { HourlySeries, KeyedRange } from '../store/stats-store.js';
 import { reportable } from './k-anonymity.js';
-import { HOUR_MS, localParts, WEEKDAY_NAMES } from './time-zone.js';
+import { HOUR_MS, HOURS_PER_DAY, HOURS_PER_WEEK } from '../aggregates/time-units.js';
+import { localParts, WEEKDAY_NAMES } from './time-zone.js';
 
 
 /** Cell index: (ISO weekday - 1) * 24 + local hour. */
 export function cellOf(ms: number, tz: string): number {
   const p = localParts(ms, tz);
-  return (p.weekday - 1) * 24 + p.hour;
+  return (p.weekday - 1) * HOURS_PER_DAY + p.hour;
 }
 
 /**
@@ -22,7 +23,7 @@ export function cellOf(ms: number, tz: string): number {
  * hours start on the half hour and each holds the UTC hour that starts inside it.
  */
 export function hourInstances(from: number, to: number, tz: string): number[][] {
-  const cells = Array.from({ length: 168 }, (): number[] => []);
+  const cells = Array.from({ length: HOURS_PER_WEEK }, (): number[] => []);
   for (let hour = Math.ceil(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS) cells[cellOf(hour, tz)]!.push(hour);
   return cells;
 }
@@ -74,8 +75,8 @@ export function computeHeatmap(
     const total = hours.reduce((sum, hour) => sum + (perHour.get(hour) ?? 0), 0);
     const visible = hours.length > 0 && (reportable(busiestHour(hours, perHour), k) || reportable(distinct.get(String(cell)) ?? 0, k));
     return {
-      day: WEEKDAY_NAMES[Math.floor(cell / 24)]!,
-      hour: cell % 24,
+      day: WEEKDAY_NAMES[Math.floor(cell / HOURS_PER_DAY)]!,
+      hour: cell % HOURS_PER_DAY,
       mean: visible ? Math.round((total / hours.length) * 100) / 100 : null,
       instances: hours.length,
       suppressed: !visible,

@@ -1,6 +1,7 @@
 /** Duration bins and interpolated quantiles, exact. */
 import { describe, expect, it } from 'vitest';
-import { binOfMetric, durationBin, durationBinMetric, histogramQuantile } from './histogram.js';
+import { binOfMetric, durationBin, durationBinMetric } from '../aggregates/duration-bins.js';
+import { histogramQuantile } from './histogram.js';
 
 describe('duration histogram', () => {
   it('bins by lower edge and names bins so they sort', () => {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hourSums } from './hour-sums.js';
-import { HOUR_MS } from './time-zone.js';
+import { HOUR_MS } from '../aggregates/time-units.js';
 
 const HALF = HOUR_MS / 2;
 

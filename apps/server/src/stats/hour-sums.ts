@@ -4,7 +4,7 @@
  * and more a request, which map lookups per hour made a visible part of it.
  */
 import type { HourlySeries } from '../store/stats-store.js';
-import { HOUR_MS } from './time-zone.js';
+import { HOUR_MS } from '../aggregates/time-units.js';
 
 /**
  * A function summing `series` over the hour buckets that start in [start, end), for ranges

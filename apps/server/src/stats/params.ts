@@ -4,9 +4,10 @@
  * `22-6`). Each returns a value or `undefined`; the routes turn `undefined` into a 400 naming
  * the field, the CLI into a usage message.
  */
+import { DAY_MS, HOUR_MS, HOURS_PER_DAY, MINUTE_MS } from '../aggregates/time-units.js';
 import { zonedTime } from './time-zone.js';
 
-const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000 } as const;
+const UNIT_MS = { d: DAY_MS, h: HOUR_MS, m: MINUTE_MS } as const;
 const DAY_NAMES = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
 /**
@@ -65,7 +66,7 @@ export function parseDayList(text: string): number[] | undefined {
  * @example parseHourList('22-1,5') // [0, 1, 5, 22, 23]
  */
 export function parseHourList(text: string): number[] | undefined {
-  return parseList(text, 24, (token) => (/^\d{1,2}$/.test(token) && Number(token) < 24 ? Number(token) : undefined));
+  return parseList(text, HOURS_PER_DAY, (token) => (/^\d{1,2}$/.test(token) && Number(token) < HOURS_PER_DAY ? Number(token) : undefined));
 }
 
 /**

@@ -7,12 +7,13 @@ import { isTimeZone } from '@heed/policy';
 import { z } from 'zod';
 import { STATS_GRAINS } from './buckets.js';
 import { parseDayList, parseDurationParam, parseHourList, parseInstant } from './params.js';
+import { DAY_MS, HOUR_MS, HOURS_PER_DAY } from '../aggregates/time-units.js';
 import { addLocalDays, startOfLocalDay } from './time-zone.js';
 
 /** Heed's home zone (the privacy policy's platform is Belgian). */
 export const DEFAULT_STATS_TZ = 'Europe/Brussels';
 export const DEFAULT_RANGE_DAYS = 28;
-const MAX_RANGE_MS = 400 * 86_400_000;
+const MAX_RANGE_MS = 400 * DAY_MS;
 
 const tz = z
   .string()
@@ -74,11 +75,11 @@ export const windowsQuery = z.object({
   limit: intIn(1, 20, 5),
   duration: parsed(parseDurationParam, 'must be a duration such as 2h, 90m or 1d')
     .optional()
-    .transform((ms) => ms ?? 2 * 3_600_000)
-    .refine((ms) => ms % 3_600_000 === 0 && ms <= 24 * 3_600_000, 'must be whole hours, from 1h to 24h')
-    .transform((ms) => ms / 3_600_000),
+    .transform((ms) => ms ?? 2 * HOUR_MS)
+    .refine((ms) => ms % HOUR_MS === 0 && ms <= HOURS_PER_DAY * HOUR_MS, 'must be whole hours, from 1h to 24h')
+    .transform((ms) => ms / HOUR_MS),
   days: parsed(parseDayList, 'must be weekdays such as mon-fri or sat,sun').optional().transform((days) => days ?? [1, 2, 3, 4, 5, 6, 7]),
-  hours: parsed(parseHourList, 'must be local hours such as 0-6 or 22-5').optional().transform((hours) => hours ?? Array.from({ length: 24 }, (_, h) => h)),
+  hours: parsed(parseHourList, 'must be local hours such as 0-6 or 22-5').optional().transform((hours) => hours ?? Array.from({ length: HOURS_PER_DAY }, (_, h) => h)),
   notice: parsed(parseDurationParam, 'must be a duration such as 24h or 2d').optional().transform((ms) => ms ?? 0),
 });
 

@@ -5,16 +5,17 @@
  */
 import { consentBaseline, type PolicyDocument } from '@heed/policy';
 import { DomainError } from '../errors/domain-error.js';
-import { featurePurpose } from '../store/aggregate-plan.js';
+import { featurePurpose } from '../aggregates/aggregate-plan.js';
+import { DURATION_BIN_METRICS, DURATION_EDGES } from '../aggregates/duration-bins.js';
+import { HOUR_MS } from '../aggregates/time-units.js';
 import type { StatsStore } from '../store/stats-store.js';
 import { localBuckets, MAX_BUCKETS } from './buckets.js';
 import { computeCadence } from './cadence.js';
 import { computeFeatures, computeSessionDistribution } from './distributions.js';
 import { computeHeatmap, heatmapRanges, hourInstances, subjectsPerHour } from './heatmap.js';
-import { DURATION_BIN_METRICS, DURATION_EDGES } from './histogram.js';
 import { hourSums } from './hour-sums.js';
 import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
-import { addLocalDays, formatLocal, HOUR_MS, startOfLocalWeek } from './time-zone.js';
+import { addLocalDays, formatLocal, startOfLocalWeek } from './time-zone.js';
 import { reportable } from './k-anonymity.js';
 import { computeUsageBuckets, USAGE_METRICS, usageTotals } from './usage.js';
 import { planCandidates, rankWindows, selectWindows, type Candidate, type CandidateFigures } from './update-windows.js';

@@ -4,8 +4,7 @@
  * *grouped* in local time: a fall-back night simply has two UTC hours labelled 02:00 (with
  * different offsets), a spring-forward night none, and a local day is 23, 24 or 25 UTC hours.
  */
-export const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
+import { HOUR_MS, MINUTE_MS } from '../aggregates/time-units.js';
 
 export interface LocalParts {
   readonly year: number;

@@ -7,7 +7,8 @@
  * twice (fall back) takes the first.
  */
 import { reportable } from './k-anonymity.js';
-import { addLocalDays, formatLocal, HOUR_MS, localParts, startOfLocalWeek, utcOffsetMs, WEEKDAY_NAMES, zonedTime } from './time-zone.js';
+import { HOUR_MS, HOURS_PER_DAY, HOURS_PER_WEEK } from '../aggregates/time-units.js';
+import { addLocalDays, formatLocal, localParts, startOfLocalWeek, utcOffsetMs, WEEKDAY_NAMES, zonedTime } from './time-zone.js';
 
 
 export interface WindowConstraints {
@@ -59,15 +60,15 @@ export function planCandidates(periodStart: number, weeks: number, durationHours
     return wall.hour === hour && wall.minute === 0 && wall.day === day.day ? guess : zonedTime({ year: day.year, month: day.month, day: day.day, hour }, tz);
   };
   const candidates: Candidate[] = [];
-  for (let slot = 0; slot < 168; slot++) {
+  for (let slot = 0; slot < HOURS_PER_WEEK; slot++) {
     let allowed = true;
     for (let offset = 0; offset < durationHours && allowed; offset++) {
-      const at = (slot + offset) % 168;
-      allowed = days.has(Math.floor(at / 24) + 1) && hours.has(at % 24);
+      const at = (slot + offset) % HOURS_PER_WEEK;
+      allowed = days.has(Math.floor(at / HOURS_PER_DAY) + 1) && hours.has(at % HOURS_PER_DAY);
     }
     if (!allowed) continue;
     const occurrences = dates.map((week, index) => {
-      const from = startOf(week[Math.floor(slot / 24)]!, slot % 24);
+      const from = startOf(week[Math.floor(slot / HOURS_PER_DAY)]!, slot % HOURS_PER_DAY);
       return { week: index, from, to: from + durationHours * HOUR_MS };
     });
     candidates.push({ slot, occurrences });
@@ -125,7 +126,7 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 const pad = (n: number) => String(n).padStart(2, '0');
 
 function overlaps(a: number, b: number, hours: number): boolean {
-  const distance = Math.min((a - b + 168) % 168, (b - a + 168) % 168);
+  const distance = Math.min((a - b + HOURS_PER_WEEK) % HOURS_PER_WEEK, (b - a + HOURS_PER_WEEK) % HOURS_PER_WEEK);
   return distance < hours;
 }
 
@@ -133,8 +134,8 @@ function overlaps(a: number, b: number, hours: number): boolean {
 export function nextOccurrence(slot: number, earliest: number, tz: string): number {
   let weekStart = startOfLocalWeek(earliest, tz);
   for (;;) {
-    const day = localParts(addLocalDays(weekStart, Math.floor(slot / 24), tz), tz);
-    const start = zonedTime({ year: day.year, month: day.month, day: day.day, hour: slot % 24 }, tz);
+    const day = localParts(addLocalDays(weekStart, Math.floor(slot / HOURS_PER_DAY), tz), tz);
+    const start = zonedTime({ year: day.year, month: day.month, day: day.day, hour: slot % HOURS_PER_DAY }, tz);
     if (start >= earliest) return start;
     weekStart = addLocalDays(weekStart, 7, tz);
   }
@@ -201,9 +202,9 @@ function describeWindow(item: ScoredCandidate, index: number, options: RankOptio
   const visible = reportable(behind, options.k);
   const mean = item.users;
   const stdev = Math.sqrt(counts.reduce((sum, c) => sum + (c - mean) ** 2, 0) / counts.length);
-  const day = WEEKDAY_NAMES[Math.floor(slot / 24)]!;
-  const start = `${pad(slot % 24)}:00`;
-  const end = `${pad((slot % 24 + options.durationHours) % 24)}:00`;
+  const day = WEEKDAY_NAMES[Math.floor(slot / HOURS_PER_DAY)]!;
+  const start = `${pad(slot % HOURS_PER_DAY)}:00`;
+  const end = `${pad((slot % HOURS_PER_DAY + options.durationHours) % HOURS_PER_DAY)}:00`;
   const weeks = entry.observed.length;
   const label = `${day} ${start}-${end}`;
   const reason = visible

@@ -2,12 +2,14 @@
  * Usage over time: per local hour, day or week, the active users, sessions started, active
  * time and events, with k-anonymity applied per bucket and totals over visible buckets only.
  */
+import type { MetricName } from '../aggregates/metrics.js';
+import { HOUR_MS } from '../aggregates/time-units.js';
 import type { HourlySeries } from '../store/stats-store.js';
 import { sumPerBucket, type LocalBucket, type StatsGrain } from './buckets.js';
 import { reportable, shown, visibleSum } from './k-anonymity.js';
 
 /** The summed metrics; active users come from the subject sets instead (see `computeUsageBuckets`). */
-export const USAGE_METRICS = ['sessions', 'active_ms', 'events'] as const;
+export const USAGE_METRICS = ['sessions', 'active_ms', 'events'] as const satisfies readonly MetricName[];
 
 export interface UsageBucket {
   readonly start: string;
@@ -41,7 +43,7 @@ export function computeUsageBuckets(
   k: number,
   users: readonly number[],
 ): UsageBucket[] {
-  const sums = (metric: string) => {
+  const sums = (metric: MetricName) => {
     const found = series.find((entry) => entry.metric === metric);
     return found ? sumPerBucket(buckets, found) : buckets.map(() => 0);
   };
@@ -50,7 +52,7 @@ export function computeUsageBuckets(
     const visible = reportable(users[index], k);
     return {
       start: bucket.label,
-      hours: Math.round((bucket.end - bucket.start) / 3_600_000),
+      hours: Math.round((bucket.end - bucket.start) / HOUR_MS),
       activeUsers: shown(users[index] ?? 0, visible),
       sessions: shown(sessions[index]!, visible),
       activeMs: shown(activeMs[index]!, visible),

@@ -13,6 +13,7 @@
  * need no subject filter, except `sessionDurations`, which reads the per-session rows and
  * must apply the subject's state itself.
  */
+import type { MetricName } from '../aggregates/metrics.js';
 
 /**
  * One metric of one purpose per UTC hour, summed over its dimensions, as parallel arrays in
@@ -20,14 +21,14 @@
  * row object per hour: usage reads three metrics over 12 weeks, some 2,800 hours with data.
  */
 export interface HourlySeries {
-  readonly metric: string;
+  readonly metric: MetricName;
   readonly buckets: readonly number[];
   readonly values: readonly number[];
 }
 
 /** One metric and dimension (an event name), summed over a range of hours. */
 export interface RangeSum {
-  readonly metric: string;
+  readonly metric: MetricName;
   readonly dim: string;
   readonly value: number;
 }
@@ -126,10 +127,10 @@ export interface StatsStore {
    * dimensions: one series per metric asked for, in that order. (`subjects` is cheaper from
    * `hourActivity`, which reads those counters anyway.)
    */
-  hourlySums(projectId: string, purpose: string, from: number, to: number, metrics: readonly string[]): Promise<HourlySeries[]>;
+  hourlySums(projectId: string, purpose: string, from: number, to: number, metrics: readonly MetricName[]): Promise<HourlySeries[]>;
 
   /** The named metrics of one purpose per dimension, summed over the hours with `from <= bucket < to`. */
-  rangeSums(projectId: string, purpose: string, from: number, to: number, metrics: readonly string[]): Promise<RangeSum[]>;
+  rangeSums(projectId: string, purpose: string, from: number, to: number, metrics: readonly MetricName[]): Promise<RangeSum[]>;
 
   /**
    * Distinct subjects in hour-grain `activity` over the union of each key's ranges; keys with

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import { testLedgerKeys } from '../testing/test-keys.js';
-import { HOUR_MS } from './aggregate-plan.js';
+import { HOUR_MS } from '../aggregates/time-units.js';
 import type { AcceptedEvent, LedgerAppend, Store } from './store.js';
 
 export interface OpenedStore {

@@ -5,4 +5,4 @@ export { createTestDatabase, queryPostgres, storesUnderTest, TEST_POSTGRES_URL }
 export type { TestDatabase, TestStoreKind } from './test-databases.js';
 export { BUILT_CLI, freePort, startServerProcess } from './server-process.js';
 export type { ServerProcess, ServerProcessOptions } from './server-process.js';
-export { seeded } from '../cli/demo-population.js';
+export { seeded } from '../seeded-random.js';

@@ -1,7 +1,8 @@
 /**
  * `GET /sdk/demo?key=<write key>&project=<project id>`: a page that loads the script-tag SDK
  * from this server and shows the integration a platform makes (consent banner, tracking, the
- * privacy link). The end-to-end browser tests drive it; the write key is public anyway.
+ * privacy link). The end-to-end browser tests drive it; the write key is public anyway. Its
+ * script is `sdk-demo-script.browser.ts`, bundled at build time (`page-scripts.ts`).
  */
 export const SDK_DEMO_HTML = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -17,29 +18,3 @@ export const SDK_DEMO_HTML = `<!doctype html>
 <script src="/sdk/demo.js"></script>
 </body></html>`;
 
-export const SDK_DEMO_SCRIPT = String.raw`(function () {
-  'use strict';
-  var params = new URLSearchParams(location.search);
-  var number = function (name) { return params.get(name) ? Number(params.get(name)) : undefined; };
-  var errors = [];
-  var heed = Heed.createHeed({
-    endpoint: location.origin,
-    writeKey: params.get('key') || '',
-    projectId: params.get('project') || '',
-    heartbeatMs: number('heartbeat'),
-    flushIntervalMs: number('flush'),
-    idleAfterMs: number('idle'),
-    retryBaseMs: number('retry'),
-    onError: function (error) { errors.push(error.code); },
-  });
-  var $ = function (id) { return document.getElementById(id); };
-  var show = function () { $('state').textContent = heed.consent.get().status; };
-  $('grant').addEventListener('click', function () { heed.consent.grant(['statistics']).then(show); });
-  $('deny').addEventListener('click', function () { heed.consent.deny().then(show); });
-  $('withdraw').addEventListener('click', function () { heed.consent.withdraw().then(show); });
-  $('track').addEventListener('click', function () { heed.track('report.exported', { format: 'pdf' }); });
-  window.heed = heed;
-  window.heedErrors = errors;
-  show();
-})();
-`;

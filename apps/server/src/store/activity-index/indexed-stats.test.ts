@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { consentBaseline } from '@heed/policy';
-import { DURATION_EDGES, durationBin } from '../../stats/histogram.js';
+import { DURATION_EDGES, durationBin } from '../../aggregates/duration-bins.js';
 import { connectSqlite } from '../sqlite/connection.js';
 import { createStatsQueries } from '../sqlite/stats-queries.js';
 import { createIndexedStats } from './indexed-stats.js';

@@ -5,7 +5,7 @@
  */
 import type { HourRange, KeyedRange, RangeSubjects, ReturnGap } from '../stats-store.js';
 import { firstAtOrAfter, type CellSets } from './cell-series.js';
-import { DAY_MS } from '../aggregate-plan.js';
+import { DAY_MS } from '../../aggregates/time-units.js';
 
 /**
  * Distinct subjects over the union of each key's ranges (hour cells with `from <= bucket <

@@ -6,14 +6,15 @@
  * `ON CONFLICT ... DO UPDATE SET value = value + excluded.value`: atomic in PostgreSQL, so
  * concurrent processes never lose an increment.
  */
-import type { AggregatePlan } from '../aggregate-plan.js';
+import type { AggregatePlan } from '../../aggregates/aggregate-plan.js';
+import type { MetricName } from '../../aggregates/metrics.js';
 import type { Tx } from './connection.js';
 
 interface Counter {
   purpose: string;
   grain: string;
   bucket: number;
-  metric: string;
+  metric: MetricName;
   dim: string;
   value: number;
 }

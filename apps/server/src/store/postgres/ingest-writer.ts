@@ -5,7 +5,8 @@
  * all in one transaction. Two processes that receive the same event at the same moment both
  * try the insert; PostgreSQL lets exactly one of them insert it, and only that one counts it.
  */
-import { DAY_MS, foldSessions, planAggregates, type SessionFold } from '../aggregate-plan.js';
+import { foldSessions, planAggregates, type SessionFold } from '../../aggregates/aggregate-plan.js';
+import { DAY_MS } from '../../aggregates/time-units.js';
 import type { AcceptedEvent, IngestResult, IngestWrite, LateReason } from '../store.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';

@@ -39,13 +39,21 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const connection = connectPostgres(options);
   const { sql } = connection;
   const db = drizzle(sql, { schema });
-  const migrated = migratePostgres(options);
-  // Checked by ready() and by every call; never an unhandled rejection in between.
-  migrated.catch(() => {});
+  // The migrations' outcome, held as a value that never rejects: a failure waits for ready()
+  // or the next call, each of which rethrows it, instead of surfacing in between as an
+  // unhandled rejection; close() waits for the attempt either way.
+  const migration: Promise<{ ok: true } | { ok: false; error: unknown }> = migratePostgres(options).then(
+    () => ({ ok: true }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+  const migrated = async (): Promise<void> => {
+    const outcome = await migration;
+    if (!outcome.ok) throw outcome.error;
+  };
   const writer = createIngestWriter(connection);
   const subjects = createSubjectRepository(connection, options.seal);
   const afterMigrations = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
-    await migrated;
+    await migrated();
     return fn(...args);
   };
 
@@ -53,7 +61,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
 
   return {
     dialect: 'postgres',
-    ready: () => migrated,
+    ready: migrated,
     stats: createIndexedStats({
       hourlySums: afterMigrations(stats.hourlySums),
       rangeSums: afterMigrations(stats.rangeSums),
@@ -119,7 +127,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     }),
 
     async *ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry> {
-      await migrated;
+      await migrated();
       // Paged by seq, not loaded whole: five years of consent proof can be large.
       let after = 0;
       for (;;) {
@@ -161,7 +169,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     }),
 
     async close() {
-      await migrated.catch(() => {});
+      await migration;
       await sql.end({ timeout: 5 });
     },
   };

@@ -4,8 +4,8 @@
  * out of every aggregate and turning it off puts them back (Art. 18: kept, not used); the
  * ledger proves the change. Nothing happens to an unknown or erased subject.
  */
-import { planAggregates } from '../aggregate-plan.js';
-import { toAccepted } from '../held-event.js';
+import { planAggregates } from '../../aggregates/aggregate-plan.js';
+import { toAccepted } from '../../aggregates/held-event.js';
 import type { FlagChange, LedgerSeal, SubjectRecord } from '../store.js';
 import { toSubjectRecord } from '../subject-row.js';
 import { appendLedger } from './append-ledger.js';

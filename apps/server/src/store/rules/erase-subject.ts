@@ -5,8 +5,8 @@
  * the subject row as the suppression record, and prove it in the ledger (which stays: proof
  * of consent is a legal obligation).
  */
-import { planAggregates } from '../aggregate-plan.js';
-import { toAccepted } from '../held-event.js';
+import { planAggregates } from '../../aggregates/aggregate-plan.js';
+import { toAccepted } from '../../aggregates/held-event.js';
 import type { LedgerAppend, LedgerSeal } from '../store.js';
 import { toSubjectRecord } from '../subject-row.js';
 import { appendLedger } from './append-ledger.js';

@@ -6,7 +6,7 @@
  * prove it all in the ledger, in one transaction.
  */
 import { changeObjections } from '@heed/policy';
-import { DAY_MS } from '../aggregate-plan.js';
+import { DAY_MS } from '../../aggregates/time-units.js';
 import type { ConsentWrite, ConsentWriteResult, LedgerSeal } from '../store.js';
 import { toSubjectRecord } from '../subject-row.js';
 import { appendLedger } from './append-ledger.js';

@@ -4,7 +4,7 @@
  * aggregates to take out, in which order the erasure runs, how the ledger chains) is in the
  * rules, written once; `sqlite/subject-port.ts` and `postgres/subject-port.ts` only speak SQL.
  */
-import type { AggregatePlan } from '../aggregate-plan.js';
+import type { AggregatePlan } from '../../aggregates/aggregate-plan.js';
 import type { EventRow, LedgerEntry, LedgerHead, NewSubjectToken, SubjectKey } from '../store.js';
 import type { SubjectRow } from '../subject-row.js';
 import { operations } from './script.js';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { HOUR_MS } from '../aggregate-plan.js';
+import { HOUR_MS } from '../../aggregates/time-units.js';
 import type { AcceptedEvent, IngestWrite } from '../store.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { testLedgerKeys } from '../../testing/test-keys.js';

@@ -1,261 +1,227 @@
 /**
  * The ingest transaction: insert events (their unique key dedupes retries) and where each
  * subject's went, fold them into sessions, mark distinct subjects, and upsert the aggregates
- * and suppression counts, all in one transaction so the aggregates never disagree with the
- * events they count. Prepared statements, because this runs per event on the hot path.
+ * (`aggregate-writer.ts`) and suppression counts, all in one transaction so the aggregates
+ * never disagree with the events they count. Prepared statements, because this runs per
+ * event on the hot path.
  *
- * Group commit: the batches that arrive within one turn of the event loop share one
- * IMMEDIATE transaction; what they add to sessions, activity and aggregates is written once
- * per key for the whole group, which is most of the work for small batches. A batch is
- * answered only after the shared commit. If the group fails, each batch is written again in
- * a transaction of its own, so a bad batch fails alone.
+ * Group commit (`group-commit.ts`): the batches that arrive within one turn of the event
+ * loop share one IMMEDIATE transaction; what they add to sessions, activity and aggregates is
+ * written once per key for the whole group, which is most of the work for small batches. A
+ * batch is answered only after the shared commit. If the group fails, each batch is written
+ * again in a transaction of its own, so a bad batch fails alone.
  */
-import { DAY_MS, foldSessions, planAggregates, type AggregatePlan } from '../aggregate-plan.js';
+import { foldSessions, planAggregates } from '../../aggregates/aggregate-plan.js';
+import { DAY_MS } from '../../aggregates/time-units.js';
 import { StoreBusyError, type AcceptedEvent, type IngestResult, type IngestWrite, type LateReason } from '../store.js';
+import { createAggregateWriter } from './aggregate-writer.js';
 import type { SqliteConnection } from './connection.js';
+import { createGroupCommit, type GroupOutcome } from './group-commit.js';
 
-export function createAggregateWriter(connection: SqliteConnection) {
-  const { client } = connection;
-  const insertActivity = client.prepare(
-    'INSERT INTO activity (project_id, purpose, grain, bucket, pseudonym) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  );
-  const deleteActivity = client.prepare(
-    'DELETE FROM activity WHERE project_id = ? AND purpose = ? AND grain = ? AND bucket = ? AND pseudonym = ?',
-  );
-  const upsertAggregate = client.prepare(
-    `INSERT INTO aggregates (project_id, purpose, grain, bucket, metric, dim, value) VALUES (?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (project_id, purpose, grain, bucket, metric, dim) DO UPDATE SET value = value + excluded.value`,
-  );
-
-  /**
-   * Adds (sign 1) or takes out (sign -1) a plan: counters, and distinct-subject marks that
-   * change the `subjects` metric only when the mark itself was inserted or deleted.
-   */
-  function apply(projectId: string, plan: AggregatePlan, sign: 1 | -1): void {
-    const subjects = new Map<string, { purpose: string; grain: string; bucket: number; value: number }>();
-    for (const mark of plan.activity) {
-      const statement = sign === 1 ? insertActivity : deleteActivity;
-      if (statement.run(projectId, mark.purpose, mark.grain, mark.bucket, mark.pseudonym).changes === 0) continue;
-      const key = `${mark.purpose}\u0000${mark.grain}\u0000${mark.bucket}`;
-      const entry = subjects.get(key);
-      if (entry) entry.value += 1;
-      else subjects.set(key, { purpose: mark.purpose, grain: mark.grain, bucket: mark.bucket, value: 1 });
-    }
-    for (const c of plan.counters) upsertAggregate.run(projectId, c.purpose, c.grain, c.bucket, c.metric, c.dim, sign * c.value);
-    for (const s of subjects.values()) upsertAggregate.run(projectId, s.purpose, s.grain, s.bucket, 'subjects', '', sign * s.value);
-  }
-
-  return { apply };
+/** The statements of a group, prepared once per store. */
+function prepareGroupStatements({ client }: SqliteConnection) {
+  return {
+    insertEvent: client.prepare(
+      `INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ),
+    // `changed`: one more than the highest, so it rises in commit order (see schema).
+    upsertSession: client.prepare(
+      `INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events, changed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(changed), 0) + 1 FROM sessions))
+       ON CONFLICT (project_id, session_id) DO UPDATE SET
+         started_at = min(started_at, excluded.started_at),
+         last_seen_at = max(last_seen_at, excluded.last_seen_at),
+         ended_at = coalesce(excluded.ended_at, ended_at),
+         active_ms = active_ms + excluded.active_ms,
+         events = events + excluded.events,
+         changed = excluded.changed`,
+    ),
+    // One row per batch and subject: where its events went (see `subject_runs` in schema.ts).
+    insertRun: client.prepare('INSERT INTO subject_runs (project_id, pseudonym, first_seq, last_seq) VALUES (?, ?, ?, ?)'),
+    upsertSuppression: client.prepare(
+      `INSERT INTO suppressions (project_id, day, reason, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT (project_id, day, reason) DO UPDATE SET count = count + excluded.count`,
+    ),
+    touchSubject: client.prepare(
+      `UPDATE subjects SET tz = ?, device = ?, last_seen_at = max(coalesce(last_seen_at, 0), ?)
+       WHERE project_id = ? AND pseudonym = ?`,
+    ),
+    // Read inside the transaction: a subject erased or restricted after its batch was decided
+    // (an erasure request runs between the decision and the group commit) gets nothing stored.
+    subjectFlags: client.prepare<[string, string], { erased: number; restricted: number }>(
+      'SELECT erased, restricted FROM subjects WHERE project_id = ? AND pseudonym = ?',
+    ),
+  };
 }
 
-/** What one batch of a group came to: its counts, or the error that refused it alone. */
-export type GroupOutcome = { ok: true; result: IngestResult } | { ok: false; error: unknown };
-
-/** The SQL of a group: its events, sessions, activity marks, aggregates and suppression counts. */
-export function createGroupWriter(connection: SqliteConnection) {
-  const { client } = connection;
-  const aggregates = createAggregateWriter(connection);
-  const insertEvent = client.prepare(
-    `INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-  );
-  // `changed`: one more than the highest, so it rises in commit order (see schema).
-  const upsertSession = client.prepare(
-    `INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events, changed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(changed), 0) + 1 FROM sessions))
-     ON CONFLICT (project_id, session_id) DO UPDATE SET
-       started_at = min(started_at, excluded.started_at),
-       last_seen_at = max(last_seen_at, excluded.last_seen_at),
-       ended_at = coalesce(excluded.ended_at, ended_at),
-       active_ms = active_ms + excluded.active_ms,
-       events = events + excluded.events,
-       changed = excluded.changed`,
-  );
-  // One row per batch and subject: where its events went (see `subject_runs` in schema.ts).
-  const insertRun = client.prepare('INSERT INTO subject_runs (project_id, pseudonym, first_seq, last_seq) VALUES (?, ?, ?, ?)');
-  const upsertSuppression = client.prepare(
-    `INSERT INTO suppressions (project_id, day, reason, count) VALUES (?, ?, ?, ?)
-     ON CONFLICT (project_id, day, reason) DO UPDATE SET count = count + excluded.count`,
-  );
-  const touchSubject = client.prepare(
-    `UPDATE subjects SET tz = ?, device = ?, last_seen_at = max(coalesce(last_seen_at, 0), ?)
-     WHERE project_id = ? AND pseudonym = ?`,
-  );
-
-  // Read inside the transaction: a subject erased or restricted after its batch was decided
-  // (an erasure request runs between the decision and the group commit) gets nothing stored.
-  const subjectFlags = client.prepare<[string, string], { erased: number; restricted: number }>(
-    'SELECT erased, restricted FROM subjects WHERE project_id = ? AND pseudonym = ?',
-  );
-
-  /** Why a subject may no longer have events stored, as of this transaction, if it may not. */
-  function lateReason(projectId: string, pseudonym: string): LateReason | undefined {
-    const flags = subjectFlags.get(projectId, pseudonym);
-    if (flags?.erased) return 'erased';
-    if (flags?.restricted) return 'restricted';
-    return undefined;
-  }
-
-  interface StoredBatch {
-    readonly write: IngestWrite;
-    /** The events the unique key did not refuse as already seen. */
-    readonly inserted: AcceptedEvent[];
-    readonly late: Partial<Record<LateReason, number>>;
-    lateCount: number;
-  }
-
-  /**
-   * One batch's events. Each subject's stored events of the batch lie between the first and
-   * last `seq` it was given.
-   */
-  function insertEvents(write: IngestWrite): StoredBatch {
-    const stored: StoredBatch = { write, inserted: [], late: {}, lateCount: 0 };
-    const runs = new Map<string, { first: number | bigint; last: number | bigint }>();
-    // A batch's events mostly share one subject and one purpose list: look the subject's
-    // flags up, and join the list, once per run of equal ones, not per event.
-    let pseudonym: string | undefined;
-    let refused: LateReason | undefined;
-    let purposes: readonly string[] | undefined;
-    let purposesText = '';
-    for (const event of write.events) {
-      if (event.pseudonym !== pseudonym) {
-        pseudonym = event.pseudonym;
-        refused = lateReason(write.projectId, pseudonym);
-      }
-      if (refused) {
-        stored.late[refused] = (stored.late[refused] ?? 0) + 1;
-        stored.lateCount++;
-        continue;
-      }
-      if (event.purposes !== purposes) {
-        purposes = event.purposes;
-        purposesText = purposes.join(',');
-      }
-      const result = insertEvent.run(
-        write.projectId, event.id, event.pseudonym, event.sessionId, event.type, event.ts, write.receivedAt,
-        event.name, event.durationMs, event.activeMs, event.propsJson, purposesText,
-      );
-      if (result.changes === 0) continue;
-      stored.inserted.push(event);
-      const run = runs.get(event.pseudonym);
-      if (run) run.last = result.lastInsertRowid;
-      else runs.set(event.pseudonym, { first: result.lastInsertRowid, last: result.lastInsertRowid });
-    }
-    for (const [subject, { first, last }] of runs) insertRun.run(write.projectId, subject, first, last);
-    return stored;
-  }
-
-  /**
-   * What a group's stored events add up to, written once per key for the whole group: the
-   * batches of one turn mostly share their project, hour, purposes and sessions, so the
-   * sessions, activity marks and counters cost a handful of upserts per group, not per batch.
-   */
-  function applyGroup(stored: readonly StoredBatch[]): void {
-    const byProject = new Map<string, { events: AcceptedEvent[]; suppressed: Map<string, number>; seen: Map<string, { ts: number; tz: string; device: string }> }>();
-    for (const { write, inserted, late } of stored) {
-      let project = byProject.get(write.projectId);
-      if (!project) byProject.set(write.projectId, (project = { events: [], suppressed: new Map(), seen: new Map() }));
-      project.events.push(...inserted);
-      const day = Math.floor(write.receivedAt / DAY_MS) * DAY_MS;
-      for (const [reason, count] of [...Object.entries(write.suppressed), ...Object.entries(late)]) {
-        if (count > 0) project.suppressed.set(`${day}\u0000${reason}`, (project.suppressed.get(`${day}\u0000${reason}`) ?? 0) + count);
-      }
-      for (const event of inserted) {
-        const seen = project.seen.get(event.pseudonym);
-        if (!seen) project.seen.set(event.pseudonym, { ts: event.ts, tz: write.tz, device: write.device });
-        else if (event.ts >= seen.ts) {
-          seen.ts = event.ts;
-          seen.tz = write.tz;
-          seen.device = write.device;
-        }
-      }
-    }
-    for (const [projectId, project] of byProject) {
-      for (const s of foldSessions(project.events)) {
-        upsertSession.run(projectId, s.sessionId, s.pseudonym, s.startedAt, s.lastSeenAt, s.endedAt, s.activeMs, s.events);
-      }
-      aggregates.apply(projectId, planAggregates(project.events), 1);
-      for (const [key, count] of project.suppressed) {
-        const [day, reason] = key.split('\u0000');
-        upsertSuppression.run(projectId, Number(day), reason, count);
-      }
-      for (const [pseudonym, { ts, tz, device }] of project.seen) touchSubject.run(tz, device, ts, projectId, pseudonym);
-    }
-  }
-
-  /** Writes the batches in one transaction; throws if any of them (or the commit) fails. */
-  function writeTogether(writes: readonly IngestWrite[]): IngestResult[] {
-    return connection.writeTransaction(() => {
-      const stored = writes.map(insertEvents);
-      applyGroup(stored);
-      return stored.map(({ write, inserted, late, lateCount }) => ({
-        accepted: inserted.length,
-        duplicates: write.events.length - inserted.length - lateCount,
-        ...(lateCount > 0 ? { lateSuppressed: late } : {}),
-      }));
-    });
-  }
-
-  /**
-   * @example groupWriter.write([first, second]) // [{ ok: true, result: { accepted: 50, duplicates: 0 } }, ...]
-   */
-  function write(writes: readonly IngestWrite[]): GroupOutcome[] {
-    try {
-      return writeTogether(writes).map((result) => ({ ok: true, result }));
-    } catch (error) {
-      // The whole group rolled back, so nothing of it is stored. A busy store refuses every
-      // batch alike (503); otherwise one batch may be at fault: each is written again on its
-      // own, so only a failing batch fails. (No savepoint per batch on the common path: a
-      // savepoint copies every page it touches into a statement journal, which cost more
-      // than the inserts.)
-      if (writes.length === 1 || error instanceof StoreBusyError) return writes.map(() => ({ ok: false, error }));
-      return writes.map((one) => {
-        try {
-          return { ok: true, result: writeTogether([one])[0]! };
-        } catch (alone) {
-          return { ok: false, error: alone };
-        }
-      });
-    }
-  }
-
-  return { write };
+/** What a group writes with: the connection, its statements and the aggregate writer. */
+interface GroupWriter {
+  readonly connection: SqliteConnection;
+  readonly statements: ReturnType<typeof prepareGroupStatements>;
+  readonly aggregates: ReturnType<typeof createAggregateWriter>;
 }
 
-/** Bounds one group's transaction, and so the latency a batch can add to its neighbours. */
-const MAX_GROUP = 64;
+/** One batch after its events were inserted. */
+interface StoredBatch {
+  readonly write: IngestWrite;
+  /** The events the unique key did not refuse as already seen. */
+  readonly inserted: AcceptedEvent[];
+  readonly late: Partial<Record<LateReason, number>>;
+  lateCount: number;
+}
+
+/** Why a subject may no longer have events stored, as of this transaction, if it may not. */
+function lateReason(writer: GroupWriter, projectId: string, pseudonym: string): LateReason | undefined {
+  const flags = writer.statements.subjectFlags.get(projectId, pseudonym);
+  if (flags?.erased) return 'erased';
+  if (flags?.restricted) return 'restricted';
+  return undefined;
+}
 
 /**
- * The group-commit queue: the batches that arrive within one turn of the event loop go
- * together, and a batch is answered only after its group committed.
+ * One batch's events. Each subject's stored events of the batch lie between the first and
+ * last `seq` it was given.
+ */
+function insertEvents(writer: GroupWriter, write: IngestWrite): StoredBatch {
+  const { insertEvent, insertRun } = writer.statements;
+  const stored: StoredBatch = { write, inserted: [], late: {}, lateCount: 0 };
+  const runs = new Map<string, { first: number | bigint; last: number | bigint }>();
+  // A batch's events mostly share one subject and one purpose list: look the subject's
+  // flags up, and join the list, once per run of equal ones, not per event.
+  let pseudonym: string | undefined;
+  let refused: LateReason | undefined;
+  let purposes: readonly string[] | undefined;
+  let purposesText = '';
+  for (const event of write.events) {
+    if (event.pseudonym !== pseudonym) {
+      pseudonym = event.pseudonym;
+      refused = lateReason(writer, write.projectId, pseudonym);
+    }
+    if (refused) {
+      stored.late[refused] = (stored.late[refused] ?? 0) + 1;
+      stored.lateCount++;
+      continue;
+    }
+    if (event.purposes !== purposes) {
+      purposes = event.purposes;
+      purposesText = purposes.join(',');
+    }
+    const result = insertEvent.run(
+      write.projectId, event.id, event.pseudonym, event.sessionId, event.type, event.ts, write.receivedAt,
+      event.name, event.durationMs, event.activeMs, event.propsJson, purposesText,
+    );
+    if (result.changes === 0) continue;
+    stored.inserted.push(event);
+    const run = runs.get(event.pseudonym);
+    if (run) run.last = result.lastInsertRowid;
+    else runs.set(event.pseudonym, { first: result.lastInsertRowid, last: result.lastInsertRowid });
+  }
+  for (const [subject, { first, last }] of runs) insertRun.run(write.projectId, subject, first, last);
+  return stored;
+}
+
+/** The latest event a subject sent in a group, with the time zone and device of its batch. */
+interface LastSeen {
+  ts: number;
+  tz: string;
+  device: string;
+}
+
+/** A project's share of a group: its new events, suppression counts by day and reason, subjects last seen. */
+interface ProjectShare {
+  readonly events: AcceptedEvent[];
+  /** Keyed `day \0 reason`. */
+  readonly suppressed: Map<string, number>;
+  readonly seen: Map<string, LastSeen>;
+}
+
+/** Sums a group's stored batches per project, before any of it is written. */
+function shareByProject(stored: readonly StoredBatch[]): Map<string, ProjectShare> {
+  const byProject = new Map<string, ProjectShare>();
+  for (const { write, inserted, late } of stored) {
+    let project = byProject.get(write.projectId);
+    if (!project) byProject.set(write.projectId, (project = { events: [], suppressed: new Map(), seen: new Map() }));
+    project.events.push(...inserted);
+    const day = Math.floor(write.receivedAt / DAY_MS) * DAY_MS;
+    for (const [reason, count] of [...Object.entries(write.suppressed), ...Object.entries(late)]) {
+      if (count > 0) project.suppressed.set(`${day}\u0000${reason}`, (project.suppressed.get(`${day}\u0000${reason}`) ?? 0) + count);
+    }
+    for (const event of inserted) {
+      const seen = project.seen.get(event.pseudonym);
+      if (!seen) project.seen.set(event.pseudonym, { ts: event.ts, tz: write.tz, device: write.device });
+      else if (event.ts >= seen.ts) {
+        seen.ts = event.ts;
+        seen.tz = write.tz;
+        seen.device = write.device;
+      }
+    }
+  }
+  return byProject;
+}
+
+/**
+ * What a group's stored events add up to, written once per key for the whole group: the
+ * batches of one turn mostly share their project, hour, purposes and sessions, so the
+ * sessions, activity marks and counters cost a handful of upserts per group, not per batch.
+ */
+function applyGroup(writer: GroupWriter, stored: readonly StoredBatch[]): void {
+  const { upsertSession, upsertSuppression, touchSubject } = writer.statements;
+  for (const [projectId, project] of shareByProject(stored)) {
+    for (const s of foldSessions(project.events)) {
+      upsertSession.run(projectId, s.sessionId, s.pseudonym, s.startedAt, s.lastSeenAt, s.endedAt, s.activeMs, s.events);
+    }
+    writer.aggregates.apply(projectId, planAggregates(project.events), 1);
+    for (const [key, count] of project.suppressed) {
+      const [day, reason] = key.split('\u0000');
+      upsertSuppression.run(projectId, Number(day), reason, count);
+    }
+    for (const [pseudonym, { ts, tz, device }] of project.seen) touchSubject.run(tz, device, ts, projectId, pseudonym);
+  }
+}
+
+/** Writes the batches in one transaction; throws if any of them (or the commit) fails. */
+function writeTogether(writer: GroupWriter, writes: readonly IngestWrite[]): IngestResult[] {
+  return writer.connection.writeTransaction(() => {
+    const stored = writes.map((write) => insertEvents(writer, write));
+    applyGroup(writer, stored);
+    return stored.map(({ write, inserted, late, lateCount }) => ({
+      accepted: inserted.length,
+      duplicates: write.events.length - inserted.length - lateCount,
+      ...(lateCount > 0 ? { lateSuppressed: late } : {}),
+    }));
+  });
+}
+
+/** A group in one transaction; if that fails, each batch in its own. */
+function writeGroup(writer: GroupWriter, writes: readonly IngestWrite[]): GroupOutcome<IngestResult>[] {
+  try {
+    return writeTogether(writer, writes).map((result) => ({ ok: true, result }));
+  } catch (error) {
+    // The whole group rolled back, so nothing of it is stored. A busy store refuses every
+    // batch alike (503); otherwise one batch may be at fault: each is written again on its
+    // own, so only a failing batch fails. (No savepoint per batch on the common path: a
+    // savepoint copies every page it touches into a statement journal, which cost more
+    // than the inserts.)
+    if (writes.length === 1 || error instanceof StoreBusyError) return writes.map(() => ({ ok: false, error }));
+    return writes.map((one) => {
+      try {
+        return { ok: true, result: writeTogether(writer, [one])[0]! };
+      } catch (alone) {
+        return { ok: false, error: alone };
+      }
+    });
+  }
+}
+
+/**
+ * The batches of one event-loop turn in one transaction (`group-commit.ts`), each answered
+ * after the commit.
+ *
+ * @example const writer = createIngestWriter(connection); await writer.ingest(write) // { accepted: 50, duplicates: 0 }
  */
 export function createIngestWriter(connection: SqliteConnection) {
-  const writer = createGroupWriter(connection);
-  interface Pending {
-    write: IngestWrite;
-    resolve: (result: IngestResult) => void;
-    reject: (error: unknown) => void;
-  }
-  let pending: Pending[] = [];
-
-  function flush(): void {
-    const group = pending.slice(0, MAX_GROUP);
-    pending = pending.slice(group.length);
-    if (pending.length > 0) setImmediate(flush);
-    const outcomes = writer.write(group.map((item) => item.write));
-    group.forEach((item, index) => {
-      const outcome = outcomes[index]!;
-      if (outcome.ok) item.resolve(outcome.result);
-      else item.reject(outcome.error);
-    });
-  }
-
-  function ingest(write: IngestWrite): Promise<IngestResult> {
-    return new Promise((resolve, reject) => {
-      pending.push({ write, resolve, reject });
-      if (pending.length === 1) setImmediate(flush);
-    });
-  }
-
-  return { ingest };
+  const writer: GroupWriter = { connection, statements: prepareGroupStatements(connection), aggregates: createAggregateWriter(connection) };
+  const queue = createGroupCommit((writes: readonly IngestWrite[]) => writeGroup(writer, writes));
+  return { ingest: queue.submit };
 }

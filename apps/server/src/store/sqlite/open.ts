@@ -1,6 +1,6 @@
 /**
- * Opens the SQLite file with the settings the server relies on, and applies the drizzle-kit
- * migrations. WAL lets statistics read while ingest writes; `synchronous=NORMAL` in WAL mode
+ * Opens the SQLite file with the settings the server relies on, then migrates it
+ * (`migrate.ts`). WAL lets statistics read while ingest writes; `synchronous=NORMAL` in WAL mode
  * keeps the database consistent after a process crash and loses at most the last commits on
  * a power cut (see docs/operations.md); `busy_timeout` turns brief lock contention into a
  * wait instead of an error.
@@ -9,8 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database, { type Database as SqliteClient } from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { migrationsFolder } from '../migrations-folder.js';
+import { migrateSqlite } from './migrate.js';
 import * as schema from './schema.js';
 
 export interface SqliteOptions {
@@ -20,7 +19,7 @@ export interface SqliteOptions {
   readonly synchronous?: 'NORMAL' | 'FULL';
   /** How often the worker looks at an idle WAL (a growing one: every few ms); 0 leaves checkpoints to SQLite. Default 1 s. */
   readonly checkpointIntervalMs?: number;
-  /** Where problems of the background checkpointer are reported. */
+  /** Where problems of the background checkpointer are reported; by default, logged as the server logs (JSON lines on stdout). */
   readonly onWarning?: (message: string) => void;
 }
 
@@ -40,7 +39,7 @@ export function openSqlite(options: SqliteOptions): { client: SqliteClient; db: 
   if (options.path !== ':memory:') client.pragma('wal_autocheckpoint = 40000');
 
   const db = drizzle(client, { schema });
-  migrate(db, { migrationsFolder: migrationsFolder('sqlite') });
+  migrateSqlite(db);
   return { client, db };
 }
 

@@ -17,6 +17,7 @@ import { apiKeys, identitySecrets, projects } from './schema.js';
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { createStatsQueries } from './stats-queries.js';
 import { createSubjectRepository } from './subjects.js';
+import { createLogger } from '../../logger.js';
 
 const PROJECT_FIELDS = { id: projects.id, name: projects.name, createdAt: projects.createdAt, identityMode: projects.identityMode };
 
@@ -36,7 +37,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
   const interval = options.checkpointIntervalMs ?? 1_000;
   const checkpointer =
     options.path !== ':memory:' && interval > 0
-      ? startCheckpointer(options.path, interval, options.onWarning ?? ((message) => console.warn(message)))
+      ? startCheckpointer(options.path, interval, options.onWarning ?? createLogger({ level: 'warn' }).warn)
       : undefined;
   const { client, db } = connection;
   const writer = createIngestWriter(connection);

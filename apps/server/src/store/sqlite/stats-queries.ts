@@ -6,7 +6,7 @@
  */
 import type { SqliteConnection } from './connection.js';
 import type { Mark, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
-import { DAY_MS } from '../aggregate-plan.js';
+import { DAY_MS } from '../../aggregates/time-units.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
   const { client } = connection;

@@ -7,7 +7,7 @@ import type { SubjectPort } from '../rules/subject-port.js';
 import type { EventRow, LedgerEntry, SubjectKey } from '../store.js';
 import type { SubjectRow } from '../subject-row.js';
 import type { SqliteConnection } from './connection.js';
-import { createAggregateWriter } from './ingest-writer.js';
+import { createAggregateWriter } from './aggregate-writer.js';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
 
 /**

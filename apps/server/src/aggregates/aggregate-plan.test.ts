@@ -5,9 +5,10 @@
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { durationBin, durationBinMetric } from '../stats/histogram.js';
-import { DAY_MS, GRAINS, featurePurpose, planAggregates, type ActivityMark, type CounterIncrement } from './aggregate-plan.js';
-import type { AcceptedEvent } from './store.js';
+import type { AcceptedEvent } from '../store/store.js';
+import { GRAINS, featurePurpose, planAggregates, type ActivityMark, type CounterIncrement } from './aggregate-plan.js';
+import { durationBin, durationBinMetric } from './duration-bins.js';
+import { DAY_MS } from './time-units.js';
 
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
 
@@ -82,7 +83,7 @@ it('plans a crafted batch exactly', () => {
     { ...base, id: 'b', type: 'heartbeat', ts: T0 + 1_000, activeMs: 15_000 },
     { ...base, id: 'c', type: 'heartbeat', ts: T0 + 2_000, activeMs: 5_000 },
     { ...base, id: 'd', type: 'track', ts: T0 + 3_000, name: 'export', durationMs: 420 },
-  ]);
+  ] as AcceptedEvent[]);
   const day = Math.floor(T0 / DAY_MS) * DAY_MS;
   const bin = durationBinMetric(durationBin(420));
   expect(sorted(plan.counters)).toEqual(sorted([T0, day].flatMap((bucket, n) => {

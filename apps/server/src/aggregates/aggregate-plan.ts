@@ -1,13 +1,31 @@
 /**
  * What a set of newly stored events adds to the aggregates, independent of any dialect: both
  * stores call this inside the transaction that inserted the events, after dedupe, so a retry
- * never counts twice and the aggregates never disagree with the events.
+ * never counts twice and the aggregates never disagree with the events. It sits below both
+ * `store/` (which writes the plan) and `stats/` (which reads what it wrote), so neither has to
+ * import the other for the rule.
  */
-import { durationBin, durationBinMetric } from '../stats/histogram.js';
-import type { AcceptedEvent } from './store.js';
+import type { EventType } from '@heed/policy';
+import { durationBin, durationBinMetric } from './duration-bins.js';
+import type { CounterMetric } from './metrics.js';
+import { DAY_MS, HOUR_MS } from './time-units.js';
 
-export const HOUR_MS = 3_600_000;
-export const DAY_MS = 86_400_000;
+/**
+ * What the plan reads of an event: one the store is inserting (`AcceptedEvent` in
+ * store/store.ts is one), or one it holds and reads back (`held-event.ts`).
+ */
+export interface PlannedEvent {
+  readonly type: EventType;
+  readonly ts: number;
+  readonly sessionId: string;
+  readonly pseudonym: string;
+  readonly name: string | null;
+  readonly durationMs: number | null;
+  readonly activeMs: number | null;
+  /** The purposes this event may serve; never empty. */
+  readonly purposes: readonly string[];
+}
+
 export type Grain = 'hour' | 'day';
 export const GRAINS: readonly { grain: Grain; size: number }[] = [
   { grain: 'hour', size: HOUR_MS },
@@ -27,7 +45,7 @@ export interface CounterIncrement {
   purpose: string;
   grain: Grain;
   bucket: number;
-  metric: string;
+  metric: CounterMetric;
   dim: string;
   value: number;
 }
@@ -69,7 +87,7 @@ interface FeatureSums {
  * hands one array to all of a subject's events in a batch), the pseudonym is a string shared
  * by those events, the hour a number.
  */
-function sumByHour(events: readonly AcceptedEvent[]): HourSums[] {
+function sumByHour(events: readonly PlannedEvent[]): HourSums[] {
   const sums: HourSums[] = [];
   const byPurposes = new Map<string, Map<string, Map<number, HourSums>>>();
   let lastPurposes: readonly string[] | undefined;
@@ -125,10 +143,10 @@ function sumByHour(events: readonly AcceptedEvent[]): HourSums[] {
  * @example planAggregates([{ type: 'session_start', ts: 0, purposes: ['statistics'], ... }]).counters
  * // [{ purpose: 'statistics', grain: 'hour', bucket: 0, metric: 'sessions', dim: '', value: 1 }, { ...grain: 'day'... }]
  */
-export function planAggregates(events: readonly AcceptedEvent[]): AggregatePlan {
+export function planAggregates(events: readonly PlannedEvent[]): AggregatePlan {
   const counters = new Map<string, CounterIncrement>();
   const activity = new Map<string, ActivityMark>();
-  const add = (purpose: string, grain: Grain, bucket: number, metric: string, dim: string, value: number) => {
+  const add = (purpose: string, grain: Grain, bucket: number, metric: CounterMetric, dim: string, value: number) => {
     // Every summand is at least 0 (the wire schema), so a zero sum added nothing.
     if (value === 0) return;
     const key = `${purpose}\u0000${grain}\u0000${bucket}\u0000${metric}\u0000${dim}`;
@@ -177,7 +195,7 @@ export interface SessionFold {
  *
  * @example foldSessions([startEvent, heartbeatEvent]) // [{ sessionId, startedAt, lastSeenAt, activeMs: 15000, events: 2, ... }]
  */
-export function foldSessions(events: readonly AcceptedEvent[]): SessionFold[] {
+export function foldSessions(events: readonly PlannedEvent[]): SessionFold[] {
   const sessions = new Map<string, SessionFold>();
   for (const event of events) {
     const endedAt = event.type === 'session_end' ? event.ts : null;

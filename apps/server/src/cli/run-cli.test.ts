@@ -1,0 +1,40 @@
+/** The command table drives dispatch, flags and help: a command is found by its words and given its flags. */
+import { describe, expect, it } from 'vitest';
+import { BOOLEAN, STRING, on, text, type CliCommand, type CommandContext } from './command.js';
+import { COMMANDS } from './commands.js';
+import { helpText } from './help.js';
+import { runCli, tableFlags } from './run-cli.js';
+
+describe('the command table', () => {
+  it('names each command once and gives every flag one meaning', () => {
+    const names = COMMANDS.map((command) => command.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(() => tableFlags(COMMANDS)).not.toThrow();
+  });
+
+  it('lists every command in the help, in table order', () => {
+    const lines = helpText(COMMANDS).split('\n').filter((line) => /^ {2}\S/.test(line));
+    expect(lines.map((line) => COMMANDS.find((command) => line.startsWith(`  ${command.name}`))?.name)).toEqual(COMMANDS.map((command) => command.name));
+  });
+
+  it('runs the command its words name, with the words after them and its flags', async () => {
+    const seen: Pick<CommandContext, 'args' | 'flags'>[] = [];
+    const record = (name: string, flags: CliCommand['flags']): CliCommand => ({
+      name,
+      flags,
+      run: async ({ args, flags: given }) => {
+        seen.push({ args, flags: given });
+        return name === 'greet' ? 0 : 3;
+      },
+    });
+    const table = [record('greet', { loud: BOOLEAN }), record('greet twice', { name: STRING })];
+    expect(await runCli(['greet', 'world', '--loud'], table)).toBe(0);
+    expect(await runCli(['greet', 'twice', '--name', 'Ann'], table)).toBe(3);
+    expect(seen.map(({ args, flags }) => [args, on(flags, 'loud'), text(flags, 'name')])).toEqual([
+      [['world'], true, undefined],
+      [[], false, 'Ann'],
+    ]);
+    expect(await runCli(['wave'], table)).toBe(2);
+    expect(() => tableFlags([...table, record('shout', { loud: STRING })])).toThrow('--loud of shout');
+  });
+});
