@@ -5,18 +5,31 @@
  * the new one without a gap). Mode changes and rotations are security decisions: each is
  * recorded in the consent ledger with who made it.
  */
-import { DomainError } from '../errors/domain-error.js';
+import type { PolicyDocument } from '@heed/policy';
 import { DAY_MS } from '../aggregates/time-units.js';
-import type { Services } from '../services.js';
-import type { Actor, IdentityMode } from '../store/store.js';
+import type { Clock } from '../clock.js';
+import type { KeyRing } from '../crypto/key-ring.js';
+import { DomainError } from '../errors/domain-error.js';
+import type { Actor, IdentityMode, Store } from '../store/store.js';
+import type { IdentityCheck } from './identity-check.js';
 import { newIdentitySecret } from './identity-secret.js';
+
+/** What staff's identity work needs (a part of the server's services). */
+export interface IdentityAdminDeps {
+  readonly store: Store;
+  readonly policy: PolicyDocument;
+  readonly policyHash: string;
+  readonly clock: Clock;
+  readonly identityKeys: KeyRing;
+  readonly identity: Pick<IdentityCheck, 'invalidate'>;
+}
 
 /** How long a rotated-out secret keeps verifying, unless the rotation says otherwise. */
 export const DEFAULT_OVERLAP_MS = 7 * DAY_MS;
 /** The window of the report's counts. */
 const REPORT_DAYS = 30;
 
-async function record(services: Services, projectId: string, action: string, detail: Record<string, unknown>, actor: Actor) {
+async function record(services: IdentityAdminDeps, projectId: string, action: string, detail: Record<string, unknown>, actor: Actor) {
   await services.store.appendLedger({
     projectId, pseudonym: '', action, policyVersion: services.policy.version, policyHash: services.policyHash, detail, at: services.clock.now(), actor,
   });
@@ -25,7 +38,7 @@ async function record(services: Services, projectId: string, action: string, det
 /**
  * @example await identityStatus(services, 'p_acme') // { mode: 'report', secrets: [...], unverified: { total: 12, byFailure: { missing: 12 } } }
  */
-export async function identityStatus(services: Services, projectId: string) {
+export async function identityStatus(services: IdentityAdminDeps, projectId: string) {
   const project = await services.store.findProject(projectId);
   if (!project) throw new DomainError('not_found', { detail: 'No such project.' });
   const now = services.clock.now();
@@ -54,7 +67,7 @@ export async function identityStatus(services: Services, projectId: string) {
 /**
  * @example await setIdentityMode(services, 'p_acme', 'enforce', actor)
  */
-export async function setIdentityMode(services: Services, projectId: string, mode: IdentityMode, actor: Actor) {
+export async function setIdentityMode(services: IdentityAdminDeps, projectId: string, mode: IdentityMode, actor: Actor) {
   if (!(await services.store.setIdentityMode(projectId, mode))) throw new DomainError('not_found', { detail: 'No such project.' });
   services.identity.invalidate(projectId);
   await record(services, projectId, 'identity_mode', { mode }, actor);
@@ -66,7 +79,7 @@ export async function setIdentityMode(services: Services, projectId: string, mod
  *
  * @example const { secret } = await rotateIdentitySecret(services, 'p_acme', DEFAULT_OVERLAP_MS, actor)
  */
-export async function rotateIdentitySecret(services: Services, projectId: string, overlapMs: number, actor: Actor) {
+export async function rotateIdentitySecret(services: IdentityAdminDeps, projectId: string, overlapMs: number, actor: Actor) {
   if (!(await services.store.findProject(projectId))) throw new DomainError('not_found', { detail: 'No such project.' });
   const now = services.clock.now();
   const { row, secret } = newIdentitySecret(services.identityKeys, projectId, now);

@@ -6,9 +6,21 @@
  * out is left exactly as it is, and the failure is logged: re-sealing it would launder a
  * tampered history into a valid one.
  */
-import type { Services } from '../services.js';
-import type { LedgerEntry } from '../store/store.js';
-import { legacyChainHash } from './chain.js';
+import type { PolicyDocument } from '@heed/policy';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { LedgerEntry, Store } from '../store/store.js';
+import { legacyChainHash, type LedgerKeys } from './chain.js';
+
+/** What re-sealing needs (a part of the server's services). */
+export interface SealDeps {
+  readonly store: Store;
+  readonly ledger: LedgerKeys;
+  readonly policy: PolicyDocument;
+  readonly policyHash: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
 
 /** The old (version 1) check of one entry: its link and its unkeyed hash. */
 export function checkLegacyEntry(entry: LedgerEntry, prevHash: string): string | undefined {
@@ -20,7 +32,7 @@ export function checkLegacyEntry(entry: LedgerEntry, prevHash: string): string |
 /**
  * @example await sealLegacyLedgers(services) // [{ projectId: 'p_x', sealed: 12 }]
  */
-export async function sealLegacyLedgers(services: Pick<Services, 'store' | 'ledger' | 'policy' | 'policyHash' | 'clock' | 'logger'>) {
+export async function sealLegacyLedgers(services: SealDeps) {
   const results: { projectId: string; sealed: number; refused?: { seq: number; problem: string } }[] = [];
   for (const project of await services.store.listProjects()) {
     const result = await services.store.sealLegacyLedger(project.id, {
