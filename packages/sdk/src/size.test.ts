@@ -1,17 +1,18 @@
 /**
  * The browser build's weight, minified and gzipped the way a host's bundler would see it, in
  * memory with esbuild and the published builds' options (`build-options.ts`). Issue #4 sizes
- * "consent, sessions, queue, transport": that is the main entry chunk, and it may not exceed
- * 5 KB (5,120 bytes). The rights API (`rights.ts`) is split off with a dynamic import and
- * loaded on first use, so it is printed but not counted; the main chunk may not import any
+ * "consent, sessions, queue, transport": that is the main entry chunk, with the ceiling below.
+ * What most page views never run is split off with one dynamic import (`core/later.ts`: the
+ * rights, a grant and its recording, withdrawal, asking again, changes seen in batch answers)
+ * and loaded on first use, so it is printed but not counted; the main chunk may not import any
  * chunk statically, or the split would only hide bytes. Also fails if zod or a Node built-in
  * leaks into any output.
  *
  * The chunk is close to the limit (the headroom is printed). Measured per input, most of it
- * is the consent state machine (about 2.4 KB minified) and the client, browser platform and
- * delivery (1.1 to 1.4 KB each), all required behaviour; a change that crosses the limit has
- * to pay for itself elsewhere. gzip rewards repetition, so measure each change: a shorter
- * source can compress worse.
+ * is the consent state and its parts, the client, browser platform and delivery (1.1 to
+ * 1.6 KB minified each), all required behaviour; a change that crosses the limit has to pay
+ * for itself elsewhere. gzip rewards repetition, so measure each change: a shorter source can
+ * compress worse.
  */
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +20,20 @@ import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { MANGLE_PROPS } from '../build-options.js';
 
-// Issue #4's limit. 5,569 bytes before the pass that met it (internal `_` names, option
-// defaults where read, the queue as the gate, rights-only consent steps in the rights chunk...).
-const CEILING = 5_120;
+// Issue #4's limit was 5,120 bytes (5,569 before the pass that met it: internal `_` names,
+// option defaults where read, the queue as the gate, rights-only consent steps in the rights
+// chunk...). Issue #16 moved it to 5,260: the main chunk was 5,118 bytes, and the consent
+// lifecycle of an open page costs 138 more after moving a grant, its recording, withdrawal,
+// asking again and the reading of refusing batch answers into the lazy chunk (about 220 bytes
+// that would otherwise have been here): `consent.subscribe` and a stable `get()` snapshot,
+// `consent.policy()` and `consent.privacyUrl()`, closing the gate on a batch answer that
+// refuses everything, fetching the policy past the HTTP cache after a version was superseded,
+// the `superseded` status and `restricted` flag, `ok` on consent calls, the requester not
+// backing off a request whose reason ended (a CORS-blocked right), and the consent state
+// split into its parts (issue #19).
+const CEILING = 5_260;
 
-it('keeps the gzipped main browser chunk within 5 KB, without zod or Node built-ins', async () => {
+it('keeps the gzipped main browser chunk within its ceiling, without zod or Node built-ins', async () => {
   const entry = fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url));
   const result = await build({
     entryPoints: [entry],
@@ -53,7 +63,7 @@ it('keeps the gzipped main browser chunk within 5 KB, without zod or Node built-
   }
 
   expect(main.imports.filter((imported) => imported.kind !== 'dynamic-import')).toEqual([]);
-  expect(main.imports.map((imported) => name(imported.path).replace(/-\w+\.js$/, '.js'))).toEqual(['rights.js']);
+  expect(main.imports.map((imported) => name(imported.path).replace(/-\w+\.js$/, '.js'))).toEqual(['later.js']);
   const bundled = outputs.flatMap(([, output]) => Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path));
   expect(bundled.filter((path) => /zod|^node:/.test(path))).toEqual([]);
   expect(gzip).toBeLessThanOrEqual(CEILING);

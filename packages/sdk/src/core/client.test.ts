@@ -36,7 +36,7 @@ describe('before a grant', () => {
     expect(test.storage.keys()).toEqual([]);
     expect(test.clock.pending()).toBe(0);
     expect(test.lifecycle.listeners()).toBe(0);
-    expect(test.heed.consent.get()).toEqual({ status: 'undecided', purposes: [], objected: [], policyVersion: null });
+    expect(test.heed.consent.get()).toEqual({ status: 'undecided', purposes: [], objected: [], restricted: false, policyVersion: null });
   });
 
   it('deny() remembers only the refusal and sends nothing', async () => {
@@ -53,7 +53,7 @@ describe('grant', () => {
   it('fetches the policy, POSTs the decision first, keeps the token, then sends batches', async () => {
     const test = setup();
     const state = await test.heed.consent.grant(['statistics']);
-    expect(state).toEqual({ status: 'granted', purposes: ['statistics'], objected: [], policyVersion: '2026-11-01' });
+    expect(state).toEqual({ status: 'granted', purposes: ['statistics'], objected: [], restricted: false, policyVersion: '2026-11-01', ok: true });
     test.heed.track('report.exported', { format: 'pdf' });
     await test.clock.advance(5_000);
     expect(test.transport.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
@@ -240,7 +240,7 @@ describe('policy changes', () => {
     history: [{ version: '2026-11-01', substantial: false }],
   };
 
-  it('a substantial new version puts the SDK back to undecided and sends no batch', async () => {
+  it('a substantial new version supersedes the grant (undecided after a reload) and sends no batch', async () => {
     const test = createTestPlatform();
     const first = setup({ policy: DEFAULT_POLICY }, test);
     await first.heed.consent.grant(['statistics']);
@@ -252,7 +252,8 @@ describe('policy changes', () => {
     second.heed.track('after-change');
     await test.clock.advance(60_000);
     expect(second.onConsentRequired).toHaveBeenCalledWith({ reason: 'policy_changed', policyVersion: '2027-01-01' });
-    expect(second.heed.consent.get().status).toBe('undecided');
+    expect(second.heed.consent.get().status).toBe('superseded');
+    expect(setup({}, test).heed.consent.get().status).toBe('undecided');
     expect(test.transport.requests.slice(before).map((request) => request.path)).toEqual(['/v1/policy']);
     expect(Object.keys(JSON.parse(test.storage.get('heed:consent')!))).toEqual(['subject']);
   });
@@ -270,20 +271,30 @@ describe('policy changes', () => {
     expect(events(test).some((event) => event.type === 'track' && event.name === 'still-on')).toBe(true);
   });
 
-  it('consentRequired in a batch answer stops tracking and asks again', async () => {
+  it('consentRequired in a batch answer stops tracking, fetches the policy in force, asks again, and the next grant records under it', async () => {
     const test = setup({ policy: DEFAULT_POLICY });
     await test.heed.consent.grant(['statistics']);
     test.heed.track('x');
+    test.transport.policy = substantial;
     test.transport.script({
       status: 200,
-      body: { accepted: 0, duplicates: 0, suppressed: 2, reasons: { policy_superseded: 2 }, consentRequired: true, policyVersion: '2027-01-01' },
+      body: { accepted: 0, duplicates: 0, suppressed: 2, reasons: { policy_superseded: 2 }, rejected: 0, rejections: {}, consentRequired: true, policyVersion: '2027-01-01' },
     });
     await test.heed.flush();
-    expect(test.onConsentRequired).toHaveBeenCalledWith({ reason: 'server', policyVersion: '2027-01-01' });
+    await vi.waitFor(() => expect(test.onConsentRequired).toHaveBeenCalledWith({ reason: 'policy_changed', policyVersion: '2027-01-01' }));
+    expect(test.heed.consent.get()).toEqual({ status: 'superseded', purposes: [], objected: [], restricted: false, policyVersion: null });
+    expect(test.transport.requests.slice(-2).map((request) => `${request.method} ${request.path}`)).toEqual(['POST /v1/batch', 'GET /v1/policy?after=2026-11-01']);
     const count = test.transport.requests.length;
     test.heed.track('y');
     await test.clock.advance(60_000);
     expect(test.transport.requests.length).toBe(count);
+
+    expect(await test.heed.consent.grant(['statistics'])).toMatchObject({ status: 'granted', policyVersion: '2027-01-01', ok: true });
+    expect((test.transport.to('/v1/consent').at(-1)!.json as ConsentRequest).policyVersion).toBe('2027-01-01');
+    test.heed.track('z');
+    await test.heed.flush();
+    expect(events(test).filter((event) => event.type === 'track').map((event) => event.type === 'track' && event.name)).toEqual(['x', 'z']);
+    expect(test.errors).toEqual([]);
   });
 });
 

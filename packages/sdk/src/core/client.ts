@@ -4,10 +4,10 @@
  * `track` returns on its first line, nothing is stored, no identifier exists and no request
  * leaves. A grant records the decision with the server before any batch; withdrawal stops
  * tracking and drops every queued event at once; a substantial policy change sends the SDK
- * back to "undecided". The consent state machine itself is in `consent-state.ts`.
+ * back to "undecided". The consent state machine itself is in `consent/consent-state.ts`.
  */
 import type { Props, WireEvent } from '@heed/policy';
-import { createConsentState } from './consent-state.js';
+import { createConsentState } from './consent/consent-state.js';
 import { createDelivery } from './delivery.js';
 import { HeedError, type HeedErrorCode } from './errors.js';
 import type { Heed } from './heed.js';
@@ -45,22 +45,22 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
 
   const session = createSessionTracker(platform, options, enqueue);
 
-  const consent = createConsentState(
-    platform,
-    options,
-    records,
-    requester,
-    fail,
-    () => stopped,
-    (on) => (on ? openGate() : closeGate(true)),
+  const consent = createConsentState({
+    _platform: platform,
+    _options: options,
+    _records: records,
+    _requester: requester,
+    _fail: fail,
+    _stopped: () => stopped,
+    _gate: (on) => (on ? openGate() : closeGate(true)),
     // A new subject: the old session ends under the old subject, the next starts under the new.
-    (commit) => {
+    _switching(commit) {
       session._end();
       commit();
       if (queue && lifecycle.visible()) session._activity();
       void delivery._flush();
     },
-  );
+  });
 
   const delivery = createDelivery(platform, options, () => queue, requester, consent);
 
@@ -139,7 +139,7 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
       const start = clock.now();
       return (props) => track(name, props, Math.min(MAX_DURATION_MS, Math.max(0, clock.now() - start)));
     },
-    rights: lazyRights(consent, requester, fail),
+    rights: lazyRights(consent._core, report, fail),
     flush: () => started.then(delivery._flush),
     async shutdown() {
       await started;

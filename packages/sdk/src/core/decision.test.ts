@@ -7,7 +7,9 @@
 import { DEFAULT_POLICY, LEGAL_BASES, allowedTrackingPurposes, decide, type PolicyDocument } from '@heed/policy';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { consentRequest, makeDecision, trackingAllowed } from './decision.js';
+import { makeDecision } from './consent/make-decision.js';
+import { consentRequest } from './consent/post-decision.js';
+import { purposeAllowed, trackingAllowed } from './decision.js';
 
 const ids = ['statistics', 'update_timing', 'marketing', 'billing', 'audit'];
 const policyArb: fc.Arbitrary<PolicyDocument> = fc
@@ -31,11 +33,11 @@ describe('decision', () => {
         const expected = allowedTrackingPurposes(state, policy).allowed.length > 0;
         expect(trackingAllowed(decision, policy.purposes)).toBe(expected);
         expect(trackingAllowed({ ...decision, restricted: true }, policy.purposes)).toBe(false);
-        const body = consentRequest('wk', 'x'.repeat(43), decision, policy.purposes, false, 1);
+        const body = consentRequest(purposeAllowed, 'wk', 'x'.repeat(43), decision, policy.purposes, false, 1);
         if (decision.granted.length) {
           for (const [id, answer] of Object.entries(body.purposes)) expect(answer, id).toBe(decide(state, id, policy).allow);
         }
-        const withdrawn = consentRequest('wk', 'x'.repeat(43), decision, policy.purposes, true, 1);
+        const withdrawn = consentRequest(purposeAllowed, 'wk', 'x'.repeat(43), decision, policy.purposes, true, 1);
         expect(Object.values(withdrawn.purposes).every((answer) => answer === false)).toBe(true);
         expect(withdrawn.objections).toEqual([]);
       }),
@@ -44,7 +46,7 @@ describe('decision', () => {
 
   it('answers the default policy as the wire example shows', () => {
     const decision = makeDecision(DEFAULT_POLICY, ['statistics'], false, []);
-    expect(consentRequest('wk', 's'.repeat(43), decision, DEFAULT_POLICY.purposes, false, 5)).toEqual({
+    expect(consentRequest(purposeAllowed, 'wk', 's'.repeat(43), decision, DEFAULT_POLICY.purposes, false, 5)).toEqual({
       writeKey: 'wk',
       subject: 's'.repeat(43),
       policyVersion: '2026-11-01',

@@ -4,7 +4,7 @@
  * under a current, unrestricted grant?), written out so the browser bundle stays small; a
  * property test checks it against `allowedTrackingPurposes` for random policies and grants.
  */
-import type { ConsentRequest, PolicyDocument } from '@heed/policy';
+import type { PolicyDocument } from '@heed/policy';
 
 export interface DecisionRecord {
   /** Policy version the grant was made under. */
@@ -19,7 +19,7 @@ export interface DecisionRecord {
   readonly gpc: boolean;
 }
 
-type Purposes = PolicyDocument['purposes'];
+export type Purposes = PolicyDocument['purposes'];
 
 /** Whether the grant gives `purposes` anything consent-based: usage tracking needs that first (DESIGN.md). */
 const grantsSomething = (decision: DecisionRecord, purposes: Purposes) =>
@@ -46,41 +46,3 @@ export function purposeAllowed(decision: DecisionRecord, purposes: Purposes, { i
  */
 export const trackingAllowed = (decision: DecisionRecord | undefined, purposes: Purposes | undefined): boolean =>
   !!decision && !decision.restricted && (!purposes || purposes.some((purpose) => purpose.usageTracking && purposeAllowed(decision, purposes, purpose)));
-
-/**
- * A new grant: the consent-based purposes asked for; legitimate-interest purposes objected
- * to when the device sends a privacy signal (GPC, DNT) or they were objected to before.
- *
- * @example makeDecision(DEFAULT_POLICY, ['statistics'], false, []).granted // ['statistics']
- */
-export function makeDecision(policy: PolicyDocument, asked: readonly string[], signal: boolean, objected: readonly string[]): DecisionRecord {
-  const ids = (basis: string) => policy.purposes.filter((purpose) => purpose.basis === basis).map((purpose) => purpose.id);
-  return {
-    version: policy.version,
-    granted: ids('consent').filter((id) => asked.includes(id)),
-    objected: ids('legitimate_interest').filter((id) => signal || objected.includes(id)),
-    gpc: signal,
-  };
-}
-
-/**
- * The `POST /v1/consent` body: an answer for each consent-based and legitimate-interest
- * purpose (the others do not rest on the user's say). `withdraw` answers false to all
- * (Art. 7(3)).
- *
- * @example consentRequest('wk', subject, decision, DEFAULT_POLICY.purposes, false, Date.now()).purposes // { statistics: true, ... }
- */
-export function consentRequest(
-  writeKey: string,
-  subject: string,
-  decision: DecisionRecord,
-  purposes: Purposes,
-  withdraw: boolean,
-  ts: number,
-): ConsentRequest {
-  const answers = purposes
-    .filter(({ basis }) => basis === 'consent' || basis === 'legitimate_interest')
-    .map((purpose) => [purpose.id, !withdraw && purposeAllowed(decision, purposes, purpose)]);
-  // The body is serialised at once, so the stored list goes in as it is, not copied.
-  return { writeKey, subject, policyVersion: decision.version, purposes: Object.fromEntries(answers), gpc: decision.gpc, objections: withdraw ? [] : (decision.objected as string[]), ts };
-}

@@ -7,7 +7,7 @@
  */
 import type { BatchResponse, WireEvent } from '@heed/policy';
 import { splitBatches, type BatchLimits } from './batches.js';
-import type { ConsentMachine } from './consent-state.js';
+import type { ConsentMachine } from './consent/consent-state.js';
 import { RETRY_MAX_MS, type HeedOptions } from './options.js';
 import type { Platform, TimerHandle } from './platform.js';
 import type { EventQueue } from './queue.js';
@@ -32,8 +32,8 @@ export interface Delivery {
 
 /**
  * What delivery asks of the client: the queue (none while the gate is closed); `consent`,
- * when sending may start (`_ready`, `_readyNow`) and asking again when a batch answer says so
- * (`_require`). Requests go out only while there is a queue (consent open, not shut down).
+ * when sending may start (`_ready`, `_readyNow`) and what each batch answer says about the
+ * subject's consent (`_answer`). Requests go out only while there is a queue (consent open, not shut down).
  *
  * @example const delivery = createDelivery(platform, options, () => queue, requester, consent); delivery._schedule()
  */
@@ -42,7 +42,7 @@ export function createDelivery(
   { writeKey, flushIntervalMs = 5_000, retryMaxMs = RETRY_MAX_MS }: Pick<HeedOptions, 'writeKey' | 'flushIntervalMs' | 'retryMaxMs'>,
   queue: () => EventQueue | undefined,
   requester: Requester,
-  consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_require'>,
+  consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_answer'>,
 ): Delivery {
   let timer: TimerHandle | undefined;
   let running: Promise<void> | undefined;
@@ -77,8 +77,7 @@ export function createDelivery(
       }
       // A refused batch is dropped (and was reported): the same bytes would be refused again.
       if (queue()) queued._remove(batch);
-      const answer = _response?.body as BatchResponse | undefined;
-      if (answer?.consentRequired) consent._require('server', answer.policyVersion);
+      if (_response) consent._answer(_response.body as BatchResponse);
     }
   }
 

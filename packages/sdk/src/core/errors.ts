@@ -4,8 +4,13 @@
  */
 
 export type HeedErrorCode =
-  /** No HTTP response: offline, DNS, CORS, aborted; or the rights chunk did not load. */
+  /** No HTTP response: offline, DNS, aborted; or the rights chunk did not load. */
   | 'network'
+  /**
+   * A rights call got no response while the server answers `GET /v1/policy`: the browser
+   * blocked it because the page's origin is not in the server's `HEED_CORS_ORIGINS`. Not retried.
+   */
+  | 'cors'
   /** The server answered with a status that is not 2xx. */
   | 'http'
   /**
@@ -25,6 +30,9 @@ export type HeedErrorCode =
   | 'hash'
   /** A host callback threw. */
   | 'callback';
+
+/** Builds a HeedError and reports it to `onError` (the parts of the core get it passed in). */
+export type Fail = (code: HeedErrorCode, message: string, cause?: unknown) => void;
 
 /**
  * Base of every SDK error.

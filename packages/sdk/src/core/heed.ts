@@ -3,9 +3,19 @@
  * the data subject's rights, and delivery control. Every method is safe to call at any time
  * and never throws; failures go to `onError`.
  */
-import type { Props } from '@heed/policy';
+import type { PolicyDocument, Props } from '@heed/policy';
 
-export type ConsentStatus = 'undecided' | 'granted' | 'denied' | 'withdrawn';
+/**
+ * Where the user stands, as this device knows it:
+ * - `undecided`: no decision yet (or a stored one was lost): nothing is recorded.
+ * - `granted`: a grant is in force; tracking runs (unless `restricted`).
+ * - `denied`: the user refused; remembered, so the question is not asked again.
+ * - `withdrawn`: the user withdrew, here or elsewhere (the privacy page, staff), or the data
+ *   was erased; nothing is recorded. Shown until the page is left, then `undecided`.
+ * - `superseded`: a substantial policy change ended the grant; ask again. Shown until the
+ *   page is left, then `undecided`.
+ */
+export type ConsentStatus = 'undecided' | 'granted' | 'denied' | 'withdrawn' | 'superseded';
 
 export interface ConsentState {
   readonly status: ConsentStatus;
@@ -13,22 +23,45 @@ export interface ConsentState {
   readonly purposes: readonly string[];
   /** Legitimate-interest purposes objected to (GPC/DNT or `rights.object`). */
   readonly objected: readonly string[];
+  /** Art. 18 restriction in force (asked here, or seen in a batch answer): nothing new is collected. */
+  readonly restricted: boolean;
   /** Policy version the decision was made under, if any. */
   readonly policyVersion: string | null;
 }
 
+/** What a consent call ends with: the state it left, and whether the server recorded the decision. */
+export interface ConsentResult extends ConsentState {
+  /**
+   * True once the server recorded the decision. False when it refused it (then a grant does
+   * not stand: `status` is not `granted`, and `onError` has the reason) or could not be
+   * reached (a grant then stays `granted` on this device, events wait, and it is recorded
+   * before the first batch; a withdrawal holds here at once).
+   */
+  readonly ok: boolean;
+}
+
 export interface HeedConsent {
-  /** The current decision. */
+  /** The current decision; the same object until it changes (usable as a React snapshot). */
   get(): ConsentState;
-  /** Grants these consent-based purposes; records the decision with the server first. */
-  grant(purposes: readonly string[]): Promise<ConsentState>;
+  /**
+   * Grants these consent-based purposes; records the decision with the server first. A grant
+   * the server refuses does not stand (after a policy change the policy in force is fetched,
+   * `onConsentRequired` fires, and the next grant is recorded under the new version).
+   */
+  grant(purposes: readonly string[]): Promise<ConsentResult>;
   /** Refuses (withdrawing an earlier grant); only the refusal itself is remembered. */
-  deny(): Promise<ConsentState>;
+  deny(): Promise<ConsentResult>;
   /**
    * Withdraws all consent (Art. 7(3)): tracking stops and queued events are dropped, in
    * memory and in storage. The subject token stays, for the rights over data already held.
    */
-  withdraw(): Promise<ConsentState>;
+  withdraw(): Promise<ConsentResult>;
+  /** Calls `listener` after each change of `get()`, from this page or seen in a batch answer. Returns the unsubscribe function. */
+  subscribe(listener: (state: ConsentState) => void): () => void;
+  /** The policy in force: fetched from `GET /v1/policy` on first call (the only request allowed before a decision), again after the server said it changed. */
+  policy(): Promise<PolicyDocument | undefined>;
+  /** The privacy page for this subject: `<endpoint>/privacy#t=<subject token>`, or without the fragment before the first recorded decision. */
+  privacyUrl(): string;
 }
 
 /** The data subject's rights over what the server holds (Art. 15 to 21), with the subject token. */

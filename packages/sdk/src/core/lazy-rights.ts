@@ -1,35 +1,33 @@
 /**
- * The rights API as a stub that loads `rights.ts` on first use, with a dynamic import that
- * bundlers split into its own chunk: the browser budget (5 KB gzip) covers consent,
- * sessions, queue and transport, and rights are exercised on a privacy page, not on every
- * page view. A chunk that fails to load (offline, a deploy removed it) is reported as
- * `network` on every call that needed it, and the call answers like a failed right; the host
- * never sees a rejection. CJS and the script-tag IIFE cannot split: there it is inlined.
+ * The rights API over the lazy chunk (`later.ts`): most page views never exercise a right, so
+ * `rights.ts` loads on first use. A chunk that fails to load answers like a failed right: no
+ * export (undefined), no change made (false).
  */
-import type { HeedErrorCode } from './errors.js';
+import type { ConsentCore } from './consent/consent-core.js';
+import type { Fail, HeedError } from './errors.js';
 import type { HeedRights } from './heed.js';
-import type { Requester } from './requester.js';
-import type { LocalRights } from './rights.js';
+import { later } from './lazy.js';
+import { createRequester } from './requester.js';
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
 /**
- * `fail` builds and reports a HeedError.
+ * `report` sends a HeedError to `onError`; `fail` builds and reports one. The rights chunk
+ * gets `createRequester` passed in, not imported, so it shares no module with the main chunk
+ * and bundlers make no third chunk for it.
  *
- * @example const rights = lazyRights(consent, requester, fail); await rights.export('json')
+ * @example const rights = lazyRights(consent._core, report, fail); await rights.export('json')
  */
-export function lazyRights(local: LocalRights, requester: Requester, fail: (code: HeedErrorCode, message: string, cause?: unknown) => void): HeedRights {
+export function lazyRights(core: ConsentCore, report: (error: HeedError) => void, fail: Fail): HeedRights {
+  const { _platform: platform, _options: options } = core;
   return Object.fromEntries(
     (['export', 'restrict', 'object', 'withdraw', 'erase'] as const).map((name) => [
       name,
-      // A failed import answers like a failed right: no export (undefined), no change made (false).
       (...args: unknown[]) =>
-        import('./rights.js').then(
-          (module) => (module.createRights(local, requester, fail)[name] as Method)(...args),
-          (cause: unknown) => {
-            fail('network', 'rights chunk', cause);
-            return name === 'export' ? undefined : false;
-          },
+        later(
+          fail,
+          (chunk) => (chunk.createRights(core, platform.transport, (transport) => createRequester({ ...platform, transport }, options, report), fail)[name] as Method)(...args),
+          name === 'export' ? undefined : false,
         ),
     ]),
   ) as unknown as HeedRights;

@@ -67,6 +67,8 @@ export function createRequester(
         report(new HeedRequestError(request.method, request.path, status, response?.body, cause));
         return { _final: final };
       }
+      // The request lost its reason while it failed (withdrawal, shutdown, a blocked route): no backoff.
+      if (!live()) break;
       await sleep(parseRetryAfter(response?.headers['retry-after'], clock.now()) ?? retryDelay(attempt, retryBaseMs, retryMaxMs, random()));
     }
     return {};

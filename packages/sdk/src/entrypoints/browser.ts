@@ -16,11 +16,15 @@ import { createBrowserPlatform } from '../platform/browser.js';
  * heed.track('report.exported', { format: 'pdf' })
  */
 export function createHeed(options: HeedOptions): Heed {
-  return createClient(options, { ...createBrowserPlatform(options.endpoint.replace(/\/+$/, '')), ...options.platform });
+  const endpoint = options.endpoint.replace(/\/+$/, '');
+  return createClient({ ...options, endpoint }, { ...createBrowserPlatform(endpoint), ...options.platform });
 }
 
 export { HeedError, HeedRequestError } from '../core/errors.js';
 export type { HeedErrorCode } from '../core/errors.js';
-export type { ConsentState, ConsentStatus, Heed, HeedConsent, HeedRights, StopTimer } from '../core/heed.js';
+export type { ConsentResult, ConsentState, ConsentStatus, Heed, HeedConsent, HeedRights, StopTimer } from '../core/heed.js';
 export type { ConsentRequiredInfo, HeedOptions } from '../core/options.js';
+// The policy's types an app meets through the SDK (the policy document `consent.policy()`
+// returns, event props), so an app needs no import of `@heed/policy` itself.
+export type { BatchResponse, DeviceClass, IngestLimits, LegalBasis, PolicyDocument, PropValue, Props, Purpose } from '@heed/policy';
 export type { Clock, Environment, HttpRequest, HttpResponse, Lifecycle, LifecycleEvent, Platform, Storage, Transport } from '../core/platform.js';

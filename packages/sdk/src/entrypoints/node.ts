@@ -23,9 +23,10 @@ export interface NodeHeedOptions extends HeedOptions {
  * await heed.shutdown()
  */
 export function createHeed(options: NodeHeedOptions): Heed {
-  const platform = createNodePlatform(options.endpoint.replace(/\/+$/, ''));
+  const endpoint = options.endpoint.replace(/\/+$/, '');
+  const platform = createNodePlatform(endpoint);
   const storage = options.storageFile ? createFileStorage(options.storageFile) : platform.storage;
-  return createClient(options, { ...platform, storage, ...options.platform });
+  return createClient({ ...options, endpoint }, { ...platform, storage, ...options.platform });
 }
 
 export { createFileStorage };
@@ -33,6 +34,9 @@ export { signIdentity, signSubjectHash } from '../backend/sign-identity.js';
 export type { SignIdentityOptions } from '../backend/sign-identity.js';
 export { HeedError, HeedRequestError } from '../core/errors.js';
 export type { HeedErrorCode } from '../core/errors.js';
-export type { ConsentState, ConsentStatus, Heed, HeedConsent, HeedRights, StopTimer } from '../core/heed.js';
+export type { ConsentResult, ConsentState, ConsentStatus, Heed, HeedConsent, HeedRights, StopTimer } from '../core/heed.js';
 export type { ConsentRequiredInfo, HeedOptions } from '../core/options.js';
+// The policy's types an app meets through the SDK (the policy document `consent.policy()`
+// returns, event props), so an app needs no import of `@heed/policy` itself.
+export type { BatchResponse, DeviceClass, IngestLimits, LegalBasis, PolicyDocument, PropValue, Props, Purpose } from '@heed/policy';
 export type { Clock, Environment, HttpRequest, HttpResponse, Lifecycle, LifecycleEvent, Platform, Storage, Transport } from '../core/platform.js';

@@ -77,7 +77,7 @@ export function createFakeTransport(): FakeTransport {
 
   function serve(request: HttpRequest): FakeAnswer {
     const body = request.body === undefined ? undefined : JSON.parse(request.body);
-    if (request.path === '/v1/policy') return { status: 200, body: fake.policy };
+    if (request.path.split('?')[0] === '/v1/policy') return { status: 200, body: fake.policy };
     if (request.path === '/v1/consent') {
       const subject = (body as { subject: string }).subject;
       const first = !tokens.has(subject);

@@ -8,7 +8,10 @@ import type { Clock, TimerHandle } from '../core/platform.js';
 export interface ManualClock extends Clock {
   /** Moves time forward by `ms`, running due timers in order and letting promises settle after each. */
   advance(ms: number): Promise<void>;
-  /** Runs timers (jumping time) until `promise` settles or no timer is left; returns its value. */
+  /**
+   * Runs timers (jumping time) until `promise` settles, or until no timer is left and none
+   * appeared for about two seconds of real time; returns its value.
+   */
   runUntil<T>(promise: Promise<T>, maxMs?: number): Promise<T>;
   /** Timers waiting to fire. */
   pending(): number;
@@ -66,10 +69,19 @@ export function createManualClock(start = Date.UTC(2026, 10, 24, 9)): ManualCloc
         done = true;
       });
       const limit = now + maxMs;
+      let idle = 0;
       await settle();
       while (!done) {
         const timer = popDue(limit);
-        if (!timer) break;
+        if (!timer) {
+          // Nothing due, yet the promise may wait on real work first (a lazily loaded chunk,
+          // real I/O) that then sets a timer: give it real time, up to a bound, before
+          // concluding that it waits on nothing this clock drives.
+          if (idle++ >= 400) break;
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          continue;
+        }
+        idle = 0;
         now = Math.max(now, timer.at);
         timer.callback();
         await settle();
