@@ -13,11 +13,11 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-it('records a consented, identified user from a plain Node program', async () => {
+it('records a consented user identified with the assertion its backend signed, from a plain Node program', async () => {
   const app = fileURLToPath(new URL('./fixtures/node-app.mjs', import.meta.url));
   const stateFile = `${t.dataDir}/sdk-state.json`;
   const { stdout } = await run(process.execPath, [app], {
-    env: { ...process.env, HEED_URL: t.url, HEED_WRITE_KEY: t.project.writeKey, HEED_PROJECT: t.project.projectId, HEED_USER: 'node-user-42', HEED_STATE_FILE: stateFile },
+    env: { ...process.env, HEED_URL: t.url, HEED_WRITE_KEY: t.project.writeKey, HEED_PROJECT: t.project.projectId, HEED_USER: 'node-user-42', HEED_STATE_FILE: stateFile, HEED_IDENTITY_SECRET: t.project.identitySecret },
   });
   expect(JSON.parse(stdout)).toEqual({ consent: 'granted', errors: [] });
   const pseudonym = t.server.services.pseudonymizer.pseudonym(t.project.projectId, t.subjectFor('node-user-42'));

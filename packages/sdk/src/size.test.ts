@@ -30,8 +30,13 @@ import { MANGLE_PROPS } from '../build-options.js';
 // refuses everything, fetching the policy past the HTTP cache after a version was superseded,
 // the `superseded` status and `restricted` flag, `ok` on consent calls, the requester not
 // backing off a request whose reason ended (a CORS-blocked right), and the consent state
-// split into its parts (issue #19).
-const CEILING = 5_260;
+// split into its parts (issue #19). Issue "Authenticated subjects" allowed itself 256 more
+// and took 139 (5,256 -> 5,395): each subject keeps its proof (an anonymous id, or the
+// assertion the platform's backend signed) and every decision and batch carries it, the
+// anonymous hash has its own preimage, `identify` takes the assertion (and refreshes it for the
+// same user), and the subject replaced by a switch keeps its proof for its queued events;
+// `reset` moved whole into the lazy chunk.
+const CEILING = 5_400;
 
 it('keeps the gzipped main browser chunk within its ceiling, without zod or Node built-ins', async () => {
   const entry = fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url));

@@ -8,7 +8,7 @@
  * `heed serve`.
  */
 import type { PolicyDocument } from '@heed/policy';
-import type { HeedError } from '@heed/sdk/node';
+import { signIdentity, type HeedError } from '@heed/sdk/node';
 import { HOUR_MS, HOURS_PER_WEEK, MINUTE_MS, WEEK_MS } from '../aggregates/time-units.js';
 import type { Config } from '../config.js';
 import { seeded } from '../seeded-random.js';
@@ -63,6 +63,7 @@ export async function runDemo(config: Config, options: DemoOptions) {
       clock,
       closing: new Set(),
       waitFor: (work) => transport.waitFor(work),
+      identityFor: (userId) => signIdentity({ secret: project.identitySecret, projectId: project.projectId, userId, now: clock.now() }),
       options: {
         endpoint: server.url,
         writeKey: project.writeKey,

@@ -45,6 +45,11 @@ export interface VisitContext {
    * work waiting out a retry backoff waits on the very clock the caller holds.
    */
   readonly waitFor: (work: Promise<unknown>) => Promise<void>;
+  /**
+   * What the platform's backend signs for its logged-in user on each page load (the demo
+   * project's identity secret, the simulated clock): `identify(userId, { identity })`.
+   */
+  readonly identityFor: (userId: string) => string;
 }
 
 /** @example createPerson('demo-7', 'both', undefined).decided // false */
@@ -66,7 +71,6 @@ export function leftInQueue(person: DemoPerson): number {
 
 /** The consent banner on the first visit; the decision is recorded before the visit goes on. */
 async function decide(heed: Heed, person: DemoPerson): Promise<void> {
-  await heed.identify(person.userId);
   if (person.choice === 'deny') await heed.consent.deny();
   else {
     await heed.consent.grant(['statistics']);
@@ -87,6 +91,8 @@ export async function startVisit(person: DemoPerson, visit: PlannedVisit, contex
   if (person.closing) await context.waitFor(person.closing);
   const lifecycle = createFakeLifecycle();
   const heed = createHeed({ ...context.options, platform: { ...context.options.platform, lifecycle, storage: person.storage } });
+  // The platform knows who is logged in: every page load identifies them with a fresh assertion.
+  await heed.identify(person.userId, { identity: context.identityFor(person.userId) });
   if (!person.decided) await context.waitFor(decide(heed, person));
   const script = visitScript(visit.minutes, visit.seed);
   const at = (offset: number, callback: () => void) => clock.setTimeout(callback, visit.start + offset - clock.now());

@@ -72,10 +72,17 @@ describe('grant', () => {
       gpc: false,
       objections: [],
       ts: test.clock.now() - 5_000,
+      // An anonymous subject is proven by its random id: the server derives the hash itself.
+      anonymousId: body.anonymousId,
     });
-    expect(body.subject).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(body.anonymousId).toMatch(/^[A-Za-z0-9_-]{21}$/);
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`heed:anon:v1:acme:${body.anonymousId}`));
+    expect(body.subject).toBe(Buffer.from(digest).toString('base64url'));
     const [batch] = batches(test);
-    expect(batch).toMatchObject({ writeKey: 'wk_test', tz: 'Europe/Brussels', device: 'desktop', sdk: 'heed-js/0.1.0', sentAt: test.clock.now() });
+    expect(batch).toMatchObject({
+      writeKey: 'wk_test', tz: 'Europe/Brussels', device: 'desktop', sdk: 'heed-js/0.1.0', sentAt: test.clock.now(),
+      proofs: { [body.subject]: { anonymousId: body.anonymousId } },
+    });
     expect(batch!.events.map((event) => event.type)).toEqual(['session_start', 'track']);
     expect(batch!.events[1]).toEqual({
       id: batch!.events[1]!.id,
@@ -155,7 +162,7 @@ describe('withdraw', () => {
     expect(test.storage.keys()).toEqual(['heed:consent']);
     const subject = (test.transport.to('/v1/consent')[0]!.json as ConsentRequest).subject;
     expect(JSON.parse(test.storage.get('heed:consent')!)).toEqual({
-      subject: { hash: subject, anonymous: true, created: expect.any(Number), acked: false, token: `token-${subject.slice(0, 8)}` },
+      subject: { hash: subject, anonymous: true, created: expect.any(Number), acked: false, token: `token-${subject.slice(0, 8)}`, proof: { anonymousId: expect.any(String) } },
     });
     const last = test.transport.requests.at(-1)!;
     expect(last.path).toBe('/v1/consent');

@@ -60,6 +60,10 @@ export function createClient(options: HeedOptions, platform: Platform): Heed {
       if (queue && lifecycle.visible()) session._activity();
       void delivery._flush();
     },
+    _flushed() {
+      session._end();
+      return delivery._flush();
+    },
   });
 
   const delivery = createDelivery(platform, options, () => queue, requester, consent);

@@ -42,14 +42,16 @@ export function createDelivery(
   { writeKey, flushIntervalMs = 5_000, retryMaxMs = RETRY_MAX_MS }: Pick<HeedOptions, 'writeKey' | 'flushIntervalMs' | 'retryMaxMs'>,
   queue: () => EventQueue | undefined,
   requester: Requester,
-  consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_answer'>,
+  consent: Pick<ConsentMachine, '_ready' | '_readyNow' | '_answer' | '_proofs'>,
 ): Delivery {
   let timer: TimerHandle | undefined;
   let running: Promise<void> | undefined;
 
   /** The batches `events` make under `limits`, and the request body of each. */
   function batchesOf(events: readonly WireEvent[], limits: BatchLimits) {
-    const envelope = { writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION, sentAt: clock.now(), events: [] };
+    // Each subject's proof goes with its events (the server refuses a subject it cannot verify),
+    // in the envelope: the splitting below then counts its bytes.
+    const envelope = { writeKey, tz: environment.timeZone(), device: environment.device(), sdk: SDK_VERSION, sentAt: clock.now(), proofs: consent._proofs(events), events: [] };
     const body = (batch: WireEvent[]) => JSON.stringify({ ...envelope, events: batch });
     return [splitBatches(events, jsonBytes(envelope), limits), body] as const;
   }

@@ -81,11 +81,30 @@ export interface HeedRights {
 /** Ends a timer started by `time(name)`, tracking `name` with its duration. */
 export type StopTimer = (props?: Props) => void;
 
+/** What `identify` is given besides the user id. */
+export interface IdentifyOptions {
+  /**
+   * The identity assertion your backend signed for this logged-in user (`signIdentity` from
+   * `@heed/sdk/node`). Projects enforce it: without it the server refuses the user's decisions
+   * and events. Call `identify` again with a fresh one before it expires (24 hours by default).
+   */
+  readonly identity?: string;
+}
+
 export interface Heed {
   readonly consent: HeedConsent;
-  /** Switches the subject to the hash of this user id; the id itself is never kept. */
-  identify(userId: string): Promise<void>;
-  /** Forgets the user (logout): a fresh anonymous subject from now on. */
+  /**
+   * Switches the subject to the hash of this user id (the id itself is never kept), vouched for
+   * by the assertion your backend signed. A grant given before carries over as this user's own
+   * signed decision.
+   *
+   * @example await heed.identify(user.id, { identity: await (await fetch('/api/heed-identity')).text() })
+   */
+  identify(userId: string, options?: IdentifyOptions): Promise<void>;
+  /**
+   * Logout: sends what is queued, then forgets the user, their grant and their token on this
+   * device. The next visitor is asked for their own decision.
+   */
   reset(): Promise<void>;
   /** Records a feature use. A no-op without consent. */
   track(name: string, props?: Props): void;

@@ -4,5 +4,5 @@
  * The main chunk reaches it only through `lazy.ts`; CJS and the script-tag IIFE, which cannot
  * split, inline it.
  */
-export { answered, askAgain, grant, recordGrant, recordWithdrawal } from './consent/decisions.js';
+export { answered, askAgain, grant, recordGrant, recordWithdrawal, reset } from './consent/decisions.js';
 export { createRights } from './rights.js';

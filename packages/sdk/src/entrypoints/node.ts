@@ -34,7 +34,7 @@ export { signIdentity, signSubjectHash } from '../backend/sign-identity.js';
 export type { SignIdentityOptions } from '../backend/sign-identity.js';
 export { HeedError, HeedRequestError } from '../core/errors.js';
 export type { HeedErrorCode } from '../core/errors.js';
-export type { ConsentResult, ConsentState, ConsentStatus, Heed, HeedConsent, HeedRights, StopTimer } from '../core/heed.js';
+export type { ConsentResult, ConsentState, ConsentStatus, Heed, HeedConsent, HeedRights, IdentifyOptions, StopTimer } from '../core/heed.js';
 export type { ConsentRequiredInfo, HeedOptions } from '../core/options.js';
 // The policy's types an app meets through the SDK (the policy document `consent.policy()`
 // returns, event props), so an app needs no import of `@heed/policy` itself.

@@ -13,7 +13,7 @@
  * (`policy-source.ts`), the subject (`subjects.ts`), the one consent request
  * (`post-decision.ts`) and the change feed (`change-feed.ts`).
  */
-import { isConsentCurrent, type BatchResponse, type PolicyDocument } from '@heed/policy';
+import { isConsentCurrent, type BatchResponse, type PolicyDocument, type SubjectProof } from '@heed/policy';
 import { purposeAllowed, trackingAllowed } from '../decision.js';
 import type { Fail } from '../errors.js';
 import type { ConsentResult, ConsentState, HeedConsent } from '../heed.js';
@@ -44,12 +44,14 @@ export interface ConsentStateOptions {
   readonly _gate: (open: boolean) => void;
   /** Gets each change of subject to make (see `subjects.ts`). */
   readonly _switching: (commit: () => void) => void;
+  /** Ends the running session and sends what is queued (logout: the last user's events go out first). */
+  readonly _flushed: () => Promise<void>;
 }
 
 /**
  * @example const consent = createConsentState({ _platform, _options, _records, _requester, _fail, _stopped: () => false, _gate, _switching: (commit) => commit() }); await consent._api.grant(['statistics'])
  */
-export function createConsentState({ _platform: platform, _options: options, _records: records, _requester: requester, _fail: fail, _stopped: stopped, _gate: gate, _switching }: ConsentStateOptions) {
+export function createConsentState({ _platform: platform, _options: options, _records: records, _requester: requester, _fail: fail, _stopped: stopped, _gate: gate, _switching, _flushed }: ConsentStateOptions) {
   const live = () => !stopped();
   const policies = createPolicySource(requester, options.policy, live, fail);
   let stored: StoredConsent = records._read('consent') ?? {};
@@ -67,7 +69,7 @@ export function createConsentState({ _platform: platform, _options: options, _re
     records._remove('consent');
     feed._notify();
   };
-  const subjects = createSubjects({ _platform: platform, _options: options, _fail: fail, _stored: () => stored, _save: save, _wipe: wipe, _switching });
+  const subjects = createSubjects({ _platform: platform, _options: options, _fail: fail, _stored: () => stored, _save: save, _switching });
   /** Opens the gate when the grant allows usage tracking, closes (and forgets the queue) otherwise. */
   const apply = () => gate(trackingAllowed(stored.decision, policies._known()?.purposes));
 
@@ -197,7 +199,14 @@ export function createConsentState({ _platform: platform, _options: options, _re
     },
     /** The record in force: its subject is what events carry. */
     _stored: () => stored,
+    /** The proof of each subject `events` carry, for a batch: the current subject's, or the one it replaced. */
+    _proofs(events: readonly { subject: string }[]) {
+      const proofs: Record<string, SubjectProof | undefined> = {};
+      for (const { subject } of events) proofs[subject] = [stored.subject, stored.prev].find((known) => known?.hash === subject)?.proof;
+      return proofs;
+    },
     _identify: subjects._identify,
-    _reset: subjects._reset,
+    /** `reset` (logout), a rare step: see `decisions.reset`. */
+    _reset: () => later(fail, (chunk) => chunk.reset(core, _flushed), undefined),
   };
 }

@@ -98,6 +98,21 @@ export async function askAgain(core: ConsentCore, version?: string): Promise<und
 }
 
 /**
+ * `reset` (logout): the user's queued events go out first (`flushed`), then their grant,
+ * subject and token leave the device with them, so the next visitor decides for themselves
+ * (nothing is tracked until they do). A remembered refusal stays: it is the device's.
+ *
+ * @example await reset(core, flushed)
+ */
+export async function reset(core: ConsentCore, flushed: () => Promise<void>): Promise<void> {
+  if (core._stored().decision) await flushed();
+  const { denied } = core._stored();
+  core._release();
+  if (denied === undefined) core._wipe();
+  else core._save({ denied });
+}
+
+/**
  * A batch answer the main chunk stopped on: `consentRequired`, or a batch refused as a whole.
  *
  * @example await answered(core, { consentRequired: true, policyVersion: '2027-01-01', ... })

@@ -56,5 +56,6 @@ export function postDecision(
   live = () => !core._stopped(),
 ): Promise<RequestOutcome> {
   const request = consentRequest(core._allowed, core._options.writeKey, subject.hash, decision, current.purposes, withdraw, core._platform.clock.now());
-  return core._requester._send({ method: 'POST', path: '/v1/consent', body: JSON.stringify(request), contentType: 'text' }, live);
+  // Who vouches for the subject: its anonymous id, or the assertion the platform's backend signed.
+  return core._requester._send({ method: 'POST', path: '/v1/consent', body: JSON.stringify({ ...request, ...subject.proof }), contentType: 'text' }, live);
 }

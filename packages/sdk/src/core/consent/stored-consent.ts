@@ -13,4 +13,6 @@ export interface StoredConsent {
   /** A refusal, remembered so the banner does not come back (the policy version refused). */
   readonly denied?: string;
   readonly subject?: SubjectRecord;
+  /** The subject before the current one: its queued events still go out with its proof. */
+  readonly prev?: SubjectRecord;
 }

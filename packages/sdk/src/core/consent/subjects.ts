@@ -5,7 +5,8 @@
  * consent state machine only asks it for a subject when a grant needs one.
  */
 import type { Fail } from '../errors.js';
-import { subjectHash, subjectUsable } from '../identity.js';
+import type { IdentifyOptions } from '../heed.js';
+import { subjectHash, subjectUsable, type SubjectRecord } from '../identity.js';
 import type { HeedOptions } from '../options.js';
 import type { Platform } from '../platform.js';
 import type { StoredConsent } from './stored-consent.js';
@@ -17,13 +18,17 @@ export interface Subjects {
    * hashing failed): `true` at once when nothing had to change.
    */
   _prepare(): true | Promise<boolean>;
-  /** `identify`: switches to the user's subject; without a grant the hash only waits in memory. */
-  _identify(userId: string): Promise<void>;
-  /** `reset` (logout): a new anonymous subject; without a grant, an identified subject and its token leave with the user. */
-  _reset(): Promise<void>;
+  /**
+   * `identify`: switches to the user's subject (the same user again: a fresh assertion); without
+   * a grant the hash only waits in memory.
+   */
+  _identify(userId: string, options?: IdentifyOptions): Promise<void>;
   /** Drops an `identify` waiting for a grant (withdrawal, a policy change). */
   _forget(): void;
 }
+
+/** A subject about to become current. */
+type NewSubject = Pick<SubjectRecord, 'hash' | 'anonymous' | 'proof'>;
 
 /** What the subjects need: the record they live in, and the client's hook around a change of subject. */
 export interface SubjectsOptions {
@@ -32,7 +37,6 @@ export interface SubjectsOptions {
   readonly _fail: Fail;
   readonly _stored: () => StoredConsent;
   readonly _save: (next: StoredConsent) => void;
-  readonly _wipe: () => void;
   /**
    * Gets each change of subject to make (`commit`), so the client can end the running session
    * before it (reported under the subject it belongs to) and start the next one after it.
@@ -41,27 +45,41 @@ export interface SubjectsOptions {
 }
 
 /**
- * @example const subjects = createSubjects({ _platform: platform, _options: options, _fail: fail, _stored: () => stored, _save: save, _wipe: wipe, _switching: (commit) => commit() })
+ * @example const subjects = createSubjects({ _platform: platform, _options: options, _fail: fail, _stored: () => stored, _save: save, _switching: (commit) => commit() })
  */
-export function createSubjects({ _platform: { clock, newId, hasher }, _options: options, _fail: fail, _stored: stored, _save: save, _wipe: wipe, _switching: switching }: SubjectsOptions): Subjects {
-  let pendingUser: Promise<string | void> | undefined;
+export function createSubjects({ _platform: { clock, newId, hasher }, _options: options, _fail: fail, _stored: stored, _save: save, _switching: switching }: SubjectsOptions): Subjects {
+  let pendingUser: Promise<NewSubject | void> | undefined;
   // Anonymous ids live 13 months (395 days) unless configured.
   const usable = () => subjectUsable(stored().subject, clock.now(), options.anonymousIdLifetimeMs ?? 395 * 86_400_000);
 
-  /** The subject hash of a user id, or of a new random id for an anonymous subject. */
-  function hashOf(id = newId()): Promise<string | void> {
-    return subjectHash(hasher, options.projectId, id).catch((cause: unknown) => fail('hash', 'SHA-256', cause));
+  /**
+   * A subject for a user id and its assertion, or (no id) a new anonymous one proven by its
+   * random id.
+   */
+  function subjectOf(userId?: string, identity?: string): Promise<NewSubject | void> {
+    const anonymous = userId === undefined;
+    const id = userId ?? newId();
+    return subjectHash(hasher, options.projectId, id, anonymous).then(
+      (hash): NewSubject => ({ hash, anonymous, proof: anonymous ? { anonymousId: id } : identity === undefined ? undefined : { identity } }),
+      (cause: unknown) => fail('hash', 'SHA-256', cause),
+    );
   }
 
   /**
-   * Makes the subject `hashing` resolves to current, unacknowledged. The token carries over
-   * only for the same subject (the server issues one per subject, on its first decision).
+   * Makes the subject `making` resolves to current. A new subject starts unacknowledged (its
+   * token, issued per subject, does not carry over), and the one it replaces stays as `prev`
+   * so its queued events still go out with its proof; the same subject keeps its record and
+   * takes the new proof (a fresh assertion).
    */
-  async function switchTo(hashing: Promise<string | void>, anonymous: boolean): Promise<void> {
-    const hash = await hashing;
-    if (hash && hash !== stored().subject?.hash) {
-      switching(() => save({ ...stored(), subject: { hash, anonymous, created: clock.now(), acked: false } }));
+  async function switchTo(making: Promise<NewSubject | void>): Promise<void> {
+    const next = await making;
+    const current = stored().subject;
+    if (!next) return;
+    if (next.hash === current?.hash) {
+      if (next.proof) save({ ...stored(), subject: { ...current, proof: next.proof } });
+      return;
     }
+    switching(() => save({ ...stored(), prev: current, subject: { ...next, created: clock.now(), acked: false } }));
   }
 
   return {
@@ -71,21 +89,12 @@ export function createSubjects({ _platform: { clock, newId, hasher }, _options: 
       // An anonymous id past its lifetime is replaced before anything is sent under it (and
       // if hashing failed, nothing is sent under the old one). Nothing to change: answered
       // at once, so a stored grant opens the gate before the host's first `track`.
-      return user || !usable() ? switchTo(user ?? hashOf(), !user).then(usable) : true;
+      return user || !usable() ? switchTo(user ?? subjectOf()).then(usable) : true;
     },
-    async _identify(userId) {
-      const hashing = hashOf(String(userId));
-      if (stored().decision) await switchTo(hashing, false);
-      else pendingUser = hashing;
-    },
-    async _reset() {
-      const { decision, denied, subject } = stored();
-      pendingUser = undefined;
-      if (decision) await switchTo(hashOf(), true);
-      else if (subject && !subject.anonymous) {
-        if (denied === undefined) wipe();
-        else save({ denied });
-      }
+    async _identify(userId, identifyOptions) {
+      const making = subjectOf(String(userId), identifyOptions?.identity);
+      if (stored().decision) await switchTo(making);
+      else pendingUser = making;
     },
     _forget() {
       pendingUser = undefined;
