@@ -130,3 +130,18 @@ it('sends nothing after withdrawal', async () => {
   expect(await page.evaluate(() => Object.keys(localStorage).filter((key) => (localStorage.getItem(key) ?? '').includes('"events"')).length)).toBe(0);
   await page.close();
 });
+
+it('identifies the signed-in user with the assertion the platform backend signed, and records that in the ledger', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(`${demoUrl}&user=browser-user&identity=${t.identityFor('browser-user')}`);
+  await expect.poll(() => page.textContent('#who')).toBe('Signed in as browser-user');
+  await page.click('#grant');
+  await expect.poll(() => page.textContent('#state')).toBe('granted');
+  const pseudonym = t.server.services.pseudonymizer.pseudonym(t.project.projectId, t.subjectFor('browser-user'));
+  const secretId = t.project.identitySecret.split('_')[2];
+  await expect.poll(() => t.query('SELECT channel, auth FROM consent_ledger WHERE pseudonym = ?', pseudonym)).toEqual([{ channel: 'sdk', auth: `identity:${secretId}` }]);
+  // The privacy link carries the token the server issued to this verified device.
+  await expect.poll(() => page.getAttribute('#privacy', 'href')).toMatch(new RegExp(`^${t.url}/privacy#t=[A-Za-z0-9_-]{32}$`));
+  expect(await page.evaluate(() => window.heedErrors)).toEqual([]);
+  await page.close();
+});
