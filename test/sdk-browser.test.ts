@@ -142,6 +142,6 @@ it('identifies the signed-in user with the assertion the platform backend signed
   await expect.poll(() => t.query('SELECT channel, auth FROM consent_ledger WHERE pseudonym = ?', pseudonym)).toEqual([{ channel: 'sdk', auth: `identity:${secretId}` }]);
   // The privacy link carries the token the server issued to this verified device.
   await expect.poll(() => page.getAttribute('#privacy', 'href')).toMatch(new RegExp(`^${t.url}/privacy#t=[A-Za-z0-9_-]{32}$`));
-  expect(await page.evaluate(() => window.heedErrors)).toEqual([]);
+  expect(await page.evaluate(() => (window as unknown as { heedErrors: string[] }).heedErrors)).toEqual([]);
   await page.close();
 });
