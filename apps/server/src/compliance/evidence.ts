@@ -23,8 +23,8 @@ export interface Principle {
 
 export const PRINCIPLE_IDS = [
   'access', 'portability', 'rectification', 'erasure', 'restriction', 'objection', 'withdrawal', 'consent_gate',
-  'purpose_limitation', 'data_minimisation', 'pseudonymisation', 'storage_limitation', 'consent_proof', 'security',
-  'request_deadlines',
+  'purpose_limitation', 'data_minimisation', 'pseudonymisation', 'storage_limitation', 'consent_proof', 'identity_verification',
+  'security', 'request_deadlines',
 ] as const;
 export type PrincipleId = (typeof PRINCIPLE_IDS)[number];
 
@@ -137,12 +137,32 @@ export const EVIDENCE: readonly Principle[] = [
     ],
   },
   {
-    id: 'consent_proof', title: 'Integrity of the consent proof (the ledger)', article: 'Art. 7(1), Art. 5(2)',
-    how: 'The ledger is append-only, each entry hashing the one before; a rewritten or deleted entry is found.',
+    id: 'consent_proof', title: 'Integrity of the consent proof (the keyed ledger)', article: 'Art. 7(1), Art. 5(2), Art. 32',
+    how: 'Each ledger entry says who decided and how they were authenticated, and is chained by an HMAC under a ledger key kept apart from the database: a rewritten, deleted or forged entry is found, even by someone holding the whole database; an anchored head also shows a chain cut short.',
     proofs: [
       { file: 'apps/server/src/ledger/ledger.test.ts', test: 'verifies an untouched ledger' },
       { file: 'apps/server/src/ledger/ledger.test.ts', test: 'fails at the changed row when a grant is rewritten' },
       { file: 'apps/server/src/ledger/ledger.test.ts', test: 'fails at the row after a deleted one' },
+      { file: 'apps/server/src/ledger/ledger.test.ts', test: 'fails where someone with only the database rewrote a grant and recomputed every hash after it' },
+      { file: 'apps/server/src/ledger/ledger.test.ts', test: 'records who decided and how they were authenticated, with the policy text hash' },
+      { file: 'apps/server/src/ledger/ledger.test.ts', test: 'catches a chain cut short at its end against an anchored head' },
+      { file: 'apps/server/src/ledger/ledger-upgrade.test.ts', test: 'opens, keeps its token, reports instead of refusing, and re-seals its ledger so it verifies' },
+    ],
+  },
+  {
+    id: 'identity_verification', title: 'Only the data subject acts for the data subject', article: 'Art. 7(1), Art. 32',
+    how: 'An identified subject\'s decisions, events and tokens need an assertion the platform\'s backend signed for its logged-in user; an anonymous subject is proven by its random id, whose hash the server derives itself. Knowing a user\'s id and the public write key is not enough.',
+    proofs: [
+      { file: 'test/forgery.test.ts', test: 'cannot capture a token or record a decision with the hash alone' },
+      { file: 'test/forgery.test.ts', test: 'cannot inject events, unsigned or under their own signature' },
+      { file: 'test/forgery.test.ts', test: 'cannot tamper with a signature: a forged mac, a longer expiry, an invented secret, garbage' },
+      { file: 'test/forgery.test.ts', test: 'cannot replay an expired signature, nor sign for longer than the server allows' },
+      { file: 'test/forgery.test.ts', test: 'cannot use a signature from another project' },
+      { file: 'test/forgery.test.ts', test: 'cannot pass the victim\'s hash off as anonymous' },
+      { file: 'test/forgery.test.ts', test: 'reaches no one\'s data with a guessed anonymous id, nor with a replayed one' },
+      { file: 'test/forgery.test.ts', test: 'would have succeeded with enforcement off: this suite catches its loss' },
+      { file: 'apps/server/src/identity/identity.test.ts', test: 'report mode accepts and counts unsigned traffic; enforce refuses the same requests' },
+      { file: 'test/sdk-identity.test.ts', test: 'keeps an objection made on the privacy page through a later grant from the SDK' },
     ],
   },
   {
@@ -155,6 +175,8 @@ export const EVIDENCE: readonly Principle[] = [
       { file: SECURITY, test: 'sets the secure headers on every answer' },
       { file: SECURITY, test: 'answers CORS on read and admin routes for configured origins only, never null' },
       { file: 'apps/server/src/http/errors.test.ts', test: 'limits per project with Retry-After, and another project still gets through' },
+      { file: 'apps/server/src/identity/identity.test.ts', test: 'bounds consent decisions per subject per minute at the edge, changing nothing beyond it' },
+      { file: 'apps/server/src/identity/identity.test.ts', test: 'bounds failed verifications per project at the edge: then 429, still refused, while valid proofs pass' },
       { file: 'apps/server/src/http/hostile-input.test.ts', test: 'refuses a chunked body over the limit, and survives incomplete and abandoned requests' },
     ],
   },

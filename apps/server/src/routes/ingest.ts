@@ -16,6 +16,7 @@ export function ingestRoutes(services: Services, options: { bodyLimit: number; l
   const takeToken = (projectId: string) => {
     const verdict = options.limiter.take(projectId);
     if (!verdict.ok) {
+      services.metrics.limitReached('request_rate');
       throw new HttpProblem('rate_limited', {
         detail: `Too many requests for this project; retry after ${verdict.retryAfterSeconds} s.`,
         headers: { 'retry-after': String(verdict.retryAfterSeconds) },

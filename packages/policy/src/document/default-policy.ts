@@ -75,7 +75,8 @@ export const DEFAULT_POLICY: PolicyDocument = {
     'identifiers hashed on the device (SHA-256) and pseudonymised on the server with a keyed HMAC whose key is kept apart from the database',
     'no IP address stored; user agent reduced to a coarse device class',
     'secret keys stored only as hashes and compared in constant time',
-    'consent ledger chained by hashes so tampering is detectable',
+    'consent ledger chained by an HMAC under a key kept apart from the database, each entry naming who decided and how they were authenticated, so tampering is detectable',
+    'identity verification: decisions and events for an identified user need an assertion signed by the platform for its logged-in user; anonymous subjects are recognised by the server, not by the client',
     'statistics k-anonymised: no figure from fewer than k distinct subjects',
   ],
   retention: {
