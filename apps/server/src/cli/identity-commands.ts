@@ -27,15 +27,17 @@ const project = (flags: Parameters<typeof text>[0], command: string): string => 
 export const IDENTITY_COMMANDS: readonly CliCommand[] = [
   {
     name: 'identity sign',
-    usage: '--project ID --user USER_ID [--ttl 24h]   (the secret from HEED_IDENTITY_SECRET, or --secret)',
-    summary: 'sign an identity assertion as a platform backend would, to try the signed flow',
+    usage: '--project ID --user USER_ID [--ttl 24h]',
+    summary: 'sign an identity assertion as a backend would (secret: HEED_IDENTITY_SECRET)',
     flags: { project: STRING, user: STRING, ttl: STRING, secret: STRING },
     async run({ flags }) {
       const userId = text(flags, 'user');
       const secret = text(flags, 'secret') ?? process.env.HEED_IDENTITY_SECRET;
       if (!userId || !secret) throw new ConfigError('identity sign needs --project ID --user USER_ID and the secret in HEED_IDENTITY_SECRET (or --secret)');
       const ttlSeconds = Math.round(duration('ttl', text(flags, 'ttl'), 86_400_000) / 1_000);
-      console.log(signIdentity({ secret, projectId: project(flags, 'identity sign'), userId, ttlSeconds }));
+      const projectId = project(flags, 'identity sign');
+      if (!/^heed_id_[0-9A-Za-z]{12}_[0-9a-f]{64}$/.test(secret)) throw new ConfigError('identity sign: the secret must be a Heed identity secret (heed_id_<id>_<64 hex>), as `project create` or `identity rotate` showed it');
+      console.log(signIdentity({ secret, projectId, userId, ttlSeconds }));
       return 0;
     },
   },
