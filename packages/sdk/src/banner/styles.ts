@@ -13,6 +13,7 @@ export const BANNER_CSS = `
   background: var(--heed-background, #ffffff); color: var(--heed-color, #1a1a1a);
   font: var(--heed-font, 1rem/1.5 system-ui, sans-serif);
   box-shadow: 0 0.5rem 2rem rgb(0 0 0 / 0.25); border: 1px solid var(--heed-border, #767676);
+  max-height: calc(100vh - 2rem); overflow: auto;
 }
 .banner[hidden] { display: none; }
 .head { display: flex; justify-content: space-between; align-items: center; gap: 1rem; }
