@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Installs the workspace on a machine with only Node 20 and npm, then builds the libraries.
 # Idempotent: a second run skips what is installed (the build runs each time). One short
-# line per step; each step's output
-# (the native build of better-sqlite3 among it) goes to a log file under logs/, named with the
-# last lines of it when the step fails.
+# line per step; each step's output (the native build of better-sqlite3 among it) goes to a
+# log file under logs/, named with its last lines when the step fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
