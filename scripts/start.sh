@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
-exec pnpm heed serve --demo "$@"
+echo "[start] the server with the demo project (first start seeds three weeks of use)"
+exec node apps/server/dist/cli.js serve --demo "$@"

@@ -23,7 +23,7 @@ const shared = {
 export default defineConfig([
   {
     ...shared,
-    entry: { browser: 'src/entrypoints/browser.ts', testing: 'src/testing/index.ts' },
+    entry: { browser: 'src/entrypoints/browser.ts', testing: 'src/testing/index.ts', banner: 'src/banner/index.ts' },
     format: ['esm', 'cjs'],
     platform: 'browser',
     dts: true,

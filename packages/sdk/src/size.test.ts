@@ -73,3 +73,27 @@ it('keeps the gzipped main browser chunk within its ceiling, without zod or Node
   expect(bundled.filter((path) => /zod|^node:/.test(path))).toEqual([]);
   expect(gzip).toBeLessThanOrEqual(CEILING);
 });
+
+// The banner is an entry of its own, imported lazily by apps: never part of the main chunk.
+// Its ceiling keeps it a small download for the one page view that shows it.
+const BANNER_CEILING = 4_096;
+
+it('keeps the consent banner a separate module of at most 4 KB gzip, importing nothing of the main chunk', async () => {
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('./banner/index.ts', import.meta.url))],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    mangleProps: MANGLE_PROPS,
+    write: false,
+    metafile: true,
+    alias: { '@heed/policy': fileURLToPath(new URL('../../policy/src/index.ts', import.meta.url)) },
+  });
+  const gzip = gzipSync(result.outputFiles[0]!.contents, { level: 9 }).length;
+  console.log(`@heed/sdk/banner: ${result.outputFiles[0]!.contents.length} bytes minified, ${gzip} bytes gzip`);
+  const inputs = Object.keys(result.metafile.inputs).filter((path) => !path.includes('/banner/'));
+  expect(inputs).toEqual([]);
+  expect(gzip).toBeLessThanOrEqual(BANNER_CEILING);
+});

@@ -47,8 +47,11 @@ export interface HeedConsent {
    * Grants these consent-based purposes; records the decision with the server first. A grant
    * the server refuses does not stand (after a policy change the policy in force is fetched,
    * `onConsentRequired` fires, and the next grant is recorded under the new version).
+   * `objected` lists the legitimate-interest purposes the user objects to (Art. 21), recorded
+   * with the decision; without it the objections of the last grant stay. Granting nothing
+   * is a refusal, like `deny()`.
    */
-  grant(purposes: readonly string[]): Promise<ConsentResult>;
+  grant(purposes: readonly string[], objected?: readonly string[]): Promise<ConsentResult>;
   /** Refuses (withdrawing an earlier grant); only the refusal itself is remembered. */
   deny(): Promise<ConsentResult>;
   /**

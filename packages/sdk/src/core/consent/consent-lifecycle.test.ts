@@ -233,3 +233,16 @@ describe('a rights call the browser blocks (CORS)', () => {
     expect(test.errors.map((error) => error.code)).toEqual(['network']);
   });
 });
+
+describe('objections with a grant', () => {
+  it('records the legitimate-interest purposes objected to with the decision, and keeps them on the next grant', async () => {
+    const test = setup({ policy: DEFAULT_POLICY });
+    expect(await test.heed.consent.grant(['statistics'], ['update_timing'])).toMatchObject({ status: 'granted', objected: ['update_timing'], ok: true });
+    const first = test.transport.to('/v1/consent')[0]!.json as ConsentRequest;
+    expect([first.purposes, first.objections]).toEqual([{ statistics: true, update_timing: false, marketing: false }, ['update_timing']]);
+    await test.heed.consent.grant(['statistics', 'marketing']);
+    expect((test.transport.to('/v1/consent')[1]!.json as ConsentRequest).objections).toEqual(['update_timing']);
+    await test.heed.consent.grant(['statistics'], []);
+    expect((test.transport.to('/v1/consent')[2]!.json as ConsentRequest).objections).toEqual([]);
+  });
+});

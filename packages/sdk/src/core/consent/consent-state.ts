@@ -166,7 +166,7 @@ export function createConsentState({ _platform: platform, _options: options, _re
   return {
     _api: {
       get: feed._get,
-      grant: (purposes) => later(fail, (chunk) => chunk.grant(core, purposes), unrecorded()),
+      grant: (purposes, objected) => later(fail, (chunk) => chunk.grant(core, purposes, objected), unrecorded()),
       deny: () => withdraw(true),
       withdraw: () => withdraw(false),
       subscribe: feed._subscribe,

@@ -15,17 +15,18 @@ import type { StoredConsent } from './stored-consent.js';
 const result = (core: ConsentCore, ok: boolean): ConsentResult => ({ ...core._state(), ok });
 
 /**
- * `consent.grant`: records the grant with the server before any batch. A grant the server
+ * `consent.grant`: records the grant with the server before any batch. `objected` replaces
+ * the objections to legitimate-interest purposes (kept from the last grant when absent). A grant the server
  * refuses never stands (`ready` asks again under the policy in force); one it could not reach
  * stays granted here, its events waiting, and `ok` says it is not recorded yet.
  *
  * @example await grant(core, ['statistics']) // { status: 'granted', ok: true, ... }
  */
-export async function grant(core: ConsentCore, purposes: readonly string[]): Promise<ConsentResult> {
+export async function grant(core: ConsentCore, purposes: readonly string[], objected?: readonly string[]): Promise<ConsentResult> {
   const current = await core._policies._load();
   if (!current || core._stopped()) return result(core, false);
   const signal = core._options.honorPrivacySignals !== false && core._platform.environment.privacySignal();
-  const decision = makeDecision(current, purposes, signal, core._stored().decision?.objected ?? []);
+  const decision = makeDecision(current, purposes, signal, objected ?? core._stored().decision?.objected ?? []);
   if (!decision.granted.length) return core._withdraw(true);
   if (!(await core._prepare()) || core._stopped()) return result(core, false);
   core._update({ decision, subject: { ...core._stored().subject!, acked: false } });
