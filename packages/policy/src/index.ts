@@ -7,11 +7,14 @@ export {
   DATA_CLASSES,
   LEGAL_BASES,
   ingestLimitsSchema,
+  localizedSchema,
   policyDocumentSchema,
   policyVersionSchema,
   purposeIdSchema,
 } from './document/schema.js';
-export type { DataClass, IngestLimits, LegalBasis, PolicyDocument, Purpose } from './document/schema.js';
+export type { DataClass, IngestLimits, LegalBasis, Localized, PolicyDocument, Purpose } from './document/schema.js';
+export { checkPolicyChange, effectiveDateOf, policyWidenings } from './document/policy-change.js';
+export type { PolicyChangeIssue } from './document/policy-change.js';
 export { approximateDurationMs, parseDuration, subtractDuration } from './document/duration.js';
 export type { Duration } from './document/duration.js';
 

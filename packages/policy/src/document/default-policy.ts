@@ -24,6 +24,12 @@ import type { PolicyDocument } from './schema.js';
 export const DEFAULT_POLICY: PolicyDocument = {
   version: '2026-11-01',
   substantial: false,
+  effectiveDate: '2026-11-01',
+  changeSummary: {
+    nl: 'Eerste versie van het beleid zoals Heed het toepast.',
+    en: 'First version of the policy as Heed applies it.',
+    fr: 'Première version de la politique telle que Heed l\'applique.',
+  },
   history: [],
   controller: {
     name: 'CloudPiling BV',
@@ -37,10 +43,11 @@ export const DEFAULT_POLICY: PolicyDocument = {
       id: 'statistics',
       basis: 'consent',
       usageTracking: true,
-      title: { nl: 'Statistische doeleinden', en: 'Statistics' },
+      title: { nl: 'Statistische doeleinden', en: 'Statistics', fr: 'Finalités statistiques' },
       description: {
         nl: 'Gebruiksstatistieken: wanneer en hoe lang het platform gebruikt wordt en welke functies, enkel met uw toestemming.',
         en: 'Usage statistics: when and how long the platform is used and which features, only with your consent.',
+        fr: 'Statistiques d\'utilisation : quand et combien de temps la plateforme est utilisée, et quelles fonctions, uniquement avec votre consentement.',
       },
       dataCategories: ['usage timing (sessions, active time)', 'feature use', 'device class', 'time zone'],
     },
@@ -51,10 +58,12 @@ export const DEFAULT_POLICY: PolicyDocument = {
       title: {
         nl: 'Optimalisatie van het platform en het onderhouds- en updatebeleid',
         en: 'Platform optimisation and the timing of updates and maintenance',
+        fr: 'Optimisation de la plateforme et calendrier des mises à jour et de la maintenance',
       },
       description: {
         nl: 'Het optimaliseren van het platform en het daarop geënte onderhouds- en updatebeleid, waaronder timing en frequentie van updates en onderhoud (clausule 2). U kunt hiertegen bezwaar maken.',
         en: 'Optimising the platform and its maintenance and update policy, including the timing and frequency of updates and maintenance (clause 2). You may object to it.',
+        fr: 'L\'optimisation de la plateforme et de sa politique de maintenance et de mises à jour, y compris le moment et la fréquence des mises à jour et de la maintenance (clause 2). Vous pouvez vous y opposer.',
       },
       dataCategories: ['usage timing (sessions, active time)', 'time zone'],
     },
@@ -62,10 +71,11 @@ export const DEFAULT_POLICY: PolicyDocument = {
       id: 'marketing',
       basis: 'consent',
       usageTracking: false,
-      title: { nl: 'Marketingdoeleinden', en: 'Marketing' },
+      title: { nl: 'Marketingdoeleinden', en: 'Marketing', fr: 'Finalités de marketing' },
       description: {
         nl: 'Marketing en nieuwsbrieven, enkel met uw toestemming. Automatische gebruiksmeting voedt dit doel nooit.',
         en: 'Marketing and newsletters, only with your consent. Automatic usage tracking never feeds this purpose.',
+        fr: 'Marketing et lettres d\'information, uniquement avec votre consentement. La mesure automatique de l\'utilisation n\'alimente jamais cette finalité.',
       },
       dataCategories: ['contact details'],
     },

@@ -25,7 +25,17 @@ const isoDuration = z
   .string()
   .refine((text) => parseDuration(text) !== undefined, { message: 'must be an ISO 8601 duration such as P30D' });
 
-const localized = z.object({ nl: z.string().min(1), en: z.string().min(1) });
+/**
+ * A text in the policy's languages: Dutch and English always (the policy is Dutch, staff read
+ * English); French where the controller provides it (users in Belgium read nl, fr or de).
+ * Readers fall back to English for a language the document does not have.
+ */
+export const localizedSchema = z.object({ nl: z.string().min(1), en: z.string().min(1), fr: z.string().min(1).optional() });
+const localized = localizedSchema;
+export type Localized = z.infer<typeof localizedSchema>;
+
+/** An ISO calendar date, e.g. 2026-11-01. */
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date such as 2026-11-01');
 
 export const purposeIdSchema = z
   .string()
@@ -66,6 +76,10 @@ export const policyDocumentSchema = z
     version: policyVersionSchema,
     /** Whether this version's change from the previous one is substantial (clause 7): consent is asked again. */
     substantial: z.boolean(),
+    /** When this version takes effect (a substantial change is announced before; clause 7). Default: the version's date. */
+    effectiveDate: isoDate.optional(),
+    /** What changed from the previous version, for the people it is announced to. */
+    changeSummary: localized.optional(),
     /** Earlier versions, oldest first, so consent given under any of them can be judged. */
     history: z
       .array(z.object({ version: policyVersionSchema, substantial: z.boolean() }))
