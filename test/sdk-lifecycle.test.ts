@@ -122,7 +122,7 @@ describe('a substantial policy change while the client is open', () => {
     await heed.flush();
     await vi.waitFor(() => expect(asked).toEqual([{ reason: 'policy_changed', policyVersion: '2027-01-01' }]));
     expect(heed.consent.get()).toEqual({ status: 'superseded', purposes: [], objected: [], restricted: false, policyVersion: null });
-    expect(seen).toEqual(['POST /v1/batch', 'GET /v1/policy?after=2026-11-01']);
+    expect(seen).toEqual(['POST /v1/batch', `GET /v1/policy?project=${t.project.projectId}&after=2026-11-01`]);
     expect((await heed.consent.policy())?.version).toBe('2027-01-01');
 
     expect(await heed.consent.grant(['statistics'])).toMatchObject({ status: 'granted', policyVersion: '2027-01-01', ok: true });
@@ -152,7 +152,7 @@ describe('a substantial policy change while the client is open', () => {
     const seen = watchRequests();
 
     expect(await heed.consent.grant(['statistics'])).toEqual({ status: 'superseded', purposes: [], objected: [], restricted: false, policyVersion: null, ok: false });
-    expect(seen).toEqual(['POST /v1/consent', 'GET /v1/policy?after=2026-11-01']);
+    expect(seen).toEqual(['POST /v1/consent', `GET /v1/policy?project=${t!.project.projectId}&after=2026-11-01`]);
     expect(errors.map((error) => error.message)).toEqual([
       '[POST] /v1/consent: 409 Consent was asked under policy 2026-11-01; the policy in force is 2027-01-01. Fetch /v1/policy and ask again.',
     ]);

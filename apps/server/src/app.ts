@@ -20,6 +20,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { operationsDocsRoutes } from './routes/operations-docs.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { operationsRoutes } from './routes/operations.js';
+import { policyRoutes } from './routes/policy.js';
 import { statsRoutes } from './routes/stats.js';
 import type { Services } from './services.js';
 
@@ -63,6 +64,7 @@ export function createApp(services: Services, options: AppOptions) {
   app.use('/v1/batch', ingestCors);
   app.use('/v1/consent', ingestCors);
   app.use('/v1/policy', corsHeaders({ origin: ingestOrigin, allowMethods: ['GET'], maxAgeSeconds: 86_400 }));
+  app.use('/v1/policy/*', corsHeaders({ origin: ingestOrigin, allowMethods: ['GET'], maxAgeSeconds: 86_400 }));
   // Read and rights routes carry tokens and keys: only configured origins, never `null`.
   const readCors = corsHeaders({ origin: [...options.corsOrigins], allowMethods: ['GET', 'POST', 'PATCH', 'DELETE'], allowHeaders: ['authorization', 'content-type'], exposeHeaders: ['retry-after', 'content-disposition'], maxAgeSeconds: 600 });
   // `/v1/me/*` matches `/v1/me` itself too.
@@ -75,6 +77,7 @@ export function createApp(services: Services, options: AppOptions) {
   });
 
   app.route('/', operationsRoutes(services, { ready }));
+  app.route('/', policyRoutes(services));
   app.route('/', metricsRoutes(services, { token: options.metricsToken }));
   app.route('/', operationsDocsRoutes(services));
   app.route('/', ingestRoutes(services, { bodyLimit: options.bodyLimit, limiter }));

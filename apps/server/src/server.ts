@@ -16,6 +16,8 @@ import { createLedgerKeys, type LedgerKeys } from './ledger/chain.js';
 import { sealLegacyLedgers } from './ledger/seal-legacy.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { loadPolicy, policyDigest } from './load-policy.js';
+import { archiveServerPolicy } from './policies/policy-archive.js';
+import { createPolicyRegistry } from './policies/policy-registry.js';
 import { scheduleRetention } from './retention/run-retention.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
@@ -70,6 +72,7 @@ export function buildServices(config: Config, overrides: { clock?: Clock; logger
     store,
     policy,
     policyHash: policyDigest(policy),
+    policies: createPolicyRegistry(store, policy, { now, cacheMs: config.keyCacheMs }),
     schemas: createWireSchemas(policy.limits),
     pseudonymizer,
     ledger,
@@ -105,7 +108,9 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
   const stopRetention = scheduleRetention(services, config.retentionIntervalMs);
   // A networked store migrates before serving: a bad URL or refused migration stops the start.
   await services.store.ready?.();
-  // A ledger from before the ledger key is re-sealed under it once, before anything appends.
+  // The policy in force is archived (and refused if it widens the last one unannounced), and a
+  // ledger from before the ledger key is re-sealed under it once, before anything appends.
+  await archiveServerPolicy(services);
   await sealLegacyLedgers(services);
   let accepting = true;
   const app = createApp(services, {

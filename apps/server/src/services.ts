@@ -9,6 +9,7 @@ import type { Pseudonymizer } from './crypto/pseudonymizer.js';
 import type { IdentityCheck } from './identity/identity-check.js';
 import type { LedgerKeys } from './ledger/chain.js';
 import type { RateLimiter } from './limits/rate-limiter.js';
+import type { PolicyRegistry } from './policies/policy-registry.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './observability/metrics.js';
 import type { KeyResolver } from './projects/key-resolver.js';
@@ -16,9 +17,12 @@ import type { Store } from './store/store.js';
 
 export interface Services {
   readonly store: Store;
+  /** The server's policy; a project may carry its own: ask `policies.forProject`. */
   readonly policy: PolicyDocument;
-  /** SHA-256 of the policy document in force, recorded with every ledger entry made under it. */
+  /** SHA-256 of the server's policy document. */
   readonly policyHash: string;
+  /** The policy in force for each project (its own, or the server's). */
+  readonly policies: PolicyRegistry;
   readonly schemas: WireSchemas;
   readonly pseudonymizer: Pseudonymizer;
   /** Seals and checks the consent ledger (the ledger key lives apart from the database). */

@@ -35,8 +35,10 @@ import { MANGLE_PROPS } from '../build-options.js';
 // assertion the platform's backend signed) and every decision and batch carries it, the
 // anonymous hash has its own preimage, `identify` takes the assertion (and refreshes it for the
 // same user), and the subject replaced by a switch keeps its proof for its queued events;
-// `reset` moved whole into the lazy chunk.
-const CEILING = 5_400;
+// `reset` moved whole into the lazy chunk. Issue "The record equals the code" took 14 more
+// (5,398 -> 5,412): the policy is fetched for the client's project (`?project=`), since a
+// project may carry a policy of its own.
+const CEILING = 5_420;
 
 it('keeps the gzipped main browser chunk within its ceiling, without zod or Node built-ins', async () => {
   const entry = fileURLToPath(new URL('./entrypoints/browser.ts', import.meta.url));

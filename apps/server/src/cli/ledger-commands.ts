@@ -23,7 +23,7 @@ export const LEDGER_COMMANDS: readonly CliCommand[] = [
       if (anchorText !== undefined && !match) throw new ConfigError('--anchor must be PROJECT:SEQ:HASH, as `heed ledger head` prints it');
       const anchors: LedgerHead[] = match ? [{ projectId: match[1]!, seq: Number(match[2]), hash: match[3]! }] : [];
       const { store, ledger } = services();
-      const verdict = await verifyLedger(store.ledgerEntries(), ledger, anchors);
+      const verdict = await verifyLedger(store.ledgerEntries(), ledger, anchors, await store.ledgerCheckpoints());
       if (verdict.ok) console.log(`ledger ok: ${verdict.entries} entries verified${anchors.length ? ', anchor found' : ''}`);
       else console.log(`ledger BROKEN at entry ${verdict.seq}: ${verdict.problem}`);
       return verdict.ok ? 0 : 1;

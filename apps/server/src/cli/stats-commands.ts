@@ -29,7 +29,7 @@ export async function runStatsCommand(services: Services, command: string, sub: 
   if (!projectId) throw new ConfigError(`${command} needs --project ID`);
   const format = on(flags, 'json') ? 'json' : (text(flags, 'format') ?? 'table');
   if (!['table', 'json', 'csv'].includes(format)) throw new ConfigError('--format must be table, json or csv');
-  const ctx: StatsContext = { stats: services.store.stats, policy: services.policy, projectId, now: services.clock.now() };
+  const ctx: StatsContext = { stats: services.store.stats, policy: (await services.policies.forProject(projectId)).document, projectId, now: services.clock.now() };
   const k = services.policy.kAnonymity;
   const emit = (result: unknown, rows: Row[], head: string, extra = '') => {
     if (format === 'json') out(`${JSON.stringify(result, null, 2)}\n`);

@@ -132,7 +132,7 @@ export const EVIDENCE: readonly Principle[] = [
     id: 'storage_limitation', title: 'Storage limitation (retention)', article: 'Art. 5(1)(e)',
     how: 'A scheduled job deletes each data class once the policy\'s retention for it has passed.',
     proofs: [
-      { file: 'apps/server/src/retention/run-retention.test.ts', test: 'keeps everything within its period, and deletes each class once its period has passed' },
+      { file: 'apps/server/src/retention/run-retention.test.ts', test: 'ends each class at its period, keeps restricted and held data until lifted, and prunes the ledger behind a checkpoint' },
       { file: 'apps/server/src/observability/metrics.test.ts', test: 'counts a busy store, and each retention run with the rows it deleted per class' },
     ],
   },

@@ -15,6 +15,7 @@ export const DOMAIN_ERROR_CODES = [
   'conflict',
   'policy_version',
   'subject_erased',
+  'legal_hold',
   'unprocessable',
   'rate_limited',
   'identity_required',

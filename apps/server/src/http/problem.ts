@@ -22,6 +22,7 @@ export const PROBLEM_TYPES = {
   conflict: { status: 409, title: 'Conflict' },
   policy_version: { status: 409, title: 'Policy version not in force' },
   subject_erased: { status: 409, title: 'Subject erased' },
+  legal_hold: { status: 409, title: 'Held on a legal ground' },
   body_too_large: { status: 413, title: 'The body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   unprocessable: { status: 422, title: 'The request cannot be applied' },

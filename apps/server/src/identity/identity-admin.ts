@@ -5,20 +5,19 @@
  * the new one without a gap). Mode changes and rotations are security decisions: each is
  * recorded in the consent ledger with who made it.
  */
-import type { PolicyDocument } from '@heed/policy';
 import { DAY_MS } from '../aggregates/time-units.js';
 import type { Clock } from '../clock.js';
 import type { KeyRing } from '../crypto/key-ring.js';
 import { DomainError } from '../errors/domain-error.js';
 import type { Actor, IdentityMode, Store } from '../store/store.js';
+import type { PolicyRegistry } from '../policies/policy-registry.js';
 import type { IdentityCheck } from './identity-check.js';
 import { newIdentitySecret } from './identity-secret.js';
 
 /** What staff's identity work needs (a part of the server's services). */
 export interface IdentityAdminDeps {
   readonly store: Store;
-  readonly policy: PolicyDocument;
-  readonly policyHash: string;
+  readonly policies: PolicyRegistry;
   readonly clock: Clock;
   readonly identityKeys: KeyRing;
   readonly identity: Pick<IdentityCheck, 'invalidate'>;
@@ -30,8 +29,9 @@ export const DEFAULT_OVERLAP_MS = 7 * DAY_MS;
 const REPORT_DAYS = 30;
 
 async function record(services: IdentityAdminDeps, projectId: string, action: string, detail: Record<string, unknown>, actor: Actor) {
+  const policy = await services.policies.forProject(projectId);
   await services.store.appendLedger({
-    projectId, pseudonym: '', action, policyVersion: services.policy.version, policyHash: services.policyHash, detail, at: services.clock.now(), actor,
+    projectId, pseudonym: '', action, policyVersion: policy.document.version, policyHash: policy.hash, detail, at: services.clock.now(), actor,
   });
 }
 

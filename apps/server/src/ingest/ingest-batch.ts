@@ -30,7 +30,8 @@ interface Subject {
  * @example await ingestBatch(services, projectId, batch) // { accepted: 3, duplicates: 1, suppressed: 0, ... }
  */
 export async function ingestBatch(services: Services, projectId: string, batch: BatchRequest): Promise<BatchResponse> {
-  const { policy, pseudonymizer, store, clock } = services;
+  const { pseudonymizer, store, clock } = services;
+  const policy = (await services.policies.forProject(projectId)).document;
   const started = performance.now();
   const receivedAt = clock.now();
   const window = eventTimeWindow(receivedAt, policy.limits);

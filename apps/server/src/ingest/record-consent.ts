@@ -50,8 +50,10 @@ export interface Decider {
  * privacy page (via the subject token).
  */
 export async function applyConsentDecision(services: Services, decider: Decider, decision: DecisionFields): Promise<ConsentResponse> {
-  const { policy, store, pseudonymizer, clock } = services;
+  const { store, pseudonymizer, clock } = services;
   const { projectId, pseudonym } = decider;
+  const resolved = await services.policies.forProject(projectId);
+  const policy = resolved.document;
   if (!isConsentCurrent(decision.policyVersion, policy)) {
     throw new DomainError('policy_version', {
       detail: `Consent was asked under policy ${decision.policyVersion}; the policy in force is ${policy.version}. Fetch /v1/policy and ask again.`,
@@ -105,7 +107,7 @@ export async function applyConsentDecision(services: Services, decider: Decider,
       pseudonym,
       action: 'decision',
       policyVersion: decision.policyVersion,
-      policyHash: services.policyHash,
+      policyHash: resolved.hash,
       detail: { granted, denied, objected, gpc: decision.gpc, clientTs: decision.ts },
       at: now,
       actor: decider.actor,

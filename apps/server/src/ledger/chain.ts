@@ -37,6 +37,8 @@ function keyedHash(secret: Buffer, prevHash: string, entry: ChainFields): string
 export interface LedgerKeys extends LedgerSeal {
   /** Whether `hash` is the keyed hash of this entry under the key `keyId`; false for an unknown key. */
   check(keyId: string, prevHash: string, entry: ChainFields, hash: string): boolean;
+  /** The secret of a ledger key (checkpoints are sealed with it too). */
+  secretOf(keyId: string): Buffer | undefined;
 }
 
 /**
@@ -49,6 +51,7 @@ export function createLedgerKeys(ring: KeyRing): LedgerKeys {
   return {
     keyId: ring.current.id,
     seal: (prevHash, entry) => keyedHash(ring.current.secret, prevHash, entry),
+    secretOf: (keyId) => ring.byId(keyId)?.secret,
     check(keyId, prevHash, entry, hash) {
       const key = ring.byId(keyId);
       if (!key || !/^[0-9a-f]{64}$/.test(hash)) return false;

@@ -14,7 +14,7 @@ import { IDENTITY_MODES, type IdentityMode, type PrunableClass } from '../store/
 import { classifyStoreError, type StoreErrorKind } from './store-errors.js';
 
 const TIME_PROBLEMS: readonly EventTimeProblem[] = ['in_future', 'too_old'];
-const PRUNABLE_CLASSES: readonly PrunableClass[] = ['rawEvents', 'sessions', 'activity', 'aggregates', 'rightsRequests'];
+const PRUNABLE_CLASSES: readonly (PrunableClass | 'consentLedger')[] = ['rawEvents', 'sessions', 'activity', 'aggregates', 'rightsRequests', 'subjects', 'consentLedger'];
 const STORE_ERROR_KINDS: readonly StoreErrorKind[] = ['busy', 'other'];
 const IDENTITY_OUTCOMES = ['signed', 'anonymous', ...IDENTITY_FAILURES] as const;
 /** The named limits that answer 429 (besides the per-project request rate). */
@@ -26,7 +26,7 @@ export interface Metrics {
   batchIngested(result: BatchResponse, seconds: number): void;
   /** An error that escaped a request or job; counted if it came from the store. */
   errorSeen(error: unknown): void;
-  retentionRan(deleted: Readonly<Record<PrunableClass, number>>): void;
+  retentionRan(deleted: Readonly<Record<PrunableClass | 'consentLedger', number>>): void;
   retentionFailed(error: unknown): void;
   /** `route` is the matched route pattern (or `unmatched`), never the request path. */
   httpRequest(method: string, route: string, status: number): void;

@@ -13,13 +13,18 @@ import {
   backendSubjectBody,
   completeRequestBody,
   exportQuery,
+  extendRequestBody,
+  holdBody,
   identityModeBody,
   meConsentBody,
   objectBody,
   openRequestBody,
+  refuseRequestBody,
   restrictBody,
   rotateSecretBody,
+  staffRestrictBody,
 } from '../rights/rights-schemas.js';
+import { policyQuery, versionQuery } from '../routes/policy.js';
 import { heatmapQuery, rangeOnlyQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
 import { batchResponseSchema, consentResponseSchema, objectSchema, statusSchema } from './response-schemas.js';
 
@@ -75,9 +80,10 @@ const ANALYST: readonly ProblemType[] = ['validation', 'unauthorized', 'store_bu
  * @example operationSpecs(services.schemas).map((op) => `${op.method} ${op.path}`)
  */
 export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
+  const camel = (words: string) => words.replace(/(^|-)(\w)/g, (_m, _d, c: string) => c.toUpperCase());
   const admin = (right: string, summary: string, extra: z.ZodRawShape, result: Payload[] = [json(objectSchema, 'RightsResult')]): OperationSpec => ({
-    method: 'post', path: `/v1/admin/subjects/${right}`, operationId: `admin${right[0]!.toUpperCase()}${right.slice(1)}`, tag: 'staff rights', summary, credential: 'adminKey',
-    body: { schema: z.strictObject({ ...adminSubjectBody.shape, ...extra }), name: `Admin${right[0]!.toUpperCase()}${right.slice(1)}Request` },
+    method: 'post', path: `/v1/admin/subjects/${right}`, operationId: `admin${camel(right)}`, tag: 'staff rights', summary, credential: 'adminKey',
+    body: { schema: z.strictObject({ ...adminSubjectBody.shape, ...extra }), name: `Admin${camel(right)}Request` },
     ok: { status: 200, description: 'Done', payloads: result }, problems: ADMIN_BODY,
   });
   const stats = (name: string, summary: string, query: z.ZodType): OperationSpec => ({
@@ -91,7 +97,8 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
   const ok = (payload: Payload, description = 'Done') => ({ status: 200 as const, description, payloads: [payload] });
 
   return [
-    { method: 'get', path: '/v1/policy', operationId: 'getPolicy', tag: 'ingest', summary: 'The policy in force: version, purposes with legal bases, retention', credential: 'none', ok: ok(json(objectSchema, 'PolicyDocument'), 'The policy document'), problems: [] },
+    { method: 'get', path: '/v1/policy', operationId: 'getPolicy', tag: 'ingest', summary: 'The policy in force (a project\'s own with ?project=): version, effective date, purposes with legal bases, retention', credential: 'none', query: policyQuery, ok: ok(json(objectSchema, 'PolicyDocument'), 'The policy document'), problems: ['validation', 'not_found'] },
+    { method: 'get', path: '/v1/policy/versions/:version', operationId: 'getPolicyVersion', tag: 'ingest', summary: 'An archived policy text, by version (?hash= for the exact wording a ledger entry names)', credential: 'none', query: versionQuery, ok: ok(json(objectSchema, 'ArchivedPolicy'), 'The archived text'), problems: ['validation', 'not_found'] },
     { method: 'post', path: '/v1/consent', operationId: 'recordConsent', tag: 'ingest', summary: 'Record a consent decision in the ledger, with who decided; a verified caller (signed identity, or an anonymous subject\'s first decision) gets a subject token', credential: 'writeKey', body: { schema: schemas.consent, name: 'ConsentRequest' }, ok: ok(json(consentResponseSchema, 'ConsentResponse')), problems: [...WRITE, 'policy_version', 'subject_erased'] },
     { method: 'post', path: '/v1/batch', operationId: 'ingestBatch', tag: 'ingest', summary: 'Ingest a batch of events (deduplicated by event id and timestamp: a retry resends both); the answer counts suppressions by reason', credential: 'writeKey', body: { schema: schemas.batch, name: 'BatchRequest' }, ok: ok(json(batchResponseSchema, 'BatchResponse')), problems: [...WRITE, 'shutting_down'] },
 
@@ -106,10 +113,12 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
 
     admin('access', 'Access or portability by user id, for requests that arrive by mail', { format: exportQuery.shape.format }, accessPayloads),
     admin('rectify', 'Rectification by user id', rectificationSchema.shape),
-    admin('restrict', 'Restriction by user id', restrictBody.shape),
+    admin('restrict', 'Restriction by user id; lifting it needs informedAt and how (Art. 18(3))', staffRestrictBody.shape),
     admin('object', 'Objection by user id', objectBody.shape),
     admin('withdraw', 'Withdrawal by user id', {}),
     admin('erase', 'Erasure by user id', {}),
+    admin('hold', 'Put a subject\'s data on legal hold (Art. 17(3)): erasure refused with the ground, retention paused', { ground: holdBody.shape.ground, reason: holdBody.shape.reason, until: holdBody.shape.until }),
+    admin('lift-hold', 'Lift a legal hold', {}),
     { method: 'post', path: '/v1/admin/subjects/revoke-tokens', operationId: 'adminRevokeTokens', tag: 'staff rights', summary: 'Revoke every subject token of a user (a lost device, on request)', credential: 'adminKey', body: { schema: adminSubjectBody, name: 'AdminRevokeTokensRequest' }, ok: ok(json(objectSchema, 'RevokeResult')), problems: ADMIN_BODY },
     { method: 'get', path: '/v1/admin/identity', operationId: 'adminIdentity', tag: 'identity', summary: 'Identity verification: the mode, the identity secrets, and what report mode accepted unverified in the last 30 days', credential: 'adminKey', ok: ok(json(objectSchema, 'IdentityStatus')), problems: ['unauthorized', 'store_busy'] },
     { method: 'post', path: '/v1/admin/identity/mode', operationId: 'adminIdentityMode', tag: 'identity', summary: 'Set the identity mode (enforce, report, off); recorded in the ledger', credential: 'adminKey', body: { schema: identityModeBody, name: 'IdentityModeRequest' }, ok: ok(json(objectSchema, 'IdentityMode')), problems: ADMIN_BODY },
@@ -118,6 +127,8 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
     { method: 'post', path: '/v1/backend/revoke-tokens', operationId: 'backendRevokeTokens', tag: 'identity', summary: 'Revoke every subject token of the platform\'s user (logout everywhere)', credential: 'backendKey', body: { schema: backendSubjectBody, name: 'BackendRevokeRequest' }, ok: ok(json(objectSchema, 'RevokeResult')), problems: ADMIN_BODY },
     { method: 'post', path: '/v1/admin/requests', operationId: 'adminOpenRequest', tag: 'staff rights', summary: 'Log a rights request that arrived by mail; its arrival sets the one-month due date', credential: 'adminKey', body: { schema: openRequestBody, name: 'OpenRightsRequest' }, ok: { status: 201, description: 'The logged request', payloads: [json(objectSchema, 'RightsRequest')] }, problems: SUBJECT_BODY },
     { method: 'post', path: '/v1/admin/requests/:id/complete', operationId: 'adminCompleteRequest', tag: 'staff rights', summary: 'Mark a logged request done, with its outcome', credential: 'adminKey', body: { schema: completeRequestBody, name: 'CompleteRightsRequest' }, ok: ok(json(objectSchema, 'RightsResult')), problems: ADMIN_BODY },
+    { method: 'post', path: '/v1/admin/requests/:id/extend', operationId: 'adminExtendRequest', tag: 'staff rights', summary: 'Extend a request by at most two months (Art. 12(3)), with the reason and when the subject was told', credential: 'adminKey', body: { schema: extendRequestBody, name: 'ExtendRequest' }, ok: ok(json(objectSchema, 'RightsRequest')), problems: [...ADMIN_BODY, 'unprocessable'] },
+    { method: 'post', path: '/v1/admin/requests/:id/refuse', operationId: 'adminRefuseRequest', tag: 'staff rights', summary: 'Refuse a request on a ground from the fixed list, with the reason', credential: 'adminKey', body: { schema: refuseRequestBody, name: 'RefuseRequest' }, ok: ok(json(objectSchema, 'RightsRequest')), problems: ADMIN_BODY },
     { method: 'get', path: '/v1/admin/requests', operationId: 'adminRequests', tag: 'staff rights', summary: 'The rights-request log with due dates (one month), overdue first', credential: 'adminKey', ok: ok(json(objectSchema, 'RequestLog')), problems: ['unauthorized', 'store_busy'] },
 
     stats('usage', 'Active time, sessions and subjects per bucket', usageQuery(0)),

@@ -49,7 +49,7 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       const response = await me();
       expect(response.status).toBe(200);
       const body = (await response.json()) as Record<string, any>;
-      expect(body.schema).toBe('https://heed.dev/schemas/access/v1');
+      expect(body.schema).toBe('https://heed.dev/schemas/access/v2');
       expect(body.subject).toMatchObject({ timeZone: 'Europe/Brussels', deviceClass: 'desktop', restricted: false, erased: false,
         consent: { policyVersion: '2026-11-01', granted: ['statistics'], withdrawn: false } });
       expect(body.consentHistory.map((entry: any) => entry.action)).toEqual(['decision']);
@@ -69,7 +69,7 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       const response = await me({}, '?format=csv');
       expect(response.headers.get('content-type')).toBe('application/zip');
       const files = unzipSync(new Uint8Array(await response.arrayBuffer()));
-      expect(Object.keys(files).sort()).toEqual(['README.txt', 'activity.csv', 'consent_history.csv', 'events.csv', 'rights_requests.csv', 'sessions.csv', 'subject.csv', 'subject_tokens.csv']);
+      expect(Object.keys(files).sort()).toEqual(['README.txt', 'activity.csv', 'consent_history.csv', 'events.csv', 'purposes.csv', 'rights_requests.csv', 'sessions.csv', 'subject.csv', 'subject_tokens.csv']);
       const events = strFromU8(files['events.csv']!).trim().split('\r\n');
       expect(events[0]).toBe('id,type,at,receivedAt,sessionId,name,durationMs,activeMs,props,purposes');
       expect(events).toHaveLength(4);

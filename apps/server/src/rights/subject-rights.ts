@@ -8,18 +8,19 @@ import { DomainError } from '../errors/domain-error.js';
 import type { Services } from '../services.js';
 import type { LedgerAppend, SubjectRecord } from '../store/store.js';
 import { accessDocument, type AccessDocument } from './access.js';
-import { logCompletedRequest, type SubjectRef } from './requests.js';
+import { logCompletedRequest, logRefusedRequest, type SubjectRef } from './requests.js';
 
 const gone = () => new DomainError('not_found', { detail: 'No data is held about this subject.' });
 
-/** The ledger entry of a right exercised on `ref`, naming who acted. */
-function ledgerEntry(services: Services, ref: SubjectRef, action: string, detail: Record<string, unknown>): LedgerAppend {
+/** The ledger entry of a right exercised on `ref`, under the project's policy, naming who acted. */
+export async function ledgerEntry(services: Services, ref: SubjectRef, action: string, detail: Record<string, unknown>): Promise<LedgerAppend> {
+  const policy = await services.policies.forProject(ref.projectId);
   return {
     projectId: ref.projectId,
     pseudonym: ref.pseudonym,
     action,
-    policyVersion: services.policy.version,
-    policyHash: services.policyHash,
+    policyVersion: policy.document.version,
+    policyHash: policy.hash,
     detail,
     at: services.clock.now(),
     actor: ref.actor,
@@ -33,7 +34,7 @@ async function changeFlags(
   patch: { restricted?: boolean; objected?: readonly string[]; withdrawn?: boolean },
   detail: Record<string, unknown>,
 ): Promise<SubjectRecord> {
-  const updated = await services.store.changeFlags({ projectId: ref.projectId, pseudonym: ref.pseudonym, ...patch, ledger: ledgerEntry(services, ref, action, detail) });
+  const updated = await services.store.changeFlags({ projectId: ref.projectId, pseudonym: ref.pseudonym, ...patch, ledger: await ledgerEntry(services, ref, action, detail) });
   if (!updated) throw gone();
   return updated;
 }
@@ -43,7 +44,7 @@ export async function access(services: Services, ref: SubjectRef, kind: 'access'
   await logCompletedRequest(services, ref, kind, 'answered at once');
   const data = await services.store.subjectData(ref.projectId, ref.pseudonym);
   if (!data) throw gone();
-  return accessDocument(services, data);
+  return accessDocument(services, await services.policies.forProject(ref.projectId), data);
 }
 
 export async function rectify(services: Services, ref: SubjectRef, patch: Rectification) {
@@ -53,15 +54,35 @@ export async function rectify(services: Services, ref: SubjectRef, patch: Rectif
   return { corrected: fields };
 }
 
-export async function restrict(services: Services, ref: SubjectRef, restricted: boolean) {
-  const subject = await changeFlags(services, ref, restricted ? 'restrict' : 'lift_restriction', { restricted }, {});
-  await logCompletedRequest(services, ref, 'restriction', restricted ? 'restricted: nothing new collected, held data excluded from statistics' : 'restriction lifted');
+/** How staff told the subject, before lifting a restriction they asked for (Art. 18(3)). */
+export interface LiftNotice {
+  readonly informedAt: number;
+  readonly how: string;
+}
+
+/**
+ * Restriction (Art. 18): nothing new is collected, held data leaves every statistic and is
+ * kept (retention waits) until lifted or erased. Staff lifting a restriction must have told
+ * the subject first (Art. 18(3)): `notice` says when and how, and the ledger keeps it.
+ */
+export async function restrict(services: Services, ref: SubjectRef, restricted: boolean, notice?: LiftNotice) {
+  if (!restricted && ref.actor.channel === 'staff' && notice === undefined) {
+    throw new DomainError('validation', {
+      detail: 'Before lifting a restriction, tell the subject (Art. 18(3)), and say when and how: informedAt and how.',
+      errors: [{ field: 'informedAt', message: 'required to lift a restriction' }, { field: 'how', message: 'required to lift a restriction' }],
+    });
+  }
+  const detail = notice === undefined ? {} : { informedAt: notice.informedAt, informedHow: notice.how };
+  const subject = await changeFlags(services, ref, restricted ? 'restrict' : 'lift_restriction', { restricted }, detail);
+  const lifted = notice === undefined ? 'restriction lifted' : `restriction lifted; the subject was told ${new Date(notice.informedAt).toISOString()} (${notice.how})`;
+  await logCompletedRequest(services, ref, 'restriction', restricted ? 'restricted: nothing new collected, held data kept but excluded from statistics' : lifted);
   return { restricted: subject.state.restricted };
 }
 
 export async function object(services: Services, ref: SubjectRef, purposes: readonly string[], objected: boolean) {
-  const byId = new Map(services.policy.purposes.map((purpose) => [purpose.id, purpose]));
-  const misdirected = misdirectedObjections(services.policy.purposes, purposes);
+  const policy = (await services.policies.forProject(ref.projectId)).document;
+  const byId = new Map(policy.purposes.map((purpose) => [purpose.id, purpose]));
+  const misdirected = misdirectedObjections(policy.purposes, purposes);
   if (misdirected.length > 0) {
     throw new DomainError('unprocessable', {
       detail: 'Objection (Art. 21) applies to legitimate-interest purposes. For consent-based purposes, withdraw consent instead (POST /v1/me/withdraw).',
@@ -82,16 +103,30 @@ export async function withdraw(services: Services, ref: SubjectRef) {
   return { withdrawn: true };
 }
 
+/**
+ * Erasure (Art. 17). Under a legal hold (Art. 17(3)(b), (e)) it is refused: 409 with the
+ * ground, and the refusal is logged as a request refused on that ground.
+ */
 export async function erase(services: Services, ref: SubjectRef) {
+  const current = (await services.store.loadSubjects(ref.projectId, [ref.pseudonym])).get(ref.pseudonym);
+  const hold = current?.legalHold;
+  if (hold && (hold.until === null || hold.until > services.clock.now())) {
+    await logRefusedRequest(services, ref, 'erasure', hold.ground, hold.reason);
+    throw new DomainError('legal_hold', {
+      detail: `Erasure is refused while the data is held on the ground "${hold.ground}" (Art. 17(3)): ${hold.reason}.${hold.until === null ? '' : ` The hold ends ${new Date(hold.until).toISOString()}.`}`,
+      errors: [{ field: 'ground', message: hold.ground }],
+    });
+  }
   await logCompletedRequest(services, ref, 'erasure', 'erased');
-  const deleted = await services.store.erase(ref.projectId, ref.pseudonym, ledgerEntry(services, ref, 'erase', {}));
+  const deleted = await services.store.erase(ref.projectId, ref.pseudonym, await ledgerEntry(services, ref, 'erase', {}));
+  const { retention } = (await services.policies.forProject(ref.projectId)).document;
   return {
     erased: true,
     deleted: { events: deleted.events, sessions: deleted.sessions, activityRows: 'all', subjectTokens: 'all' },
     kept: {
-      consentProof: `The consent ledger entries are kept as proof of consent (Art. 7(1), a legal obligation) for ${services.policy.retention.consentProof}.`,
+      consentProof: `The consent ledger entries are kept as proof of consent (Art. 7(1), a legal obligation) for ${retention.consentProof}.`,
       suppressionRecord: 'The pseudonym alone is kept, so events that still arrive from this subject are dropped.',
-      rightsRequests: `The log of your requests is kept as proof of answering them (Art. 12) for ${services.policy.retention.rightsRequests}.`,
+      rightsRequests: `The log of your requests is kept as proof of answering them (Art. 12) for ${retention.rightsRequests}.`,
     },
   };
 }

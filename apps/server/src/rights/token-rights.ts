@@ -21,8 +21,9 @@ export async function mintSubjectToken(services: Services, projectId: string, us
   if (pseudonym === undefined) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
   const { token, stored } = newSubjectToken(actor.channel);
   const now = services.clock.now();
+  const policy = await services.policies.forProject(projectId);
   const issued = await services.store.issueToken(stored, {
-    projectId, pseudonym, action: 'token_issued', policyVersion: services.policy.version, policyHash: services.policyHash, detail: {}, at: now, actor,
+    projectId, pseudonym, action: 'token_issued', policyVersion: policy.document.version, policyHash: policy.hash, detail: {}, at: now, actor,
   });
   if (!issued) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
   return { subjectToken: token, tokenId: stored.id };

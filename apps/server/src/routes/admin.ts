@@ -16,16 +16,21 @@ import { validate } from '../http/validate.js';
 import { DEFAULT_OVERLAP_MS, identityStatus, rotateIdentitySecret, setIdentityMode } from '../identity/identity-admin.js';
 import type { KeyHolder } from '../projects/key-resolver.js';
 import { findSubjectByUserId } from '../rights/find-subject.js';
+import { setHold } from '../rights/legal-hold.js';
+import { completeRequest, extendRequest, refuseRequest } from '../rights/request-lifecycle.js';
 import { logOpenRequest, orderRequests, type SubjectRef } from '../rights/requests.js';
 import {
   adminSubjectBody,
   completeRequestBody,
   exportQuery,
+  extendRequestBody,
+  holdBody,
   identityModeBody,
   objectBody,
   openRequestBody,
-  restrictBody,
+  refuseRequestBody,
   rotateSecretBody,
+  staffRestrictBody,
 } from '../rights/rights-schemas.js';
 import { access, erase, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
 import { revokeSubjectTokens } from '../rights/token-rights.js';
@@ -64,9 +69,15 @@ export function adminRoutes(services: Services) {
       return c.json(await rectify(services, ref, body));
     })
     .post('/v1/admin/subjects/restrict', async (c) => {
-      const { ref, body } = await subjectFrom(c, restrictBody);
-      return c.json(await restrict(services, ref, body.restricted));
+      const { ref, body } = await subjectFrom(c, staffRestrictBody);
+      const notice = body.informedAt === undefined || body.how === undefined ? undefined : { informedAt: body.informedAt, how: body.how };
+      return c.json(await restrict(services, ref, body.restricted, notice));
     })
+    .post('/v1/admin/subjects/hold', async (c) => {
+      const { ref, body } = await subjectFrom(c, holdBody);
+      return c.json(await setHold(services, ref, { ground: body.ground, reason: body.reason, until: body.until ?? null }));
+    })
+    .post('/v1/admin/subjects/lift-hold', async (c) => c.json(await setHold(services, (await subjectFrom(c, empty)).ref, null)))
     .post('/v1/admin/subjects/object', async (c) => {
       const { ref, body } = await subjectFrom(c, objectBody);
       return c.json(await object(services, ref, body.purposes, body.objected));
@@ -83,9 +94,15 @@ export function adminRoutes(services: Services) {
     })
     .post('/v1/admin/requests/:id/complete', async (c) => {
       const { outcome } = validate(completeRequestBody, await readJson(c));
-      const done = await services.store.completeRightsRequest(c.var.admin.projectId, c.req.param('id'), services.clock.now(), outcome);
-      if (!done) throw new DomainError('not_found', { detail: 'No open request with that id in this project.' });
-      return c.json({ completed: true });
+      return c.json(await completeRequest(services, c.var.admin.projectId, c.req.param('id'), outcome));
+    })
+    .post('/v1/admin/requests/:id/extend', async (c) => {
+      const body = validate(extendRequestBody, await readJson(c));
+      return c.json(await extendRequest(services, c.var.admin.projectId, c.req.param('id'), body));
+    })
+    .post('/v1/admin/requests/:id/refuse', async (c) => {
+      const { ground, reason } = validate(refuseRequestBody, await readJson(c));
+      return c.json(await refuseRequest(services, c.var.admin.projectId, c.req.param('id'), ground, reason));
     })
     .get('/v1/admin/requests', async (c) => {
       const rows = await services.store.listRightsRequests(c.var.admin.projectId);

@@ -55,7 +55,8 @@ export function meRoutes(services: Services) {
     .post('/v1/me/consent', async (c) => {
       const { purposes } = validate(meConsentBody, await readJson(c));
       // A decision keeps the objections in force (the store adds, never lifts them).
-      const decision = { policyVersion: services.policy.version, purposes, gpc: false, objections: [], ts: services.clock.now() };
+      const policy = await services.policies.forProject(c.var.subject.projectId);
+      const decision = { policyVersion: policy.document.version, purposes, gpc: false, objections: [], ts: services.clock.now() };
       return c.json(await applyConsentDecision(services, c.var.subject, decision));
     })
     // Revokes every other token of the subject (a lost phone, a shared link); the one in use stays.

@@ -1,6 +1,6 @@
 /**
- * Routes for operators and the SDK's bootstrap: health, readiness, the policy in force, and
- * the script-tag build of the SDK with a demo page that uses it.
+ * Routes for operators and the SDK's bootstrap: health, readiness, and the script-tag build of
+ * the SDK with a demo page that uses it (the policy texts are `policy.ts`).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -23,7 +23,6 @@ export function operationsRoutes(services: Services, state: { ready: () => boole
     .get('/readyz', (c) =>
       state.ready() ? c.json({ status: 'ready' }) : c.json({ status: 'shutting down' }, 503, { 'retry-after': '1' }),
     )
-    .get('/v1/policy', (c) => c.json(services.policy, 200, { 'cache-control': 'public, max-age=300' }))
     .get('/sdk/heed.js', async (c) => {
       const script = await loadSdkScript().catch((error: unknown) => {
         sdkScript = undefined;

@@ -24,9 +24,10 @@ export function statsRoutes(services: Services) {
     realm: 'stats',
     verify: async (key) => (await services.keys.lookup(key, 'analyst'))?.projectId,
   });
-  const context = (c: Context<Env>): StatsContext => ({
+  // The project's policy in force: its k and purposes (a project may carry its own).
+  const context = async (c: Context<Env>): Promise<StatsContext> => ({
     stats: services.store.stats,
-    policy: services.policy,
+    policy: (await services.policies.forProject(c.get('projectId'))).document,
     projectId: c.get('projectId'),
     now: services.clock.now(),
   });
@@ -37,17 +38,17 @@ export function statsRoutes(services: Services) {
       c.header('cache-control', 'private, no-store');
     })
     .get('/v1/stats/usage', async (c) => {
-      const ctx = context(c);
+      const ctx = await context(c);
       return c.json(await usageStats(ctx, validate(usageQuery(ctx.now), c.req.query())));
     })
     .get('/v1/stats/sessions', async (c) => {
-      const ctx = context(c);
+      const ctx = await context(c);
       return c.json(await sessionStats(ctx, validate(rangeOnlyQuery(ctx.now), c.req.query())));
     })
     .get('/v1/stats/features', async (c) => {
-      const ctx = context(c);
+      const ctx = await context(c);
       return c.json(await featureStats(ctx, validate(rangeOnlyQuery(ctx.now), c.req.query())));
     })
-    .get('/v1/stats/heatmap', async (c) => c.json(await heatmapStats(context(c), validate(heatmapQuery, c.req.query()))))
-    .get('/v1/stats/update-windows', async (c) => c.json(await updateWindows(context(c), validate(windowsQuery, c.req.query()))));
+    .get('/v1/stats/heatmap', async (c) => c.json(await heatmapStats(await context(c), validate(heatmapQuery, c.req.query()))))
+    .get('/v1/stats/update-windows', async (c) => c.json(await updateWindows(await context(c), validate(windowsQuery, c.req.query()))));
 }

@@ -182,9 +182,12 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
 
     it('logs rights requests and lists the open ones first', withStore(async ({ store }) => {
       await consented(store, 'ann');
-      const row = { projectId: P, pseudonym: 'ann', kind: 'access', via: 'subject' as const, receivedAt: T0, outcome: null };
-      await store.logRightsRequest({ ...row, id: 'r1', dueAt: T0 + 5, completedAt: T0 + 1, outcome: 'answered' });
-      await store.logRightsRequest({ ...row, id: 'r2', dueAt: T0 + 9, completedAt: null });
+      const row = {
+        projectId: P, pseudonym: 'ann', kind: 'access', via: 'subject' as const, receivedAt: T0, outcome: null, originalDueAt: T0 + 5,
+        extensionReason: null, noticeAt: null, refusalGround: null,
+      };
+      await store.logRightsRequest({ ...row, id: 'r1', dueAt: T0 + 5, completedAt: T0 + 1, outcome: 'answered', state: 'completed' });
+      await store.logRightsRequest({ ...row, id: 'r2', dueAt: T0 + 9, completedAt: null, state: 'received' });
       expect((await store.listRightsRequests(P)).map((r) => r.id)).toEqual(['r2', 'r1']);
       expect((await store.subjectData(P, 'ann'))?.requests.map((r) => [r.id, r.completedAt])).toEqual([['r1', T0 + 1], ['r2', null]]);
     }));

@@ -22,6 +22,29 @@ export interface ProjectRow {
   readonly name: string;
   readonly createdAt: number;
   readonly identityMode: IdentityMode;
+  /** The project's own policy (`PolicyVersionRow.hash`); null: the server's policy applies. */
+  readonly policyHash: string | null;
+}
+
+/** A policy document as archived: its text, by the SHA-256 every ledger entry made under it records. */
+export interface PolicyVersionRow {
+  readonly hash: string;
+  /** '' for the server's own policy. */
+  readonly projectId: string;
+  readonly version: string;
+  readonly document: string;
+  readonly archivedAt: number;
+}
+
+/** Grounds on which erasure may be refused and retention held (Art. 17(3)(b), (e); the policy's "contract"). */
+export const HOLD_GROUNDS = ['legal_obligation', 'legal_claims', 'contract'] as const;
+export type HoldGround = (typeof HOLD_GROUNDS)[number];
+
+/** A legal hold on a subject: erasure refused and retention paused on `ground` until `until` (null: until lifted). */
+export interface LegalHold {
+  readonly ground: HoldGround;
+  readonly reason: string;
+  readonly until: number | null;
 }
 
 export interface KeyRow {
@@ -58,6 +81,9 @@ export interface SubjectRecord {
   readonly consentAt: number | null;
   readonly lastSeenAt: number | null;
   readonly state: SubjectState;
+  /** The fields the subject corrected (Art. 16): `tz` and `device` above already show the corrected values. */
+  readonly corrected: readonly ('tz' | 'device')[];
+  readonly legalHold: LegalHold | null;
 }
 
 export interface SubjectKey {
@@ -240,6 +266,34 @@ export interface RightsRequestRow {
   readonly dueAt: number;
   readonly completedAt: number | null;
   readonly outcome: string | null;
+  readonly state: RequestState;
+  /** The one-month due date before any extension. */
+  readonly originalDueAt: number;
+  readonly extensionReason: string | null;
+  readonly noticeAt: number | null;
+  readonly refusalGround: RefusalGround | null;
+}
+
+/** A rights request's life (Art. 12): received -> extended -> completed | refused. */
+export type RequestState = 'received' | 'extended' | 'completed' | 'refused';
+
+/**
+ * Grounds a request may be refused on: a legal obligation or legal claims (Art. 17(3)(b), (e)),
+ * a contract (the policy, clause 6), a manifestly unfounded or excessive request (Art. 12(5)).
+ */
+export const REFUSAL_GROUNDS = ['legal_obligation', 'legal_claims', 'contract', 'manifestly_unfounded', 'excessive'] as const;
+export type RefusalGround = (typeof REFUSAL_GROUNDS)[number];
+
+/** A step of a request's life, applied only if it is in one of `from`. */
+export interface RequestChange {
+  readonly from: readonly RequestState[];
+  readonly state: RequestState;
+  readonly dueAt?: number;
+  readonly extensionReason?: string;
+  readonly noticeAt?: number;
+  readonly refusalGround?: RefusalGround;
+  readonly completedAt?: number;
+  readonly outcome?: string;
 }
 
 export interface EventRow {
@@ -287,7 +341,7 @@ export interface Store {
   /** The statistics reads (see stats-store.ts); all computing is in `stats/`. */
   readonly stats: StatsStore;
 
-  createProject(project: ProjectRow): Promise<void>;
+  createProject(project: Omit<ProjectRow, 'policyHash'>): Promise<void>;
   listProjects(): Promise<ProjectRow[]>;
   findProject(id: string): Promise<ProjectRow | undefined>;
   setIdentityMode(projectId: string, mode: IdentityMode): Promise<boolean>;
@@ -332,8 +386,18 @@ export interface Store {
   subjectData(projectId: string, pseudonym: string): Promise<SubjectData | undefined>;
   logRightsRequest(row: RightsRequestRow): Promise<void>;
   listRightsRequests(projectId: string): Promise<RightsRequestRow[]>;
-  /** Marks an open request answered; false when there is no such open request in the project. */
-  completeRightsRequest(projectId: string, id: string, completedAt: number, outcome: string): Promise<boolean>;
+  /** Moves a request along its life when it is in one of `change.from`; the row as it is then, or undefined. */
+  changeRightsRequest(projectId: string, id: string, change: RequestChange): Promise<RightsRequestRow | undefined>;
+  /** Sets (or with null lifts) a legal hold, with the ledger entry that records it; undefined for an unknown or erased subject. */
+  setLegalHold(hold: LegalHold | null, ledger: LedgerAppend): Promise<SubjectRecord | undefined>;
+
+  /** Archives a policy text (once per hash). */
+  archivePolicy(row: PolicyVersionRow): Promise<void>;
+  findPolicy(hash: string): Promise<PolicyVersionRow | undefined>;
+  /** The archived texts of a policy line ('' for the server's), newest archived first; of one version when given. */
+  policyVersions(projectId: string, version?: string): Promise<PolicyVersionRow[]>;
+  /** Gives a project its own archived policy (null: the server's again). */
+  setProjectPolicy(projectId: string, hash: string | null): Promise<boolean>;
 
   /** Ledger entries in order, for verification and access requests. */
   ledgerEntries(projectId?: string): AsyncIterable<LedgerEntry>;
@@ -355,7 +419,14 @@ export interface Store {
    * aggregates by bucket, completed rights requests by arrival). Returns how many it deleted,
    * so the job can go on in chunks that never hold the write lock for long.
    */
-  prune(dataClass: PrunableClass, before: number, limit: number): Promise<number>;
+  prune(dataClass: PrunableClass, cut: PruneCut): Promise<number>;
+  /**
+   * Drops a project's ledger entries made before `cut.before`, behind a sealed checkpoint (see
+   * store/rules/prune-ledger.ts); a subject's decision still in force is carried forward
+   * first. Returns how many entries went.
+   */
+  pruneLedger(projectId: string, cut: LedgerCut): Promise<number>;
+  ledgerCheckpoints(): Promise<LedgerCheckpoint[]>;
   /** Raw SQL-free escape hatch for tests and the CLI: table row counts. */
   counts(): Promise<Record<string, number>>;
   /** Resolves once the store can serve (a networked store's migrations applied); rejects if it cannot. */
@@ -367,7 +438,7 @@ export interface Store {
 export type SubjectStore = Pick<
   Store,
   | 'loadSubjects' | 'findSubjectByToken' | 'recordConsent' | 'issueToken' | 'revokeTokens' | 'changeFlags' | 'rectify' | 'erase'
-  | 'appendLedger' | 'sealLegacyLedger' | 'subjectData' | 'logRightsRequest' | 'listRightsRequests' | 'completeRightsRequest'
+  | 'appendLedger' | 'sealLegacyLedger' | 'subjectData' | 'logRightsRequest' | 'listRightsRequests' | 'changeRightsRequest' | 'setLegalHold'
 >;
 
 /**
@@ -390,7 +461,47 @@ export type LegacySealResult =
  * Data classes the retention job deletes. The consent ledger is not among them: its entries
  * are chained by hash, so removing old ones needs a signed checkpoint first (not built yet).
  */
-export type PrunableClass = 'rawEvents' | 'sessions' | 'activity' | 'aggregates' | 'rightsRequests';
+export type PrunableClass = 'rawEvents' | 'sessions' | 'activity' | 'aggregates' | 'rightsRequests' | 'subjects';
+
+/** One chunk of retention for one project. */
+export interface PruneCut {
+  readonly projectId: string;
+  /** Rows from this instant or before go (by each class's time column): their whole period has passed. */
+  readonly before: number;
+  readonly limit: number;
+  /**
+   * The clock: a subject restricted (Art. 18: kept, not used) or under a legal hold that has not
+   * ended by now keeps its rows, whatever their age.
+   */
+  readonly now: number;
+}
+
+/** Pruning a project's ledger: entries made at `before` or earlier go, behind a checkpoint sealed with `checkpoint`. */
+export interface LedgerCut {
+  readonly before: number;
+  readonly checkpoint: CheckpointSeal;
+  /** The entry appended for each decision still in force that is carried forward. */
+  readonly carried: Omit<LedgerAppend, 'projectId' | 'pseudonym' | 'detail'>;
+}
+
+/** Where a project's ledger starts after pruning. */
+export interface LedgerCheckpoint {
+  readonly projectId: string;
+  /** The last pruned entry. */
+  readonly seq: number;
+  readonly hash: string;
+  /** How many entries were pruned, over every pruning. */
+  readonly pruned: number;
+  readonly at: number;
+  readonly keyId: string;
+  readonly seal: string;
+}
+
+/** Seals a checkpoint with the ledger key. */
+export interface CheckpointSeal {
+  readonly keyId: string;
+  seal(checkpoint: Omit<LedgerCheckpoint, 'keyId' | 'seal'>): string;
+}
 
 /** Thrown when the store stays locked past its busy timeout; the server answers 503. */
 export class StoreBusyError extends Error {

@@ -57,7 +57,7 @@ describe('grant', () => {
     test.heed.track('report.exported', { format: 'pdf' });
     await test.clock.advance(5_000);
     expect(test.transport.requests.map((request) => `${request.method} ${request.path}`)).toEqual([
-      'GET /v1/policy',
+      'GET /v1/policy?project=acme',
       'POST /v1/consent',
       'POST /v1/batch',
     ]);
@@ -261,7 +261,7 @@ describe('policy changes', () => {
     expect(second.onConsentRequired).toHaveBeenCalledWith({ reason: 'policy_changed', policyVersion: '2027-01-01' });
     expect(second.heed.consent.get().status).toBe('superseded');
     expect(setup({}, test).heed.consent.get().status).toBe('undecided');
-    expect(test.transport.requests.slice(before).map((request) => request.path)).toEqual(['/v1/policy']);
+    expect(test.transport.requests.slice(before).map((request) => request.path)).toEqual(['/v1/policy?project=acme']);
     expect(Object.keys(JSON.parse(test.storage.get('heed:consent')!))).toEqual(['subject']);
   });
 
@@ -290,7 +290,7 @@ describe('policy changes', () => {
     await test.heed.flush();
     await vi.waitFor(() => expect(test.onConsentRequired).toHaveBeenCalledWith({ reason: 'policy_changed', policyVersion: '2027-01-01' }));
     expect(test.heed.consent.get()).toEqual({ status: 'superseded', purposes: [], objected: [], restricted: false, policyVersion: null });
-    expect(test.transport.requests.slice(-2).map((request) => `${request.method} ${request.path}`)).toEqual(['POST /v1/batch', 'GET /v1/policy?after=2026-11-01']);
+    expect(test.transport.requests.slice(-2).map((request) => `${request.method} ${request.path}`)).toEqual(['POST /v1/batch', 'GET /v1/policy?project=acme&after=2026-11-01']);
     const count = test.transport.requests.length;
     test.heed.track('y');
     await test.clock.advance(60_000);

@@ -18,7 +18,7 @@ const server = createServer(async (request: IncomingMessage, response) => {
   for await (const chunk of request) text += chunk;
   seen.push({ method: request.method!, url: request.url!, type: request.headers['content-type'], auth: request.headers.authorization, body: text ? JSON.parse(text) : undefined });
   response.setHeader('content-type', 'application/json');
-  if (request.url === '/v1/policy') return response.end(JSON.stringify(DEFAULT_POLICY));
+  if (request.url === '/v1/policy?project=acme') return response.end(JSON.stringify(DEFAULT_POLICY));
   if (request.url === '/v1/consent') return response.end(JSON.stringify({ subjectToken: 'tok_1', policyVersion: DEFAULT_POLICY.version }));
   if (request.url === '/v1/batch') {
     const count = (JSON.parse(text) as BatchRequest).events.length;
@@ -43,7 +43,7 @@ it('grants, tracks and delivers on shutdown from Node, keeping state in a file',
   heed.track('job.finished', { ok: true });
   await heed.shutdown();
 
-  expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /v1/policy', 'POST /v1/consent', 'POST /v1/batch']);
+  expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual(['GET /v1/policy?project=acme', 'POST /v1/consent', 'POST /v1/batch']);
   expect(seen[1]!.type).toBe('text/plain;charset=UTF-8');
   const subject = (seen[1]!.body as ConsentRequest).subject;
   const { createHash } = await import('node:crypto');

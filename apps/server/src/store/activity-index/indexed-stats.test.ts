@@ -91,7 +91,7 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
     expect(await counts()).toEqual({ users: 3, gaps: [{ gapDays: 2, intervals: 2, subjects: 2 }] });
 
     // Retention takes the first day's marks: only the third day's subjects remain.
-    expect(await t.server.services.store.prune('activity', START + DAY, 1_000)).toBeGreaterThan(0);
+    expect(await t.server.services.store.prune('activity', { projectId: t.project.projectId, before: START + DAY, limit: 1_000, now: t.clock.now() })).toBeGreaterThan(0);
     expect(await counts()).toEqual({ users: 2, gaps: [] });
   });
 

@@ -7,7 +7,7 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
-import { PRUNE_TARGETS, TABLES, pruneCondition } from '../rules/tables.js';
+import { TABLES } from '../rules/tables.js';
 import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, ProjectRow, PrunableClass, Store } from '../store.js';
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { connectPostgres, type PostgresOptions } from './connection.js';
@@ -16,11 +16,13 @@ import { migratePostgres } from './migrate.js';
 import { createStatsQueries } from './stats-queries.js';
 import { apiKeys, identitySecrets, projects } from './schema.js';
 import * as schema from './schema.js';
+import { createPostgresPolicies } from './policies.js';
+import { createPostgresRetention } from './retention.js';
 import { createSubjectRepository } from './subjects.js';
 
 const LEDGER_PAGE = 1_000;
 
-const PROJECT_FIELDS = { id: projects.id, name: projects.name, createdAt: projects.createdAt, identityMode: projects.identityMode };
+const PROJECT_FIELDS = { id: projects.id, name: projects.name, createdAt: projects.createdAt, identityMode: projects.identityMode, policyHash: projects.policyHash };
 
 export interface PostgresStoreOptions extends PostgresOptions {
   /** Seals consent-ledger entries with the ledger key (ledger/chain.ts). */
@@ -52,6 +54,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   };
   const writer = createIngestWriter(connection);
   const subjects = createSubjectRepository(connection, options.seal);
+  const retention = createPostgresRetention(connection, options.seal);
+  const policies = createPostgresPolicies(connection);
   const afterMigrations = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     await migrated();
     return fn(...args);
@@ -84,10 +88,18 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     subjectData: afterMigrations(subjects.subjectData),
     logRightsRequest: afterMigrations(subjects.logRightsRequest),
     listRightsRequests: afterMigrations(subjects.listRightsRequests),
-    completeRightsRequest: afterMigrations(subjects.completeRightsRequest),
+    changeRightsRequest: afterMigrations(subjects.changeRightsRequest),
+    setLegalHold: afterMigrations(subjects.setLegalHold),
+    prune: afterMigrations(retention.prune),
+    pruneLedger: afterMigrations(retention.pruneLedger),
+    ledgerCheckpoints: afterMigrations(retention.ledgerCheckpoints),
+    archivePolicy: afterMigrations(policies.archivePolicy),
+    findPolicy: afterMigrations(policies.findPolicy),
+    policyVersions: afterMigrations(policies.policyVersions),
+    setProjectPolicy: afterMigrations(policies.setProjectPolicy),
     ingest: afterMigrations(writer.ingest),
 
-    createProject: afterMigrations(async (project: ProjectRow) => {
+    createProject: afterMigrations(async (project: Omit<ProjectRow, 'policyHash'>) => {
       await db.insert(projects).values(project);
     }),
 
@@ -147,19 +159,6 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         ORDER BY day, reason COLLATE "C"`)]),
     ledgerHeads: afterMigrations(async () =>
       [...(await sql<LedgerHead[]>`SELECT project_id AS "projectId", seq, hash FROM ledger_heads WHERE seq > 0 ORDER BY project_id COLLATE "C"`)]),
-    prune: afterMigrations(async (dataClass: PrunableClass, before: number, limit: number) => {
-      const target = PRUNE_TARGETS[dataClass];
-      const { table } = target;
-      const condition = pruneCondition(target, '$1');
-      // Chunked by ctid: a retention run never holds row locks on a large range for long.
-      return connection.writeTransaction(async (tx) => {
-        const result = await tx.unsafe(`DELETE FROM ${table} WHERE ctid IN (SELECT ctid FROM ${table} WHERE ${condition} LIMIT $2)`, [before, limit]);
-        // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
-        if (target.bumpsStatsEpoch && result.count > 0) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1`;
-        return result.count;
-      });
-    }),
-
     counts: afterMigrations(async () => {
       const rows = await sql<{ name: string; n: number }[]>`
         ${sql.unsafe(TABLES.map((table) => `SELECT '${table}' AS name, count(*) AS n FROM ${table}`).join(' UNION ALL '))}`;

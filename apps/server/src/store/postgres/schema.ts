@@ -23,6 +23,8 @@ export const projects = pgTable('projects', {
    * verification; the migration that added it put existing projects in `report`.
    */
   identityMode: text('identity_mode', { enum: ['enforce', 'report', 'off'] }).notNull().default('enforce'),
+  /** The project's own policy document (`policy_versions.hash`); null: the server's policy applies. */
+  policyHash: text('policy_hash'),
 });
 
 export const apiKeys = pgTable(
@@ -61,6 +63,15 @@ export const subjects = pgTable(
     /** Art. 17 done: the row is the suppression record (pseudonym only). */
     erased: boolean('erased').notNull().default(false),
     lastSeenAt: ms('last_seen_at'),
+    /**
+     * Values the subject corrected (Art. 16), JSON: they take precedence over what later
+     * batches report, wherever the subject is read (subject-row.ts).
+     */
+    corrected: text('corrected').notNull().default('{}'),
+    /** A legal hold (Art. 17(3)): erasure is refused and retention waits, with the ground, until `hold_until`. */
+    holdGround: text('hold_ground'),
+    holdReason: text('hold_reason'),
+    holdUntil: ms('hold_until'),
   },
   (table) => [primaryKey({ columns: [table.projectId, table.pseudonym] })],
 );
@@ -136,6 +147,38 @@ export const identitySecrets = pgTable(
   },
   (table) => [index('identity_secrets_project').on(table.projectId)],
 );
+
+/**
+ * Every policy document the server has put in force, by the SHA-256 of its text (what each
+ * ledger entry records): the wording a user agreed to stays servable
+ * (`GET /v1/policy/versions/:version`). `project_id` is '' for the server's own policy.
+ */
+export const policyVersions = pgTable(
+  'policy_versions',
+  {
+    hash: text('hash').primaryKey(),
+    projectId: text('project_id').notNull(),
+    version: text('version').notNull(),
+    document: text('document').notNull(),
+    archivedAt: ms('archived_at').notNull(),
+  },
+  (table) => [index('policy_versions_line').on(table.projectId, table.version)],
+);
+
+/**
+ * Where each project's consent ledger starts after retention pruned its oldest entries: the
+ * seq and hash of the last pruned entry, sealed with the ledger key, so the remaining chain
+ * still verifies from a point nobody holding only the database could move.
+ */
+export const ledgerCheckpoints = pgTable('ledger_checkpoints', {
+  projectId: text('project_id').primaryKey(),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+  pruned: bigint('pruned', { mode: 'number' }).notNull(),
+  at: ms('at').notNull(),
+  keyId: text('key_id').notNull(),
+  seal: text('seal').notNull(),
+});
 
 export const events = pgTable(
   'events',
@@ -241,6 +284,15 @@ export const rightsRequests = pgTable(
     dueAt: ms('due_at').notNull(),
     completedAt: ms('completed_at'),
     outcome: text('outcome'),
+    /** received -> extended -> completed | refused (rights/requests.ts). */
+    state: text('state', { enum: ['received', 'extended', 'completed', 'refused'] }).notNull().default('received'),
+    /** The one-month due date before any extension: an extension adds at most two months to it (Art. 12(3)). */
+    originalDueAt: ms('original_due_at'),
+    extensionReason: text('extension_reason'),
+    /** When the subject was told of the extension and its reasons (within the first month). */
+    noticeAt: ms('notice_at'),
+    /** Why a request was refused: a ground from a fixed list, with `outcome` as the reason in words. */
+    refusalGround: text('refusal_ground'),
   },
   (table) => [index('rights_requests_project').on(table.projectId, table.dueAt)],
 );

@@ -8,7 +8,7 @@
 import type { AsyncPort } from '../rules/script.js';
 import type { SubjectPort } from '../rules/subject-port.js';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
-import { GENESIS_HASH, type EventRow, type SubjectKey } from '../store.js';
+import { GENESIS_HASH, type EventRow, type LedgerCheckpoint, type SubjectKey } from '../store.js';
 import type { SubjectRow } from '../subject-row.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { Tx } from './connection.js';
@@ -98,6 +98,24 @@ export function createPostgresSubjectPort(tx: Tx): AsyncPort<SubjectPort> {
       const rows = await tx<LedgerRowText[]>`
         SELECT ${tx.unsafe(LEDGER_COLUMNS)} FROM consent_ledger WHERE project_id = ${projectId} AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`;
       return rows.map(parseLedgerRow);
+    },
+    async setHold(key, hold) {
+      await tx`UPDATE subjects SET hold_ground = ${hold?.ground ?? null}, hold_reason = ${hold?.reason ?? null}, hold_until = ${hold?.until ?? null} WHERE ${where(key)}`;
+    },
+    async ledgerCheckpoint(projectId) {
+      const [row] = await tx<LedgerCheckpoint[]>`
+        SELECT project_id AS "projectId", seq, hash, pruned, at, key_id AS "keyId", seal FROM ledger_checkpoints WHERE project_id = ${projectId}`;
+      return row;
+    },
+    async setLedgerCheckpoint(c) {
+      await tx`
+        INSERT INTO ledger_checkpoints (project_id, seq, hash, pruned, at, key_id, seal) VALUES (${c.projectId}, ${c.seq}, ${c.hash}, ${c.pruned}, ${c.at}, ${c.keyId}, ${c.seal})
+        ON CONFLICT (project_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, pruned = excluded.pruned, at = excluded.at, key_id = excluded.key_id, seal = excluded.seal`;
+    },
+    deleteLedgerThrough: async (projectId, seq) => (await tx`DELETE FROM consent_ledger WHERE project_id = ${projectId} AND seq <= ${seq}`).count,
+    async latestDecisionSeq(key) {
+      const [row] = await tx<{ seq: number | null }[]>`SELECT max(seq) AS seq FROM consent_ledger WHERE ${where(key)} AND action = 'decision'`;
+      return row?.seq ?? undefined;
     },
     async resealEntry(seq, seal) {
       await tx`

@@ -11,13 +11,16 @@ import { recordConsent } from '../rules/record-consent.js';
 import { runAsync, type Script } from '../rules/script.js';
 import { LedgerSealRefused, sealLegacyLedger } from '../rules/seal-legacy-ledger.js';
 import type { SubjectPort } from '../rules/subject-port.js';
+import { setLegalHold } from '../rules/legal-hold.js';
 import { issueToken } from '../rules/subject-tokens.js';
 import type { LedgerSeal, RightsRequestRow, SubjectData, SubjectRecord, SubjectStore, SubjectTokenRow } from '../store.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
 import type { PostgresConnection, Tx } from './connection.js';
 import { createPostgresSubjectPort, heldEvents } from './subject-port.js';
 
-const REQUEST_COLUMNS = 'id, project_id AS "projectId", pseudonym, kind, via, received_at AS "receivedAt", due_at AS "dueAt", completed_at AS "completedAt", outcome';
+const REQUEST_COLUMNS = `id, project_id AS "projectId", pseudonym, kind, via, received_at AS "receivedAt", due_at AS "dueAt",
+  completed_at AS "completedAt", outcome, state, original_due_at AS "originalDueAt", extension_reason AS "extensionReason",
+  notice_at AS "noticeAt", refusal_ground AS "refusalGround"`;
 
 export function createSubjectRepository(connection: PostgresConnection, seal: LedgerSeal): SubjectStore {
   const { sql } = connection;
@@ -43,9 +46,11 @@ export function createSubjectRepository(connection: PostgresConnection, seal: Le
     changeFlags: (change) => run(() => changeFlags(change, seal)),
     async rectify(projectId, pseudonym, patch) {
       await connection.writeTransaction((tx) => tx`
-        UPDATE subjects SET tz = coalesce(${patch.tz ?? null}::text, tz), device = coalesce(${patch.device ?? null}::text, device)
+        UPDATE subjects SET tz = coalesce(${patch.tz ?? null}::text, tz), device = coalesce(${patch.device ?? null}::text, device),
+          corrected = (corrected::jsonb || ${JSON.stringify(patch)}::jsonb)::text
         WHERE project_id = ${projectId} AND pseudonym = ${pseudonym}`);
     },
+    setLegalHold: (hold, ledger) => run(() => setLegalHold(hold, ledger, seal)),
     erase: (projectId, pseudonym, entry) => run(() => eraseSubject({ ...entry, projectId, pseudonym }, seal)),
     async appendLedger(entry) {
       await run(() => appendLedger(entry, seal));
@@ -87,19 +92,25 @@ export function createSubjectRepository(connection: PostgresConnection, seal: Le
     },
     async logRightsRequest(row) {
       await connection.writeTransaction((tx) => tx`
-        INSERT INTO rights_requests (id, project_id, pseudonym, kind, via, received_at, due_at, completed_at, outcome)
-        VALUES (${row.id}, ${row.projectId}, ${row.pseudonym}, ${row.kind}, ${row.via}, ${row.receivedAt}, ${row.dueAt}, ${row.completedAt}, ${row.outcome})`);
+        INSERT INTO rights_requests (id, project_id, pseudonym, kind, via, received_at, due_at, completed_at, outcome, state, original_due_at,
+          extension_reason, notice_at, refusal_ground)
+        VALUES (${row.id}, ${row.projectId}, ${row.pseudonym}, ${row.kind}, ${row.via}, ${row.receivedAt}, ${row.dueAt}, ${row.completedAt}, ${row.outcome},
+          ${row.state}, ${row.originalDueAt}, ${row.extensionReason}, ${row.noticeAt}, ${row.refusalGround})`);
     },
     async listRightsRequests(projectId) {
       return [...(await sql<RightsRequestRow[]>`
         SELECT ${sql.unsafe(REQUEST_COLUMNS)} FROM rights_requests WHERE project_id = ${projectId}
         ORDER BY (completed_at IS NOT NULL), due_at`)];
     },
-    async completeRightsRequest(projectId, id, completedAt, outcome) {
-      const result = await connection.writeTransaction((tx) => tx`
-        UPDATE rights_requests SET completed_at = ${completedAt}, outcome = ${outcome}
-        WHERE project_id = ${projectId} AND id = ${id} AND completed_at IS NULL`);
-      return result.count > 0;
+    async changeRightsRequest(projectId, id, change) {
+      const [row] = await connection.writeTransaction((tx) => tx<RightsRequestRow[]>`
+        UPDATE rights_requests SET state = ${change.state}, due_at = coalesce(${change.dueAt ?? null}::bigint, due_at),
+          extension_reason = coalesce(${change.extensionReason ?? null}::text, extension_reason), notice_at = coalesce(${change.noticeAt ?? null}::bigint, notice_at),
+          refusal_ground = coalesce(${change.refusalGround ?? null}::text, refusal_ground), completed_at = coalesce(${change.completedAt ?? null}::bigint, completed_at),
+          outcome = coalesce(${change.outcome ?? null}::text, outcome)
+        WHERE project_id = ${projectId} AND id = ${id} AND state = ANY(${[...change.from]}::text[])
+        RETURNING ${tx.unsafe(REQUEST_COLUMNS)}`);
+      return row;
     },
   };
 }

@@ -5,7 +5,7 @@
  * rules, written once; `sqlite/subject-port.ts` and `postgres/subject-port.ts` only speak SQL.
  */
 import type { AggregatePlan } from '../../aggregates/aggregate-plan.js';
-import type { EventRow, LedgerEntry, LedgerHead, NewSubjectToken, SubjectKey } from '../store.js';
+import type { EventRow, LedgerCheckpoint, LedgerEntry, LedgerHead, LegalHold, NewSubjectToken, SubjectKey } from '../store.js';
 import type { SubjectRow } from '../subject-row.js';
 import { operations } from './script.js';
 
@@ -46,6 +46,14 @@ export interface SubjectPort {
   setLedgerHead(head: LedgerHead): void;
   /** Up to `limit` of the project's entries after `afterSeq`, in order. */
   ledgerPage(projectId: string, afterSeq: number, limit: number): LedgerEntry[];
+  /** Sets or (null) clears the subject's legal hold. */
+  setHold(key: SubjectKey, hold: LegalHold | null): void;
+  ledgerCheckpoint(projectId: string): LedgerCheckpoint | undefined;
+  setLedgerCheckpoint(checkpoint: LedgerCheckpoint): void;
+  /** Deletes the project's entries up to and including `seq`; returns how many. */
+  deleteLedgerThrough(projectId: string, seq: number): number;
+  /** The seq of the subject's newest `decision` entry, if any. */
+  latestDecisionSeq(key: SubjectKey): number | undefined;
   /** Rewrites an entry's seal and link (re-sealing a chain from before the ledger key). */
   resealEntry(seq: number, seal: Pick<LedgerEntry, 'channel' | 'auth' | 'policyHash' | 'keyId' | 'prevHash' | 'hash'>): void;
 }

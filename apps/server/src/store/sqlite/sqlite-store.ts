@@ -7,7 +7,7 @@
 import type { Database as SqliteClient } from 'better-sqlite3';
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
-import { PRUNE_TARGETS, TABLES, pruneCondition } from '../rules/tables.js';
+import { TABLES } from '../rules/tables.js';
 import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, ProjectRow, PrunableClass, Store } from '../store.js';
 import { startCheckpointer } from './checkpointer.js';
 import { connectSqlite } from './connection.js';
@@ -16,10 +16,12 @@ import type { SqliteOptions } from './open.js';
 import { apiKeys, identitySecrets, projects } from './schema.js';
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { createStatsQueries } from './stats-queries.js';
+import { createSqlitePolicies } from './policies.js';
+import { createSqliteRetention } from './retention.js';
 import { createSubjectRepository } from './subjects.js';
 import { createLogger } from '../../logger.js';
 
-const PROJECT_FIELDS = { id: projects.id, name: projects.name, createdAt: projects.createdAt, identityMode: projects.identityMode };
+const PROJECT_FIELDS = { id: projects.id, name: projects.name, createdAt: projects.createdAt, identityMode: projects.identityMode, policyHash: projects.policyHash };
 
 /** SQLite's own table beside the shared ones: where each subject's events are (schema.ts). */
 const SQLITE_TABLES = [...TABLES, 'subject_runs'] as const;
@@ -41,26 +43,15 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
       : undefined;
   const { client, db } = connection;
   const writer = createIngestWriter(connection);
-  // Chunked deletes (rowid IN ... LIMIT): a retention run never holds the write lock for long.
-  // No index on received_at (one B-tree less per ingested event): seqs follow arrival, so the
-  // oldest events come first in seq order and each chunk stops early.
-  const pruneStatements = Object.fromEntries(
-    Object.entries(PRUNE_TARGETS).map(([dataClass, target]) => {
-      const order = target.table === 'events' ? ' ORDER BY seq' : '';
-      const sql = `DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${pruneCondition(target, '?')}${order} LIMIT ?)`;
-      return [dataClass, client.prepare(sql)];
-    }),
-  ) as unknown as Record<PrunableClass, { run(before: number, limit: number): { changes: number } }>;
-  const bumpAllEpochs = client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1');
-  const pruneRuns = client.prepare('DELETE FROM subject_runs WHERE last_seq < coalesce((SELECT min(seq) FROM events), 9223372036854775807)');
-
   return {
     dialect: 'sqlite',
     client,
     stats: createIndexedStats(createStatsQueries(connection)),
     ...createSubjectRepository(connection, options.seal),
+    ...createSqliteRetention(connection, options.seal),
+    ...createSqlitePolicies(connection),
 
-    async createProject(project: ProjectRow) {
+    async createProject(project: Omit<ProjectRow, 'policyHash'>) {
       db.insert(projects).values(project).run();
     },
 
@@ -135,18 +126,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
     async ledgerHeads() {
       return client.prepare('SELECT project_id AS projectId, seq, hash FROM ledger_heads WHERE seq > 0 ORDER BY project_id').all() as LedgerHead[];
     },
-    async prune(dataClass: PrunableClass, before: number, limit: number) {
-      return connection.writeTransaction(() => {
-        const removed = pruneStatements[dataClass].run(before, limit).changes;
-        // Runs that end before the oldest event left point at nothing any more (events go in
-        // seq order; erasure takes its subject's runs itself).
-        if (dataClass === 'rawEvents' && removed > 0) pruneRuns.run();
-        // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
-        if (PRUNE_TARGETS[dataClass].bumpsStatsEpoch && removed > 0) bumpAllEpochs.run();
-        return removed;
-      });
-    },
-
     async counts() {
       const result: Record<string, number> = {};
       for (const table of SQLITE_TABLES) result[table] = (client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

@@ -4,7 +4,7 @@
  * lock for the whole transaction up front (IMMEDIATE), so "locking" a row is a plain read.
  */
 import type { SubjectPort } from '../rules/subject-port.js';
-import type { EventRow, LedgerEntry, SubjectKey } from '../store.js';
+import type { EventRow, LedgerCheckpoint, LedgerEntry, SubjectKey } from '../store.js';
 import type { SubjectRow } from '../subject-row.js';
 import type { SqliteConnection } from './connection.js';
 import { createAggregateWriter } from './aggregate-writer.js';
@@ -67,6 +67,18 @@ export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPo
     ledgerPage: client.prepare<[string, number, number], LedgerRowText>(
       `SELECT ${LEDGER_COLUMNS} FROM consent_ledger WHERE project_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),
+    setHold: client.prepare('UPDATE subjects SET hold_ground = ?, hold_reason = ?, hold_until = ? WHERE project_id = ? AND pseudonym = ?'),
+    checkpoint: client.prepare<[string], LedgerCheckpoint>(
+      'SELECT project_id AS projectId, seq, hash, pruned, at, key_id AS keyId, seal FROM ledger_checkpoints WHERE project_id = ?',
+    ),
+    setCheckpoint: client.prepare(
+      `INSERT INTO ledger_checkpoints (project_id, seq, hash, pruned, at, key_id, seal) VALUES (@projectId, @seq, @hash, @pruned, @at, @keyId, @seal)
+       ON CONFLICT (project_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, pruned = excluded.pruned, at = excluded.at, key_id = excluded.key_id, seal = excluded.seal`,
+    ),
+    deleteLedgerThrough: client.prepare('DELETE FROM consent_ledger WHERE project_id = ? AND seq <= ?'),
+    latestDecision: client.prepare<[string, string], { seq: number }>(
+      "SELECT max(seq) AS seq FROM consent_ledger WHERE project_id = ? AND pseudonym = ? AND action = 'decision'",
+    ),
     reseal: client.prepare(
       `UPDATE consent_ledger SET channel = @channel, auth = @auth, policy_hash = @policyHash, key_id = @keyId, prev_hash = @prevHash, hash = @hash
        WHERE seq = @seq`,
@@ -114,6 +126,15 @@ export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPo
       q.setHead.run(head);
     },
     ledgerPage: (projectId, afterSeq, limit): LedgerEntry[] => q.ledgerPage.all(projectId, afterSeq, limit).map(parseLedgerRow),
+    setHold(key, hold) {
+      q.setHold.run(hold?.ground ?? null, hold?.reason ?? null, hold?.until ?? null, key.projectId, key.pseudonym);
+    },
+    ledgerCheckpoint: (projectId) => q.checkpoint.get(projectId),
+    setLedgerCheckpoint(checkpoint) {
+      q.setCheckpoint.run(checkpoint);
+    },
+    deleteLedgerThrough: (projectId, seq) => q.deleteLedgerThrough.run(projectId, seq).changes,
+    latestDecisionSeq: (key) => q.latestDecision.get(key.projectId, key.pseudonym)?.seq ?? undefined,
     resealEntry(seq, seal) {
       q.reseal.run({ seq, ...seal });
     },

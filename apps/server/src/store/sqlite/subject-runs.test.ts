@@ -63,8 +63,8 @@ it('finds, erases and prunes exactly a subject\'s events through its runs', asyn
           for (const [id, owner] of stored) if (owner.subject === step.subject) stored.delete(id);
         } else {
           const before = T0 + arrival - step.keepLast + 1;
-          while ((await store.prune('rawEvents', before, step.chunk)) > 0);
-          for (const [id, owner] of stored) if (T0 + owner.arrival < before) stored.delete(id);
+          while ((await store.prune('rawEvents', { projectId: P, before, limit: step.chunk, now: T0 })) > 0);
+          for (const [id, owner] of stored) if (T0 + owner.arrival <= before) stored.delete(id);
         }
         for (const pseudonym of SUBJECTS) {
           const expected = [...stored].filter(([, owner]) => owner.subject === pseudonym).map(([id]) => event(id, pseudonym).id).sort();

@@ -10,6 +10,7 @@ import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/led
 import { recordConsent } from '../rules/record-consent.js';
 import { runSync } from '../rules/script.js';
 import { LedgerSealRefused, sealLegacyLedger } from '../rules/seal-legacy-ledger.js';
+import { setLegalHold } from '../rules/legal-hold.js';
 import { issueToken } from '../rules/subject-tokens.js';
 import type { EventRow, LedgerSeal, RightsRequestRow, SubjectData, SubjectRecord, SubjectStore, SubjectTokenRow } from '../store.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
@@ -17,7 +18,8 @@ import type { SqliteConnection } from './connection.js';
 import { EVENT_COLUMNS, SUBJECT_SEQS, createSqliteSubjectPort } from './subject-port.js';
 
 const REQUEST_COLUMNS = `id, project_id AS projectId, pseudonym, kind, via, received_at AS receivedAt, due_at AS dueAt,
-  completed_at AS completedAt, outcome`;
+  completed_at AS completedAt, outcome, state, original_due_at AS originalDueAt, extension_reason AS extensionReason,
+  notice_at AS noticeAt, refusal_ground AS refusalGround`;
 
 export function createSubjectRepository(connection: SqliteConnection, seal: LedgerSeal): SubjectStore {
   const { client } = connection;
@@ -28,7 +30,11 @@ export function createSubjectRepository(connection: SqliteConnection, seal: Ledg
     byToken: client.prepare<[string], SubjectRow & { token_id: string }>(
       'SELECT s.*, t.id AS token_id FROM subject_tokens t JOIN subjects s ON s.project_id = t.project_id AND s.pseudonym = t.pseudonym WHERE t.hash = ?',
     ),
-    rectify: client.prepare('UPDATE subjects SET tz = coalesce(?, tz), device = coalesce(?, device) WHERE project_id = ? AND pseudonym = ?'),
+    // The correction goes in its own column too, so the next batch's report cannot undo it (subject-row.ts).
+    rectify: client.prepare(
+      `UPDATE subjects SET tz = coalesce(@tz, tz), device = coalesce(@device, device), corrected = json_patch(corrected, @patch)
+       WHERE project_id = @projectId AND pseudonym = @pseudonym`,
+    ),
     events: client.prepare<[{ projectId: string; pseudonym: string }], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym ORDER BY ts, id`,
     ),
@@ -44,10 +50,17 @@ export function createSubjectRepository(connection: SqliteConnection, seal: Ledg
     requests: client.prepare(`SELECT ${REQUEST_COLUMNS} FROM rights_requests WHERE project_id = ? AND pseudonym = ? ORDER BY received_at`),
     projectRequests: client.prepare(`SELECT ${REQUEST_COLUMNS} FROM rights_requests WHERE project_id = ? ORDER BY (completed_at IS NOT NULL), due_at`),
     insertRequest: client.prepare(
-      `INSERT INTO rights_requests (id, project_id, pseudonym, kind, via, received_at, due_at, completed_at, outcome)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO rights_requests (id, project_id, pseudonym, kind, via, received_at, due_at, completed_at, outcome, state, original_due_at,
+         extension_reason, notice_at, refusal_ground)
+       VALUES (@id, @projectId, @pseudonym, @kind, @via, @receivedAt, @dueAt, @completedAt, @outcome, @state, @originalDueAt, @extensionReason, @noticeAt, @refusalGround)`,
     ),
-    completeRequest: client.prepare('UPDATE rights_requests SET completed_at = ?, outcome = ? WHERE project_id = ? AND id = ? AND completed_at IS NULL'),
+    request: client.prepare<[string, string], RightsRequestRow>(`SELECT ${REQUEST_COLUMNS} FROM rights_requests WHERE project_id = ? AND id = ?`),
+    changeRequest: client.prepare(
+      `UPDATE rights_requests SET state = @state, due_at = coalesce(@dueAt, due_at), extension_reason = coalesce(@extensionReason, extension_reason),
+         notice_at = coalesce(@noticeAt, notice_at), refusal_ground = coalesce(@refusalGround, refusal_ground),
+         completed_at = coalesce(@completedAt, completed_at), outcome = coalesce(@outcome, outcome)
+       WHERE project_id = @projectId AND id = @id AND state IN (SELECT value FROM json_each(@from))`,
+    ),
   };
 
   return {
@@ -68,8 +81,11 @@ export function createSubjectRepository(connection: SqliteConnection, seal: Ledg
     revokeTokens: (key, keepId) => write(() => port.deleteTokens(key, keepId === undefined ? {} : { keepId })),
     changeFlags: (change) => write(() => runSync(changeFlags(change, seal), port)),
     async rectify(projectId, pseudonym, patch) {
-      connection.writeTransaction(() => q.rectify.run(patch.tz ?? null, patch.device ?? null, projectId, pseudonym));
+      connection.writeTransaction(() =>
+        q.rectify.run({ tz: patch.tz ?? null, device: patch.device ?? null, patch: JSON.stringify(patch), projectId, pseudonym }),
+      );
     },
+    setLegalHold: (hold, ledger) => write(() => runSync(setLegalHold(hold, ledger, seal), port)),
     erase: (projectId, pseudonym, entry) => write(() => runSync(eraseSubject({ ...entry, projectId, pseudonym }, seal), port)),
     appendLedger: async (entry) => {
       connection.writeTransaction(() => runSync(appendLedger(entry, seal), port));
@@ -99,15 +115,18 @@ export function createSubjectRepository(connection: SqliteConnection, seal: Ledg
       }).deferred();
     },
     async logRightsRequest(row) {
-      connection.writeTransaction(() =>
-        q.insertRequest.run(row.id, row.projectId, row.pseudonym, row.kind, row.via, row.receivedAt, row.dueAt, row.completedAt, row.outcome),
-      );
+      connection.writeTransaction(() => q.insertRequest.run(row));
     },
     async listRightsRequests(projectId) {
       return q.projectRequests.all(projectId) as RightsRequestRow[];
     },
-    async completeRightsRequest(projectId, id, completedAt, outcome) {
-      return connection.writeTransaction(() => q.completeRequest.run(completedAt, outcome, projectId, id).changes > 0);
+    async changeRightsRequest(projectId, id, change) {
+      return connection.writeTransaction(() => {
+        const { from, ...fields } = change;
+        const nulls = { dueAt: null, extensionReason: null, noticeAt: null, refusalGround: null, completedAt: null, outcome: null };
+        const changed = q.changeRequest.run({ ...nulls, ...fields, from: JSON.stringify(from), projectId, id }).changes > 0;
+        return changed ? q.request.get(projectId, id) : undefined;
+      });
     },
   };
 }

@@ -45,7 +45,7 @@ describe('a decision the server refuses', () => {
 
     const refusedGrant = await test.heed.consent.grant(['statistics']);
     expect(refusedGrant).toEqual({ status: 'superseded', purposes: [], objected: [], restricted: false, policyVersion: null, ok: false });
-    expect(paths(test)).toEqual(['POST /v1/consent', 'GET /v1/policy?after=2026-11-01']);
+    expect(paths(test)).toEqual(['POST /v1/consent', 'GET /v1/policy?project=acme&after=2026-11-01']);
     expect(test.errors.map((error) => [error.code, error.message])).toEqual([['http', '[POST] /v1/consent: 409 Fetch /v1/policy and ask again.']]);
     expect(test.asked).toEqual([{ reason: 'policy_changed', policyVersion: '2027-01-01' }]);
     expect(await test.heed.consent.policy()).toBe(SUBSTANTIAL);
@@ -70,7 +70,7 @@ describe('a decision the server refuses', () => {
     test.heed.track('x');
     await test.clock.advance(60_000);
     // The policy is fetched past any cache, under a URL naming the version it replaces.
-    expect(paths(test)).toEqual(['POST /v1/consent', 'GET /v1/policy?after=2026-11-01']);
+    expect(paths(test)).toEqual(['POST /v1/consent', 'GET /v1/policy?project=acme&after=2026-11-01']);
   });
 
   it('no answer at all: granted here with ok false, events wait, the decision goes first once the server is back', async () => {
@@ -91,7 +91,7 @@ describe('a decision the server refuses', () => {
     test.transport.script({ status: 409, body: { status: 409, detail: 'policy' } });
     const withdrawn = await test.heed.consent.withdraw();
     expect(withdrawn).toMatchObject({ status: 'withdrawn', ok: true });
-    expect(paths(test, 1)).toEqual(['POST /v1/consent', 'GET /v1/policy?after=2026-11-01', 'POST /v1/consent']);
+    expect(paths(test, 1)).toEqual(['POST /v1/consent', 'GET /v1/policy?project=acme&after=2026-11-01', 'POST /v1/consent']);
     const last = test.transport.requests.at(-1)!.json as ConsentRequest;
     expect([last.policyVersion, last.purposes]).toEqual(['2027-01-01', { statistics: false, update_timing: false, marketing: false }]);
   });
@@ -203,7 +203,7 @@ describe('subscribe and the getters', () => {
     expect(one).toEqual(DEFAULT_POLICY);
     expect(two).toBe(one);
     expect(await test.heed.consent.policy()).toBe(one);
-    expect(paths(test)).toEqual(['GET /v1/policy']);
+    expect(paths(test)).toEqual(['GET /v1/policy?project=acme']);
     expect(test.storage.keys()).toEqual([]);
     expect(test.heed.consent.privacyUrl()).toBe('https://heed.test/privacy');
   });

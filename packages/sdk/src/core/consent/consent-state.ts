@@ -53,7 +53,7 @@ export interface ConsentStateOptions {
  */
 export function createConsentState({ _platform: platform, _options: options, _records: records, _requester: requester, _fail: fail, _stopped: stopped, _gate: gate, _switching, _flushed }: ConsentStateOptions) {
   const live = () => !stopped();
-  const policies = createPolicySource(requester, options.policy, live, fail);
+  const policies = createPolicySource(requester, options.projectId, options.policy, live, fail);
   let stored: StoredConsent = records._read('consent') ?? {};
   let ended: EndedStatus | undefined;
   let acking: Promise<PolicyDocument | undefined> | undefined;

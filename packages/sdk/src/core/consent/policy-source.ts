@@ -23,10 +23,12 @@ export interface PolicySource {
 /**
  * `live` says whether a failing fetch is still worth retrying (not after shutdown).
  *
- * @example const source = createPolicySource(requester, undefined, () => true, fail); await source._load()
+ * @example const source = createPolicySource(requester, 'p_acme', undefined, () => true, fail); await source._load()
  */
 export function createPolicySource(
   requester: Requester,
+  /** The project: a server may host several, each with its own policy. */
+  project: string,
   initial: PolicyDocument | undefined,
   live: () => boolean,
   fail: (code: 'policy_unavailable', message: string) => void,
@@ -39,7 +41,7 @@ export function createPolicySource(
     _known: () => policy,
     _load: () =>
       policy ??
-      (loading ??= requester._send({ method: 'GET', path: `/v1/policy${after ? '?after=' + after : ''}` }, live).then(({ _response }) => {
+      (loading ??= requester._send({ method: 'GET', path: `/v1/policy?project=${project}${after ? '&after=' + after : ''}` }, live).then(({ _response }) => {
         loading = undefined;
         if (_response) return (policy = _response.body as PolicyDocument);
         fail('policy_unavailable', 'no policy');
