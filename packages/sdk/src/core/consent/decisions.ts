@@ -16,9 +16,10 @@ const result = (core: ConsentCore, ok: boolean): ConsentResult => ({ ...core._st
 
 /**
  * `consent.grant`: records the grant with the server before any batch. `objected` replaces
- * the objections to legitimate-interest purposes (kept from the last grant when absent). A grant the server
- * refuses never stands (`ready` asks again under the policy in force); one it could not reach
- * stays granted here, its events waiting, and `ok` says it is not recorded yet.
+ * the objections to legitimate-interest purposes (kept from the last grant when absent). A
+ * grant the server refuses never stands (`askAgain` asks again under the policy in force);
+ * one it could not reach stays granted here, its events waiting, and `ok` says it is not
+ * recorded yet.
  *
  * @example await grant(core, ['statistics']) // { status: 'granted', ok: true, ... }
  */
