@@ -1,0 +1,155 @@
+/**
+ * The privacy page's own texts in English: the reference every other language is checked
+ * against (`PageTexts` is this object's type, so a missing or extra key in nl or fr fails
+ * the type check). `{name}` marks a value the page fills in; `one`/`other` pairs are plural
+ * forms, chosen with the language's plural rules (Intl.PluralRules), never by "n === 1".
+ * What the controller says (purposes, retention, rights) comes from the access answer.
+ */
+export const EN = {
+  languageName: 'English',
+  languages: 'Language',
+  title: 'Your privacy',
+  documentTitle: 'Your privacy: {controller}',
+  heading: 'Your privacy at {controller}',
+  loading: 'Loading what we hold about you…',
+  noToken: "Open this page from the platform's privacy link to see your data.",
+  invalidToken: 'This link is no longer valid: nothing is held under it.',
+  failed: 'That did not work: {detail}',
+  loaded: 'This is what we hold about you.',
+  loadedWithdrawn: 'You withdrew your consent: nothing new is recorded.',
+  loadedRestricted: 'Processing is restricted.',
+
+  holdHeading: 'Your data is held on a legal ground',
+  holdText: 'Ground: {ground}. Reason: {reason}.',
+  holdUntil: 'The hold lasts until {date}.',
+  holdOpen: 'The hold lasts until it is lifted.',
+  holdErasure: 'While the hold lasts, erasure is refused (Art. 17(3) GDPR); restriction, objection and withdrawal still apply.',
+  holdGrounds: {
+    legal_obligation: 'a legal obligation',
+    legal_claims: 'legal claims',
+    contract: 'a contract',
+  },
+
+  purposesHeading: 'What we use your data for',
+  basisLabel: 'Legal basis: {basis}',
+  bases: {
+    consent: 'your consent (Art. 6(1)(a) GDPR)',
+    contract: 'a contract with you (Art. 6(1)(b) GDPR)',
+    legal_obligation: 'a legal obligation (Art. 6(1)(c) GDPR)',
+    legitimate_interest: 'legitimate interest (Art. 6(1)(f) GDPR)',
+  },
+  processed: 'Processed now.',
+  notProcessed: 'Not processed now: {reason}.',
+  reasons: {
+    no_decision: 'you have not decided yet',
+    policy_superseded: 'the policy changed and you have not decided again',
+    withdrawn: 'you withdrew your consent',
+    not_granted: 'you did not consent to it',
+    objected: 'you objected',
+    restricted: 'processing is restricted',
+    erased: 'your data was erased',
+    unknown_purpose: 'the policy no longer has this purpose',
+  },
+  giveConsent: 'Give consent',
+  withdrawConsent: 'Withdraw this consent',
+  object: 'Object',
+  liftObjection: 'Lift objection',
+
+  heldHeading: 'What we hold',
+  events: { one: '{n} usage event', other: '{n} usage events' },
+  sessions: { one: '{n} session', other: '{n} sessions' },
+  requests: { one: '{n} earlier request', other: '{n} earlier requests' },
+  exportJson: 'Download as JSON',
+  exportCsv: 'Download as CSV (zip)',
+  exporting: 'Your export is downloading.',
+  heldValue: '{label}: {value}',
+
+  rectifyHeading: 'Correct your data',
+  rectifyIntro: 'Your time zone and device class are recorded when you use the platform. If they are wrong, correct them: a corrected value stays, later visits do not change it.',
+  timeZone: 'Time zone',
+  deviceClass: 'Device class',
+  unknown: 'Not known',
+  correctedMark: '{value} (corrected by you)',
+  devices: { desktop: 'Desktop computer', mobile: 'Mobile phone', tablet: 'Tablet', other: 'Other' },
+  save: 'Save corrections',
+  saved: 'Saved. Your corrections stay: later visits do not change them.',
+  nothingChanged: 'Nothing to save: these are the values we hold.',
+
+  choicesHeading: 'Your choices',
+  restrict: 'Restrict processing',
+  liftRestriction: 'Lift restriction',
+  restrictText: 'Restriction (Art. 18): we keep your data but use it for nothing.',
+  restricted: 'Processing is restricted: your data is kept and used for nothing.',
+  restrictionLifted: 'The restriction is lifted.',
+  withdraw: 'Withdraw all consent',
+  withdrawText: 'Stops all tracking at once.',
+  withdrawn: 'You withdrew your consent: nothing new is recorded.',
+  erase: 'Erase my data',
+  eraseText: 'Deletes what we hold; the proof of your consent decisions is kept as the law requires.',
+  erased: 'Erased. Only the proof of your consent decisions is kept, as the law requires.',
+  eraseRefused: 'Erasure refused: your data is held on a legal ground ({ground}). {until}',
+  tokens: { one: '{n} other device or link can open this page.', other: '{n} other devices or links can open this page.' },
+  revoke: 'Close every other link',
+  revoked: { one: '{n} other link no longer opens this page.', other: '{n} other links no longer open this page.' },
+  consentChanged: 'Your consent choice is saved.',
+  objectionChanged: 'Your objection choice is saved.',
+
+  confirmWithdrawTitle: 'Withdraw all consent?',
+  confirmWithdrawText: 'Nothing new will be recorded about you for any purpose until you give consent again.',
+  confirmWithdraw: 'Yes, withdraw',
+  confirmEraseTitle: 'Erase everything we hold about you?',
+  confirmEraseText: 'This cannot be undone. The proof of your consent decisions and the log of your requests are kept, as the law requires.',
+  confirmErase: 'Yes, erase',
+  cancel: 'Cancel',
+  cancelled: 'Nothing was changed.',
+
+  rightsHeading: 'Your rights and how to use them',
+  rightLine: '{right} ({article}): {how}',
+  rights: {
+    access: 'Access',
+    portability: 'Portability',
+    rectification: 'Rectification',
+    erasure: 'Erasure',
+    restriction: 'Restriction',
+    objection: 'Objection',
+    withdrawal: 'Withdrawal of consent',
+    complaint: 'Complaint',
+  },
+  retentionHeading: 'How long we keep it',
+  retentionData: 'Data',
+  retentionWhat: 'What it is',
+  retentionPeriod: 'Kept for',
+  classes: {
+    rawEvents: 'Usage events',
+    activity: 'Sessions and activity',
+    aggregates: 'Counts',
+    consentProof: 'Proof of consent',
+    rightsRequests: 'Your requests',
+  },
+  units: {
+    years: { one: '{n} year', other: '{n} years' },
+    months: { one: '{n} month', other: '{n} months' },
+    weeks: { one: '{n} week', other: '{n} weeks' },
+    days: { one: '{n} day', other: '{n} days' },
+    hours: { one: '{n} hour', other: '{n} hours' },
+    minutes: { one: '{n} minute', other: '{n} minutes' },
+    seconds: { one: '{n} second', other: '{n} seconds' },
+  },
+
+  aboutHeading: 'Who and where from',
+  controller: 'Responsible for your data (controller): {name}, {address}. Questions: {contact}.',
+  source: 'Where the data comes from',
+  recipients: 'Who receives it',
+  automated: 'Automated decisions',
+
+  complaintHeading: 'Complaints',
+  complaintText: 'You may lodge a complaint with the supervisory authority ({article} GDPR):',
+
+  policyText: 'Privacy policy version {version}, in effect since {date}.',
+  policyLink: 'Read this version',
+};
+
+/** One plural entry: the forms English and the page's other languages need. */
+export type PluralTexts = typeof EN.events;
+/** Every language's texts have exactly these keys. */
+export type PageTexts = typeof EN;
