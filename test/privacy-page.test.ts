@@ -7,10 +7,10 @@
  * page's dialog, is refused with it; axe-core finds nothing serious or critical. Then the
  * other choices (consent, objection, restriction, withdrawal, revocation, export, erasure),
  * the language switch and what it stores, and a project with a policy of its own.
- * Screenshots go to `.artifacts/privacy-page/`.
+ * On both stores; screenshots go to `.artifacts/privacy-page/<store>/`.
  */
 import { DEFAULT_POLICY, type PolicyDocument } from '@heed/policy';
-import { startTestServer, TEST_START, type TestServer } from '@heed/server/testing';
+import { startTestServer, storesUnderTest, TEST_START, type TestServer, type TestStoreKind } from '@heed/server/testing';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,17 +23,15 @@ import { accessAnswer, consentingSubject, openPrivacyPage, storage, text, texts,
 
 let t: TestServer;
 let browser: Browser;
-const shots = artifactsDir('privacy-page');
+let shots = '';
 /** 30 June 2027, 10:00 UTC: 12:00 in Brussels, where the test browser lives. */
 const HOLD_UNTIL = Date.UTC(2027, 5, 30, 10, 0);
 
 beforeAll(async () => {
-  t = await startTestServer();
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  await t?.close();
 });
 
 const admin = (path: string, body: unknown) =>
@@ -43,7 +41,16 @@ const batch = (userId: string, tz: string, device: string, from: number) => useP
 const subjectWithData = (userId: string, version?: string) => consentingSubject(t, userId, version);
 const openPage = (token: string, locale: string) => openPrivacyPage(t, browser, token, locale);
 
-describe.sequential('the privacy page', () => {
+// Every right the page uses goes through the store: both stores, the same page.
+describe.sequential.each(storesUnderTest())('the privacy page on %s', (store: TestStoreKind) => {
+  beforeAll(async () => {
+    t = await startTestServer({ store });
+    shots = artifactsDir(`privacy-page/${store}`);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
   it.each(['nl', 'fr', 'en'] as const)('in %s: the complaint route, rectification that sticks, a hold that refuses erasure, no serious axe violation', async (lang: Lang) => {
     const want = EXPECTED[lang];
     const userId = `user-${lang}`;
