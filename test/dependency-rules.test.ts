@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SERVER = 'apps/server/src';
 
 /** The server's domain: what it does, free of how it is asked (routes, HTTP, pages, CLI). */
-const DOMAIN = ['aggregates', 'compliance', 'identity', 'ingest', 'ledger', 'projects', 'retention', 'rights', 'stats'];
+const DOMAIN = ['aggregates', 'compliance', 'identity', 'ingest', 'ledger', 'policies', 'projects', 'retention', 'rights', 'stats'];
 /** How the server is asked and assembled: nothing below may import these. */
 const PRESENTATION = ['routes', 'http', 'pages', 'openapi', 'cli', 'app.ts', 'server.ts', 'cli.ts'];
 

@@ -14,6 +14,7 @@ export {
 } from './document/schema.js';
 export type { DataClass, IngestLimits, LegalBasis, Localized, PolicyDocument, Purpose } from './document/schema.js';
 export { checkPolicyChange, effectiveDateOf, policyWidenings } from './document/policy-change.js';
+export { placeholdersIn, policyTemplate, TEMPLATE_PLACEHOLDER } from './document/policy-template.js';
 export type { PolicyChangeIssue } from './document/policy-change.js';
 export { approximateDurationMs, parseDuration, subtractDuration } from './document/duration.js';
 export type { Duration } from './document/duration.js';

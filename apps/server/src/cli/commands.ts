@@ -7,6 +7,7 @@ import { IDENTITY_COMMANDS } from './identity-commands.js';
 import { LEDGER_COMMANDS } from './ledger-commands.js';
 import { POLICY_COMMANDS } from './policy-commands.js';
 import { PROJECT_COMMANDS } from './project-commands.js';
+import { REQUEST_COMMANDS } from './request-commands.js';
 import { RETENTION_COMMANDS } from './retention-commands.js';
 import { RIGHTS_COMMANDS } from './rights-commands.js';
 import { SERVE_COMMANDS } from './serve-commands.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...LEDGER_COMMANDS,
   ...RETENTION_COMMANDS,
   ...RIGHTS_COMMANDS,
+  ...REQUEST_COMMANDS,
   ...POLICY_COMMANDS,
   ...STATS_COMMANDS,
 ];

@@ -56,11 +56,15 @@ export const RIGHTS_COMMANDS: readonly CliCommand[] = [
   },
   {
     name: 'restrict',
-    usage: '--project ID --user USER_ID [--off]',
-    summary: 'restriction (Art. 18)',
-    flags: { ...SUBJECT_FLAGS, off: BOOLEAN },
+    usage: '--project ID --user USER_ID [--off --informed DATE --how TEXT]',
+    summary: 'restriction (Art. 18); lifting it (--off) needs --informed DATE --how TEXT (Art. 18(3))',
+    flags: { ...SUBJECT_FLAGS, off: BOOLEAN, informed: STRING, how: STRING },
     async run({ flags, services }) {
-      console.log(JSON.stringify(await restrict(services(), await subject(services(), flags), !on(flags, 'off'))));
+      const informed = text(flags, 'informed');
+      const how = text(flags, 'how');
+      const informedAt = informed === undefined ? Number.NaN : Date.parse(informed);
+      const notice = !Number.isNaN(informedAt) && how !== undefined ? { informedAt, how } : undefined;
+      console.log(JSON.stringify(await restrict(services(), await subject(services(), flags), !on(flags, 'off'), notice)));
       return 0;
     },
   },
@@ -90,7 +94,7 @@ export const RIGHTS_COMMANDS: readonly CliCommand[] = [
       else {
         console.log('received                  kind           via      due                       state');
         for (const row of rows) {
-          const state = row.completedAt !== null ? 'done' : row.overdue ? 'OVERDUE' : 'open';
+          const state = row.overdue ? 'OVERDUE' : row.state === 'extended' ? `extended (${row.extensionReason ?? ''})` : row.state === 'refused' ? `refused: ${row.refusalGround ?? ''}` : row.state;
           console.log(`${new Date(row.receivedAt).toISOString()}  ${row.kind.padEnd(13)}  ${row.via.padEnd(7)}  ${new Date(row.dueAt).toISOString()}  ${state}`);
         }
       }

@@ -24,7 +24,7 @@ export interface Principle {
 export const PRINCIPLE_IDS = [
   'access', 'portability', 'rectification', 'erasure', 'restriction', 'objection', 'withdrawal', 'consent_gate',
   'purpose_limitation', 'data_minimisation', 'pseudonymisation', 'storage_limitation', 'consent_proof', 'identity_verification',
-  'security', 'request_deadlines',
+  'security', 'request_deadlines', 'policy_versions',
 ] as const;
 export type PrincipleId = (typeof PRINCIPLE_IDS)[number];
 
@@ -33,12 +33,28 @@ const DECIDE = 'packages/policy/src/decision/decide.test.ts';
 const INGEST = 'apps/server/src/ingest/ingest.test.ts';
 const SECURITY = 'apps/server/src/http/security.test.ts';
 const STATS = 'apps/server/src/routes/stats.test.ts';
+const ANSWER = 'apps/server/src/rights/access-schema.test.ts';
+const LIFECYCLE = 'apps/server/src/rights/request-lifecycle.test.ts';
+const RETENTION = 'apps/server/src/retention/run-retention.test.ts';
+const RETENTION_TEST = 'ends each class at its period, keeps restricted and held data until lifted, and prunes the ledger behind a checkpoint';
 
 export const EVIDENCE: readonly Principle[] = [
   {
     id: 'access', title: 'Right of access', article: 'Art. 15',
-    how: 'GET /v1/me (subject token) and the admin API by user id answer everything held, and log the request.',
-    proofs: [{ file: RIGHTS, test: 'answers everything held as versioned JSON, and logs the request' }, { file: RIGHTS, test: 'covers every table that stores per-subject data' }],
+    how: 'GET /v1/me (subject token) and the admin API by user id answer everything held and every Art. 15(1) item from the project\'s policy, validated against docs/access-answer.schema.json, and log the request.',
+    proofs: [
+      { file: RIGHTS, test: 'answers everything held as versioned JSON, and logs the request' },
+      { file: RIGHTS, test: 'covers every table that stores per-subject data' },
+      { file: ANSWER, test: 'validates against docs/access-answer.schema.json' },
+      { file: ANSWER, test: '(a) names each purpose with its legal basis and texts, and whether it is processed now' },
+      { file: ANSWER, test: '(b) lists the categories of data of each purpose' },
+      { file: ANSWER, test: '(c) lists the recipients' },
+      { file: ANSWER, test: '(d) gives the retention of each data class, and why data may be kept longer' },
+      { file: ANSWER, test: '(e) lists the rights and how to use each' },
+      { file: ANSWER, test: '(f) names the supervisory authority and its address for a complaint' },
+      { file: ANSWER, test: '(g) says where the data comes from' },
+      { file: ANSWER, test: '(h) states that no automated decision is made' },
+    ],
   },
   {
     id: 'portability', title: 'Right to data portability', article: 'Art. 20',
@@ -51,23 +67,26 @@ export const EVIDENCE: readonly Principle[] = [
     proofs: [
       { file: RIGHTS, test: 'corrects the time zone and refuses anything else with the field named' },
       { file: 'packages/policy/src/wire/schemas.test.ts', test: 'corrects time zone and device class and refuses anything else' },
+      { file: LIFECYCLE, test: 'keeps a corrected time zone and device class when later batches report others' },
     ],
   },
   {
     id: 'erasure', title: 'Right to erasure', article: 'Art. 17',
-    how: 'DELETE /v1/me deletes held data and its aggregate share; a pseudonym-only suppression record keeps later events dropped.',
+    how: 'DELETE /v1/me deletes held data and its aggregate share; a pseudonym-only suppression record keeps later events dropped. Under a legal hold (Art. 17(3)) it answers 409 with the ground and logs the refusal.',
     proofs: [
       { file: RIGHTS, test: 'deletes held data, takes it out of the aggregates, keeps the proof and says so' },
       { file: RIGHTS, test: 'keeps the pseudonym only in the consent proof and the suppression record (every table scanned)' },
       { file: DECIDE, test: 'allows nothing under restriction or after erasure, whatever else holds' },
+      { file: LIFECYCLE, test: 'answers erasure 409 with the ground under a legal hold, logs the refusal, and erases once it ends' },
     ],
   },
   {
     id: 'restriction', title: 'Right to restriction of processing', article: 'Art. 18',
-    how: 'Nothing new is collected; held data leaves every aggregate and statistic until lifted.',
+    how: 'Nothing new is collected; held data leaves every aggregate and statistic and is kept (retention waits) until lifted; staff lifting it record that the subject was told (Art. 18(3)).',
     proofs: [
       { file: RIGHTS, test: 'takes held events out of every aggregate, collects nothing new, and puts them back when lifted' },
       { file: STATS, test: 'an objector to update_timing counts in usage, not in the heatmap or windows; a restricted subject in neither' },
+      { file: RETENTION, test: RETENTION_TEST },
     ],
   },
   {
@@ -130,9 +149,9 @@ export const EVIDENCE: readonly Principle[] = [
   },
   {
     id: 'storage_limitation', title: 'Storage limitation (retention)', article: 'Art. 5(1)(e)',
-    how: 'A scheduled job deletes each data class once the policy\'s retention for it has passed.',
+    how: 'A scheduled job deletes, per project, each data class of the record (raw events, sessions, activity, subject rows, aggregates, closed requests, the consent ledger behind a sealed checkpoint) at the end of its policy period, keeping restricted and held data.',
     proofs: [
-      { file: 'apps/server/src/retention/run-retention.test.ts', test: 'ends each class at its period, keeps restricted and held data until lifted, and prunes the ledger behind a checkpoint' },
+      { file: RETENTION, test: RETENTION_TEST },
       { file: 'apps/server/src/observability/metrics.test.ts', test: 'counts a busy store, and each retention run with the rows it deleted per class' },
     ],
   },
@@ -186,6 +205,19 @@ export const EVIDENCE: readonly Principle[] = [
     proofs: [
       { file: RIGHTS, test: 'gives each request its due date and lists overdue requests first' },
       { file: 'apps/server/src/rights/requests.test.ts', test: 'always lands in the next calendar month, 28 to 31 days later' },
+      { file: LIFECYCLE, test: 'extends a request by at most two months, within the first month, with its reason and notice' },
+      { file: LIFECYCLE, test: 'refuses an extension decided after the first month' },
+      { file: LIFECYCLE, test: 'refuses a request on a ground from the list, with the reason' },
+      { file: LIFECYCLE, test: 'orders the log overdue first, then open, then closed' },
+    ],
+  },
+  {
+    id: 'policy_versions', title: 'Policy changes announced, and the text each decision was made under', article: 'Art. 7(1), Art. 12(1), Art. 13(3)',
+    how: 'A version that widens what is processed is refused unless marked substantial (then everyone is asked again); every text is archived and served, and each ledger entry carries its hash; each project answers under its own policy.',
+    proofs: [
+      { file: 'packages/policy/src/document/policy-change.test.ts', test: 'refuses each widening not marked substantial, naming the field' },
+      { file: 'apps/server/src/policies/policies.test.ts', test: 'refuses to start on a widening version not marked substantial, and archives and serves every text it put in force' },
+      { file: 'apps/server/src/policies/policies.test.ts', test: 'lets two projects with different policies decide, count and answer each by its own' },
     ],
   },
 ];

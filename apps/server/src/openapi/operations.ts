@@ -1,13 +1,14 @@
 /**
  * Every route the app serves, as data: who may call it, the zod schemas it validates with
- * (the same ones the routes use, from `@heed/policy`, `rights/rights-schemas.ts` and
- * `stats/stats-query.ts`), what it answers and which problems it can return. The OpenAPI
+ * (the same ones the routes use, from `@heed/policy`, `rights/rights-schemas.ts`,
+ * `policies/policy-queries.ts` and `stats/stats-query.ts`), what it answers and which problems it can return. The OpenAPI
  * document and the docs page are built from this table; `openapi.test.ts` checks it against
  * `app.routes`, so a route added without an entry here fails the build.
  */
 import { rectificationSchema, type WireSchemas } from '@heed/policy';
 import { z } from 'zod';
 import type { ProblemType } from '../http/problem.js';
+import { policyQuery, versionQuery } from '../policies/policy-queries.js';
 import {
   adminSubjectBody,
   backendSubjectBody,
@@ -24,7 +25,6 @@ import {
   rotateSecretBody,
   staffRestrictBody,
 } from '../rights/rights-schemas.js';
-import { policyQuery, versionQuery } from '../routes/policy.js';
 import { heatmapQuery, rangeOnlyQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
 import { batchResponseSchema, consentResponseSchema, objectSchema, statusSchema } from './response-schemas.js';
 

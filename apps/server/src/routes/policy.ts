@@ -6,17 +6,10 @@
  */
 import { policyVersionSchema } from '@heed/policy';
 import { Hono } from 'hono';
-import { z } from 'zod';
 import { validate } from '../http/validate.js';
+import { policyQuery, versionQuery } from '../policies/policy-queries.js';
 import { archivedPolicy, policyInForce } from '../policies/policy-texts.js';
 import type { Services } from '../services.js';
-
-export const policyQuery = z.object({
-  project: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a project id such as p_0a1b2c3d4e5f').optional(),
-  /** Ignored: the SDK names the version it replaces so that no cache answers with the old text. */
-  after: z.string().max(64).optional(),
-});
-export const versionQuery = z.object({ project: policyQuery.shape.project, hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in hex').optional() });
 
 export function policyRoutes(services: Services) {
   return new Hono()

@@ -4,6 +4,7 @@
  * their dialect. Methods are async so a networked store fits behind the same contract.
  */
 import type { DeviceClass, SubjectState } from '@heed/policy';
+import type { PlannedEvent } from '../aggregates/aggregate-plan.js';
 import type { StatsStore } from './stats-store.js';
 
 export type KeyKind = 'write' | 'analyst' | 'admin' | 'backend';
@@ -208,18 +209,9 @@ export interface ConsentWriteResult {
 }
 
 /** An event that passed validation, the time window and the decision table. */
-export interface AcceptedEvent {
+export interface AcceptedEvent extends PlannedEvent {
   readonly id: string;
-  readonly type: 'session_start' | 'heartbeat' | 'track' | 'session_end';
-  readonly ts: number;
-  readonly sessionId: string;
-  readonly pseudonym: string;
-  readonly name: string | null;
-  readonly durationMs: number | null;
-  readonly activeMs: number | null;
   readonly propsJson: string | null;
-  /** The usage-tracking purposes this event may serve; never empty. */
-  readonly purposes: readonly string[];
 }
 
 export interface IngestWrite {
