@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rawInsertRate } from './ingest-sqlite.js';
 import { postBatches } from './lib/load.js';
-import { consentSubjects } from './lib/server-process.js';
+import { consentSubjects, type BenchProject } from './lib/server-process.js';
 import { fmt, median } from './lib/stats.js';
 
 const { values } = parseArgs({
@@ -55,7 +55,7 @@ async function once(cli: string): Promise<{ events: number; cpuMicrosPerEvent: n
   let out = '';
   create.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((done) => create.once('exit', done));
-  const project = JSON.parse(out) as { projectId: string; writeKey: string };
+  const project = JSON.parse(out) as BenchProject;
   const server = run(cli, ['serve'], env);
   server.stdout!.resume();
   try {
@@ -64,7 +64,7 @@ async function once(cli: string): Promise<{ events: number; cpuMicrosPerEvent: n
       await new Promise((done) => setTimeout(done, 100));
     }
     const policy = (await (await fetch(`${url}/v1/policy`)).json()) as { version: string };
-    const subjects = await consentSubjects(url, project.writeKey, project.projectId, 50, policy.version);
+    const subjects = await consentSubjects(url, project, 50, policy.version);
     const cpuBefore = cpuSeconds(server.pid!);
     const result = await postBatches({ url, writeKey: project.writeKey, subjects, batchSize, seconds: Number(values.seconds) });
     const events = result.eventsPerSecond * Number(values.seconds);

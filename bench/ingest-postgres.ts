@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createTestDatabase } from '@heed/server/testing';
 import { makeBatch } from './lib/event-rows.js';
-import { consentSubjects, runCli, startServerProcess, type ServerProcess } from './lib/server-process.js';
+import { consentSubjects, runCli, startServerProcess, type BenchProject, type BenchSubject, type ServerProcess } from './lib/server-process.js';
 import { fmt } from './lib/stats.js';
 
 const CONNECTIONS = 10;
@@ -30,7 +30,7 @@ interface Figures {
 }
 
 /** Splits the connections over the servers and sums what they took. */
-async function load(urls: readonly string[], writeKey: string, subjects: readonly string[], batchSize: number, seconds: number): Promise<Figures> {
+async function load(urls: readonly string[], writeKey: string, subjects: readonly BenchSubject[], batchSize: number, seconds: number): Promise<Figures> {
   const results = await Promise.all(urls.map((url) => autocannon({
     url: `${url}/v1/batch`,
     connections: CONNECTIONS / urls.length,
@@ -55,11 +55,11 @@ async function load(urls: readonly string[], writeKey: string, subjects: readonl
 async function setup(processes: number, env: Record<string, string>, basePort: number) {
   const dataDir = mkdtempSync(join(tmpdir(), 'heed-bench-'));
   const shared = { HEED_DATA_DIR: dataDir, ...env };
-  const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], shared)) as { projectId: string; writeKey: string };
+  const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], shared)) as BenchProject;
   const servers: ServerProcess[] = [];
   for (let n = 0; n < processes; n++) servers.push(await startServerProcess({ port: basePort + n, dataDir, env: shared }));
   const policy = (await (await fetch(`${servers[0]!.url}/v1/policy`)).json()) as { version: string };
-  const subjects = await consentSubjects(servers[0]!.url, project.writeKey, project.projectId, 50, policy.version);
+  const subjects = await consentSubjects(servers[0]!.url, project, 50, policy.version);
   return {
     urls: servers.map((server) => server.url),
     writeKey: project.writeKey,

@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { printProfile, summarizeProfile } from './lib/cpu-profile.js';
 import { postBatches } from './lib/load.js';
-import { CLI, consentSubjects, runCli } from './lib/server-process.js';
+import { CLI, consentSubjects, runCli, type BenchProject } from './lib/server-process.js';
 import { fmt } from './lib/stats.js';
 
 /** CPU seconds so far of each of a process's threads, summed by thread name, from /proc. */
@@ -34,7 +34,7 @@ const { values } = parseArgs({
 const batchSize = Number(values.batch);
 const dataDir = mkdtempSync(join(tmpdir(), 'heed-prof-'));
 const profileDir = resolve(values.out ?? mkdtempSync(join(tmpdir(), 'heed-cpuprof-')));
-const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], { HEED_DATA_DIR: dataDir })) as { projectId: string; writeKey: string };
+const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], { HEED_DATA_DIR: dataDir })) as BenchProject;
 // --cpu-prof is refused in NODE_OPTIONS: start the built CLI here, with the flag.
 const port = Number(values.port);
 const profiling = !values['no-profile'] ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`] : [];
@@ -49,7 +49,7 @@ for (let tries = 0; !(await fetch(`${server.url}/readyz`).then((r) => r.ok, () =
 }
 try {
   const policy = (await (await fetch(`${server.url}/v1/policy`)).json()) as { version: string };
-  const subjects = await consentSubjects(server.url, project.writeKey, project.projectId, 50, policy.version);
+  const subjects = await consentSubjects(server.url, project, 50, policy.version);
   const load = loadavg()[0]!;
   const before = threadCpu(child.pid!);
   const result = await postBatches({ url: server.url, writeKey: project.writeKey, subjects, batchSize, seconds: Number(values.seconds) });

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
 import { postBatches } from './lib/load.js';
-import { consentSubjects, runCli, startServerProcess } from './lib/server-process.js';
+import { consentSubjects, runCli, startServerProcess, type BenchProject } from './lib/server-process.js';
 import { fmt, median } from './lib/stats.js';
 
 export interface IngestFigures {
@@ -60,10 +60,10 @@ export async function benchIngestSqlite(options: { batchSize: number; seconds: n
   const port = options.port ?? 18_787;
   const dataDir = mkdtempSync(join(tmpdir(), 'heed-bench-'));
   const env = { HEED_DATA_DIR: dataDir };
-  const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], env)) as { projectId: string; writeKey: string };
+  const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], env)) as BenchProject;
   const server = await startServerProcess({ port, dataDir });
   const policy = (await (await fetch(`${server.url}/v1/policy`)).json()) as { version: string };
-  const subjects = await consentSubjects(server.url, project.writeKey, project.projectId, 50, policy.version);
+  const subjects = await consentSubjects(server.url, project, 50, policy.version);
   const http: number[] = [];
   const raw: number[] = [];
   const p50: number[] = [];

@@ -61,7 +61,7 @@ export async function benchBareHono(options: { batchSize: number; seconds: numbe
   const runs: Awaited<ReturnType<typeof postBatches>>[] = [];
   try {
     for (let run = 0; run < options.runs; run++) {
-      runs.push(await postBatches({ url: `http://127.0.0.1:${port}`, writeKey: 'wk_bare', subjects: ['subject-bare'], batchSize: options.batchSize, seconds: options.seconds }));
+      runs.push(await postBatches({ url: `http://127.0.0.1:${port}`, writeKey: 'wk_bare', subjects: [{ subject: 'subject-bare', identity: 'unchecked' }], batchSize: options.batchSize, seconds: options.seconds }));
     }
     return {
       batchSize: options.batchSize,

@@ -4,6 +4,7 @@
  */
 import autocannon from 'autocannon';
 import { makeBatch } from './event-rows.js';
+import type { BenchSubject } from './server-process.js';
 
 export interface LoadResult {
   eventsPerSecond: number;
@@ -11,7 +12,7 @@ export interface LoadResult {
   p99Ms: number;
 }
 
-export async function postBatches(options: { url: string; writeKey: string; subjects: readonly string[]; batchSize: number; seconds: number }): Promise<LoadResult> {
+export async function postBatches(options: { url: string; writeKey: string; subjects: readonly BenchSubject[]; batchSize: number; seconds: number }): Promise<LoadResult> {
   const result = await autocannon({
     url: `${options.url}/v1/batch`,
     connections: 10,

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { signSubjectHash } from '@heed/sdk/node';
 import { BUILT_CLI, startServerProcess as startProcess, type ServerProcess as Process } from '@heed/server/testing';
 
 export const CLI = BUILT_CLI;
@@ -39,18 +40,47 @@ export function clientHash(projectId: string, userId: string): string {
   return createHash('sha256').update(`heed:v1:${projectId}:${userId}`).digest('base64url');
 }
 
-/** Consents `count` subjects to statistics and update timing; returns their client hashes. */
-export async function consentSubjects(url: string, writeKey: string, projectId: string, count: number, policyVersion: string): Promise<string[]> {
-  const subjects: string[] = [];
-  for (let n = 0; n < count; n++) {
-    const subject = clientHash(projectId, `bench-user-${n}`);
-    const response = await fetch(`${url}/v1/consent`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: JSON.stringify({ writeKey, subject, policyVersion, purposes: { statistics: true }, ts: Date.now() }),
-    });
-    if (response.status !== 200) throw new Error(`consent failed: ${response.status}`);
-    subjects.push(subject);
+/** What `heed project create --json` prints, as far as a benchmark needs it. */
+export interface BenchProject {
+  readonly projectId: string;
+  readonly writeKey: string;
+  readonly analystKey: string;
+  /** Signs the identity assertions every identified subject's decisions and batches carry. */
+  readonly identitySecret: string;
+}
+
+/** A consenting subject: its client hash and the identity assertion its batches carry. */
+export interface BenchSubject {
+  readonly subject: string;
+  readonly identity: string;
+}
+
+/**
+ * Identified subjects as a correctly integrated platform sends them: the assertion its backend
+ * signs for the logged-in user (valid 24 hours), made once per subject, before any timed run,
+ * so a load generator sends a ready string and the server's verification is in the figure.
+ */
+export function signedSubjects(project: BenchProject, count: number, prefix = 'bench-user'): BenchSubject[] {
+  return Array.from({ length: count }, (_, n) => {
+    const subject = clientHash(project.projectId, `${prefix}-${n}`);
+    return { subject, identity: signSubjectHash({ secret: project.identitySecret, projectId: project.projectId, subject }) };
+  });
+}
+
+/**
+ * Consents `count` subjects to statistics, `parallel` requests at a time; returns them signed.
+ */
+export async function consentSubjects(url: string, project: BenchProject, count: number, policyVersion: string, parallel = 8): Promise<BenchSubject[]> {
+  const subjects = signedSubjects(project, count);
+  for (let start = 0; start < subjects.length; start += parallel) {
+    await Promise.all(subjects.slice(start, start + parallel).map(async ({ subject, identity }) => {
+      const response = await fetch(`${url}/v1/consent`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ writeKey: project.writeKey, subject, identity, policyVersion, purposes: { statistics: true }, ts: Date.now() }),
+      });
+      if (response.status !== 200) throw new Error(`consent failed: ${response.status} ${await response.text()}`);
+    }));
   }
   return subjects;
 }
