@@ -206,6 +206,8 @@ describe.sequential('examples/react-app', () => {
     expect(new URL(privacy.url()).pathname).toBe('/privacy');
     await privacy.locator('#withdraw').waitFor({ state: 'visible' });
     await privacy.click('#withdraw');
+    // Withdrawal asks for confirmation in a dialog (the privacy page's own suite covers it).
+    await privacy.click('#confirm-yes');
     await expect.poll(() => privacy.textContent('#status')).toBe('You withdrew your consent: nothing new is recorded.');
 
     await page.click('#export');
