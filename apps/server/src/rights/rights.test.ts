@@ -28,7 +28,7 @@ async function send(userId: string, events: Record<string, unknown>[]) {
 
 const statistics = () =>
   t.query<{ metric: string; value: number }>(
-    `SELECT metric, value FROM aggregates WHERE purpose = 'statistics' AND grain = 'hour' AND metric IN ('sessions', 'active_ms', 'subjects') ORDER BY metric`,
+    `SELECT metric, sum(value) AS value FROM aggregates WHERE purpose = 'statistics' AND grain = 'hour' AND metric IN ('sessions', 'active_ms', 'subjects') GROUP BY metric ORDER BY metric`,
   );
 
 describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {

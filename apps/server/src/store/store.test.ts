@@ -9,7 +9,8 @@ import { createSqliteStore } from './sqlite/sqlite-store.js';
 import { storeContract, type OpenedStore } from './store.case.js';
 import { testLedgerKeys } from '../testing/test-keys.js';
 
-const AGGREGATES = 'SELECT bucket, metric, dim, value FROM aggregates WHERE purpose = ? AND grain = ? ORDER BY bucket, metric, dim';
+// Summed over PostgreSQL's writer slots (a counter may be split over several rows there).
+const AGGREGATES = 'SELECT bucket, metric, dim, sum(value) AS value FROM aggregates WHERE purpose = ? AND grain = ? GROUP BY bucket, metric, dim ORDER BY bucket, metric, dim';
 
 async function open(kind: 'sqlite' | 'postgres'): Promise<OpenedStore> {
   if (kind === 'sqlite') {
@@ -29,7 +30,7 @@ async function open(kind: 'sqlite' | 'postgres'): Promise<OpenedStore> {
   await store.ready();
   return {
     store,
-    aggregates: (purpose, grain) => queryPostgres(database.url, AGGREGATES.replace('metric, dim', 'metric COLLATE "C", dim COLLATE "C"'), [purpose, grain]),
+    aggregates: (purpose, grain) => queryPostgres(database.url, AGGREGATES.replace('ORDER BY bucket, metric, dim', 'ORDER BY bucket, metric COLLATE "C", dim COLLATE "C"'), [purpose, grain]),
     async close() {
       await store.close();
       await database.drop();

@@ -2,9 +2,11 @@
  * Adds an aggregate plan to PostgreSQL (sign 1) or takes it out (sign -1), inside the caller's
  * transaction. Each table gets one multi-row statement over `unnest` arrays (one round trip,
  * one prepared statement whatever the batch size), rows in a fixed order so that concurrent
- * processes lock the same rows in the same order and do not deadlock. Upserts add with
- * `ON CONFLICT ... DO UPDATE SET value = value + excluded.value`: atomic in PostgreSQL, so
- * concurrent processes never lose an increment.
+ * processes lock the same rows in the same order and do not deadlock. Counters go to the
+ * connection's writer slot (schema.ts, `aggregates.slot`): two transactions never add to one
+ * row, so they never queue on its lock, and reads sum the slots. Activity marks cannot be
+ * slotted (one row per subject and bucket is the point), but two writers only meet there
+ * on the same subject in the same hour.
  */
 import type { AggregatePlan } from '../../aggregates/aggregate-plan.js';
 import type { MetricName } from '../../aggregates/metrics.js';
@@ -29,11 +31,12 @@ async function upsertCounters(tx: Tx, projectId: string, counters: Counter[]): P
   if (counters.length === 0) return;
   counters.sort(byKey);
   await tx`
-    INSERT INTO aggregates (project_id, purpose, grain, bucket, metric, dim, value)
-    SELECT ${projectId}, * FROM unnest(
+    WITH writer AS (SELECT heed_writer_slot() AS slot)
+    INSERT INTO aggregates (project_id, slot, purpose, grain, bucket, metric, dim, value)
+    SELECT ${projectId}, writer.slot, c.* FROM writer, unnest(
       ${counters.map((c) => c.purpose)}::text[], ${counters.map((c) => c.grain)}::text[], ${counters.map((c) => c.bucket)}::bigint[],
-      ${counters.map((c) => c.metric)}::text[], ${counters.map((c) => c.dim)}::text[], ${counters.map((c) => c.value)}::bigint[])
-    ON CONFLICT (project_id, purpose, grain, bucket, metric, dim) DO UPDATE SET value = aggregates.value + excluded.value`;
+      ${counters.map((c) => c.metric)}::text[], ${counters.map((c) => c.dim)}::text[], ${counters.map((c) => c.value)}::bigint[]) AS c
+    ON CONFLICT (project_id, purpose, grain, metric, bucket, dim, slot) DO UPDATE SET value = aggregates.value + excluded.value`;
 }
 
 /**

@@ -1,110 +1,168 @@
 /**
- * The ingest transaction on PostgreSQL: lock the batch's subjects, insert events (the primary
- * key dedupes retries and concurrent copies: `ON CONFLICT DO NOTHING RETURNING id` says which
- * rows are new), fold the new ones into sessions, then the aggregates and suppression counts,
- * all in one transaction. Two processes that receive the same event at the same moment both
- * try the insert; PostgreSQL lets exactly one of them insert it, and only that one counts it.
+ * The ingest transaction on PostgreSQL, for a group of batches (`../group-commit/`): lock the
+ * group's subjects, insert events (the primary key dedupes retries and concurrent copies:
+ * `ON CONFLICT DO NOTHING RETURNING` says which rows are new), fold the new ones into
+ * sessions, then the aggregates and suppression counts, all in one transaction. Two processes
+ * that receive the same event at the same moment both try the insert; PostgreSQL lets exactly
+ * one of them insert it, and only that one counts it.
+ *
+ * The batches that arrive in one turn of the event loop share a transaction, with up to
+ * `inFlight` groups written at once on as many pooled connections; a group that fails is
+ * written again batch by batch, so only a failing batch fails (`group-or-alone.ts`). Counters
+ * go to the connection's writer slot (`aggregate-writer.ts`): neither the groups of one
+ * process nor those of another wait on a counter row.
  */
 import { foldSessions, planAggregates, type SessionFold } from '../../aggregates/aggregate-plan.js';
-import { DAY_MS } from '../../aggregates/time-units.js';
+import { groupOrAlone, type Attempt } from '../group-commit/group-or-alone.js';
+import { batchResult, shareByProject, suppressionKey, type ProjectShare, type StoredBatch } from '../group-commit/project-share.js';
+import { createGroupCommit } from '../group-commit/queue.js';
+import { runAsync } from '../rules/script.js';
 import type { AcceptedEvent, IngestResult, IngestWrite, LateReason } from '../store.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
 
 /** An event's identity, as the primary key sees it: a retry resends both unchanged. */
-const eventKey = (event: { ts: number; id: string }) => `${event.ts}:${event.id}`;
+const eventKey = (projectId: string, event: { ts: number; id: string }) => `${projectId}\u0000${event.ts}\u0000${event.id}`;
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-async function insertEvents(tx: Tx, write: IngestWrite, events: readonly AcceptedEvent[]): Promise<Set<string>> {
-  if (events.length === 0) return new Set();
-  const rows = await tx<{ id: string; ts: number }[]>`
+/**
+ * Locks the group's subjects (always the first locks an ingest takes, in project and pseudonym
+ * order) and says which may no longer have events stored: a restriction or erasure committed
+ * by another process after a batch's state was read is seen here, and its events are counted
+ * as suppressed instead. Art. 18 and 17 hold exactly; the other flags take effect from the
+ * next batch (docs/scaling.md).
+ */
+async function lockSubjects(tx: Tx, writes: readonly IngestWrite[]): Promise<Map<string, LateReason | undefined>> {
+  const keys = [...new Set(writes.flatMap((write) => write.events.map((event) => `${write.projectId}\u0000${event.pseudonym}`)))].sort(byText);
+  const state = new Map<string, LateReason | undefined>();
+  if (keys.length === 0) return state;
+  const split = keys.map((key) => key.split('\u0000') as [string, string]);
+  const rows = await tx<{ projectId: string; pseudonym: string; erased: boolean; restricted: boolean }[]>`
+    SELECT s.project_id AS "projectId", s.pseudonym, s.erased, s.restricted
+    FROM subjects s JOIN unnest(${split.map(([project]) => project)}::text[], ${split.map(([, pseudonym]) => pseudonym)}::text[]) AS k(project_id, pseudonym)
+      ON s.project_id = k.project_id AND s.pseudonym = k.pseudonym
+    ORDER BY s.project_id COLLATE "C", s.pseudonym COLLATE "C" FOR NO KEY UPDATE OF s`;
+  for (const row of rows) state.set(`${row.projectId}\u0000${row.pseudonym}`, row.erased ? 'erased' : row.restricted ? 'restricted' : undefined);
+  return state;
+}
+
+/** Inserts the group's new events in one statement; the keys PostgreSQL did not refuse as already stored. */
+async function insertEvents(tx: Tx, rows: readonly { write: IngestWrite; event: AcceptedEvent }[]): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
+  const inserted = await tx<{ projectId: string; id: string; ts: number }[]>`
     INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
-    SELECT ${write.projectId}, e.id, e.pseudonym, e.session_id, e.type, e.ts, ${write.receivedAt}, e.name, e.duration_ms, e.active_ms, e.props, e.purposes
-    FROM unnest(
-      ${events.map((e) => e.id)}::text[], ${events.map((e) => e.pseudonym)}::text[], ${events.map((e) => e.sessionId)}::text[],
-      ${events.map((e) => e.type)}::text[], ${events.map((e) => e.ts)}::bigint[], ${events.map((e) => e.name)}::text[],
-      ${events.map((e) => e.durationMs)}::bigint[], ${events.map((e) => e.activeMs)}::bigint[], ${events.map((e) => e.propsJson)}::text[],
-      ${events.map((e) => e.purposes.join(','))}::text[]
-    ) AS e(id, pseudonym, session_id, type, ts, name, duration_ms, active_ms, props, purposes)
-    ON CONFLICT DO NOTHING RETURNING id, ts`;
-  return new Set(rows.map(eventKey));
+    SELECT * FROM unnest(
+      ${rows.map((r) => r.write.projectId)}::text[], ${rows.map((r) => r.event.id)}::text[], ${rows.map((r) => r.event.pseudonym)}::text[],
+      ${rows.map((r) => r.event.sessionId)}::text[], ${rows.map((r) => r.event.type)}::text[], ${rows.map((r) => r.event.ts)}::bigint[],
+      ${rows.map((r) => r.write.receivedAt)}::bigint[], ${rows.map((r) => r.event.name)}::text[], ${rows.map((r) => r.event.durationMs)}::bigint[],
+      ${rows.map((r) => r.event.activeMs)}::bigint[], ${rows.map((r) => r.event.propsJson)}::text[], ${rows.map((r) => r.event.purposes.join(','))}::text[])
+    ON CONFLICT DO NOTHING RETURNING project_id AS "projectId", id, ts`;
+  return new Set(inserted.map((row) => eventKey(row.projectId, row)));
+}
+
+/** Each batch's events: which to insert (the first copy in the group), which came too late for their subject. */
+async function storeEvents(tx: Tx, writes: readonly IngestWrite[]): Promise<StoredBatch[]> {
+  const subjects = await lockSubjects(tx, writes);
+  const stored: StoredBatch[] = writes.map((write) => ({ write, inserted: [], late: {}, lateCount: 0 }));
+  const seen = new Set<string>();
+  const candidates: { write: IngestWrite; event: AcceptedEvent; batch: StoredBatch; key: string }[] = [];
+  writes.forEach((write, index) => {
+    const batch = stored[index]!;
+    for (const event of write.events) {
+      const subject = `${write.projectId}\u0000${event.pseudonym}`;
+      // Only subjects with a row are written (the ingest pipeline records one before it stores
+      // events); an event of any other is neither stored nor late.
+      if (!subjects.has(subject)) continue;
+      const reason = subjects.get(subject);
+      if (reason !== undefined) {
+        batch.late[reason] = (batch.late[reason] ?? 0) + 1;
+        batch.lateCount++;
+        continue;
+      }
+      const key = eventKey(write.projectId, event);
+      // The first copy of an event within the group wins; later copies are duplicates.
+      if (seen.has(key)) continue;
+      seen.add(key);
+      candidates.push({ write, event, batch, key });
+    }
+  });
+  // Key order: concurrent groups take their index locks in one order.
+  candidates.sort((a, b) => byText(a.write.projectId, b.write.projectId) || a.event.ts - b.event.ts || byText(a.event.id, b.event.id));
+  const inserted = await insertEvents(tx, candidates);
+  for (const candidate of candidates) if (inserted.has(candidate.key)) candidate.batch.inserted.push(candidate.event);
+  return stored;
 }
 
 async function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]): Promise<void> {
   if (folds.length === 0) return;
   await tx`
-    INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events)
-    SELECT ${projectId}, * FROM unnest(
+    INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events, changed_xid)
+    SELECT ${projectId}, s.*, pg_current_xact_id()::text::bigint FROM unnest(
       ${folds.map((f) => f.sessionId)}::text[], ${folds.map((f) => f.pseudonym)}::text[], ${folds.map((f) => f.startedAt)}::bigint[],
       ${folds.map((f) => f.lastSeenAt)}::bigint[], ${folds.map((f) => f.endedAt)}::bigint[], ${folds.map((f) => f.activeMs)}::bigint[],
-      ${folds.map((f) => f.events)}::bigint[])
+      ${folds.map((f) => f.events)}::bigint[]) AS s
     ON CONFLICT (project_id, session_id) DO UPDATE SET
       started_at = least(sessions.started_at, excluded.started_at),
       last_seen_at = greatest(sessions.last_seen_at, excluded.last_seen_at),
       ended_at = coalesce(excluded.ended_at, sessions.ended_at),
       active_ms = sessions.active_ms + excluded.active_ms,
-      events = sessions.events + excluded.events`;
+      events = sessions.events + excluded.events,
+      changed_xid = excluded.changed_xid`;
 }
 
-export function createIngestWriter(connection: PostgresConnection) {
-  async function ingest(write: IngestWrite): Promise<IngestResult> {
-    return connection.writeTransaction(async (tx) => {
-      // Lock the subjects first (always the first lock an ingest takes, in pseudonym order):
-      // a restriction or erasure committed by another process after this batch's state was
-      // read is seen here, and its events are not stored but counted as suppressed. Art. 18 and
-      // 17 hold exactly; the other flags take effect from the next batch (docs/scaling.md).
-      const pseudonyms = [...new Set(write.events.map((event) => event.pseudonym))].sort();
-      const rows = pseudonyms.length === 0 ? [] : await tx<{ pseudonym: string; erased: boolean; restricted: boolean }[]>`
-        SELECT pseudonym, erased, restricted FROM subjects WHERE project_id = ${write.projectId} AND pseudonym = ANY(${pseudonyms}::text[])
-        ORDER BY pseudonym FOR NO KEY UPDATE`;
-      const refused = new Map<string, LateReason>();
-      for (const row of rows) if (row.erased || row.restricted) refused.set(row.pseudonym, row.erased ? 'erased' : 'restricted');
-      const writable = new Set(rows.filter((row) => !refused.has(row.pseudonym)).map((row) => row.pseudonym));
-      const late: Partial<Record<LateReason, number>> = {};
-      let lateCount = 0;
-      for (const event of write.events) {
-        const reason = refused.get(event.pseudonym);
-        if (reason === undefined) continue;
-        late[reason] = (late[reason] ?? 0) + 1;
-        lateCount++;
-      }
-      // The first copy of an event within the batch wins, as it does in the SQLite store.
-      const seen = new Set<string>();
-      const candidates = write.events.filter((event) => writable.has(event.pseudonym) && !seen.has(eventKey(event)) && seen.add(eventKey(event)));
-      // Key order: concurrent batches take their index locks in one order.
-      const sorted = [...candidates].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      const insertedKeys = await insertEvents(tx, write, sorted);
-      const inserted = candidates.filter((event) => insertedKeys.has(eventKey(event)));
-
-      // Sorted: concurrent batches lock session rows in one order.
-      await upsertSessions(tx, write.projectId, foldSessions(inserted).sort((a, b) => (a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0)));
-      await applyPlan(tx, write.projectId, planAggregates(inserted), 1);
-
-      const counts = new Map<string, number>();
-      for (const [reason, count] of [...Object.entries(write.suppressed), ...Object.entries(late)]) counts.set(reason, (counts.get(reason) ?? 0) + count);
-      const reasons = [...counts].filter(([, count]) => count > 0).sort(([a], [b]) => (a < b ? -1 : 1));
-      if (reasons.length > 0) {
-        const day = Math.floor(write.receivedAt / DAY_MS) * DAY_MS;
-        await tx`
-          INSERT INTO suppressions (project_id, day, reason, count)
-          SELECT ${write.projectId}, ${day}, * FROM unnest(${reasons.map(([reason]) => reason)}::text[], ${reasons.map(([, count]) => count)}::bigint[])
-          ON CONFLICT (project_id, day, reason) DO UPDATE SET count = suppressions.count + excluded.count`;
-      }
-      const lastSeen = new Map<string, number>();
-      for (const event of inserted) lastSeen.set(event.pseudonym, Math.max(lastSeen.get(event.pseudonym) ?? 0, event.ts));
-      if (lastSeen.size > 0) {
-        const touched = [...lastSeen].sort(([a], [b]) => (a < b ? -1 : 1));
-        await tx`
-          UPDATE subjects SET tz = ${write.tz}, device = ${write.device}, last_seen_at = greatest(coalesce(subjects.last_seen_at, 0), t.ts)
-          FROM unnest(${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, ts]) => ts)}::bigint[]) AS t(pseudonym, ts)
-          WHERE subjects.project_id = ${write.projectId} AND subjects.pseudonym = t.pseudonym`;
-      }
-      return {
-        accepted: inserted.length,
-        duplicates: write.events.length - inserted.length - lateCount,
-        ...(lateCount > 0 ? { lateSuppressed: late } : {}),
-      };
-    });
+/** A project's share of the group: sessions, aggregates, suppression counts, subjects last seen. */
+async function applyShare(tx: Tx, projectId: string, share: ProjectShare): Promise<void> {
+  // Sorted: concurrent groups lock session rows in one order.
+  await upsertSessions(tx, projectId, foldSessions(share.events).sort((a, b) => byText(a.sessionId, b.sessionId)));
+  await applyPlan(tx, projectId, planAggregates(share.events), 1);
+  if (share.suppressed.size > 0) {
+    const counts = [...share.suppressed].map(([key, count]) => ({ ...suppressionKey(key), count })).sort((a, b) => a.day - b.day || byText(a.reason, b.reason));
+    await tx`
+      WITH writer AS (SELECT heed_writer_slot() AS slot)
+      INSERT INTO suppressions (project_id, slot, day, reason, count)
+      SELECT ${projectId}, writer.slot, c.* FROM writer,
+        unnest(${counts.map((c) => c.day)}::bigint[], ${counts.map((c) => c.reason)}::text[], ${counts.map((c) => c.count)}::bigint[]) AS c
+      ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count`;
   }
+  if (share.seen.size > 0) {
+    const touched = [...share.seen].sort(([a], [b]) => byText(a, b));
+    await tx`
+      UPDATE subjects SET tz = t.tz, device = t.device, last_seen_at = greatest(coalesce(subjects.last_seen_at, 0), t.ts)
+      FROM unnest(${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, seen]) => seen.ts)}::bigint[],
+        ${touched.map(([, seen]) => seen.tz)}::text[], ${touched.map(([, seen]) => seen.device)}::text[]) AS t(pseudonym, ts, tz, device)
+      WHERE subjects.project_id = ${projectId} AND subjects.pseudonym = t.pseudonym`;
+  }
+}
 
-  return { ingest };
+/** Writes the batches in one transaction; rejects if any of them (or the commit) fails. */
+async function writeTogether(connection: PostgresConnection, writes: readonly IngestWrite[]): Promise<IngestResult[]> {
+  return connection.writeTransaction(async (tx) => {
+    const stored = await storeEvents(tx, writes);
+    const shares = [...shareByProject(stored)].sort(([a], [b]) => byText(a, b));
+    for (const [projectId, share] of shares) await applyShare(tx, projectId, share);
+    return stored.map(batchResult);
+  });
+}
+
+export interface IngestWriterOptions {
+  /** Groups written at once, each on a pooled connection; keep it below the pool size (reads need connections too). */
+  readonly inFlight: number;
+}
+
+/**
+ * @example const writer = createIngestWriter(connection, { inFlight: 4 }); await writer.ingest(write) // { accepted: 50, duplicates: 0 }
+ */
+export function createIngestWriter(connection: PostgresConnection, options: IngestWriterOptions) {
+  async function attempt(items: readonly IngestWrite[]): Promise<Attempt<IngestResult>> {
+    try {
+      return { ok: true, results: await writeTogether(connection, items) };
+    } catch (error) {
+      return { ok: false, error };
+    }
+  }
+  const queue = createGroupCommit(
+    (writes: readonly IngestWrite[]) => runAsync(groupOrAlone<IngestWrite, IngestResult>(writes), { attempt }),
+    { inFlight: options.inFlight },
+  );
+  return { ingest: queue.submit };
 }

@@ -27,6 +27,11 @@ const PROJECT_FIELDS = { id: projects.id, name: projects.name, createdAt: projec
 export interface PostgresStoreOptions extends PostgresOptions {
   /** Seals consent-ledger entries with the ledger key (ledger/chain.ts). */
   readonly seal: LedgerSeal;
+  /**
+   * Ingest groups written at once, each on a pooled connection (`ingest-writer.ts`); half the
+   * pool by default, leaving the rest to reads, consent and rights requests.
+   */
+  readonly ingestGroups?: number;
 }
 
 export interface PostgresStore extends Store {
@@ -52,7 +57,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     const outcome = await migration;
     if (!outcome.ok) throw outcome.error;
   };
-  const writer = createIngestWriter(connection);
+  const writer = createIngestWriter(connection, { inFlight: options.ingestGroups ?? Math.max(1, Math.ceil((options.poolSize ?? 10) / 2)) });
   const subjects = createSubjectRepository(connection, options.seal);
   const retention = createPostgresRetention(connection, options.seal);
   const policies = createPostgresPolicies(connection);
@@ -155,8 +160,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
 
     dailyCounters: afterMigrations(async (projectId: string, prefix: string, sinceDay: number) =>
       [...(await sql<{ day: number; reason: string; count: number }[]>`
-        SELECT day, reason, count FROM suppressions WHERE project_id = ${projectId} AND left(reason, ${prefix.length}) = ${prefix} AND day >= ${sinceDay}
-        ORDER BY day, reason COLLATE "C"`)]),
+        SELECT day, reason, sum(count)::bigint AS count FROM suppressions
+        WHERE project_id = ${projectId} AND left(reason, ${prefix.length}) = ${prefix} AND day >= ${sinceDay}
+        GROUP BY day, reason ORDER BY day, reason COLLATE "C"`)]),
     ledgerHeads: afterMigrations(async () =>
       [...(await sql<LedgerHead[]>`SELECT project_id AS "projectId", seq, hash FROM ledger_heads WHERE seq > 0 ORDER BY project_id COLLATE "C"`)]),
     counts: afterMigrations(async () => {

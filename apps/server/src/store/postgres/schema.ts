@@ -217,10 +217,17 @@ export const sessions = pgTable(
     endedAt: ms('ended_at'),
     activeMs: ms('active_ms').notNull().default(0),
     events: ms('events').notNull().default(0),
+    /**
+     * The transaction that last wrote the row (`pg_current_xact_id()`): the session feed of the
+     * stats cache reads rows from transactions at or after the oldest one still running when it
+     * last read, so a row committed late is never skipped (stats-queries.ts, `changedAfter`).
+     */
+    changedXid: ms('changed_xid').notNull().default(0),
   },
   (table) => [
     primaryKey({ columns: [table.projectId, table.sessionId] }),
     index('sessions_subject').on(table.projectId, table.pseudonym),
+    index('sessions_changed').on(table.projectId, table.changedXid),
   ],
 );
 
@@ -253,11 +260,17 @@ export const aggregates = pgTable(
     bucket: ms('bucket').notNull(),
     metric: text('metric').notNull(),
     dim: text('dim').notNull().default(''),
+    /**
+     * The writer slot (`heed_writer_slot()`, one per live connection): every transaction adds
+     * to its own slot's row, so concurrent writers, in one process or many, never wait on one
+     * row to add to a count. Reads sum over slots.
+     */
+    slot: integer('slot').notNull().default(0),
     value: ms('value').notNull(),
   },
   // Metric before bucket: every read asks for a few metrics over a range of buckets, and
   // with bucket first it walked every metric of every hour in the range (21k rows for 7k).
-  (table) => [primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.metric, table.bucket, table.dim] })],
+  (table) => [primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.metric, table.bucket, table.dim, table.slot] })],
 );
 
 /** What was not stored, as numbers only, per UTC day and reason. */
@@ -267,9 +280,11 @@ export const suppressions = pgTable(
     projectId: text('project_id').notNull(),
     day: ms('day').notNull(),
     reason: text('reason').notNull(),
+    /** The writer slot, as in `aggregates`: reads sum over slots. */
+    slot: integer('slot').notNull().default(0),
     count: ms('count').notNull(),
   },
-  (table) => [primaryKey({ columns: [table.projectId, table.day, table.reason] })],
+  (table) => [primaryKey({ columns: [table.projectId, table.day, table.reason, table.slot] })],
 );
 
 export const rightsRequests = pgTable(

@@ -2,7 +2,8 @@
  * The statistics reads (`StatsStore`) for PostgreSQL, one statement each and the same answers
  * as `../sqlite/stats-queries.ts` (the parity test holds them to it). Cell lists travel as
  * parallel arrays read with `unnest`; text comparisons use the "C" collation,
- * the byte order SQLite uses, so ties and versions sort alike on both stores.
+ * the byte order SQLite uses, so ties and versions sort alike on both stores. Counters are
+ * summed over writer slots (schema.ts, `aggregates.slot`).
  */
 import type { HourlySeries, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
@@ -34,9 +35,10 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
 
     async markCounts(projectId, grain, purposes, from, to) {
       const rows = await sql<{ purpose: string; bucket: number; subjects: number }[]>`
-        SELECT purpose, bucket, value AS subjects FROM aggregates
+        SELECT purpose, bucket, sum(value)::bigint AS subjects FROM aggregates
         WHERE project_id = ${projectId} AND purpose = ANY(${purposes}::text[]) AND grain = ${grain} AND bucket >= ${from} AND bucket < ${to}
-          AND metric = 'subjects' AND dim = '' AND value > 0
+          AND metric = 'subjects' AND dim = ''
+        GROUP BY purpose, bucket HAVING sum(value) > 0
         ORDER BY purpose, bucket`;
       return seriesByKey(purposes, rows, (row) => row.purpose, (row) => row.subjects)
         .map((series, index): MarkCounts => ({ purpose: purposes[index]!, buckets: series.buckets, subjects: series.values }));

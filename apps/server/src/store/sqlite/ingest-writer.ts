@@ -5,18 +5,20 @@
  * never disagree with the events they count. Prepared statements, because this runs per
  * event on the hot path.
  *
- * Group commit (`group-commit.ts`): the batches that arrive within one turn of the event
+ * Group commit (`../group-commit/`): the batches that arrive within one turn of the event
  * loop share one IMMEDIATE transaction; what they add to sessions, activity and aggregates is
  * written once per key for the whole group, which is most of the work for small batches. A
  * batch is answered only after the shared commit. If the group fails, each batch is written
  * again in a transaction of its own, so a bad batch fails alone.
  */
 import { foldSessions, planAggregates } from '../../aggregates/aggregate-plan.js';
-import { DAY_MS } from '../../aggregates/time-units.js';
-import { StoreBusyError, type AcceptedEvent, type IngestResult, type IngestWrite, type LateReason } from '../store.js';
+import type { IngestResult, IngestWrite, LateReason } from '../store.js';
+import { groupOrAlone, type Attempt } from '../group-commit/group-or-alone.js';
+import { batchResult, shareByProject, suppressionKey, type StoredBatch } from '../group-commit/project-share.js';
+import { createGroupCommit, type GroupOutcome } from '../group-commit/queue.js';
+import { runSync } from '../rules/script.js';
 import { createAggregateWriter } from './aggregate-writer.js';
 import type { SqliteConnection } from './connection.js';
-import { createGroupCommit, type GroupOutcome } from './group-commit.js';
 
 /** The statements of a group, prepared once per store. */
 function prepareGroupStatements({ client }: SqliteConnection) {
@@ -60,15 +62,6 @@ interface GroupWriter {
   readonly connection: SqliteConnection;
   readonly statements: ReturnType<typeof prepareGroupStatements>;
   readonly aggregates: ReturnType<typeof createAggregateWriter>;
-}
-
-/** One batch after its events were inserted. */
-interface StoredBatch {
-  readonly write: IngestWrite;
-  /** The events the unique key did not refuse as already seen. */
-  readonly inserted: AcceptedEvent[];
-  readonly late: Partial<Record<LateReason, number>>;
-  lateCount: number;
 }
 
 /** Why a subject may no longer have events stored, as of this transaction, if it may not. */
@@ -121,45 +114,6 @@ function insertEvents(writer: GroupWriter, write: IngestWrite): StoredBatch {
   return stored;
 }
 
-/** The latest event a subject sent in a group, with the time zone and device of its batch. */
-interface LastSeen {
-  ts: number;
-  tz: string;
-  device: string;
-}
-
-/** A project's share of a group: its new events, suppression counts by day and reason, subjects last seen. */
-interface ProjectShare {
-  readonly events: AcceptedEvent[];
-  /** Keyed `day \0 reason`. */
-  readonly suppressed: Map<string, number>;
-  readonly seen: Map<string, LastSeen>;
-}
-
-/** Sums a group's stored batches per project, before any of it is written. */
-function shareByProject(stored: readonly StoredBatch[]): Map<string, ProjectShare> {
-  const byProject = new Map<string, ProjectShare>();
-  for (const { write, inserted, late } of stored) {
-    let project = byProject.get(write.projectId);
-    if (!project) byProject.set(write.projectId, (project = { events: [], suppressed: new Map(), seen: new Map() }));
-    project.events.push(...inserted);
-    const day = Math.floor(write.receivedAt / DAY_MS) * DAY_MS;
-    for (const [reason, count] of [...Object.entries(write.suppressed), ...Object.entries(late)]) {
-      if (count > 0) project.suppressed.set(`${day}\u0000${reason}`, (project.suppressed.get(`${day}\u0000${reason}`) ?? 0) + count);
-    }
-    for (const event of inserted) {
-      const seen = project.seen.get(event.pseudonym);
-      if (!seen) project.seen.set(event.pseudonym, { ts: event.ts, tz: write.tz, device: write.device });
-      else if (event.ts >= seen.ts) {
-        seen.ts = event.ts;
-        seen.tz = write.tz;
-        seen.device = write.device;
-      }
-    }
-  }
-  return byProject;
-}
-
 /**
  * What a group's stored events add up to, written once per key for the whole group: the
  * batches of one turn mostly share their project, hour, purposes and sessions, so the
@@ -173,8 +127,8 @@ function applyGroup(writer: GroupWriter, stored: readonly StoredBatch[]): void {
     }
     writer.aggregates.apply(projectId, planAggregates(project.events), 1);
     for (const [key, count] of project.suppressed) {
-      const [day, reason] = key.split('\u0000');
-      upsertSuppression.run(projectId, Number(day), reason, count);
+      const { day, reason } = suppressionKey(key);
+      upsertSuppression.run(projectId, day, reason, count);
     }
     for (const [pseudonym, { ts, tz, device }] of project.seen) touchSubject.run(tz, device, ts, projectId, pseudonym);
   }
@@ -185,37 +139,25 @@ function writeTogether(writer: GroupWriter, writes: readonly IngestWrite[]): Ing
   return writer.connection.writeTransaction(() => {
     const stored = writes.map((write) => insertEvents(writer, write));
     applyGroup(writer, stored);
-    return stored.map(({ write, inserted, late, lateCount }) => ({
-      accepted: inserted.length,
-      duplicates: write.events.length - inserted.length - lateCount,
-      ...(lateCount > 0 ? { lateSuppressed: late } : {}),
-    }));
+    return stored.map(batchResult);
   });
 }
 
-/** A group in one transaction; if that fails, each batch in its own. */
+/** A group in one transaction; if that fails, each batch in its own (`group-or-alone.ts`). */
 function writeGroup(writer: GroupWriter, writes: readonly IngestWrite[]): GroupOutcome<IngestResult>[] {
-  try {
-    return writeTogether(writer, writes).map((result) => ({ ok: true, result }));
-  } catch (error) {
-    // The whole group rolled back, so nothing of it is stored. A busy store refuses every
-    // batch alike (503); otherwise one batch may be at fault: each is written again on its
-    // own, so only a failing batch fails. (No savepoint per batch on the common path: a
-    // savepoint copies every page it touches into a statement journal, which cost more
-    // than the inserts.)
-    if (writes.length === 1 || error instanceof StoreBusyError) return writes.map(() => ({ ok: false, error }));
-    return writes.map((one) => {
+  return runSync(groupOrAlone<IngestWrite, IngestResult>(writes), {
+    attempt(items: readonly IngestWrite[]): Attempt<IngestResult> {
       try {
-        return { ok: true, result: writeTogether(writer, [one])[0]! };
-      } catch (alone) {
-        return { ok: false, error: alone };
+        return { ok: true, results: writeTogether(writer, items) };
+      } catch (error) {
+        return { ok: false, error };
       }
-    });
-  }
+    },
+  });
 }
 
 /**
- * The batches of one event-loop turn in one transaction (`group-commit.ts`), each answered
+ * The batches of one event-loop turn in one transaction (`../group-commit/queue.ts`), each answered
  * after the commit.
  *
  * @example const writer = createIngestWriter(connection); await writer.ingest(write) // { accepted: 50, duplicates: 0 }
