@@ -1,107 +1,177 @@
 /**
- * Ingest through HTTP on PostgreSQL with one and with two server processes, beside one process
- * on SQLite, in the same run and under the same load (autocannon, 10 connections in all,
- * batches of fresh events from 50 consenting subjects, one subject and session per batch as
- * the SDK sends them). Prints events/s and batch latency per setup, and the ratios.
+ * Ingest on PostgreSQL, in one run and on one database: the raw multi-row INSERT floor
+ * (postgres.js, batches of 50 rows per transaction, 10 connections: lib/raw-postgres.ts),
+ * then Heed over HTTP with one server process and with two (wrk, 10 connections in all,
+ * batches of one consenting subject's new session). Each setup runs `--runs` times,
+ * interleaved, and the medians are quoted. During Heed's runs, `pg_stat_activity` is sampled
+ * for lock waits (lib/lock-sampler.ts), and the CPU the server processes and PostgreSQL's
+ * backends used is read from /proc (lib/proc-cpu.ts), per event stored.
  *
- *   pnpm --filter @heed/server build && pnpm --filter @heed/bench exec tsx ingest-postgres.ts [--batch 50] [--seconds 10]
+ *   pnpm --filter @heed/server build && pnpm --filter @heed/bench exec tsx ingest-postgres.ts [--runs 3] [--seconds 10] [--write]
  *
- * Two cores run the load generator, the server processes and PostgreSQL together: a second
- * process competes for the same cores, so the figure says what one more process costs or
- * buys on this machine, not what it buys on a machine of its own.
+ * Needs `wrk` (`apt-get install wrk`) and PostgreSQL (`HEED_TEST_POSTGRES_URL`, by default
+ * postgres://root@127.0.0.1:5432/test). `--write` puts the table into bench/RESULTS.md.
+ * Two cores run wrk, the server processes and PostgreSQL together: a second process competes
+ * for the same cores, so the figure says what one more process costs or buys on this
+ * machine, not what it buys on a machine of its own.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
+import postgres from 'postgres';
 import { createTestDatabase } from '@heed/server/testing';
-import { makeBatch } from './lib/event-rows.js';
-import { consentSubjects, runCli, startServerProcess, type BenchProject, type BenchSubject, type ServerProcess } from './lib/server-process.js';
-import { fmt } from './lib/stats.js';
+import { sampleLockWaits } from './lib/lock-sampler.js';
+import { totalCpuSeconds } from './lib/proc-cpu.js';
+import { rawPostgresInsert } from './lib/raw-postgres.js';
+import { consentSubjects, runCli, startServerProcess, type BenchProject, type ServerProcess } from './lib/server-process.js';
+import { fmt, median } from './lib/stats.js';
+import { wrkBatches } from './lib/wrk-load.js';
 
 const CONNECTIONS = 10;
+const SUBJECTS = 1_000;
 
-interface Figures {
+export interface PostgresSetupFigures {
   eventsPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU of the server processes per stored event, microseconds. */
+  serverCpuUsPerEvent?: number;
+  /** CPU of PostgreSQL's backends serving the run per stored event, microseconds. */
+  postgresCpuUsPerEvent?: number;
+  /** Active-backend samples of the run, and how many of them waited on a lock. */
+  activeSamples?: number;
+  lockWaits?: number;
 }
 
-/** Splits the connections over the servers and sums what they took. */
-async function load(urls: readonly string[], writeKey: string, subjects: readonly BenchSubject[], batchSize: number, seconds: number): Promise<Figures> {
-  const results = await Promise.all(urls.map((url) => autocannon({
-    url: `${url}/v1/batch`,
-    connections: CONNECTIONS / urls.length,
-    duration: seconds,
-    requests: [{
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      setupRequest: (request) => ({ ...request, body: JSON.stringify(makeBatch(writeKey, subjects, batchSize, Date.now())) }),
-    }],
-  })));
-  for (const result of results) {
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`load run had ${result.non2xx} non-2xx and ${result.errors} errors`);
-  }
-  const total = results.reduce((sum, result) => sum + result.requests.total, 0);
+export interface PostgresRow {
+  label: string;
+  figures: PostgresSetupFigures;
+}
+
+interface RunFigures extends Required<PostgresSetupFigures> {}
+
+/** The median of each figure over the runs. */
+function medianOf(runs: readonly RunFigures[]): RunFigures {
+  const pick = (key: keyof RunFigures) => median(runs.map((run) => run[key]));
   return {
-    eventsPerSecond: (total * batchSize) / seconds,
-    p50Ms: Math.max(...results.map((result) => result.latency.p50)),
-    p99Ms: Math.max(...results.map((result) => result.latency.p99)),
+    eventsPerSecond: pick('eventsPerSecond'), p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'), serverCpuUsPerEvent: pick('serverCpuUsPerEvent'),
+    postgresCpuUsPerEvent: pick('postgresCpuUsPerEvent'), activeSamples: pick('activeSamples'), lockWaits: pick('lockWaits'),
   };
 }
 
-async function setup(processes: number, env: Record<string, string>, basePort: number) {
+export async function benchIngestPostgres(options: { batchSize: number; seconds: number; runs?: number }): Promise<PostgresRow[]> {
+  const runs = options.runs ?? 3;
+  const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'heed-bench-'));
-  const shared = { HEED_DATA_DIR: dataDir, ...env };
-  const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], shared)) as BenchProject;
+  const env = { HEED_DATA_DIR: dataDir, HEED_DATABASE_URL: database.url, HEED_PSEUDONYM_KEY: randomBytes(32).toString('hex'), HEED_PG_POOL_SIZE: '10' };
+  const admin = postgres(database.url, { max: 1, onnotice: () => {} });
   const servers: ServerProcess[] = [];
-  for (let n = 0; n < processes; n++) servers.push(await startServerProcess({ port: basePort + n, dataDir, env: shared }));
-  const policy = (await (await fetch(`${servers[0]!.url}/v1/policy`)).json()) as { version: string };
-  const subjects = await consentSubjects(servers[0]!.url, project, 50, policy.version);
-  return {
-    urls: servers.map((server) => server.url),
-    writeKey: project.writeKey,
-    subjects,
-    async stop() {
-      await Promise.all(servers.map((server) => server.stop()));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  try {
+    const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], env)) as BenchProject;
+    for (const port of [18_793, 18_794]) servers.push(await startServerProcess({ port, dataDir, env }));
+    const policy = (await (await fetch(`${servers[0]!.url}/v1/policy`)).json()) as { version: string };
+    const subjects = await consentSubjects(servers[0]!.url, project, SUBJECTS, policy.version);
+    const storedEvents = async () => (await admin<{ n: string }[]>`SELECT count(*)::text AS n FROM events`)[0]!.n;
+    const backendPids = async () =>
+      (await admin<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'heed'`).map((row) => row.pid);
+
+    let tag = 0;
+    const heed = async (processes: 1 | 2, seconds: number): Promise<RunFigures> => {
+      const targets = servers.slice(0, processes);
+      const serverPids = targets.map((server) => server.child.pid!);
+      const pgPids = await backendPids();
+      const before = { events: Number(await storedEvents()), server: totalCpuSeconds(serverPids), pg: totalCpuSeconds(pgPids) };
+      const stopSampling = sampleLockWaits(admin);
+      const results = await Promise.all(targets.map((server) => wrkBatches({
+        url: server.url, writeKey: project.writeKey, subjects, batchSize: options.batchSize, seconds,
+        connections: CONNECTIONS / processes, tag: `r${++tag}`,
+      })));
+      const locks = await stopSampling();
+      const events = Number(await storedEvents()) - before.events;
+      for (const result of results) {
+        if (result.non2xx > 0 || result.errors > 0) throw new Error(`load run had ${result.non2xx} non-2xx and ${result.errors} errors`);
+      }
+      const requests = results.reduce((sum, result) => sum + result.requests, 0);
+      if (events !== requests * options.batchSize) throw new Error(`stored ${events} events for ${requests} answered batches of ${options.batchSize}`);
+      return {
+        eventsPerSecond: events / Math.max(...results.map((result) => result.seconds)),
+        p50Ms: Math.max(...results.map((result) => result.p50Ms)),
+        p99Ms: Math.max(...results.map((result) => result.p99Ms)),
+        serverCpuUsPerEvent: ((totalCpuSeconds(serverPids) - before.server) / events) * 1e6,
+        postgresCpuUsPerEvent: ((totalCpuSeconds(pgPids) - before.pg) / events) * 1e6,
+        activeSamples: locks.samples,
+        lockWaits: locks.lockWaits,
+      };
+    };
+
+    // Warm-up (JIT, pools, plan caches) of both processes, then the runs, interleaved.
+    await heed(2, 2);
+    const raw: number[] = [];
+    const one: RunFigures[] = [];
+    const two: RunFigures[] = [];
+    for (let run = 0; run < runs; run++) {
+      raw.push(await rawPostgresInsert({ url: database.url, batchSize: options.batchSize, connections: CONNECTIONS, seconds: options.seconds }));
+      one.push(await heed(1, options.seconds));
+      two.push(await heed(2, options.seconds));
+    }
+    return [
+      { label: `raw INSERT, ${options.batchSize} rows per transaction, ${CONNECTIONS} connections`, figures: { eventsPerSecond: median(raw), p50Ms: Number.NaN, p99Ms: Number.NaN } },
+      { label: 'Heed on PostgreSQL, 1 process', figures: medianOf(one) },
+      { label: 'Heed on PostgreSQL, 2 processes', figures: medianOf(two) },
+    ];
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await admin.end({ timeout: 5 });
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
-export async function benchIngestPostgres(options: { batchSize: number; seconds: number }) {
-  const rows: { label: string; figures: Figures }[] = [];
-  const run = async (label: string, processes: number, env: Record<string, string>, port: number) => {
-    const running = await setup(processes, env, port);
-    try {
-      // A short warm-up (JIT, pool, plan cache), then the measured run.
-      await load(running.urls, running.writeKey, running.subjects, options.batchSize, 2);
-      rows.push({ label, figures: await load(running.urls, running.writeKey, running.subjects, options.batchSize, options.seconds) });
-    } finally {
-      await running.stop();
-    }
-  };
-  const key = randomBytes(32).toString('hex');
-  await run('SQLite, 1 process', 1, { HEED_PSEUDONYM_KEY: key }, 18_791);
-  for (const processes of [1, 2]) {
-    const database = await createTestDatabase();
-    try {
-      await run(`PostgreSQL, ${processes} process${processes === 1 ? '' : 'es'}`, processes, { HEED_DATABASE_URL: database.url, HEED_PSEUDONYM_KEY: key, HEED_PG_POOL_SIZE: '10' }, 18_793);
-    } finally {
-      await database.drop();
-    }
-  }
-  return rows;
+/** The table and the verdicts on issue 17's targets, as RESULTS.md shows them. */
+export function renderPostgresIngest(rows: readonly PostgresRow[], settings: { batchSize: number; seconds: number; runs: number; command: string }): string {
+  const [raw, one, two] = rows as [PostgresRow, PostgresRow, PostgresRow];
+  const share = (row: PostgresRow) => (row.figures.lockWaits ?? 0) / Math.max(1, row.figures.activeSamples ?? 0);
+  const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const cpuRatio = (two.figures.serverCpuUsPerEvent ?? Number.NaN) / (one.figures.serverCpuUsPerEvent ?? Number.NaN);
+  const line = ({ label, figures: f }: PostgresRow) =>
+    `| ${label} | ${fmt(f.eventsPerSecond)} | ${fmt(f.eventsPerSecond / raw.figures.eventsPerSecond, 2)} | ${Number.isNaN(f.p50Ms) ? '' : `${fmt(f.p50Ms, 1)} / ${fmt(f.p99Ms, 1)}`} | ${f.serverCpuUsPerEvent === undefined ? '' : fmt(f.serverCpuUsPerEvent, 1)} | ${f.postgresCpuUsPerEvent === undefined ? '' : fmt(f.postgresCpuUsPerEvent, 1)} | ${f.activeSamples === undefined ? '' : `${fmt(f.lockWaits ?? 0)} of ${fmt(f.activeSamples)} (${fmt(share({ label, figures: f }) * 100, 1)}%)`} |`;
+  return `PostgreSQL (bench/ingest-postgres.ts: wrk, ${CONNECTIONS} connections in all, batches of ${settings.batchSize} from ${fmt(SUBJECTS)} consenting subjects; median of ${settings.runs} interleaved runs of ${settings.seconds} s; \`${settings.command}\`):
+
+| setup | ev/s | share of raw | p50 / p99 ms | server CPU us/event | PostgreSQL CPU us/event | lock waits of active-backend samples |
+|---|---:|---:|---:|---:|---:|---:|
+${rows.map(line).join('\n')}
+
+| target (issue 17) | figure | verdict |
+|---|---|---|
+| 1 process >= 0.4 of raw | ${fmt(one.figures.eventsPerSecond / raw.figures.eventsPerSecond, 2)} | ${met(one.figures.eventsPerSecond >= 0.4 * raw.figures.eventsPerSecond)} |
+| 2 processes >= 1.0x 1 process | ${fmt(two.figures.eventsPerSecond / one.figures.eventsPerSecond, 2)}x | ${met(two.figures.eventsPerSecond >= one.figures.eventsPerSecond)} |
+| server CPU/event, 2 processes <= 1.15x 1 process | ${fmt(cpuRatio, 2)}x | ${met(cpuRatio <= 1.15)} |
+| lock waits <= 5% of active-backend samples, 2 processes | ${fmt(share(two) * 100, 1)}% | ${met(share(two) <= 0.05)} |`;
 }
+
+const START = '<!-- postgres-ingest -->';
+const END = '<!-- /postgres-ingest -->';
+
+/** Puts `section` between the markers of bench/RESULTS.md (appended, with them, when absent). */
+export function writeResultsSection(section: string, start = START, end = END): void {
+  const file = new URL('./RESULTS.md', import.meta.url);
+  const text = readFileSync(file, 'utf8');
+  const block = `${start}\n${section}\n${end}`;
+  const at = text.indexOf(start);
+  const next = at >= 0 ? text.slice(0, at) + block + text.slice(text.indexOf(end, at) + end.length) : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(file, next);
+}
+
+export const POSTGRES_INGEST_MARKERS = { start: START, end: END };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' } } });
-  const rows = await benchIngestPostgres({ batchSize: Number(values.batch), seconds: Number(values.seconds) });
-  const base = rows[0]!.figures.eventsPerSecond;
-  console.log(`ingest over HTTP, batches of ${values.batch}, ${CONNECTIONS} connections, ${values.seconds} s each, one run`);
-  for (const { label, figures } of rows) {
-    console.log(`  ${label.padEnd(24)} ${fmt(figures.eventsPerSecond).padStart(9)} events/s  (p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms per batch)  ${fmt(figures.eventsPerSecond / base, 2)} x SQLite`);
-  }
+  const { values } = parseArgs({ options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false } } });
+  const settings = { batchSize: Number(values.batch), seconds: Number(values.seconds), runs: Number(values.runs) };
+  const rows = await benchIngestPostgres(settings);
+  const command = `pnpm --filter @heed/bench exec tsx ingest-postgres.ts --runs ${settings.runs} --seconds ${settings.seconds}${values.write ? ' --write' : ''}`;
+  const section = renderPostgresIngest(rows, { ...settings, command });
+  console.log(`${new Date().toISOString()}\n${section}`);
+  if (values.write) writeResultsSection(`Measured ${new Date().toISOString()}.\n\n${section}`);
 }

@@ -2,16 +2,15 @@
  * Ingest, three ways in one run for batches of 10, 50 and 200 events: Heed's `heed serve`
  * on SQLite over HTTP, a bare Hono route that answers 204 on the same body (the HTTP floor),
  * and raw better-sqlite3 prepared inserts (the storage floor). Same load generator
- * (lib/load.ts), each server in its own process. If bench/ingest-postgres.ts exists and
- * exports `benchIngestPostgres` (SQLite and PostgreSQL with one and two processes), it runs
- * once, at batches of 50.
+ * (lib/load.ts), each server in its own process. Then PostgreSQL at batches of 50
+ * (ingest-postgres.ts: its raw-insert floor, one and two server processes).
  *
  *   pnpm --filter @heed/bench exec tsx ingest.ts [--seconds 5] [--runs 3]
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchIngestPostgres, type PostgresRow } from './ingest-postgres.js';
 import { benchIngestSqlite, rssMb, type IngestFigures } from './ingest-sqlite.js';
 import { postBatches } from './lib/load.js';
 import { fmt, median } from './lib/stats.js';
@@ -32,21 +31,7 @@ export interface IngestRow {
   bareHono: FloorFigures;
 }
 
-export interface PostgresRow {
-  label: string;
-  figures: { eventsPerSecond: number; p50Ms: number; p99Ms: number };
-}
-
-type PostgresBench = (options: { batchSize: number; seconds: number }) => Promise<PostgresRow[]>;
 export const POSTGRES_BATCH = 50;
-
-/** The optional PostgreSQL benchmark, if its file has landed. */
-async function postgresBench(): Promise<PostgresBench | undefined> {
-  const file = new URL('./ingest-postgres.ts', import.meta.url);
-  if (!existsSync(file)) return undefined;
-  const module = (await import(file.href)) as { benchIngestPostgres?: PostgresBench };
-  return module.benchIngestPostgres;
-}
 
 export async function benchBareHono(options: { batchSize: number; seconds: number; runs: number; port?: number }): Promise<FloorFigures> {
   const port = options.port ?? 18_788;
@@ -79,15 +64,14 @@ export async function benchBareHono(options: { batchSize: number; seconds: numbe
   }
 }
 
-export async function benchIngest(options: { seconds: number; runs: number }): Promise<{ rows: IngestRow[]; postgres: PostgresRow[] | 'absent' }> {
+export async function benchIngest(options: { seconds: number; runs: number }): Promise<{ rows: IngestRow[]; postgres: PostgresRow[] }> {
   const rows: IngestRow[] = [];
   for (const batchSize of BATCH_SIZES) {
     const heed = await benchIngestSqlite({ batchSize, ...options });
     const bareHono = await benchBareHono({ batchSize, ...options });
     rows.push({ batchSize, heed, bareHono });
   }
-  const postgres = await postgresBench();
-  return { rows, postgres: postgres ? await postgres({ batchSize: POSTGRES_BATCH, seconds: options.seconds }) : 'absent' };
+  return { rows, postgres: await benchIngestPostgres({ batchSize: POSTGRES_BATCH, seconds: options.seconds, runs: options.runs }) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -101,6 +85,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log(`    raw prepared insert  ${fmt(heed.rawRowsPerSecond).padStart(9)} rows/s`);
     console.log(`    Heed / raw ${fmt(heed.ratio, 2)}   Heed / bare Hono ${fmt(heed.httpEventsPerSecond / bareHono.eventsPerSecond, 2)}`);
   }
-  if (postgres === 'absent') console.log('  PostgreSQL: bench/ingest-postgres.ts absent');
-  else for (const { label, figures } of postgres) console.log(`  ${label.padEnd(22)} ${fmt(figures.eventsPerSecond).padStart(9)} ev/s  p50 ${figures.p50Ms} ms  p99 ${figures.p99Ms} ms (batch ${POSTGRES_BATCH}, one run)`);
+  for (const { label, figures } of postgres) console.log(`  ${label.padEnd(60)} ${fmt(figures.eventsPerSecond).padStart(9)} ev/s (batch ${POSTGRES_BATCH}, median of ${values.runs} runs)`);
 }

@@ -9,6 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { benchIngest, POSTGRES_BATCH } from './ingest.js';
+import { POSTGRES_INGEST_MARKERS, renderPostgresIngest } from './ingest-postgres.js';
 import { HEED, PEERS, versionOf } from './lib/peers.js';
 import { fmt } from './lib/stats.js';
 import { benchQueries, type QueryFigures } from './queries.js';
@@ -108,11 +109,10 @@ ${ingest.rows
       `| ${batchSize} | ${fmt(heed.httpEventsPerSecond)} | ${fmt(bareHono.eventsPerSecond)} | ${fmt(heed.rawRowsPerSecond)} | ${fmt(heed.ratio, 2)} | ${fmt(heed.httpEventsPerSecond / bareHono.eventsPerSecond, 2)} | ${heed.p50Ms} / ${heed.p99Ms} | ${bareHono.p50Ms} / ${bareHono.p99Ms} | ${fmt(heed.serverPeakRssMb)} | ${fmt(bareHono.serverPeakRssMb)} |`,
   )
   .join('\n')}
-${
-  ingest.postgres === 'absent'
-    ? '\nPostgreSQL: bench/ingest-postgres.ts was absent.'
-    : `\nPostgreSQL (bench/ingest-postgres.ts, batches of ${POSTGRES_BATCH}, one run each):\n\n| setup | ev/s | p50 / p99 ms |\n|---|---:|---:|\n${ingest.postgres.map(({ label, figures }) => `| ${label} | ${fmt(figures.eventsPerSecond)} | ${figures.p50Ms} / ${figures.p99Ms} |`).join('\n')}`
-}
+
+${POSTGRES_INGEST_MARKERS.start}
+${renderPostgresIngest(ingest.postgres, { batchSize: POSTGRES_BATCH, seconds: SETTINGS.ingestSeconds, runs: SETTINGS.ingestRuns, command: json.command })}
+${POSTGRES_INGEST_MARKERS.end}
 
 ## Statistics routes (${fmt(queries.dataset.subjects)} subjects, ${queries.dataset.weeks} weeks, ${fmt(queries.dataset.events)} events; ${SETTINGS.samples} sequential requests after 5 warm-up)
 | route | p50 ms | p95 ms | p50 / floor | first request ms |

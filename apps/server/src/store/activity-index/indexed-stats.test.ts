@@ -107,7 +107,8 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
     };
     const counters = async () => {
       const rows = await t.query<{ bucket: number; value: number }>(
-        `SELECT bucket, value FROM aggregates WHERE project_id = ? AND purpose = 'statistics' AND grain = 'hour' AND metric = 'subjects' AND dim = '' AND value > 0 ORDER BY bucket`,
+        `SELECT bucket, sum(value) AS value FROM aggregates WHERE project_id = ? AND purpose = 'statistics' AND grain = 'hour' AND metric = 'subjects' AND dim = ''
+         GROUP BY bucket HAVING sum(value) > 0 ORDER BY bucket`,
         t.project.projectId,
       );
       return { metric: 'subjects', buckets: rows.map((row) => row.bucket), values: rows.map((row) => row.value) };
