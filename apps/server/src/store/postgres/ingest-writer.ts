@@ -26,70 +26,73 @@ const eventKey = (projectId: string, event: { ts: number; id: string }) => `${pr
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Locks the group's subjects (always the first locks an ingest takes, in project and pseudonym
- * order) and says which may no longer have events stored: a restriction or erasure committed
- * by another process after a batch's state was read is seen here, and its events are counted
- * as suppressed instead. Art. 18 and 17 hold exactly; the other flags take effect from the
- * next batch (docs/scaling.md).
+ * One statement: lock the group's subjects (always the first locks an ingest takes, in project
+ * and pseudonym order), then insert the events of those still writable. A restriction or
+ * erasure committed by another process after a batch's state was read is seen by the lock
+ * (PostgreSQL rereads a locked row's newest version), and its events are counted as
+ * suppressed instead. Art. 18 and 17 hold exactly; the other flags take effect from the next
+ * batch (docs/scaling.md). Returns each subject's state and the keys of the rows inserted
+ * (a key already stored is a duplicate).
  */
-async function lockSubjects(tx: Tx, writes: readonly IngestWrite[]): Promise<Map<string, LateReason | undefined>> {
+async function lockAndInsert(tx: Tx, writes: readonly IngestWrite[], rows: readonly { write: IngestWrite; event: AcceptedEvent }[]) {
   const keys = [...new Set(writes.flatMap((write) => write.events.map((event) => `${write.projectId}\u0000${event.pseudonym}`)))].sort(byText);
-  const state = new Map<string, LateReason | undefined>();
-  if (keys.length === 0) return state;
   const split = keys.map((key) => key.split('\u0000') as [string, string]);
-  const rows = await tx<{ projectId: string; pseudonym: string; erased: boolean; restricted: boolean }[]>`
-    SELECT s.project_id AS "projectId", s.pseudonym, s.erased, s.restricted
-    FROM subjects s JOIN unnest(${split.map(([project]) => project)}::text[], ${split.map(([, pseudonym]) => pseudonym)}::text[]) AS k(project_id, pseudonym)
-      ON s.project_id = k.project_id AND s.pseudonym = k.pseudonym
-    ORDER BY s.project_id COLLATE "C", s.pseudonym COLLATE "C" FOR NO KEY UPDATE OF s`;
-  for (const row of rows) state.set(`${row.projectId}\u0000${row.pseudonym}`, row.erased ? 'erased' : row.restricted ? 'restricted' : undefined);
-  return state;
+  const result = await tx<{ kind: 'subject' | 'event'; projectId: string; pseudonym: string | null; late: LateReason | null; id: string | null; ts: number | null }[]>`
+    WITH locked AS (
+      SELECT s.project_id, s.pseudonym, CASE WHEN s.erased THEN 'erased' WHEN s.restricted THEN 'restricted' END AS late
+      FROM subjects s JOIN unnest(${split.map(([project]) => project)}::text[], ${split.map(([, pseudonym]) => pseudonym)}::text[]) AS k(project_id, pseudonym)
+        ON s.project_id = k.project_id AND s.pseudonym = k.pseudonym
+      ORDER BY s.project_id COLLATE "C", s.pseudonym COLLATE "C" FOR NO KEY UPDATE OF s),
+    inserted AS (
+      INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
+      SELECT e.project_id, e.id, e.pseudonym, e.session_id, e.type, e.ts, e.received_at, e.name, e.duration_ms, e.active_ms, e.props, e.purposes
+      FROM unnest(
+        ${rows.map((r) => r.write.projectId)}::text[], ${rows.map((r) => r.event.id)}::text[], ${rows.map((r) => r.event.pseudonym)}::text[],
+        ${rows.map((r) => r.event.sessionId)}::text[], ${rows.map((r) => r.event.type)}::text[], ${rows.map((r) => r.event.ts)}::bigint[],
+        ${rows.map((r) => r.write.receivedAt)}::bigint[], ${rows.map((r) => r.event.name)}::text[], ${rows.map((r) => r.event.durationMs)}::bigint[],
+        ${rows.map((r) => r.event.activeMs)}::bigint[], ${rows.map((r) => r.event.propsJson)}::text[], ${rows.map((r) => r.event.purposes.join(','))}::text[]
+      ) WITH ORDINALITY AS e(project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes, n)
+      JOIN locked l ON l.project_id = e.project_id AND l.pseudonym = e.pseudonym AND l.late IS NULL
+      ORDER BY e.n
+      ON CONFLICT DO NOTHING RETURNING project_id, ts, id)
+    SELECT 'subject' AS kind, project_id AS "projectId", pseudonym, late, NULL AS id, NULL::bigint AS ts FROM locked
+    UNION ALL SELECT 'event', project_id, NULL, NULL, id, ts FROM inserted`;
+  const subjects = new Map<string, LateReason | undefined>();
+  const inserted = new Set<string>();
+  for (const row of result) {
+    if (row.kind === 'subject') subjects.set(`${row.projectId}\u0000${row.pseudonym!}`, row.late ?? undefined);
+    else inserted.add(eventKey(row.projectId, { ts: row.ts!, id: row.id! }));
+  }
+  return { subjects, inserted };
 }
 
-/** Inserts the group's new events in one statement; the keys PostgreSQL did not refuse as already stored. */
-async function insertEvents(tx: Tx, rows: readonly { write: IngestWrite; event: AcceptedEvent }[]): Promise<Set<string>> {
-  if (rows.length === 0) return new Set();
-  const inserted = await tx<{ projectId: string; id: string; ts: number }[]>`
-    INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
-    SELECT * FROM unnest(
-      ${rows.map((r) => r.write.projectId)}::text[], ${rows.map((r) => r.event.id)}::text[], ${rows.map((r) => r.event.pseudonym)}::text[],
-      ${rows.map((r) => r.event.sessionId)}::text[], ${rows.map((r) => r.event.type)}::text[], ${rows.map((r) => r.event.ts)}::bigint[],
-      ${rows.map((r) => r.write.receivedAt)}::bigint[], ${rows.map((r) => r.event.name)}::text[], ${rows.map((r) => r.event.durationMs)}::bigint[],
-      ${rows.map((r) => r.event.activeMs)}::bigint[], ${rows.map((r) => r.event.propsJson)}::text[], ${rows.map((r) => r.event.purposes.join(','))}::text[])
-    ON CONFLICT DO NOTHING RETURNING project_id AS "projectId", id, ts`;
-  return new Set(inserted.map((row) => eventKey(row.projectId, row)));
-}
-
-/** Each batch's events: which to insert (the first copy in the group), which came too late for their subject. */
+/** Each batch's events: which were inserted (the first copy in the group), which came too late for their subject. */
 async function storeEvents(tx: Tx, writes: readonly IngestWrite[]): Promise<StoredBatch[]> {
-  const subjects = await lockSubjects(tx, writes);
-  const stored: StoredBatch[] = writes.map((write) => ({ write, inserted: [], late: {}, lateCount: 0 }));
   const seen = new Set<string>();
-  const candidates: { write: IngestWrite; event: AcceptedEvent; batch: StoredBatch; key: string }[] = [];
+  const candidates: { write: IngestWrite; event: AcceptedEvent; index: number; key: string }[] = [];
   writes.forEach((write, index) => {
-    const batch = stored[index]!;
     for (const event of write.events) {
-      const subject = `${write.projectId}\u0000${event.pseudonym}`;
-      // Only subjects with a row are written (the ingest pipeline records one before it stores
-      // events); an event of any other is neither stored nor late.
-      if (!subjects.has(subject)) continue;
-      const reason = subjects.get(subject);
-      if (reason !== undefined) {
-        batch.late[reason] = (batch.late[reason] ?? 0) + 1;
-        batch.lateCount++;
-        continue;
-      }
       const key = eventKey(write.projectId, event);
       // The first copy of an event within the group wins; later copies are duplicates.
       if (seen.has(key)) continue;
       seen.add(key);
-      candidates.push({ write, event, batch, key });
+      candidates.push({ write, event, index, key });
     }
   });
   // Key order: concurrent groups take their index locks in one order.
   candidates.sort((a, b) => byText(a.write.projectId, b.write.projectId) || a.event.ts - b.event.ts || byText(a.event.id, b.event.id));
-  const inserted = await insertEvents(tx, candidates);
-  for (const candidate of candidates) if (inserted.has(candidate.key)) candidate.batch.inserted.push(candidate.event);
+  const { subjects, inserted } = await lockAndInsert(tx, writes, candidates);
+  const stored: StoredBatch[] = writes.map((write) => ({ write, inserted: [], late: {}, lateCount: 0 }));
+  writes.forEach((write, index) => {
+    const batch = stored[index]!;
+    for (const event of write.events) {
+      const reason = subjects.get(`${write.projectId}\u0000${event.pseudonym}`);
+      if (reason === undefined) continue;
+      batch.late[reason] = (batch.late[reason] ?? 0) + 1;
+      batch.lateCount++;
+    }
+  });
+  for (const candidate of candidates) if (inserted.has(candidate.key)) stored[candidate.index]!.inserted.push(candidate.event);
   return stored;
 }
 
@@ -110,28 +113,34 @@ async function upsertSessions(tx: Tx, projectId: string, folds: readonly Session
       changed_xid = excluded.changed_xid`;
 }
 
-/** A project's share of the group: sessions, aggregates, suppression counts, subjects last seen. */
-async function applyShare(tx: Tx, projectId: string, share: ProjectShare): Promise<void> {
+/**
+ * A project's share of the group: sessions, aggregates, suppression counts, subjects last
+ * seen. The statements do not depend on each other's results, so they go out together
+ * (postgres.js pipelines them on the transaction's connection): one round trip, not four.
+ */
+function applyShare(tx: Tx, projectId: string, share: ProjectShare): Promise<unknown>[] {
+  const statements: Promise<unknown>[] = [];
   // Sorted: concurrent groups lock session rows in one order.
-  await upsertSessions(tx, projectId, foldSessions(share.events).sort((a, b) => byText(a.sessionId, b.sessionId)));
-  await applyPlan(tx, projectId, planAggregates(share.events), 1);
+  statements.push(upsertSessions(tx, projectId, foldSessions(share.events).sort((a, b) => byText(a.sessionId, b.sessionId))));
+  statements.push(applyPlan(tx, projectId, planAggregates(share.events), 1));
   if (share.suppressed.size > 0) {
     const counts = [...share.suppressed].map(([key, count]) => ({ ...suppressionKey(key), count })).sort((a, b) => a.day - b.day || byText(a.reason, b.reason));
-    await tx`
+    statements.push(tx`
       WITH writer AS (SELECT heed_writer_slot() AS slot)
       INSERT INTO suppressions (project_id, slot, day, reason, count)
       SELECT ${projectId}, writer.slot, c.* FROM writer,
         unnest(${counts.map((c) => c.day)}::bigint[], ${counts.map((c) => c.reason)}::text[], ${counts.map((c) => c.count)}::bigint[]) AS c
-      ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count`;
+      ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count`.execute());
   }
   if (share.seen.size > 0) {
     const touched = [...share.seen].sort(([a], [b]) => byText(a, b));
-    await tx`
+    statements.push(tx`
       UPDATE subjects SET tz = t.tz, device = t.device, last_seen_at = greatest(coalesce(subjects.last_seen_at, 0), t.ts)
       FROM unnest(${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, seen]) => seen.ts)}::bigint[],
         ${touched.map(([, seen]) => seen.tz)}::text[], ${touched.map(([, seen]) => seen.device)}::text[]) AS t(pseudonym, ts, tz, device)
-      WHERE subjects.project_id = ${projectId} AND subjects.pseudonym = t.pseudonym`;
+      WHERE subjects.project_id = ${projectId} AND subjects.pseudonym = t.pseudonym`.execute());
   }
+  return statements;
 }
 
 /** Writes the batches in one transaction; rejects if any of them (or the commit) fails. */
@@ -139,7 +148,7 @@ async function writeTogether(connection: PostgresConnection, writes: readonly In
   return connection.writeTransaction(async (tx) => {
     const stored = await storeEvents(tx, writes);
     const shares = [...shareByProject(stored)].sort(([a], [b]) => byText(a, b));
-    for (const [projectId, share] of shares) await applyShare(tx, projectId, share);
+    await Promise.all(shares.flatMap(([projectId, share]) => applyShare(tx, projectId, share)));
     return stored.map(batchResult);
   });
 }
