@@ -7,7 +7,9 @@
  * for lock waits (lib/lock-sampler.ts), and the CPU the server processes and PostgreSQL's
  * backends used is read from /proc (lib/proc-cpu.ts), per event stored.
  *
- *   pnpm --filter @heed/server build && pnpm --filter @heed/bench exec tsx ingest-postgres.ts [--runs 3] [--seconds 10] [--write]
+ *   pnpm --filter @heed/server build && pnpm --filter @heed/bench exec tsx ingest-postgres.ts [--runs 3] [--seconds 10] [--groups n] [--write]
+ *
+ * `--groups` sets HEED_PG_INGEST_GROUPS (ingest groups in flight per process; half the pool by default).
  *
  * Needs `wrk` (`apt-get install wrk`) and PostgreSQL (`HEED_TEST_POSTGRES_URL`, by default
  * postgres://root@127.0.0.1:5432/test). `--write` puts the table into bench/RESULTS.md.
@@ -61,11 +63,11 @@ function medianOf(runs: readonly RunFigures[]): RunFigures {
   };
 }
 
-export async function benchIngestPostgres(options: { batchSize: number; seconds: number; runs?: number }): Promise<PostgresRow[]> {
+export async function benchIngestPostgres(options: { batchSize: number; seconds: number; runs?: number; groups?: number }): Promise<PostgresRow[]> {
   const runs = options.runs ?? 3;
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'heed-bench-'));
-  const env = { HEED_DATA_DIR: dataDir, HEED_DATABASE_URL: database.url, HEED_PSEUDONYM_KEY: randomBytes(32).toString('hex'), HEED_PG_POOL_SIZE: '10' };
+  const env = { HEED_DATA_DIR: dataDir, HEED_DATABASE_URL: database.url, HEED_PSEUDONYM_KEY: randomBytes(32).toString('hex'), HEED_PG_POOL_SIZE: '10', ...(options.groups === undefined ? {} : { HEED_PG_INGEST_GROUPS: String(options.groups) }) };
   const admin = postgres(database.url, { max: 1, onnotice: () => {} });
   const servers: ServerProcess[] = [];
   try {
@@ -170,10 +172,10 @@ export function writeResultsSection(section: string, start = START, end = END): 
 export const POSTGRES_INGEST_MARKERS = { start: START, end: END };
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false } } });
-  const settings = { batchSize: Number(values.batch), seconds: Number(values.seconds), runs: Number(values.runs) };
+  const { values } = parseArgs({ options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false }, groups: { type: 'string' } } });
+  const settings = { batchSize: Number(values.batch), seconds: Number(values.seconds), runs: Number(values.runs), ...(values.groups === undefined ? {} : { groups: Number(values.groups) }) };
   const rows = await benchIngestPostgres(settings);
-  const command = `pnpm --filter @heed/bench exec tsx ingest-postgres.ts --runs ${settings.runs} --seconds ${settings.seconds}${values.write ? ' --write' : ''}`;
+  const command = `pnpm --filter @heed/bench exec tsx ingest-postgres.ts --runs ${settings.runs} --seconds ${settings.seconds}${values.groups === undefined ? '' : ` --groups ${values.groups}`}${values.write ? ' --write' : ''}`;
   const section = renderPostgresIngest(rows, { ...settings, command });
   console.log(`${new Date().toISOString()}\n${section}`);
   if (values.write) writeResultsSection(`Measured ${new Date().toISOString()}.\n\n${section}`);

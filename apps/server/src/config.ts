@@ -50,6 +50,8 @@ const configSchema = z.object({
   HEED_RETENTION_INTERVAL_MS: integer(0, 7 * 86_400_000).default(3_600_000),
   /** PostgreSQL only: connections per process (N processes need N x this under max_connections). */
   HEED_PG_POOL_SIZE: integer(1, 1_000).default(10),
+  /** PostgreSQL only: ingest groups written at once per process (group commit); half the pool when unset. */
+  HEED_PG_INGEST_GROUPS: integer(1, 1_000).optional(),
   /** PostgreSQL only: a statement running longer is cancelled and the request answered 503. */
   HEED_PG_STATEMENT_TIMEOUT_MS: integer(0, 600_000).default(30_000),
   /** PostgreSQL only: TLS off, on without verification, or verified (against HEED_PG_SSL_CA). */
@@ -87,6 +89,8 @@ export interface Config {
   /** PostgreSQL settings; ignored for SQLite. `busyTimeoutMs` is PostgreSQL's `lock_timeout`. */
   readonly postgres: {
     readonly poolSize: number;
+    /** Ingest groups in flight per process; undefined: half the pool. */
+    readonly ingestGroups: number | undefined;
     readonly statementTimeoutMs: number;
     readonly ssl: { readonly mode: 'disable' | 'require' | 'verify-full'; readonly caFile?: string } | undefined;
   };
@@ -150,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     retentionIntervalMs: value.HEED_RETENTION_INTERVAL_MS,
     postgres: {
       poolSize: value.HEED_PG_POOL_SIZE,
+      ingestGroups: value.HEED_PG_INGEST_GROUPS,
       statementTimeoutMs: value.HEED_PG_STATEMENT_TIMEOUT_MS,
       ssl: value.HEED_PG_SSL === undefined && value.HEED_PG_SSL_CA === undefined
         ? undefined

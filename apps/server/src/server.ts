@@ -42,6 +42,7 @@ export function openStore(config: Config, options: { seal: LedgerKeys; logger?: 
       seal,
       url: config.database.url,
       poolSize: config.postgres.poolSize,
+      ...(config.postgres.ingestGroups === undefined ? {} : { ingestGroups: config.postgres.ingestGroups }),
       statementTimeoutMs: config.postgres.statementTimeoutMs,
       lockTimeoutMs: config.busyTimeoutMs,
       ssl: config.postgres.ssl,

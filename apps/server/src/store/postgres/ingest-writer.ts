@@ -31,39 +31,40 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * erasure committed by another process after a batch's state was read is seen by the lock
  * (PostgreSQL rereads a locked row's newest version), and its events are counted as
  * suppressed instead. Art. 18 and 17 hold exactly; the other flags take effect from the next
- * batch (docs/scaling.md). Returns each subject's state and the keys of the rows inserted
- * (a key already stored is a duplicate).
+ * batch (docs/scaling.md). Returns each subject's state and the keys of the rows the primary
+ * key refused as already stored: usually none, so the answer stays a few rows, not one per event.
  */
 async function lockAndInsert(tx: Tx, writes: readonly IngestWrite[], rows: readonly { write: IngestWrite; event: AcceptedEvent }[]) {
   const keys = [...new Set(writes.flatMap((write) => write.events.map((event) => `${write.projectId}\u0000${event.pseudonym}`)))].sort(byText);
   const split = keys.map((key) => key.split('\u0000') as [string, string]);
-  const result = await tx<{ kind: 'subject' | 'event'; projectId: string; pseudonym: string | null; late: LateReason | null; id: string | null; ts: number | null }[]>`
+  const result = await tx<{ kind: 'subject' | 'duplicate'; projectId: string; pseudonym: string | null; late: LateReason | null; id: string | null; ts: number | null }[]>`
     WITH locked AS (
       SELECT s.project_id, s.pseudonym, CASE WHEN s.erased THEN 'erased' WHEN s.restricted THEN 'restricted' END AS late
       FROM subjects s JOIN unnest(${split.map(([project]) => project)}::text[], ${split.map(([, pseudonym]) => pseudonym)}::text[]) AS k(project_id, pseudonym)
         ON s.project_id = k.project_id AND s.pseudonym = k.pseudonym
       ORDER BY s.project_id COLLATE "C", s.pseudonym COLLATE "C" FOR NO KEY UPDATE OF s),
-    inserted AS (
-      INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
-      SELECT e.project_id, e.id, e.pseudonym, e.session_id, e.type, e.ts, e.received_at, e.name, e.duration_ms, e.active_ms, e.props, e.purposes
-      FROM unnest(
+    candidates AS (
+      SELECT e.* FROM unnest(
         ${rows.map((r) => r.write.projectId)}::text[], ${rows.map((r) => r.event.id)}::text[], ${rows.map((r) => r.event.pseudonym)}::text[],
         ${rows.map((r) => r.event.sessionId)}::text[], ${rows.map((r) => r.event.type)}::text[], ${rows.map((r) => r.event.ts)}::bigint[],
         ${rows.map((r) => r.write.receivedAt)}::bigint[], ${rows.map((r) => r.event.name)}::text[], ${rows.map((r) => r.event.durationMs)}::bigint[],
         ${rows.map((r) => r.event.activeMs)}::bigint[], ${rows.map((r) => r.event.propsJson)}::text[], ${rows.map((r) => r.event.purposes.join(','))}::text[]
       ) WITH ORDINALITY AS e(project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes, n)
-      JOIN locked l ON l.project_id = e.project_id AND l.pseudonym = e.pseudonym AND l.late IS NULL
-      ORDER BY e.n
+      JOIN locked l ON l.project_id = e.project_id AND l.pseudonym = e.pseudonym AND l.late IS NULL),
+    inserted AS (
+      INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
+      SELECT project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes FROM candidates ORDER BY n
       ON CONFLICT DO NOTHING RETURNING project_id, ts, id)
     SELECT 'subject' AS kind, project_id AS "projectId", pseudonym, late, NULL AS id, NULL::bigint AS ts FROM locked
-    UNION ALL SELECT 'event', project_id, NULL, NULL, id, ts FROM inserted`;
+    UNION ALL SELECT 'duplicate', c.project_id, NULL, NULL, c.id, c.ts FROM candidates c
+      WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.project_id = c.project_id AND i.ts = c.ts AND i.id = c.id)`;
   const subjects = new Map<string, LateReason | undefined>();
-  const inserted = new Set<string>();
+  const duplicates = new Set<string>();
   for (const row of result) {
     if (row.kind === 'subject') subjects.set(`${row.projectId}\u0000${row.pseudonym!}`, row.late ?? undefined);
-    else inserted.add(eventKey(row.projectId, { ts: row.ts!, id: row.id! }));
+    else duplicates.add(eventKey(row.projectId, { ts: row.ts!, id: row.id! }));
   }
-  return { subjects, inserted };
+  return { subjects, duplicates };
 }
 
 /** Each batch's events: which were inserted (the first copy in the group), which came too late for their subject. */
@@ -81,7 +82,7 @@ async function storeEvents(tx: Tx, writes: readonly IngestWrite[]): Promise<Stor
   });
   // Key order: concurrent groups take their index locks in one order.
   candidates.sort((a, b) => byText(a.write.projectId, b.write.projectId) || a.event.ts - b.event.ts || byText(a.event.id, b.event.id));
-  const { subjects, inserted } = await lockAndInsert(tx, writes, candidates);
+  const { subjects, duplicates } = await lockAndInsert(tx, writes, candidates);
   const stored: StoredBatch[] = writes.map((write) => ({ write, inserted: [], late: {}, lateCount: 0 }));
   writes.forEach((write, index) => {
     const batch = stored[index]!;
@@ -92,7 +93,11 @@ async function storeEvents(tx: Tx, writes: readonly IngestWrite[]): Promise<Stor
       batch.lateCount++;
     }
   });
-  for (const candidate of candidates) if (inserted.has(candidate.key)) stored[candidate.index]!.inserted.push(candidate.event);
+  // Inserted: a candidate of a writable subject that the primary key did not refuse.
+  for (const candidate of candidates) {
+    const subject = `${candidate.write.projectId}\u0000${candidate.event.pseudonym}`;
+    if (subjects.has(subject) && subjects.get(subject) === undefined && !duplicates.has(candidate.key)) stored[candidate.index]!.inserted.push(candidate.event);
+  }
   return stored;
 }
 
