@@ -205,9 +205,10 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       const perSubject = (await t.query<{ name: string }>(
         store === 'sqlite'
           ? `SELECT DISTINCT m.name AS name FROM sqlite_master m JOIN pragma_table_info(m.name) p WHERE m.type = 'table' AND p.name = 'pseudonym' ORDER BY m.name`
-          : `SELECT DISTINCT table_name AS name FROM information_schema.columns WHERE column_name = 'pseudonym' AND table_schema = current_schema() ORDER BY table_name`,
+          : `SELECT DISTINCT table_name AS name FROM information_schema.columns WHERE column_name = 'pseudonym' AND table_schema = current_schema()
+             AND table_name NOT IN (SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid) ORDER BY table_name`,
       )).map((row) => row.name);
-      // A new table holding pseudonyms fails here until the export covers it.
+      // (A partition, e.g. a day of events, is its table's.) A new table holding pseudonyms fails here until the export covers it.
       expect(perSubject).toEqual(Object.keys(store === 'sqlite' ? { ...SECTION_OF, ...LOCATORS } : SECTION_OF).sort());
       const body = (await (await me()).json()) as Record<string, unknown>;
       for (const [table, section] of Object.entries(SECTION_OF)) {

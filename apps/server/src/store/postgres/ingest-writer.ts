@@ -20,6 +20,7 @@ import { runAsync } from '../rules/script.js';
 import type { AcceptedEvent, IngestResult, IngestWrite, LateReason } from '../store.js';
 import { applyPlan } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
+import { isMissingPartition } from './partitions/missing-partition.js';
 
 /** An event's identity, as the primary key sees it: a retry resends both unchanged. */
 const eventKey = (projectId: string, event: { ts: number; id: string }) => `${projectId}\u0000${event.ts}\u0000${event.id}`;
@@ -161,17 +162,28 @@ async function writeTogether(connection: PostgresConnection, writes: readonly In
 export interface IngestWriterOptions {
   /** Groups written at once, each on a pooled connection; keep it below the pool size (reads need connections too). */
   readonly inFlight: number;
+  /** Creates the events partitions of the days of these timestamps (`partitions/`), when an insert found one missing. */
+  readonly ensurePartitions: (timestamps: readonly number[]) => Promise<void>;
 }
 
 /**
- * @example const writer = createIngestWriter(connection, { inFlight: 4 }); await writer.ingest(write) // { accepted: 50, duplicates: 0 }
+ * @example const writer = createIngestWriter(connection, { inFlight: 4, ensurePartitions }); await writer.ingest(write) // { accepted: 50, duplicates: 0 }
  */
 export function createIngestWriter(connection: PostgresConnection, options: IngestWriterOptions) {
   async function attempt(items: readonly IngestWrite[]): Promise<Attempt<IngestResult>> {
     try {
       return { ok: true, results: await writeTogether(connection, items) };
     } catch (error) {
-      return { ok: false, error };
+      if (!isMissingPartition(error)) return { ok: false, error };
+      // A day without a partition yet (created a week ahead at start and by each retention
+      // run; an event far in the past or a server that ran no retention for days): create
+      // the group's days and write once more.
+      try {
+        await options.ensurePartitions(items.flatMap((write) => write.events.map((event) => event.ts)));
+        return { ok: true, results: await writeTogether(connection, items) };
+      } catch (again) {
+        return { ok: false, error: again };
+      }
     }
   }
   const queue = createGroupCommit(

@@ -12,6 +12,7 @@ import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, Pr
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { connectPostgres, type PostgresOptions } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
+import { createEventPartitions } from './partitions/event-partitions.js';
 import { migratePostgres } from './migrate.js';
 import { createStatsQueries } from './stats-queries.js';
 import { apiKeys, identitySecrets, projects } from './schema.js';
@@ -55,7 +56,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   // The migrations' outcome, held as a value that never rejects: a failure waits for ready()
   // or the next call, each of which rethrows it, instead of surfacing in between as an
   // unhandled rejection; close() waits for the attempt either way.
-  const migration: Promise<{ ok: true } | { ok: false; error: unknown }> = migratePostgres(options).then(
+  const partitions = createEventPartitions(connection);
+  // Then the coming week's event partitions (retention runs create them ahead too).
+  const migration: Promise<{ ok: true } | { ok: false; error: unknown }> = migratePostgres(options).then(() => partitions.ensureAhead(Date.now())).then(
     () => ({ ok: true }),
     (error: unknown) => ({ ok: false, error }),
   );
@@ -63,9 +66,12 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     const outcome = await migration;
     if (!outcome.ok) throw outcome.error;
   };
-  const writer = createIngestWriter(connection, { inFlight: options.ingestGroups ?? Math.max(1, Math.ceil((options.poolSize ?? 10) / 2)) });
+  const writer = createIngestWriter(connection, {
+    inFlight: options.ingestGroups ?? Math.max(1, Math.ceil((options.poolSize ?? 10) / 2)),
+    ensurePartitions: partitions.ensure,
+  });
   const subjects = createSubjectRepository(connection, options.seal);
-  const retention = createPostgresRetention(connection, options.seal);
+  const retention = createPostgresRetention(connection, options.seal, partitions);
   const policies = createPostgresPolicies(connection);
   const afterMigrations = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     await migrated();

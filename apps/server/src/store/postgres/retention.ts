@@ -1,28 +1,38 @@
 /**
- * Retention on PostgreSQL: chunked deletes per project (by ctid: a run never holds row locks
- * on a large range for long) over the targets of `../rules/tables.ts`, and the ledger's pruning
- * rule run in one transaction.
+ * Retention on PostgreSQL: raw events by whole day partitions where nothing in them must stay
+ * (`partitions/`), then chunked deletes per project (by row address: a run never holds row
+ * locks on a large range for long) over the targets of `../rules/tables.ts`, and the ledger's
+ * pruning rule run in one transaction.
  */
 import { pruneLedger } from '../rules/prune-ledger.js';
 import { runAsync } from '../rules/script.js';
 import { ORPHAN_TOKENS, PRUNE_TARGETS, pruneCondition } from '../rules/tables.js';
 import type { LedgerCheckpoint, LedgerSeal, Store } from '../store.js';
 import type { PostgresConnection } from './connection.js';
+import type { EventPartitions } from './partitions/event-partitions.js';
 import { createPostgresSubjectPort } from './subject-port.js';
 
 /** $3 is the chunk size; `now` ($4) is passed only to statements that use it (PostgreSQL types every parameter it is given). */
 const PARAMS = { project: '$1', before: '$2', now: '$4' };
 const NO_EVENTS = 'NOT EXISTS (SELECT 1 FROM events e WHERE e.project_id = subjects.project_id AND e.pseudonym = subjects.pseudonym)';
 
-export function createPostgresRetention(connection: PostgresConnection, seal: LedgerSeal): Pick<Store, 'prune' | 'pruneLedger' | 'ledgerCheckpoints'> {
+export function createPostgresRetention(connection: PostgresConnection, seal: LedgerSeal, partitions: EventPartitions): Pick<Store, 'prune' | 'pruneLedger' | 'ledgerCheckpoints'> {
   const { sql } = connection;
   return {
     async prune(dataClass, cut) {
+      if (dataClass === 'rawEvents') {
+        // Each run creates the coming week's partitions, then drops whole days where it may.
+        await partitions.ensureAhead(cut.now);
+        const dropped = await partitions.dropExpired(cut);
+        if (dropped > 0) return dropped;
+      }
       const target = PRUNE_TARGETS[dataClass];
       const where = pruneCondition(target, PARAMS, dataClass === 'subjects' ? NO_EVENTS : undefined);
       const values = [cut.projectId, cut.before, cut.limit, ...(where.includes('$4') ? [cut.now] : [])];
       return connection.writeTransaction(async (tx) => {
-        const result = await tx.unsafe(`DELETE FROM ${target.table} WHERE ctid IN (SELECT ctid FROM ${target.table} WHERE ${where} LIMIT $3)`, values);
+        // (tableoid, ctid): a ctid is unique only within one table, and events is partitioned.
+        const result = await tx.unsafe(
+          `DELETE FROM ${target.table} WHERE (tableoid, ctid) IN (SELECT tableoid, ctid FROM ${target.table} WHERE ${where} LIMIT $3)`, values);
         if (result.count > 0) {
           if (dataClass === 'subjects') await tx.unsafe(ORPHAN_TOKENS('$1'), [cut.projectId]);
           // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
