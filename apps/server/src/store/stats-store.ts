@@ -165,8 +165,8 @@ export interface StatsStore {
 
 /** One session as the session cache keeps it; `changed` orders the feed. */
 export interface SessionChange {
-  /** The row's stable key within its project (SQLite's rowid). */
-  readonly key: number;
+  /** The row's stable key within its project (SQLite's rowid, PostgreSQL's session id). */
+  readonly key: number | string;
   readonly pseudonym: string;
   readonly startedAt: number;
   /** Wall duration: end (or last seen) minus start. */
@@ -175,21 +175,39 @@ export interface SessionChange {
 }
 
 /**
+ * A read of the session feed: the sessions changed since the cursor asked with, the cursor to
+ * ask with next, and whether more may be waiting at once (the read stopped at its limit).
+ */
+export interface SessionFeedPage {
+  readonly changes: readonly SessionChange[];
+  readonly next: number;
+  readonly more: boolean;
+}
+
+/**
  * How a dialect answers the session distribution: by binning in one query, or by a feed of
- * changed sessions that `activity-index/` caches and bins in memory. A feed needs a change
- * order that follows commit order; SQLite's serialised writers give one for free.
+ * changed sessions that `activity-index/` caches and bins in memory. A feed must never skip a
+ * row that commits after a read that came later in change order: SQLite's serialised writers
+ * give commit order for free; PostgreSQL's feed reads from the oldest transaction still
+ * running at its last read (postgres/stats-queries.ts).
  */
 export type SessionSource =
   | { readonly kind: 'query'; readonly durations: StatsStore['sessionDurations'] }
   | {
       readonly kind: 'feed';
-      /** At most `limit` sessions written after `after` (-1: all), in `changed` order. */
-      changedAfter(projectId: string, after: number, limit: number): Promise<SessionChange[]>;
-      /** Rises whenever any subject's consent or flags change (every such change appends to the ledger). */
-      eligibilityVersion(): Promise<number>;
+      /**
+       * Sessions written since cursor `after` (-1: all), in `changed` order; at most `limit` where the
+       * dialect reads in slices (a read may return a session it returned before: applying it again is harmless).
+       */
+      changedAfter(projectId: string, after: number, limit: number): Promise<SessionFeedPage>;
+      /** Rises whenever a subject's consent or flags change in the project (every such change appends to its ledger). */
+      eligibilityVersion(projectId: string): Promise<number>;
       /** The pseudonyms the decision table allows for the purpose today. */
       eligibleSubjects(projectId: string, eligibility: PurposeEligibility): Promise<string[]>;
     };
+
+/** The feed kind of `SessionSource`. */
+export type SessionFeed = Extract<SessionSource, { kind: 'feed' }>;
 
 /** What a dialect implements; `activity-index/` adds the distinct counts and the session cache on top. */
 export interface StatsReads extends Pick<StatsStore, 'hourlySums' | 'rangeSums'> {

@@ -70,12 +70,12 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
             let cache = sessions.get(projectId);
             if (cache?.epoch !== epoch) sessions.set(projectId, (cache = new SessionCache(epoch)));
             for (;;) {
-              const changes = await source.changedAfter(projectId, cache.cursor, slices.sessionsPerRead);
-              cache.apply(changes);
-              if (changes.length < slices.sessionsPerRead) break;
+              const page = await source.changedAfter(projectId, cache.cursor, slices.sessionsPerRead);
+              cache.apply(page.changes, page.next);
+              if (!page.more) break;
               await nextTurn();
             }
-            const key = eligibilityKey(await source.eligibilityVersion(), eligibility);
+            const key = eligibilityKey(await source.eligibilityVersion(projectId), eligibility);
             if (!cache.hasEligible(key)) cache.setEligible(key, await source.eligibleSubjects(projectId, eligibility));
             return cache.bins(from, to, edges);
           });

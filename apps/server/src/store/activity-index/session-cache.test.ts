@@ -51,7 +51,7 @@ describe('SessionCache', () => {
           for (const [feed, query] of rounds) {
             // A session keeps its subject; the feed rewrites start and duration.
             const changes = feed.map((change) => ({ ...change, pseudonym: rows.get(change.key)?.pseudonym ?? change.pseudonym, changed: ++changed }));
-            cache.apply(changes);
+            cache.apply(changes, changed);
             for (const change of changes) rows.set(change.key, change);
             const to = query.from + query.length;
             const edges = edgeLists[query.edges]!;
@@ -66,9 +66,9 @@ describe('SessionCache', () => {
     const cache = new SessionCache(0);
     cache.setEligible('v1', ['ann']);
     const edges = [0, MINUTE, 10 * MINUTE];
-    cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 30_000, changed: 1 }]);
+    cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 30_000, changed: 1 }], 1);
     expect(cache.bins(0, MINUTE, edges)).toEqual([{ bin: 0, sessions: 1, subjects: 1 }]);
-    cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 11 * MINUTE, changed: 2 }]);
+    cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 11 * MINUTE, changed: 2 }], 2);
     expect(cache.bins(0, MINUTE, edges)).toEqual([{ bin: 2, sessions: 1, subjects: 1 }]);
     expect(cache.bins(0, MINUTE, [0, 20 * MINUTE])).toEqual([{ bin: 0, sessions: 1, subjects: 1 }]);
   });

@@ -10,9 +10,9 @@
 import type { PurposeEligibility, SessionBin, SessionChange } from '../stats-store.js';
 
 export class SessionCache {
-  /** The highest `changed` applied: the next read asks for what came after. */
+  /** Where the next read of the feed starts (the feed's `next`). */
   cursor = -1;
-  private readonly slotOf = new Map<number, number>();
+  private readonly slotOf = new Map<number | string, number>();
   private readonly ordinals = new Map<string, number>();
   private started = new Float64Array(1024);
   private duration = new Float64Array(1024);
@@ -29,7 +29,7 @@ export class SessionCache {
 
   constructor(readonly epoch: number) {}
 
-  apply(changes: readonly SessionChange[]): void {
+  apply(changes: readonly SessionChange[], next: number): void {
     for (const change of changes) {
       let slot = this.slotOf.get(change.key);
       if (slot === undefined) {
@@ -41,8 +41,8 @@ export class SessionCache {
       this.duration[slot] = change.durationMs;
       if (this.binFloors) this.bin[slot] = binOf(this.binFloors, change.durationMs);
       this.subject[slot] = this.ordinalOf(change.pseudonym);
-      if (change.changed > this.cursor) this.cursor = change.changed;
     }
+    this.cursor = next;
   }
 
   /** Whether the eligible set for this key is loaded; else `setEligible` must be called. */

@@ -86,7 +86,12 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     stats: createIndexedStats({
       hourlySums: afterMigrations(stats.hourlySums),
       rangeSums: afterMigrations(stats.rangeSums),
-      sessions: { kind: 'query', durations: afterMigrations(stats.sessionDurations) },
+      sessions: {
+        kind: 'feed',
+        changedAfter: afterMigrations(stats.sessions.changedAfter),
+        eligibilityVersion: afterMigrations(stats.sessions.eligibilityVersion),
+        eligibleSubjects: afterMigrations(stats.sessions.eligibleSubjects),
+      },
       statsEpoch: afterMigrations(stats.statsEpoch),
       markCounts: afterMigrations(stats.markCounts),
       marks: afterMigrations(stats.marks),

@@ -5,11 +5,15 @@
  * the byte order SQLite uses, so ties and versions sort alike on both stores. Counters are
  * summed over writer slots (schema.ts, `aggregates.slot`).
  */
-import type { HourlySeries, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
+import type { HourlySeries, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 
-/** The reads; the session distribution is one query here (see `SessionSource`: no commit-ordered feed). */
-export function createStatsQueries(connection: PostgresConnection): Omit<StatsReads, 'sessions'> & { sessionDurations: StatsStore['sessionDurations'] } {
+/**
+ * The reads. The session distribution comes from a feed of changed sessions (`sessions`), kept
+ * in memory by `activity-index/`, as on SQLite; `sessionDurations`, one query over every session
+ * of the range, stays as the reference the tests hold the feed to.
+ */
+export function createStatsQueries(connection: PostgresConnection): Omit<StatsReads, 'sessions'> & { sessions: SessionFeed; sessionDurations: StatsStore['sessionDurations'] } {
   const { sql } = connection;
 
   return {
@@ -52,15 +56,45 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
         JOIN activity a ON a.project_id = ${projectId} AND a.purpose = c.purpose AND a.grain = ${grain} AND a.bucket = c.bucket`)];
     },
 
+    sessions: {
+      kind: 'feed',
+      /**
+       * Commit-safe without a commit order: each session row carries the transaction that last
+       * wrote it, and a read returns the rows of transactions from `after` on, then moves the
+       * cursor to the oldest transaction still running at the read (its snapshot's xmin).
+       * Everything older had finished, so was read; anything running then is read next time,
+       * with the few rows that committed just before the read again (applying a row twice is
+       * harmless). One read, however long: postgres.js reads rows without blocking the loop.
+       */
+      async changedAfter(projectId, after) {
+        return sql.begin('isolation level repeatable read read only', async (tx) => {
+          const [{ next }] = await tx<[{ next: number }]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS next`;
+          const rows = await tx<{ key: string; pseudonym: string; startedAt: number; durationMs: number; changed: number }[]>`
+            SELECT session_id AS key, pseudonym, started_at AS "startedAt", coalesce(ended_at, last_seen_at) - started_at AS "durationMs", changed_xid AS changed
+            FROM sessions WHERE project_id = ${projectId} AND changed_xid >= ${after} ORDER BY changed_xid`;
+          return { changes: rows, next, more: false };
+        });
+      },
+      /**
+       * The project's ledger head: every consent or flag change appends to the project's ledger
+       * in its transaction, and appends are serialised on the head row, so the head's seq rises
+       * in commit order (a global max(seq) would not: a lower seq can commit later).
+       */
+      async eligibilityVersion(projectId) {
+        const [row] = await sql<{ seq: number }[]>`SELECT seq FROM ledger_heads WHERE project_id = ${projectId}`;
+        return row?.seq ?? 0;
+      },
+      async eligibleSubjects(projectId, eligibility) {
+        const rows = await sql<{ pseudonym: string }[]>`
+          SELECT u.pseudonym FROM subjects u WHERE u.project_id = ${projectId} AND NOT u.restricted AND NOT u.erased ${allowedSql(sql, eligibility)}`;
+        return rows.map((row) => row.pseudonym);
+      },
+    },
+
     async sessionDurations(projectId, from, to, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]> {
       // Edges are numbers we own, inlined so the CASE stays one statement shape per edge list.
       const cases = edges.map((edge, bin) => (bin === 0 ? '' : `WHEN d >= ${Math.floor(edge)} THEN ${bin}`)).filter(Boolean).reverse().join(' ');
-      const allowed =
-        eligibility.basis === 'consent'
-          ? sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND u.consent_granted::jsonb ? ${eligibility.purpose}`
-          : eligibility.basis === 'legitimate_interest'
-            ? sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND NOT (u.objected::jsonb ? ${eligibility.purpose})`
-            : sql``;
+      const allowed = allowedSql(sql, eligibility);
       return [...(await sql<SessionBin[]>`
         SELECT ${sql.unsafe(cases === '' ? '0' : `CASE ${cases} ELSE 0 END`)} AS bin, count(*) AS sessions, count(DISTINCT pseudonym) AS subjects FROM (
           SELECT s.pseudonym, coalesce(s.ended_at, s.last_seen_at) - s.started_at AS d
@@ -69,6 +103,18 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
         ) AS b GROUP BY bin ORDER BY bin`)];
     },
   };
+}
+
+/** Whom the decision table allows for a purpose today, as a condition on `subjects u`. */
+function allowedSql(sql: PostgresConnection['sql'], eligibility: PurposeEligibility) {
+  switch (eligibility.basis) {
+    case 'consent':
+      return sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND u.consent_granted::jsonb ? ${eligibility.purpose}`;
+    case 'legitimate_interest':
+      return sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND NOT (u.objected::jsonb ? ${eligibility.purpose})`;
+    default:
+      return sql``;
+  }
 }
 
 /**

@@ -93,8 +93,10 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
     sessions: {
       kind: 'feed',
       async changedAfter(projectId, after, limit) {
-        return changedSessions.all(after, projectId, limit).map(([key, pseudonym, startedAt, durationMs, changed]) => ({ key, pseudonym, startedAt, durationMs, changed }));
+        const changes = changedSessions.all(after, projectId, limit).map(([key, pseudonym, startedAt, durationMs, changed]) => ({ key, pseudonym, startedAt, durationMs, changed }));
+        return { changes, next: changes.at(-1)?.changed ?? after, more: changes.length === limit };
       },
+      // The whole ledger's length: every project's changes raise it (cheaper than per project here).
       async eligibilityVersion() {
         return ledgerLength.get()!.seq;
       },
