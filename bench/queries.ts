@@ -6,8 +6,11 @@
  * (the HTTP round-trip floor of this machine in this run). Routes are data: one that answers
  * 404 is reported as absent, so a route that lands later lights up without a code change.
  *
- *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn]
+ *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn] [--store postgres]
  *
+ * `--store postgres` runs the server on PostgreSQL (`HEED_TEST_POSTGRES_URL`, by default the
+ * local `test` server): a throwaway database, or with `--data-dir` one named after the size,
+ * kept with the directory's dataset.
  * `--churn` lands a small batch before every timed request (see `churn`); it adds those events
  * to a kept dataset, so give it a copy of one.
  */
@@ -15,7 +18,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startTestServer, type TestServer } from '@heed/server/testing';
+import postgres from 'postgres';
+import { createTestDatabase, databaseUrl, startTestServer, TEST_POSTGRES_URL, type TestDatabase, type TestServer, type TestStoreKind } from '@heed/server/testing';
 import { fmt, percentile } from './lib/stats.js';
 
 const DAY = 86_400_000;
@@ -191,15 +195,19 @@ export interface QueryFigures {
  * the dataset is kept there and reused by later runs with the same size (the 10,000-subject
  * one takes minutes to generate), so a change to the read path can be measured A/B.
  */
-export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean }): Promise<QueryFigures> {
+export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean; store?: TestStoreKind }): Promise<QueryFigures> {
   const saved = options.dataDir === undefined ? undefined : join(options.dataDir, 'bench-dataset.json');
   const reuse = saved !== undefined && existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as SavedDataset) : undefined;
   if (reuse && (reuse.dataset.subjects !== options.subjects || reuse.dataset.weeks !== options.weeks)) throw new Error(`${options.dataDir} holds another dataset size`);
   const today = Math.floor(Date.now() / DAY) * DAY;
   const start = reuse?.start ?? today - options.weeks * 7 * DAY + DAY;
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const env = { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn' };
-  const server = await startTestServer({ start, env, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(reuse ? { project: reuse.project } : {}) });
+  const env = { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn', HEED_PG_POOL_SIZE: '10' };
+  const database = options.store === 'postgres' ? await benchDatabase(options, reuse !== undefined) : undefined;
+  const server = await startTestServer({
+    start, env, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(reuse ? { project: reuse.project } : {}),
+    ...(database ? { store: 'postgres' as const, databaseUrl: database.url } : {}),
+  });
   try {
     const dataset = reuse?.dataset ?? (await generate(server, options.subjects, options.weeks, start));
     if (saved && !reuse) writeFileSync(saved, JSON.stringify({ start, project: server.project, dataset } satisfies SavedDataset));
@@ -211,7 +219,27 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
     return { dataset, reused: reuse !== undefined, ...measured, load: { before, after: loadavg() }, samples: options.samples, churn: options.churn ?? false };
   } finally {
     await server.close();
+    if (database && !options.dataDir) await database.drop();
   }
+}
+
+/**
+ * The PostgreSQL database of a dataset: with a data directory, one named after its size and
+ * kept for later runs (made afresh when the directory holds no finished dataset); without, a
+ * throwaway one.
+ */
+async function benchDatabase(options: { subjects: number; weeks: number; dataDir?: string }, reuse: boolean): Promise<TestDatabase> {
+  if (!options.dataDir) return createTestDatabase();
+  const name = `heed_bench_${options.subjects}x${options.weeks}w`;
+  const admin = postgres(TEST_POSTGRES_URL, { max: 1, onnotice: () => {} });
+  try {
+    const exists = (await admin`SELECT 1 FROM pg_database WHERE datname = ${name}`).length > 0;
+    if (exists && !reuse) await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
+    if (!exists || !reuse) await admin.unsafe(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  return { url: databaseUrl(TEST_POSTGRES_URL, name), drop: async () => undefined };
 }
 
 interface SavedDataset {
@@ -233,7 +261,14 @@ export function printQueries(figures: QueryFigures): void {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' }, churn: { type: 'boolean', default: false } },
+    options: {
+      subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' },
+      churn: { type: 'boolean', default: false }, store: { type: 'string', default: 'sqlite' },
+    },
   });
-  printQueries(await benchQueries({ subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) }));
+  if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error(`--store sqlite or --store postgres, not ${values.store}`);
+  printQueries(await benchQueries({
+    subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, store: values.store,
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  }));
 }

@@ -9,6 +9,7 @@ import { HOUR_MS } from '../../aggregates/time-units.js';
 import { createTestDatabase, queryPostgres, type TestDatabase } from '../../testing/test-databases.js';
 import { testLedgerKeys } from '../../testing/test-keys.js';
 import type { PurposeEligibility } from '../stats-store.js';
+import type { AcceptedEvent } from '../store.js';
 import { createPostgresStore, type PostgresStore } from './postgres-store.js';
 
 const P = 'p_feed';
@@ -46,7 +47,7 @@ it('brings a session that committed after a later one was read', async () => {
       await committed;
     });
     await wrote;
-    const event = { id: 'evt_bob_0001', type: 'session_start', ts: T0 + 1_000, sessionId: 'ses_bob', pseudonym: 'bob', name: null, durationMs: null, activeMs: null, propsJson: null, purposes: ['statistics'] };
+    const event: AcceptedEvent = { id: 'evt_bob_0001', type: 'session_start', ts: T0 + 1_000, sessionId: 'ses_bob', pseudonym: 'bob', name: null, durationMs: null, activeMs: null, propsJson: null, purposes: ['statistics'] };
     expect(await store.ingest({ projectId: P, receivedAt: T0 + 2_000, tz: 'UTC', device: 'desktop', events: [event], suppressed: {} })).toEqual({ accepted: 1, duplicates: 0 });
     expect(await bins()).toEqual([{ bin: 0, sessions: 1, subjects: 1 }]);
     commit();
