@@ -42,6 +42,8 @@ export interface PostgresSetupFigures {
   serverCpuUsPerEvent?: number;
   /** CPU of PostgreSQL's backends serving the run per stored event, microseconds. */
   postgresCpuUsPerEvent?: number;
+  /** WAL PostgreSQL wrote per stored event, bytes (the whole cluster's: other databases' writes count too). */
+  walBytesPerEvent?: number;
   /** Active-backend samples of the run, and how many of them waited on a lock. */
   activeSamples?: number;
   lockWaits?: number;
@@ -59,7 +61,7 @@ function medianOf(runs: readonly RunFigures[]): RunFigures {
   const pick = (key: keyof RunFigures) => median(runs.map((run) => run[key]));
   return {
     eventsPerSecond: pick('eventsPerSecond'), p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'), serverCpuUsPerEvent: pick('serverCpuUsPerEvent'),
-    postgresCpuUsPerEvent: pick('postgresCpuUsPerEvent'), activeSamples: pick('activeSamples'), lockWaits: pick('lockWaits'),
+    postgresCpuUsPerEvent: pick('postgresCpuUsPerEvent'), walBytesPerEvent: pick('walBytesPerEvent'), activeSamples: pick('activeSamples'), lockWaits: pick('lockWaits'),
   };
 }
 
@@ -84,13 +86,15 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
       const targets = servers.slice(0, processes);
       const serverPids = targets.map((server) => server.child.pid!);
       const pgPids = await backendPids();
-      const before = { events: Number(await storedEvents()), server: totalCpuSeconds(serverPids), pg: totalCpuSeconds(pgPids) };
+      const walAt = async () => (await admin<{ lsn: string }[]>`SELECT pg_current_wal_lsn()::text AS lsn`)[0]!.lsn;
+      const before = { events: Number(await storedEvents()), server: totalCpuSeconds(serverPids), pg: totalCpuSeconds(pgPids), wal: await walAt() };
       const stopSampling = sampleLockWaits(admin);
       const results = await Promise.all(targets.map((server) => wrkBatches({
         url: server.url, writeKey: project.writeKey, subjects, batchSize: options.batchSize, seconds,
         connections: CONNECTIONS / processes, tag: `r${++tag}`,
       })));
       const locks = await stopSampling();
+      const walBytes = Number((await admin<{ n: string }[]>`SELECT pg_wal_lsn_diff(${await walAt()}::pg_lsn, ${before.wal}::pg_lsn)::text AS n`)[0]!.n);
       const events = Number(await storedEvents()) - before.events;
       for (const result of results) {
         if (result.non2xx > 0 || result.errors > 0) throw new Error(`load run had ${result.non2xx} non-2xx and ${result.errors} errors`);
@@ -106,6 +110,7 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
         p99Ms: Math.max(...results.map((result) => result.p99Ms)),
         serverCpuUsPerEvent: ((totalCpuSeconds(serverPids) - before.server) / events) * 1e6,
         postgresCpuUsPerEvent: ((totalCpuSeconds(pgPids) - before.pg) / events) * 1e6,
+        walBytesPerEvent: walBytes / events,
         activeSamples: locks.samples,
         lockWaits: locks.lockWaits,
       };
@@ -141,11 +146,11 @@ export function renderPostgresIngest(rows: readonly PostgresRow[], settings: { b
   const met = (ok: boolean) => (ok ? 'met' : '**missed**');
   const cpuRatio = (two.figures.serverCpuUsPerEvent ?? Number.NaN) / (one.figures.serverCpuUsPerEvent ?? Number.NaN);
   const line = ({ label, figures: f }: PostgresRow) =>
-    `| ${label} | ${fmt(f.eventsPerSecond)} | ${fmt(f.eventsPerSecond / raw.figures.eventsPerSecond, 2)} | ${Number.isNaN(f.p50Ms) ? '' : `${fmt(f.p50Ms, 1)} / ${fmt(f.p99Ms, 1)}`} | ${f.serverCpuUsPerEvent === undefined ? '' : fmt(f.serverCpuUsPerEvent, 1)} | ${f.postgresCpuUsPerEvent === undefined ? '' : fmt(f.postgresCpuUsPerEvent, 1)} | ${f.activeSamples === undefined ? '' : `${fmt(f.lockWaits ?? 0)} of ${fmt(f.activeSamples)} (${fmt(share({ label, figures: f }) * 100, 1)}%)`} |`;
+    `| ${label} | ${fmt(f.eventsPerSecond)} | ${fmt(f.eventsPerSecond / raw.figures.eventsPerSecond, 2)} | ${Number.isNaN(f.p50Ms) ? '' : `${fmt(f.p50Ms, 1)} / ${fmt(f.p99Ms, 1)}`} | ${f.serverCpuUsPerEvent === undefined ? '' : fmt(f.serverCpuUsPerEvent, 1)} | ${f.postgresCpuUsPerEvent === undefined ? '' : fmt(f.postgresCpuUsPerEvent, 1)} | ${f.walBytesPerEvent === undefined ? '' : fmt(f.walBytesPerEvent)} | ${f.activeSamples === undefined ? '' : `${fmt(f.lockWaits ?? 0)} of ${fmt(f.activeSamples)} (${fmt(share({ label, figures: f }) * 100, 1)}%)`} |`;
   return `PostgreSQL (bench/ingest-postgres.ts: wrk, ${CONNECTIONS} connections in all, batches of ${settings.batchSize} from ${fmt(SUBJECTS)} consenting subjects; median of ${settings.runs} interleaved runs of ${settings.seconds} s; \`${settings.command}\`):
 
-| setup | ev/s | share of raw | p50 / p99 ms | server CPU us/event | PostgreSQL CPU us/event | lock waits of active-backend samples |
-|---|---:|---:|---:|---:|---:|---:|
+| setup | ev/s | share of raw | p50 / p99 ms | server CPU us/event | PostgreSQL CPU us/event | WAL B/event | lock waits of active-backend samples |
+|---|---:|---:|---:|---:|---:|---:|---:|
 ${rows.map(line).join('\n')}
 
 | target (issue 17) | figure | verdict |
