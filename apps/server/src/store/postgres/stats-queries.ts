@@ -6,6 +6,7 @@
  * summed over writer slots (schema.ts, `aggregates.slot`).
  */
 import type { HourlySeries, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
+import { DAY_MS } from '../../aggregates/time-units.js';
 import type { PostgresConnection } from './connection.js';
 
 /**
@@ -25,10 +26,18 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
       return seriesByKey(metrics, rows, (row) => row.metric, (row) => row.value).map((series, index): HourlySeries => ({ metric: metrics[index]!, ...series }));
     },
 
+    // Whole UTC days from the day-grain counters (written beside the hourly ones, in the same
+    // transaction), only the partial days at either end from hours, as on SQLite: 12 weeks of
+    // features then sum a few thousand rows instead of tens of thousands.
     async rangeSums(projectId, purpose, from, to, metrics) {
+      const firstDay = Math.min(Math.ceil(from / DAY_MS) * DAY_MS, to);
+      const lastDay = Math.max(Math.floor(to / DAY_MS) * DAY_MS, firstDay);
       return [...(await sql<RangeSum[]>`
         SELECT metric, dim, sum(value)::bigint AS value FROM aggregates
-        WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND metric = ANY(${metrics}::text[]) AND bucket >= ${from} AND bucket < ${to}
+        WHERE project_id = ${projectId} AND purpose = ${purpose} AND metric = ANY(${metrics}::text[]) AND (
+          (grain = 'hour' AND bucket >= ${from} AND bucket < ${firstDay})
+          OR (grain = 'day' AND bucket >= ${firstDay} AND bucket < ${lastDay})
+          OR (grain = 'hour' AND bucket >= ${lastDay} AND bucket < ${to}))
         GROUP BY metric, dim ORDER BY metric COLLATE "C", dim COLLATE "C"`)];
     },
 
