@@ -18,7 +18,7 @@
  * machine, not what it buys on a machine of its own.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +27,7 @@ import { createTestDatabase } from '@heed/server/testing';
 import { sampleLockWaits } from './lib/lock-sampler.js';
 import { totalCpuSeconds } from './lib/proc-cpu.js';
 import { rawPostgresInsert } from './lib/raw-postgres.js';
+import { sectionMarkers, writeResultsSection } from './lib/results-section.js';
 import { consentSubjects, runCli, startServerProcess, type BenchProject, type ServerProcess } from './lib/server-process.js';
 import { fmt, median } from './lib/stats.js';
 import { wrkBatches } from './lib/wrk-load.js';
@@ -161,20 +162,7 @@ ${rows.map(line).join('\n')}
 | lock waits <= 5% of active-backend samples, 2 processes | ${fmt(share(two) * 100, 1)}% | ${met(share(two) <= 0.05)} |`;
 }
 
-const START = '<!-- postgres-ingest -->';
-const END = '<!-- /postgres-ingest -->';
-
-/** Puts `section` between the markers of bench/RESULTS.md (appended, with them, when absent). */
-export function writeResultsSection(section: string, start = START, end = END): void {
-  const file = new URL('./RESULTS.md', import.meta.url);
-  const text = readFileSync(file, 'utf8');
-  const block = `${start}\n${section}\n${end}`;
-  const at = text.indexOf(start);
-  const next = at >= 0 ? text.slice(0, at) + block + text.slice(text.indexOf(end, at) + end.length) : `${text.trimEnd()}\n\n${block}\n`;
-  writeFileSync(file, next);
-}
-
-export const POSTGRES_INGEST_MARKERS = { start: START, end: END };
+export const POSTGRES_INGEST_MARKERS = sectionMarkers('postgres-ingest');
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false }, groups: { type: 'string' } } });
@@ -183,5 +171,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const command = `pnpm --filter @heed/bench exec tsx ingest-postgres.ts --runs ${settings.runs} --seconds ${settings.seconds}${values.groups === undefined ? '' : ` --groups ${values.groups}`}${values.write ? ' --write' : ''}`;
   const section = renderPostgresIngest(rows, { ...settings, command });
   console.log(`${new Date().toISOString()}\n${section}`);
-  if (values.write) writeResultsSection(`Measured ${new Date().toISOString()}.\n\n${section}`);
+  if (values.write) writeResultsSection('postgres-ingest', `Measured ${new Date().toISOString()}.\n\n${section}`);
 }

@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createTestDatabase, databaseUrl, startTestServer, TEST_POSTGRES_URL, type TestDatabase, type TestServer, type TestStoreKind } from '@heed/server/testing';
+import { writeResultsSection } from './lib/results-section.js';
 import { fmt, percentile } from './lib/stats.js';
 
 const DAY = 86_400_000;
@@ -259,16 +260,35 @@ export function printQueries(figures: QueryFigures): void {
   }
 }
 
+/** The statistics figures of one store, as RESULTS.md shows them beside the other store's. */
+export function renderStoreQueries(figures: QueryFigures, store: TestStoreKind, command: string): string {
+  const { dataset, floor, routes } = figures;
+  const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : fmt(value, 2));
+  const worst = Math.max(...routes.filter((r) => r.status === 'measured').map((r) => r.p95Ms));
+  return `Statistics on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'} (${fmt(dataset.subjects)} subjects, ${dataset.weeks} weeks, ${fmt(dataset.events)} events; ${figures.samples} sequential requests per route after 5 of warm-up; measured ${new Date().toISOString()}; \`${command}\`; load average ${figures.load.before.map((v) => v.toFixed(1)).join(' / ')} before):
+
+| route | p50 ms | p95 ms | first request ms |
+|---|---:|---:|---:|
+${[floor, ...routes].map((r) => `| ${r.name} | ${r.status === 'absent' ? 'absent' : ms(r.p50Ms)} | ${ms(r.p95Ms)} | ${ms(r.firstMs)} |`).join('\n')}
+
+Worst p95 ${ms(worst)} ms: ${worst < 20 ? 'met' : '**missed**'} (target < 20 ms on every route).`;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
       subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' },
-      churn: { type: 'boolean', default: false }, store: { type: 'string', default: 'sqlite' },
+      churn: { type: 'boolean', default: false }, store: { type: 'string', default: 'sqlite' }, write: { type: 'boolean', default: false },
     },
   });
   if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error(`--store sqlite or --store postgres, not ${values.store}`);
-  printQueries(await benchQueries({
+  const figures = await benchQueries({
     subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, store: values.store,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-  }));
+  });
+  printQueries(figures);
+  if (values.write) {
+    const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
+    writeResultsSection(`statistics-${values.store}`, renderStoreQueries(figures, values.store, command));
+  }
 }
