@@ -151,10 +151,12 @@ function applyShare(tx: Tx, projectId: string, share: ProjectShare): Promise<unk
 
 /** Writes the batches in one transaction; rejects if any of them (or the commit) fails. */
 async function writeTogether(connection: PostgresConnection, writes: readonly IngestWrite[]): Promise<IngestResult[]> {
-  return connection.writeTransaction(async (tx) => {
+  // Two round trips for the whole group: BEGIN with the lock-and-insert statement, then the
+  // sessions, marks, counters and suppressions with COMMIT.
+  return connection.pipelinedTransaction(async (tx, commit) => {
     const stored = await storeEvents(tx, writes);
     const shares = [...shareByProject(stored)].sort(([a], [b]) => byText(a, b));
-    await Promise.all(shares.flatMap(([projectId, share]) => applyShare(tx, projectId, share)));
+    await Promise.all([...shares.flatMap(([projectId, share]) => applyShare(tx, projectId, share)), commit()]);
     return stored.map(batchResult);
   });
 }
