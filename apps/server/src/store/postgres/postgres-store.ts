@@ -13,6 +13,7 @@ import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { connectPostgres, type PostgresOptions } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import { createEventPartitions } from './partitions/event-partitions.js';
+import { foldWriterSlots } from './writer-slots/fold-slots.js';
 import { migratePostgres } from './migrate.js';
 import { createStatsQueries } from './stats-queries.js';
 import { apiKeys, identitySecrets, projects } from './schema.js';
@@ -57,8 +58,13 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   // or the next call, each of which rethrows it, instead of surfacing in between as an
   // unhandled rejection; close() waits for the attempt either way.
   const partitions = createEventPartitions(connection);
+  let folding: Promise<void> = Promise.resolve();
   // Then the coming week's event partitions (retention runs create them ahead too).
-  const migration: Promise<{ ok: true } | { ok: false; error: unknown }> = migratePostgres(options).then(() => partitions.ensureAhead(Date.now())).then(
+  const migration: Promise<{ ok: true } | { ok: false; error: unknown }> = migratePostgres(options).then(() => partitions.ensureAhead(Date.now())).then(() => {
+    // And the writer slots of closed hours folded, in the background: it only makes reads
+    // cheaper, and each retention run folds again (a failure here waits for that run).
+    folding = foldWriterSlots(connection, Date.now()).catch(() => undefined);
+  }).then(
     () => ({ ok: true }),
     (error: unknown) => ({ ok: false, error }),
   );
@@ -192,6 +198,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
 
     async close() {
       await migration;
+      await folding;
       await sql.end({ timeout: 5 });
     },
   };

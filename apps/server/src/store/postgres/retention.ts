@@ -11,6 +11,7 @@ import type { LedgerCheckpoint, LedgerSeal, Store } from '../store.js';
 import type { PostgresConnection } from './connection.js';
 import type { EventPartitions } from './partitions/event-partitions.js';
 import { createPostgresSubjectPort } from './subject-port.js';
+import { foldWriterSlots } from './writer-slots/fold-slots.js';
 
 /** $3 is the chunk size; `now` ($4) is passed only to statements that use it (PostgreSQL types every parameter it is given). */
 const PARAMS = { project: '$1', before: '$2', now: '$4' };
@@ -20,6 +21,8 @@ export function createPostgresRetention(connection: PostgresConnection, seal: Le
   const { sql } = connection;
   return {
     async prune(dataClass, cut) {
+      // Each run also folds the writer slots of closed hours and days (reads sum fewer rows).
+      if (dataClass === 'aggregates') await foldWriterSlots(connection, cut.now, cut.projectId);
       if (dataClass === 'rawEvents') {
         // Each run creates the coming week's partitions, then drops whole days where it may.
         await partitions.ensureAhead(cut.now);

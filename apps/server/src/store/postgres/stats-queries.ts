@@ -19,10 +19,14 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
 
   return {
     async hourlySums(projectId, purpose, from, to, metrics) {
+      // One index range per metric (LATERAL): with `metric = ANY(...)` the planner may walk every
+      // metric of the range and filter (200 ms instead of 5 at 12 weeks, 10,000 subjects).
       const rows = await sql<{ metric: string; bucket: number; value: number }[]>`
-        SELECT metric, bucket, sum(value)::bigint AS value FROM aggregates
-        WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND metric = ANY(${metrics}::text[]) AND bucket >= ${from} AND bucket < ${to}
-        GROUP BY metric, bucket ORDER BY bucket`;
+        SELECT m.metric, a.bucket, a.value FROM unnest(${metrics}::text[]) AS m(metric) CROSS JOIN LATERAL (
+          SELECT bucket, sum(value)::bigint AS value FROM aggregates
+          WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND metric = m.metric AND bucket >= ${from} AND bucket < ${to}
+          GROUP BY bucket) AS a
+        ORDER BY a.bucket`;
       return seriesByKey(metrics, rows, (row) => row.metric, (row) => row.value).map((series, index): HourlySeries => ({ metric: metrics[index]!, ...series }));
     },
 
@@ -33,12 +37,14 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
       const firstDay = Math.min(Math.ceil(from / DAY_MS) * DAY_MS, to);
       const lastDay = Math.max(Math.floor(to / DAY_MS) * DAY_MS, firstDay);
       return [...(await sql<RangeSum[]>`
-        SELECT metric, dim, sum(value)::bigint AS value FROM aggregates
-        WHERE project_id = ${projectId} AND purpose = ${purpose} AND metric = ANY(${metrics}::text[]) AND (
-          (grain = 'hour' AND bucket >= ${from} AND bucket < ${firstDay})
-          OR (grain = 'day' AND bucket >= ${firstDay} AND bucket < ${lastDay})
-          OR (grain = 'hour' AND bucket >= ${lastDay} AND bucket < ${to}))
-        GROUP BY metric, dim ORDER BY metric COLLATE "C", dim COLLATE "C"`)];
+        SELECT m.metric, a.dim, a.value FROM unnest(${metrics}::text[]) AS m(metric) CROSS JOIN LATERAL (
+          SELECT dim, sum(value)::bigint AS value FROM aggregates
+          WHERE project_id = ${projectId} AND purpose = ${purpose} AND metric = m.metric AND (
+            (grain = 'hour' AND bucket >= ${from} AND bucket < ${firstDay})
+            OR (grain = 'day' AND bucket >= ${firstDay} AND bucket < ${lastDay})
+            OR (grain = 'hour' AND bucket >= ${lastDay} AND bucket < ${to}))
+          GROUP BY dim) AS a
+        ORDER BY m.metric COLLATE "C", a.dim COLLATE "C"`)];
     },
 
     async statsEpoch(projectId) {
@@ -48,11 +54,11 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
 
     async markCounts(projectId, grain, purposes, from, to) {
       const rows = await sql<{ purpose: string; bucket: number; subjects: number }[]>`
-        SELECT purpose, bucket, sum(value)::bigint AS subjects FROM aggregates
-        WHERE project_id = ${projectId} AND purpose = ANY(${purposes}::text[]) AND grain = ${grain} AND bucket >= ${from} AND bucket < ${to}
-          AND metric = 'subjects' AND dim = ''
-        GROUP BY purpose, bucket HAVING sum(value) > 0
-        ORDER BY purpose, bucket`;
+        SELECT p.purpose, a.bucket, a.subjects FROM unnest(${purposes}::text[]) AS p(purpose) CROSS JOIN LATERAL (
+          SELECT bucket, sum(value)::bigint AS subjects FROM aggregates
+          WHERE project_id = ${projectId} AND purpose = p.purpose AND grain = ${grain} AND metric = 'subjects' AND bucket >= ${from} AND bucket < ${to} AND dim = ''
+          GROUP BY bucket HAVING sum(value) > 0) AS a
+        ORDER BY p.purpose, a.bucket`;
       return seriesByKey(purposes, rows, (row) => row.purpose, (row) => row.subjects)
         .map((series, index): MarkCounts => ({ purpose: purposes[index]!, buckets: series.buckets, subjects: series.values }));
     },
