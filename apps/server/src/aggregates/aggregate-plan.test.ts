@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { AcceptedEvent } from '../store/store.js';
 import { GRAINS, featurePurpose, planAggregates, type ActivityMark, type CounterIncrement } from './aggregate-plan.js';
-import { durationBin, durationBinMetric } from './duration-bins.js';
+import { sketchBucket, sketchDim, SKETCH_METRIC } from './duration-sketch.js';
 import { DAY_MS } from './time-units.js';
 
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
@@ -37,7 +37,7 @@ function referencePlan(events: readonly AcceptedEvent[]): { counters: CounterInc
           if (event.durationMs !== null) {
             add({ ...at, metric: 'timed', dim, value: 1 });
             add({ ...at, metric: 'duration_ms', dim, value: event.durationMs });
-            add({ ...at, metric: durationBinMetric(durationBin(event.durationMs)), dim, value: 1 });
+            add({ ...at, metric: SKETCH_METRIC, dim: sketchDim(dim, sketchBucket(event.durationMs)), value: 1 });
           }
           if (grain === 'hour') mark({ purpose: featurePurpose(purpose, dim), grain, bucket, pseudonym: event.pseudonym });
         }
@@ -85,7 +85,6 @@ it('plans a crafted batch exactly', () => {
     { ...base, id: 'd', type: 'track', ts: T0 + 3_000, name: 'export', durationMs: 420 },
   ] as AcceptedEvent[]);
   const day = Math.floor(T0 / DAY_MS) * DAY_MS;
-  const bin = durationBinMetric(durationBin(420));
   expect(sorted(plan.counters)).toEqual(sorted([T0, day].flatMap((bucket, n) => {
     const grain = n === 0 ? 'hour' : 'day';
     return [
@@ -94,7 +93,7 @@ it('plans a crafted batch exactly', () => {
       { purpose: 'statistics', grain, bucket, metric: 'events', dim: 'export', value: 1 },
       { purpose: 'statistics', grain, bucket, metric: 'timed', dim: 'export', value: 1 },
       { purpose: 'statistics', grain, bucket, metric: 'duration_ms', dim: 'export', value: 420 },
-      { purpose: 'statistics', grain, bucket, metric: bin, dim: 'export', value: 1 },
+      { purpose: 'statistics', grain, bucket, metric: SKETCH_METRIC, dim: `${sketchBucket(420)}:export`, value: 1 },
     ];
   })));
   expect(sorted(plan.activity)).toEqual(sorted([

@@ -1,14 +1,20 @@
 /**
- * Session-duration distribution and the feature table: histograms with k-anonymity per bin
- * (sessions) or per feature, and percentiles over the visible part only.
+ * Session-duration distribution and the feature table. Percentiles come from duration
+ * sketches (`aggregates/duration-sketch.ts`) and are stated with their relative accuracy.
+ * k-anonymity: a session histogram bin is shown only when k people stand behind it, and the
+ * session percentiles are read from the shown bins' sessions only (rule 2 of `k-anonymity.ts`);
+ * a feature is one cell, shown with its percentiles only when k people used it.
  */
 import type { RangeSum, SessionBin } from '../store/stats-store.js';
-import { binOfMetric, DURATION_EDGES } from '../aggregates/duration-bins.js';
-import { histogramQuantile } from './histogram.js';
+import { DURATION_EDGES } from '../aggregates/duration-bins.js';
+import { parseSketchDim, RELATIVE_ACCURACY, SKETCH_METRIC } from '../aggregates/duration-sketch.js';
 import { reportable } from './k-anonymity.js';
+import { addToSketch, sketchQuantile } from './sketch-quantile.js';
 
 export interface SessionDistribution {
   readonly sessions: number;
+  /** Every percentile is within this fraction of the true one (nearest rank). */
+  readonly relativeAccuracy: number;
   readonly medianMs: number | null;
   readonly p75Ms: number | null;
   readonly p90Ms: number | null;
@@ -16,22 +22,27 @@ export interface SessionDistribution {
 }
 
 /**
- * @example computeSessionDistribution([{ bin: 9, sessions: 12, subjects: 6 }], 5).medianMs // 60_000 + 60_000 * 6/12
+ * @example computeSessionDistribution([{ bin: 9, sessions: 12, subjects: 6, sketch }], 5).medianMs // within 1% of the true median
  */
 export function computeSessionDistribution(bins: readonly SessionBin[], k: number): SessionDistribution {
-  const counts = DURATION_EDGES.map(() => 0);
+  const sketch = new Map<number, number>();
+  let sessions = 0;
   const histogram = DURATION_EDGES.map((fromMs, bin) => {
     const row = bins.find((candidate) => candidate.bin === bin);
     const visible = row !== undefined && reportable(row.subjects, k);
-    if (visible) counts[bin] = row.sessions;
+    if (visible) {
+      sessions += row.sessions;
+      for (const [bucket, count] of row.sketch) addToSketch(sketch, bucket, count);
+    }
     // An empty bin is computed from nobody: shown as 0 only when it is empty, else hidden.
     return { fromMs, toMs: DURATION_EDGES[bin + 1] ?? null, sessions: row === undefined ? 0 : visible ? row.sessions : null, suppressed: row !== undefined && !visible };
   });
   return {
-    sessions: counts.reduce((sum, count) => sum + count, 0),
-    medianMs: histogramQuantile(counts, 0.5),
-    p75Ms: histogramQuantile(counts, 0.75),
-    p90Ms: histogramQuantile(counts, 0.9),
+    sessions,
+    relativeAccuracy: RELATIVE_ACCURACY,
+    medianMs: sketchQuantile(sketch, 0.5),
+    p75Ms: sketchQuantile(sketch, 0.75),
+    p90Ms: sketchQuantile(sketch, 0.9),
     histogram,
   };
 }
@@ -47,6 +58,8 @@ export interface FeatureRow {
 }
 
 export interface FeatureTable {
+  /** Every percentile is within this fraction of the true one (nearest rank). */
+  readonly relativeAccuracy: number;
   readonly features: FeatureRow[];
   /** Features used by fewer than k people: neither named nor counted. */
   readonly suppressedFeatures: number;
@@ -54,19 +67,28 @@ export interface FeatureTable {
   readonly totalEvents: number;
 }
 
+/** The features a range's sums name (every timed event is an event, so `events` names them all). */
+export function featureNames(rows: readonly RangeSum[]): string[] {
+  return [...new Set(rows.filter((row) => row.metric === 'events').map((row) => row.dim))];
+}
+
 /**
  * @example computeFeatures(rows, new Map([['report.exported', 7]]), 5).features[0].name // 'report.exported'
  */
 export function computeFeatures(rows: readonly RangeSum[], users: ReadonlyMap<string, number>, k: number): FeatureTable {
-  const byName = new Map<string, { events: number; timed: number; durationMs: number; bins: number[] }>();
+  const byName = new Map<string, { events: number; timed: number; durationMs: number; sketch: Map<number, number> }>();
+  const entryOf = (name: string) => {
+    let entry = byName.get(name);
+    if (!entry) byName.set(name, (entry = { events: 0, timed: 0, durationMs: 0, sketch: new Map() }));
+    return entry;
+  };
   for (const row of rows) {
-    let entry = byName.get(row.dim);
-    if (!entry) byName.set(row.dim, (entry = { events: 0, timed: 0, durationMs: 0, bins: DURATION_EDGES.map(() => 0) }));
-    const bin = binOfMetric(row.metric);
-    if (bin !== undefined) entry.bins[bin]! += row.value;
-    else if (row.metric === 'events') entry.events += row.value;
-    else if (row.metric === 'timed') entry.timed += row.value;
-    else if (row.metric === 'duration_ms') entry.durationMs += row.value;
+    if (row.metric === SKETCH_METRIC) {
+      const cell = parseSketchDim(row.dim);
+      if (cell) addToSketch(entryOf(cell.name).sketch, cell.bucket, row.value);
+    } else if (row.metric === 'events') entryOf(row.dim).events += row.value;
+    else if (row.metric === 'timed') entryOf(row.dim).timed += row.value;
+    else if (row.metric === 'duration_ms') entryOf(row.dim).durationMs += row.value;
   }
   const features: FeatureRow[] = [];
   let suppressedFeatures = 0;
@@ -82,10 +104,10 @@ export function computeFeatures(rows: readonly RangeSum[], users: ReadonlyMap<st
       users: n,
       timed: entry.timed,
       meanMs: entry.timed > 0 ? Math.round(entry.durationMs / entry.timed) : null,
-      p50Ms: histogramQuantile(entry.bins, 0.5),
-      p90Ms: histogramQuantile(entry.bins, 0.9),
+      p50Ms: sketchQuantile(entry.sketch, 0.5),
+      p90Ms: sketchQuantile(entry.sketch, 0.9),
     });
   }
   features.sort((a, b) => b.events - a.events || a.name.localeCompare(b.name));
-  return { features, suppressedFeatures, totalEvents: features.reduce((sum, f) => sum + f.events, 0) };
+  return { relativeAccuracy: RELATIVE_ACCURACY, features, suppressedFeatures, totalEvents: features.reduce((sum, f) => sum + f.events, 0) };
 }

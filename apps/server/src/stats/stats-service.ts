@@ -6,12 +6,13 @@
 import { consentBaseline, type PolicyDocument } from '@heed/policy';
 import { DomainError } from '../errors/domain-error.js';
 import { featurePurpose } from '../aggregates/aggregate-plan.js';
-import { DURATION_BIN_METRICS, DURATION_EDGES } from '../aggregates/duration-bins.js';
+import { DURATION_EDGES } from '../aggregates/duration-bins.js';
+import { SKETCH_METRIC } from '../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../aggregates/time-units.js';
 import type { StatsStore } from '../store/stats-store.js';
 import { localBuckets, MAX_BUCKETS } from './buckets.js';
 import { computeCadence } from './cadence.js';
-import { computeFeatures, computeSessionDistribution } from './distributions.js';
+import { computeFeatures, computeSessionDistribution, featureNames } from './distributions.js';
 import { computeHeatmap, heatmapRanges, hourInstances, subjectsPerHour } from './heatmap.js';
 import { hourSums } from './hour-sums.js';
 import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
@@ -70,8 +71,8 @@ export async function sessionStats(ctx: StatsContext, query: RangeQuery) {
 
 export async function featureStats(ctx: StatsContext, query: RangeQuery) {
   const from = Math.floor(query.from / HOUR_MS) * HOUR_MS;
-  const rows = await ctx.stats.rangeSums(ctx.projectId, STATISTICS, from, query.to, ['events', 'timed', 'duration_ms', ...DURATION_BIN_METRICS]);
-  const names = [...new Set(rows.map((row) => row.dim))];
+  const rows = await ctx.stats.rangeSums(ctx.projectId, STATISTICS, from, query.to, ['events', 'timed', 'duration_ms', SKETCH_METRIC]);
+  const names = featureNames(rows);
   const users = await ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from, to: query.to })));
   return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeFeatures(rows, users, k(ctx)) };
 }

@@ -88,6 +88,8 @@ export interface SessionBin {
   readonly bin: number;
   readonly sessions: number;
   readonly subjects: number;
+  /** The bin's sessions per duration-sketch bucket (`aggregates/duration-sketch.ts`), for percentiles. */
+  readonly sketch: ReadonlyMap<number, number>;
 }
 
 /** Who may count for a purpose, as the decision table reads the subject row. */

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SessionBin, SessionChange } from '../stats-store.js';
+import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { SessionCache } from './session-cache.js';
 
 const MINUTE = 60_000;
@@ -15,14 +16,18 @@ const MINUTE = 60_000;
 function reference(rows: ReadonlyMap<number, SessionChange>, eligible: ReadonlySet<string>, from: number, to: number, edges: readonly number[]): SessionBin[] {
   const sessions = new Map<number, number>();
   const subjects = new Map<number, Set<string>>();
+  const sketches = new Map<number, Map<number, number>>();
   for (const row of rows.values()) {
     if (row.startedAt < from || row.startedAt >= to || !eligible.has(row.pseudonym)) continue;
     let bin = 0;
     for (let i = 1; i < edges.length; i++) if (row.durationMs >= Math.floor(edges[i]!)) bin = i;
     sessions.set(bin, (sessions.get(bin) ?? 0) + 1);
     subjects.set(bin, (subjects.get(bin) ?? new Set()).add(row.pseudonym));
+    const sketch = sketches.get(bin) ?? new Map<number, number>();
+    sketch.set(sketchBucket(row.durationMs), (sketch.get(sketchBucket(row.durationMs)) ?? 0) + 1);
+    sketches.set(bin, sketch);
   }
-  return [...sessions.keys()].sort((a, b) => a - b).map((bin) => ({ bin, sessions: sessions.get(bin)!, subjects: subjects.get(bin)!.size }));
+  return [...sessions.keys()].sort((a, b) => a - b).map((bin) => ({ bin, sessions: sessions.get(bin)!, subjects: subjects.get(bin)!.size, sketch: new Map([...sketches.get(bin)!].sort((a, b) => a[0] - b[0])) }));
 }
 
 const changeArb = fc.record({
@@ -67,9 +72,9 @@ describe('SessionCache', () => {
     cache.setEligible('v1', ['ann']);
     const edges = [0, MINUTE, 10 * MINUTE];
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 30_000, changed: 1 }]);
-    expect(cache.bins(0, MINUTE, edges)).toEqual([{ bin: 0, sessions: 1, subjects: 1 }]);
+    expect(cache.bins(0, MINUTE, edges)).toEqual([{ bin: 0, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(30_000), 1]]) }]);
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 11 * MINUTE, changed: 2 }]);
-    expect(cache.bins(0, MINUTE, edges)).toEqual([{ bin: 2, sessions: 1, subjects: 1 }]);
-    expect(cache.bins(0, MINUTE, [0, 20 * MINUTE])).toEqual([{ bin: 0, sessions: 1, subjects: 1 }]);
+    expect(cache.bins(0, MINUTE, edges)).toEqual([{ bin: 2, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(11 * MINUTE), 1]]) }]);
+    expect(cache.bins(0, MINUTE, [0, 20 * MINUTE])).toEqual([{ bin: 0, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(11 * MINUTE), 1]]) }]);
   });
 });

@@ -7,6 +7,7 @@
  * 3.0 over 233,000 sessions), and a session's bin only changes when the feed brings its row
  * again.
  */
+import { sketchBucket, SKETCH_BUCKETS } from '../../aggregates/duration-sketch.js';
 import type { PurposeEligibility, SessionBin, SessionChange } from '../stats-store.js';
 
 export class SessionCache {
@@ -19,6 +20,8 @@ export class SessionCache {
   private subject = new Uint32Array(1024);
   /** Bin per slot under `binFloors`; valid only once `binFloors` is set. */
   private bin = new Uint8Array(1024);
+  /** Duration-sketch bucket per slot: fixed by the duration alone, so set when the row arrives. */
+  private sketch = new Uint16Array(1024);
   private binFloors: readonly number[] | undefined;
   private size = 0;
   private eligibleKey: string | undefined;
@@ -39,6 +42,7 @@ export class SessionCache {
       }
       this.started[slot] = change.startedAt;
       this.duration[slot] = change.durationMs;
+      this.sketch[slot] = sketchBucket(change.durationMs);
       if (this.binFloors) this.bin[slot] = binOf(this.binFloors, change.durationMs);
       this.subject[slot] = this.ordinalOf(change.pseudonym);
       if (change.changed > this.cursor) this.cursor = change.changed;
@@ -68,18 +72,20 @@ export class SessionCache {
   /**
    * Sessions started in [from, to) of eligible subjects, binned by duration with the given
    * lower edges (bin i when duration >= floor(edges[i]), the first bin also below edges[1]),
-   * with distinct subjects per bin. Bins with no session are absent, as from SQL.
+   * with distinct subjects per bin and each bin's sessions per sketch bucket. Bins with no
+   * session are absent, as from SQL.
    */
   bins(from: number, to: number, edges: readonly number[]): SessionBin[] {
     if (edges.length > 32) throw new RangeError(`at most 32 duration bins, not ${edges.length}`);
     const binOfSlot = this.binsUnder(edges.map(Math.floor));
     const sessions = new Uint32Array(edges.length);
     const subjects = new Uint32Array(edges.length);
+    const sketches = new Uint32Array(edges.length * SKETCH_BUCKETS);
     // Per subject, one bit per bin it was already counted in (at most 32 bins).
     const seenBins = new Uint32Array(this.names.length);
     const eligible = this.eligibleByOrdinal();
     // Locals, not fields, in the loop: V8 then keeps them in registers.
-    const { started: startedAt, subject: subjectOf, size } = this;
+    const { started: startedAt, subject: subjectOf, sketch: sketchOf, size } = this;
     for (let slot = 0; slot < size; slot++) {
       const started = startedAt[slot]!;
       if (started < from || started >= to) continue;
@@ -87,6 +93,7 @@ export class SessionCache {
       if (eligible[ordinal] !== 1) continue;
       const bin = binOfSlot[slot]!;
       sessions[bin]!++;
+      sketches[bin * SKETCH_BUCKETS + sketchOf[slot]!]!++;
       const mask = 1 << bin;
       if ((seenBins[ordinal]! & mask) === 0) {
         seenBins[ordinal] = seenBins[ordinal]! | mask;
@@ -94,7 +101,15 @@ export class SessionCache {
       }
     }
     const result: SessionBin[] = [];
-    for (let bin = 0; bin < edges.length; bin++) if (sessions[bin]! > 0) result.push({ bin, sessions: sessions[bin]!, subjects: subjects[bin]! });
+    for (let bin = 0; bin < edges.length; bin++) {
+      if (sessions[bin] === 0) continue;
+      const sketch = new Map<number, number>();
+      for (let bucket = 0; bucket < SKETCH_BUCKETS; bucket++) {
+        const count = sketches[bin * SKETCH_BUCKETS + bucket]!;
+        if (count > 0) sketch.set(bucket, count);
+      }
+      result.push({ bin, sessions: sessions[bin]!, subjects: subjects[bin]!, sketch });
+    }
     return result;
   }
 
@@ -118,7 +133,7 @@ export class SessionCache {
   }
 
   private grow(): void {
-    const grow = <T extends Float64Array | Uint32Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+    const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
       const next = make(array.length * 2);
       next.set(array);
       return next;
@@ -127,6 +142,7 @@ export class SessionCache {
     this.duration = grow(this.duration, (n) => new Float64Array(n));
     this.subject = grow(this.subject, (n) => new Uint32Array(n));
     this.bin = grow(this.bin, (n) => new Uint8Array(n));
+    this.sketch = grow(this.sketch, (n) => new Uint16Array(n));
   }
 }
 

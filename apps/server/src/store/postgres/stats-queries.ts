@@ -6,6 +6,7 @@
  */
 import type { HourlySeries, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
+import { SKETCH_LOWS } from '../../aggregates/duration-sketch.js';
 
 /** The reads; the session distribution is one query here (see `SessionSource`: no commit-ordered feed). */
 export function createStatsQueries(connection: PostgresConnection): Omit<StatsReads, 'sessions'> & { sessionDurations: StatsStore['sessionDurations'] } {
@@ -59,12 +60,22 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
           : eligibility.basis === 'legitimate_interest'
             ? sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND NOT (u.objected::jsonb ? ${eligibility.purpose})`
             : sql``;
-      return [...(await sql<SessionBin[]>`
-        SELECT ${sql.unsafe(cases === '' ? '0' : `CASE ${cases} ELSE 0 END`)} AS bin, count(*) AS sessions, count(DISTINCT pseudonym) AS subjects FROM (
-          SELECT s.pseudonym, coalesce(s.ended_at, s.last_seen_at) - s.started_at AS d
-          FROM sessions s JOIN subjects u ON u.project_id = s.project_id AND u.pseudonym = s.pseudonym
-          WHERE s.project_id = ${projectId} AND s.started_at >= ${from} AND s.started_at < ${to} AND NOT u.restricted AND NOT u.erased ${allowed}
-        ) AS b GROUP BY bin ORDER BY bin`)];
+      // Per bin and sketch bucket; `width_bucket` finds the bucket among the same integer edges
+      // the SQLite store's JavaScript searches, so both stores bin every duration alike.
+      const rows = await sql<{ bin: number; sketch: number; sessions: number; subjects: number }[]>`
+        SELECT bin, sketch, count(*)::int AS sessions, count(DISTINCT pseudonym)::int AS subjects FROM (
+          SELECT pseudonym, ${sql.unsafe(cases === '' ? '0' : `CASE ${cases} ELSE 0 END`)} AS bin, width_bucket(greatest(d, 0), ${SKETCH_LOWS as number[]}::bigint[]) - 1 AS sketch FROM (
+            SELECT s.pseudonym, coalesce(s.ended_at, s.last_seen_at) - s.started_at AS d
+            FROM sessions s JOIN subjects u ON u.project_id = s.project_id AND u.pseudonym = s.pseudonym
+            WHERE s.project_id = ${projectId} AND s.started_at >= ${from} AND s.started_at < ${to} AND NOT u.restricted AND NOT u.erased ${allowed}
+          ) AS durations
+        ) AS b GROUP BY GROUPING SETS ((bin), (bin, sketch)) ORDER BY bin, sketch NULLS FIRST`;
+      const bins: { bin: number; sessions: number; subjects: number; sketch: Map<number, number> }[] = [];
+      for (const row of rows) {
+        if (row.sketch === null) bins.push({ bin: row.bin, sessions: row.sessions, subjects: row.subjects, sketch: new Map() });
+        else bins.at(-1)!.sketch.set(row.sketch, row.sessions);
+      }
+      return bins;
     },
   };
 }
