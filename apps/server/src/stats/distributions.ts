@@ -5,7 +5,7 @@
  * session percentiles are read from the shown bins' sessions only (rule 2 of `k-anonymity.ts`);
  * a feature is one cell, shown with its percentiles only when k people used it.
  */
-import type { RangeSum, SessionBin } from '../store/stats-store.js';
+import type { RangeSum, SessionDurations } from '../store/stats-store.js';
 import { DURATION_EDGES } from '../aggregates/duration-bins.js';
 import { parseSketchDim, RELATIVE_ACCURACY, SKETCH_METRIC } from '../aggregates/duration-sketch.js';
 import { reportable } from './k-anonymity.js';
@@ -13,6 +13,8 @@ import { addToSketch, sketchQuantile } from './sketch-quantile.js';
 
 export interface SessionDistribution {
   readonly sessions: number;
+  /** Distinct people behind the shown bins' sessions. */
+  readonly users: number;
   /** Every percentile is within this fraction of the true one (nearest rank). */
   readonly relativeAccuracy: number;
   readonly medianMs: number | null;
@@ -22,9 +24,9 @@ export interface SessionDistribution {
 }
 
 /**
- * @example computeSessionDistribution([{ bin: 9, sessions: 12, subjects: 6, sketch }], 5).medianMs // within 1% of the true median
+ * @example computeSessionDistribution({ bins: [{ bin: 9, sessions: 12, subjects: 6, sketch }], shownSubjects: 6 }, 5).medianMs // within 1% of the true median
  */
-export function computeSessionDistribution(bins: readonly SessionBin[], k: number): SessionDistribution {
+export function computeSessionDistribution({ bins, shownSubjects }: SessionDurations, k: number): SessionDistribution {
   const sketch = new Map<number, number>();
   let sessions = 0;
   const histogram = DURATION_EDGES.map((fromMs, bin) => {
@@ -39,6 +41,7 @@ export function computeSessionDistribution(bins: readonly SessionBin[], k: numbe
   });
   return {
     sessions,
+    users: shownSubjects,
     relativeAccuracy: RELATIVE_ACCURACY,
     medianMs: sketchQuantile(sketch, 0.5),
     p75Ms: sketchQuantile(sketch, 0.75),

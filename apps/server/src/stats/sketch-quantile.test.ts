@@ -65,7 +65,7 @@ describe('duration sketch', () => {
         // One histogram bin holding every session, shown: the sketch is the sessions' buckets.
         const sketch = new Map<number, number>();
         for (const ms of durations) sketch.set(sketchBucket(ms), (sketch.get(sketchBucket(ms)) ?? 0) + 1);
-        const answer = computeSessionDistribution([{ bin: 0, sessions: durations.length, subjects: 5, sketch }], 5);
+        const answer = computeSessionDistribution({ bins: [{ bin: 0, sessions: durations.length, subjects: 5, sketch }], shownSubjects: 5 }, 5);
         expect(answer.relativeAccuracy).toBe(RELATIVE_ACCURACY);
         for (const [p, reported] of [[0.5, answer.medianMs], [0.75, answer.p75Ms], [0.9, answer.p90Ms]] as const) {
           expect(within(reported, exactQuantile(durations, p))).toBe(true);

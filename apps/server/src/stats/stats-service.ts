@@ -3,7 +3,7 @@
  * the pure functions beside it. Routes and the CLI call these; nothing here knows HTTP.
  * Statistics read the `statistics` purpose; heatmap and windows, the `update_timing` purpose.
  */
-import { consentBaseline, type PolicyDocument } from '@heed/policy';
+import type { PolicyDocument } from '@heed/policy';
 import { DomainError } from '../errors/domain-error.js';
 import { featurePurpose } from '../aggregates/aggregate-plan.js';
 import { DURATION_EDGES } from '../aggregates/duration-bins.js';
@@ -62,10 +62,7 @@ export async function usageStats(ctx: StatsContext, query: UsageQuery) {
 
 /** Session durations of sessions started in the range (per-session rows are kept as long as the policy's `activity` retention, twelve weeks by default). */
 export async function sessionStats(ctx: StatsContext, query: RangeQuery) {
-  const purpose = ctx.policy.purposes.find((p) => p.id === STATISTICS);
-  const bins = await ctx.stats.sessionDurations(ctx.projectId, query.from, query.to, DURATION_EDGES, {
-    purpose: STATISTICS, basis: purpose?.basis ?? 'consent', consentSince: consentBaseline(ctx.policy),
-  });
+  const bins = await ctx.stats.sessionDurations(ctx.projectId, query.from, query.to, DURATION_EDGES, STATISTICS, k(ctx));
   return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeSessionDistribution(bins, k(ctx)) };
 }
 

@@ -8,10 +8,10 @@
  * distinct counts over weeks of marks are what made statistics slow when done in SQL.
  *
  * Every read is scoped to one project and one purpose: statistics read the `statistics`
- * purpose, advice reads `update_timing`. Restricted and erased subjects are already out of
- * aggregates and activity (the store subtracts them when the flag changes), so these reads
- * need no subject filter, except `sessionDurations`, which reads the per-session rows and
- * must apply the subject's state itself.
+ * purpose, advice reads `update_timing`. Restricted, erased and objecting subjects are already out
+ * of the aggregates and activity they no longer count in (the store subtracts them when the
+ * right changes), so these reads need no subject filter, except `sessionDurations`, which
+ * reads the per-session rows and applies the same rule itself.
  */
 import type { MetricName } from '../aggregates/metrics.js';
 
@@ -92,14 +92,6 @@ export interface SessionBin {
   readonly sketch: ReadonlyMap<number, number>;
 }
 
-/** Who may count for a purpose, as the decision table reads the subject row. */
-export interface PurposeEligibility {
-  readonly purpose: string;
-  readonly basis: 'consent' | 'legitimate_interest' | 'contract' | 'legal_obligation';
-  /** Consent given under a policy version before this one was superseded (see `consentBaseline`). */
-  readonly consentSince: string;
-}
-
 /** One cell of distinct-subject marks: a purpose's hour or day bucket. */
 export interface MarkCell {
   readonly purpose: string;
@@ -158,11 +150,21 @@ export interface StatsStore {
   /**
    * Sessions started in [from, to), binned by wall duration (end or last seen, minus start)
    * with the given lower edges (bin i is [edges[i], edges[i+1]), the last one open), counting
-   * only subjects that the decision table allows for `eligibility.purpose` today: not
-   * restricted, not erased, and consent current and granted (or, for a legitimate interest,
-   * not objected to).
+   * a session for `purpose` by the population rule of docs/stats.md: its start hour holds its
+   * subject's hour mark of the purpose (its start was collected for the purpose, and no right
+   * took that out since), and the subject is not restricted, not erased and not objecting to
+   * the purpose (which also covers marks older than the held events a right replays).
+   * `shownSubjects` counts the distinct subjects of the bins with at least `shownAt` subjects
+   * (k-anonymity: the people behind the shown bins only).
    */
-  sessionDurations(projectId: string, from: number, to: number, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]>;
+  sessionDurations(projectId: string, from: number, to: number, edges: readonly number[], purpose: string, shownAt: number): Promise<SessionDurations>;
+}
+
+export interface SessionDurations {
+  /** Bins with at least one session, in bin order. */
+  readonly bins: readonly SessionBin[];
+  /** Distinct subjects over the bins whose own `subjects` reach `shownAt`. */
+  readonly shownSubjects: number;
 }
 
 /** One session as the session cache keeps it; `changed` orders the feed. */
@@ -189,8 +191,8 @@ export type SessionSource =
       changedAfter(projectId: string, after: number, limit: number): Promise<SessionChange[]>;
       /** Rises whenever any subject's consent or flags change (every such change appends to the ledger). */
       eligibilityVersion(): Promise<number>;
-      /** The pseudonyms the decision table allows for the purpose today. */
-      eligibleSubjects(projectId: string, eligibility: PurposeEligibility): Promise<string[]>;
+      /** The pseudonyms whose held data may count for the purpose: not restricted, erased or objecting to it. */
+      eligibleSubjects(projectId: string, purpose: string): Promise<string[]>;
     };
 
 /** What a dialect implements; `activity-index/` adds the distinct counts and the session cache on top. */

@@ -4,7 +4,6 @@
  * on each store; on PostgreSQL also when the change went through another server process.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { consentBaseline } from '@heed/policy';
 import { DURATION_EDGES, durationBin } from '../../aggregates/duration-bins.js';
 import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { connectSqlite } from '../sqlite/connection.js';
@@ -42,10 +41,7 @@ const binOf = (ms: number) => ({ bin: durationBin(ms), sessions: 1, subjects: 1,
 
 /** The session distribution of the first day, as the server's store answers it. */
 async function sessionBins() {
-  const policy = t.server.services.policy;
-  return t.server.services.store.stats.sessionDurations(t.project.projectId, START - HOUR, START + DAY, DURATION_EDGES, {
-    purpose: 'statistics', basis: 'consent', consentSince: consentBaseline(policy),
-  });
+  return (await t.server.services.store.stats.sessionDurations(t.project.projectId, START - HOUR, START + DAY, DURATION_EDGES, 'statistics', 1)).bins;
 }
 
 /** Distinct `statistics` subjects over the first three days, and `update_timing` return gaps, as the server's store answers them. */
@@ -149,7 +145,10 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
     expect((await rights(t, ann, '/v1/me/restrict', { restricted: true })).status).toBe(200);
     expect(await sessionBins()).toEqual([binOf(60_000)]);
     expect((await rights(t, ann, '/v1/me/restrict', { restricted: false })).status).toBe(200);
+    // Withdrawal stops new collection only (Art. 7(3)): bob's earlier session still counts.
     expect((await rights(t, bob, '/v1/me/withdraw', {})).status).toBe(200);
+    expect(await sessionBins()).toEqual([binOf(60_000), binOf(600_000)]);
+    expect((await rights(t, bob, '/v1/me')).status).toBe(200);
     expect(await sessionBins()).toEqual([binOf(600_000)]);
     expect((await rights(t, ann, '/v1/me')).status).toBe(200);
     expect(await sessionBins()).toEqual([]);
@@ -200,12 +199,13 @@ describe('on sqlite, reading in slices', () => {
     try {
       const sliced = createIndexedStats(createStatsQueries(connection), { cellsPerRead: 1, sessionsPerRead: 2 });
       const whole = t.server.services.store.stats;
-      const eligibility = { purpose: 'statistics', basis: 'consent', consentSince: consentBaseline(t.server.services.policy) } as const;
       for (const stats of [sliced, whole]) {
         const users = await stats.distinctSubjects(t.project.projectId, [{ key: 'all', purpose: 'statistics', from: START - HOUR, to: START + 3 * DAY }]);
         expect(users).toEqual(new Map([['all', 5]]));
         // Every session is a start with nothing after it: five of them in the first bin, from five people.
-        expect(await stats.sessionDurations(t.project.projectId, START - HOUR, START + 3 * DAY, DURATION_EDGES, eligibility)).toEqual([{ bin: 0, sessions: 6, subjects: 5, sketch: new Map([[0, 6]]) }]);
+        expect(await stats.sessionDurations(t.project.projectId, START - HOUR, START + 3 * DAY, DURATION_EDGES, 'statistics', 5)).toEqual({
+          bins: [{ bin: 0, sessions: 6, subjects: 5, sketch: new Map([[0, 6]]) }], shownSubjects: 5,
+        });
       }
     } finally {
       connection.client.close();

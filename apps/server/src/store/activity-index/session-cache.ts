@@ -8,7 +8,25 @@
  * again.
  */
 import { sketchBucket, SKETCH_BUCKETS } from '../../aggregates/duration-sketch.js';
-import type { PurposeEligibility, SessionBin, SessionChange } from '../stats-store.js';
+import { HOUR_MS } from '../../aggregates/time-units.js';
+import type { SessionBin, SessionChange, SessionDurations } from '../stats-store.js';
+import type { CellSets } from './cell-series.js';
+
+/**
+ * A purpose's hour marks as the mark cache holds them: a session counts for the purpose when
+ * its start hour holds its subject's mark (docs/stats.md, "Whose data counts").
+ */
+export interface MarkedHours {
+  /** The mark cache itself: another object means other ordinals, and every answer is redone. */
+  readonly source: object;
+  readonly cells: CellSets;
+  /** Every ordinal of `cells` is below this. */
+  readonly subjects: number;
+  ordinalOf(pseudonym: string): number | undefined;
+}
+
+const NOT_ASKED = -1;
+const MARKED = -2;
 
 export class SessionCache {
   /** The highest `changed` applied: the next read asks for what came after. */
@@ -29,6 +47,15 @@ export class SessionCache {
   private eligible = new Uint8Array(0);
   /** Ordinal -> pseudonym. */
   private readonly names: string[] = [];
+  /**
+   * Per slot, whether its start hour holds its subject's mark: MARKED (marks are only added
+   * under one mark cache), else the size the hour's set had when it did not (NOT_ASKED: not
+   * asked yet), so a slot is asked again only when its hour gained marks.
+   */
+  private marked = new Int32Array(1024).fill(NOT_ASKED);
+  private markSource: object | undefined;
+  /** Session-cache ordinal -> mark-cache ordinal (-1: none), for `markSource`. */
+  private markOrdinals = new Int32Array(0);
 
   constructor(readonly epoch: number) {}
 
@@ -43,6 +70,7 @@ export class SessionCache {
       this.started[slot] = change.startedAt;
       this.duration[slot] = change.durationMs;
       this.sketch[slot] = sketchBucket(change.durationMs);
+      this.marked[slot] = NOT_ASKED;
       if (this.binFloors) this.bin[slot] = binOf(this.binFloors, change.durationMs);
       this.subject[slot] = this.ordinalOf(change.pseudonym);
       if (change.changed > this.cursor) this.cursor = change.changed;
@@ -72,12 +100,14 @@ export class SessionCache {
   /**
    * Sessions started in [from, to) of eligible subjects, binned by duration with the given
    * lower edges (bin i when duration >= floor(edges[i]), the first bin also below edges[1]),
-   * with distinct subjects per bin and each bin's sessions per sketch bucket. Bins with no
-   * session are absent, as from SQL.
+   * with distinct subjects per bin and each bin's sessions per sketch bucket (bins with no
+   * session are absent, as from SQL), and the distinct subjects of the bins with at least
+   * `shownAt` subjects.
    */
-  bins(from: number, to: number, edges: readonly number[]): SessionBin[] {
+  bins(from: number, to: number, edges: readonly number[], hours: MarkedHours, shownAt = 1): SessionDurations {
     if (edges.length > 32) throw new RangeError(`at most 32 duration bins, not ${edges.length}`);
     const binOfSlot = this.binsUnder(edges.map(Math.floor));
+    const marked = this.markedIn(from, to, hours);
     const sessions = new Uint32Array(edges.length);
     const subjects = new Uint32Array(edges.length);
     const sketches = new Uint32Array(edges.length * SKETCH_BUCKETS);
@@ -90,7 +120,7 @@ export class SessionCache {
       const started = startedAt[slot]!;
       if (started < from || started >= to) continue;
       const ordinal = subjectOf[slot]!;
-      if (eligible[ordinal] !== 1) continue;
+      if (eligible[ordinal] !== 1 || marked[slot] !== MARKED) continue;
       const bin = binOfSlot[slot]!;
       sessions[bin]!++;
       sketches[bin * SKETCH_BUCKETS + sketchOf[slot]!]!++;
@@ -110,7 +140,56 @@ export class SessionCache {
       }
       result.push({ bin, sessions: sessions[bin]!, subjects: subjects[bin]!, sketch });
     }
-    return result;
+    let shownMask = 0;
+    for (let bin = 0; bin < edges.length; bin++) if (subjects[bin]! > 0 && subjects[bin]! >= shownAt) shownMask |= 1 << bin;
+    let shownSubjects = 0;
+    for (let ordinal = 0; ordinal < seenBins.length; ordinal++) if ((seenBins[ordinal]! & shownMask) !== 0) shownSubjects++;
+    return { bins: result, shownSubjects };
+  }
+
+  /**
+   * `marked` brought up to date for the slots started in [from, to): the slots not yet asked,
+   * or whose hour gained marks since, are grouped by hour, and each hour's set is stamped once
+   * and read for all of them (a first request costs the sessions plus the marks of their hours).
+   */
+  private markedIn(from: number, to: number, hours: MarkedHours): Int32Array {
+    if (hours.source !== this.markSource) {
+      this.markSource = hours.source;
+      this.markOrdinals = new Int32Array(0);
+      this.marked.fill(NOT_ASKED);
+    }
+    if (this.markOrdinals.length < this.names.length) {
+      const ordinals = new Int32Array(this.names.length);
+      ordinals.set(this.markOrdinals);
+      for (let ordinal = this.markOrdinals.length; ordinal < this.names.length; ordinal++) ordinals[ordinal] = hours.ordinalOf(this.names[ordinal]!) ?? -1;
+      this.markOrdinals = ordinals;
+    }
+    const pending = new Map<number, number[]>();
+    for (let slot = 0; slot < this.size; slot++) {
+      const started = this.started[slot]!;
+      if (started < from || started >= to || this.marked[slot] === MARKED) continue;
+      const hour = Math.floor(started / HOUR_MS) * HOUR_MS;
+      const seen = this.marked[slot]!;
+      if (seen !== NOT_ASKED && seen === (hours.cells.get(hour)?.length ?? 0)) continue;
+      const list = pending.get(hour);
+      if (list) list.push(slot);
+      else pending.set(hour, [slot]);
+    }
+    if (pending.size === 0) return this.marked;
+    const stamp = new Uint32Array(hours.subjects);
+    let round = 0;
+    for (const [hour, slots] of pending) {
+      const set = hours.cells.get(hour);
+      round++;
+      if (set) for (let index = 0; index < set.length; index++) stamp[set[index]!] = round;
+      for (const slot of slots) {
+        const ordinal = this.markOrdinals[this.subject[slot]!]!;
+        // An ordinal the mark cache did not know when this subject was first seen may be known now.
+        const markOrdinal = ordinal >= 0 ? ordinal : (this.markOrdinals[this.subject[slot]!] = hours.ordinalOf(this.names[this.subject[slot]!]!) ?? -1);
+        this.marked[slot] = markOrdinal >= 0 && markOrdinal < stamp.length && stamp[markOrdinal] === round ? MARKED : (set?.length ?? 0);
+      }
+    }
+    return this.marked;
   }
 
   /** The bin of every slot under `floors`, recomputed only when the edges differ from the last call's. */
@@ -133,7 +212,7 @@ export class SessionCache {
   }
 
   private grow(): void {
-    const grow = <T extends Float64Array | Uint32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+    const grow = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
       const next = make(array.length * 2);
       next.set(array);
       return next;
@@ -143,6 +222,7 @@ export class SessionCache {
     this.subject = grow(this.subject, (n) => new Uint32Array(n));
     this.bin = grow(this.bin, (n) => new Uint8Array(n));
     this.sketch = grow(this.sketch, (n) => new Uint16Array(n));
+    this.marked = grow(this.marked, (n) => new Int32Array(n).fill(NOT_ASKED));
   }
 }
 
@@ -153,7 +233,7 @@ function binOf(floors: readonly number[], duration: number): number {
   return bin;
 }
 
-/** The eligibility cache key: the store's version and everything the decision reads. */
-export function eligibilityKey(version: number, eligibility: PurposeEligibility): string {
-  return `${version}\u0000${eligibility.purpose}\u0000${eligibility.basis}\u0000${eligibility.consentSince}`;
+/** The eligibility cache key: the store's version and the purpose. */
+export function eligibilityKey(version: number, purpose: string): string {
+  return `${version}\u0000${purpose}`;
 }

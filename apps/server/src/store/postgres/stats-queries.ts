@@ -4,9 +4,10 @@
  * parallel arrays read with `unnest`; text comparisons use the "C" collation,
  * the byte order SQLite uses, so ties and versions sort alike on both stores.
  */
-import type { HourlySeries, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, StatsReads, StatsStore } from '../stats-store.js';
+import type { HourlySeries, Mark, MarkCounts, RangeSum, SessionDurations, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 import { SKETCH_LOWS } from '../../aggregates/duration-sketch.js';
+import { HOUR_MS } from '../../aggregates/time-units.js';
 
 /** The reads; the session distribution is one query here (see `SessionSource`: no commit-ordered feed). */
 export function createStatsQueries(connection: PostgresConnection): Omit<StatsReads, 'sessions'> & { sessionDurations: StatsStore['sessionDurations'] } {
@@ -51,31 +52,34 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
         JOIN activity a ON a.project_id = ${projectId} AND a.purpose = c.purpose AND a.grain = ${grain} AND a.bucket = c.bucket`)];
     },
 
-    async sessionDurations(projectId, from, to, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]> {
+    async sessionDurations(projectId, from, to, edges: readonly number[], purpose: string, shownAt: number): Promise<SessionDurations> {
       // Edges are numbers we own, inlined so the CASE stays one statement shape per edge list.
       const cases = edges.map((edge, bin) => (bin === 0 ? '' : `WHEN d >= ${Math.floor(edge)} THEN ${bin}`)).filter(Boolean).reverse().join(' ');
-      const allowed =
-        eligibility.basis === 'consent'
-          ? sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND u.consent_granted::jsonb ? ${eligibility.purpose}`
-          : eligibility.basis === 'legitimate_interest'
-            ? sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND NOT (u.objected::jsonb ? ${eligibility.purpose})`
-            : sql``;
       // Per bin and sketch bucket; `width_bucket` finds the bucket among the same integer edges
       // the SQLite store's JavaScript searches, so both stores bin every duration alike.
-      const rows = await sql<{ bin: number; sketch: number; sessions: number; subjects: number }[]>`
-        SELECT bin, sketch, count(*)::int AS sessions, count(DISTINCT pseudonym)::int AS subjects FROM (
+      // One more row (bin -1) carries the distinct subjects of the bins shown at `shownAt`.
+      const rows = await sql<{ bin: number; sketch: number | null; sessions: number; subjects: number }[]>`
+        WITH b AS (
           SELECT pseudonym, ${sql.unsafe(cases === '' ? '0' : `CASE ${cases} ELSE 0 END`)} AS bin, width_bucket(greatest(d, 0), ${SKETCH_LOWS as number[]}::bigint[]) - 1 AS sketch FROM (
             SELECT s.pseudonym, coalesce(s.ended_at, s.last_seen_at) - s.started_at AS d
             FROM sessions s JOIN subjects u ON u.project_id = s.project_id AND u.pseudonym = s.pseudonym
-            WHERE s.project_id = ${projectId} AND s.started_at >= ${from} AND s.started_at < ${to} AND NOT u.restricted AND NOT u.erased ${allowed}
-          ) AS durations
-        ) AS b GROUP BY GROUPING SETS ((bin), (bin, sketch)) ORDER BY bin, sketch NULLS FIRST`;
+            WHERE s.project_id = ${projectId} AND s.started_at >= ${from} AND s.started_at < ${to} AND NOT u.restricted AND NOT u.erased
+              AND NOT (u.objected::jsonb ? ${purpose})
+              AND EXISTS (SELECT 1 FROM activity a WHERE a.project_id = s.project_id AND a.purpose = ${purpose} AND a.grain = 'hour'
+                AND a.bucket = s.started_at - s.started_at % ${HOUR_MS} AND a.pseudonym = s.pseudonym)
+          ) AS durations),
+        shown AS (SELECT bin FROM b GROUP BY bin HAVING count(DISTINCT pseudonym) >= ${shownAt})
+        SELECT bin, sketch, count(*)::int AS sessions, count(DISTINCT pseudonym)::int AS subjects FROM b GROUP BY GROUPING SETS ((bin), (bin, sketch))
+        UNION ALL SELECT -1, NULL, 0, count(DISTINCT pseudonym)::int FROM b WHERE bin IN (SELECT bin FROM shown)
+        ORDER BY bin, sketch NULLS FIRST`;
+      let shownSubjects = 0;
       const bins: { bin: number; sessions: number; subjects: number; sketch: Map<number, number> }[] = [];
       for (const row of rows) {
-        if (row.sketch === null) bins.push({ bin: row.bin, sessions: row.sessions, subjects: row.subjects, sketch: new Map() });
+        if (row.bin === -1) shownSubjects = row.subjects;
+        else if (row.sketch === null) bins.push({ bin: row.bin, sessions: row.sessions, subjects: row.subjects, sketch: new Map() });
         else bins.at(-1)!.sketch.set(row.sketch, row.sessions);
       }
-      return bins;
+      return { bins, shownSubjects };
     },
   };
 }
