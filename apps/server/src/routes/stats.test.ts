@@ -179,6 +179,29 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       expect(Math.abs(body.features[0].p50Ms - 1_200) / 1_200).toBeLessThan(0.02);
     });
 
+    it('feature trends per day: a cell under k is hidden, and the CSV is the same rows', async () => {
+      t.clock.set(Date.UTC(2026, 10, 2, 6));
+      const six = users('f', 6);
+      for (const user of six) await consent(user, BOTH);
+      const trackAt = async (people: readonly string[], ts: number) => {
+        await sessions(people, ts);
+        const events = people.map((user) => ({ id: id(), type: 'track', ts: ts + 60_000, sessionId: `ses_${user}_${ts}`.slice(0, 60), subject: t.subjectFor(user), name: 'report.exported' }));
+        expect((await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events })).status).toBe(200);
+      };
+      await trackAt(six, Date.UTC(2026, 10, 2, 9, 10));
+      await trackAt(six.slice(0, 3), Date.UTC(2026, 10, 3, 9, 10));
+      const { body } = await get('/v1/stats/feature-trends?from=2026-11-02&to=2026-11-04');
+      expect(body).toMatchObject({ grain: 'day', k: 5, features: ['report.exported'], suppressedFeatures: 0 });
+      expect(body.buckets).toEqual([
+        { start: '2026-11-02T00:00+01:00', cells: [{ name: 'report.exported', events: 6, users: 6, suppressed: false }] },
+        { start: '2026-11-03T00:00+01:00', cells: [{ name: 'report.exported', events: null, users: null, suppressed: true }] },
+      ]);
+      const response = await fetch(`${t.url}/v1/stats/feature-trends?from=2026-11-02&to=2026-11-04&format=csv`, { headers: { authorization: `Bearer ${t.project.analystKey}` } });
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(await response.text()).toBe('start,feature,events,users,hidden\n2026-11-02T00:00+01:00,report.exported,6,6,false\n2026-11-03T00:00+01:00,report.exported,,,true\n');
+      expect((await get('/v1/stats/usage?format=xml')).status).toBe(400);
+    });
+
     it('an objector to update_timing counts in usage, not in the heatmap or windows; a restricted subject in neither', async () => {
       t.clock.set(Date.UTC(2026, 10, 2, 6));
       for (const user of users('p', 5)) await consent(user, BOTH);

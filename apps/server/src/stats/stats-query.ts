@@ -67,6 +67,15 @@ export const usageQuery = (now: number) =>
     .object({ ...rangeFields, grain: z.enum(STATS_GRAINS).default('day') })
     .transform((query, ctx) => ({ grain: query.grain, ...resolveRange(query, ctx, now) }));
 
+/** Every statistics route answers JSON, or its rows as CSV (`stats-rows.ts`). */
+export const formatQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
+
+/** Feature trends: per local day (default) or week; hours would cost a read per hour. */
+export const trendsQuery = (now: number) =>
+  z
+    .object({ ...rangeFields, grain: z.enum(['day', 'week']).default('day') })
+    .transform((query, ctx) => ({ grain: query.grain, ...resolveRange(query, ctx, now) }));
+
 export const heatmapQuery = z.object({ tz, weeks: intIn(1, 52, 8) });
 
 export const windowsQuery = z.object({
@@ -84,6 +93,7 @@ export const windowsQuery = z.object({
 });
 
 export type UsageQuery = z.infer<ReturnType<typeof usageQuery>>;
+export type TrendsQuery = z.infer<ReturnType<typeof trendsQuery>>;
 export type RangeQuery = z.infer<ReturnType<typeof rangeOnlyQuery>>;
 export type HeatmapQuery = z.infer<typeof heatmapQuery>;
 export type WindowsQuery = z.infer<typeof windowsQuery>;

@@ -15,7 +15,8 @@ import { computeCadence } from './cadence.js';
 import { computeFeatures, computeSessionDistribution, featureNames } from './distributions.js';
 import { computeHeatmap, heatmapRanges, hourInstances, subjectsPerHour } from './heatmap.js';
 import { hourSums } from './hour-sums.js';
-import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
+import { computeFeatureTrends, trendKey } from './feature-trends.js';
+import type { HeatmapQuery, RangeQuery, TrendsQuery, UsageQuery, WindowsQuery } from './stats-query.js';
 import { addLocalDays, formatLocal, startOfLocalWeek } from './time-zone.js';
 import { reportable } from './k-anonymity.js';
 import { computeUsageBuckets, USAGE_METRICS, usageTotals } from './usage.js';
@@ -72,6 +73,30 @@ export async function featureStats(ctx: StatsContext, query: RangeQuery) {
   const names = featureNames(rows);
   const users = await ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from, to: query.to })));
   return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeFeatures(rows, users, k(ctx)) };
+}
+
+/**
+ * Feature use per local day or week: one range read per bucket (day cells hold whole UTC
+ * days, so each costs a few rows), and the distinct users of every (bucket, feature) at once.
+ * Features are named as in the feature table: only those k people used over the range.
+ */
+export async function featureTrends(ctx: StatsContext, query: TrendsQuery) {
+  const buckets = localBuckets(query.from, query.to, query.grain, query.tz);
+  if (!buckets || buckets.length === 0) throw tooManyBuckets();
+  const first = buckets[0]!.start;
+  const last = buckets.at(-1)!.end;
+  const whole = await ctx.stats.rangeSums(ctx.projectId, STATISTICS, first, last, ['events']);
+  const all = featureNames(whole);
+  const totals = await ctx.stats.distinctSubjects(ctx.projectId, all.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from: first, to: last })));
+  const names = all.filter((name) => reportable(totals.get(name), k(ctx))).sort();
+  const sums = await Promise.all(buckets.map((b) => ctx.stats.rangeSums(ctx.projectId, STATISTICS, b.start, b.end, ['events'])));
+  const users = await ctx.stats.distinctSubjects(ctx.projectId, buckets.flatMap((b, index) => names.map((name) => ({ key: trendKey(index, name), purpose: featurePurpose(STATISTICS, name), from: b.start, to: b.end }))));
+  return {
+    tz: query.tz, grain: query.grain, from: formatLocal(first, query.tz), to: formatLocal(last, query.tz), k: k(ctx),
+    features: names,
+    suppressedFeatures: all.length - names.length,
+    buckets: computeFeatureTrends(buckets, sums, users, names, k(ctx)),
+  };
 }
 
 /** The last `weeks` full local weeks before the current one. */
