@@ -6,16 +6,22 @@
  * (the HTTP round-trip floor of this machine in this run). Routes are data: one that answers
  * 404 is reported as absent, so a route that lands later lights up without a code change.
  *
- *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn]
+ *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn] [--server process]
+ *
+ * `--server process` measures a `heed serve` of its own (the built CLI, on the dataset's
+ * files) instead of the generating process: the load generator then shares neither its event
+ * loop nor its heap, and the server's resident memory (VmRSS after the timed requests, and
+ * its peak VmHWM, from /proc) is its own. The process reads the real clock, so give it a
+ * dataset generated in this run (or earlier the same day).
  *
  * `--churn` lands a small batch before every timed request (see `churn`); it adds those events
  * to a kept dataset, so give it a copy of one.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startTestServer, type TestServer } from '@heed/server/testing';
+import { startServerProcess, startTestServer, type TestServer } from '@heed/server/testing';
 import { fmt, percentile } from './lib/stats.js';
 
 const DAY = 86_400_000;
@@ -109,6 +115,13 @@ export async function generate(server: TestServer, subjects: number, weeks: numb
   return { subjects, weeks, events, ingestSeconds, microsPerEvent: (ingestSeconds * 1e6) / events };
 }
 
+/** A process's resident memory in MB, now (VmRSS) and at its peak (VmHWM), from /proc. */
+export function residentMemory(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
+
 async function timeRoute(url: string, headers: Record<string, string>, samples: number, between?: () => Promise<void>): Promise<{ status: number; times: number[]; firstMs: number }> {
   const times: number[] = [];
   let firstMs = Number.NaN;
@@ -184,6 +197,8 @@ export interface QueryFigures {
   samples: number;
   /** A batch landed before every request (see `churn`). */
   churn: boolean;
+  /** With `--server process`: the server process's resident memory after the timed requests. */
+  serverMemory?: { rssMb: number; peakRssMb: number };
 }
 
 /**
@@ -191,26 +206,44 @@ export interface QueryFigures {
  * the dataset is kept there and reused by later runs with the same size (the 10,000-subject
  * one takes minutes to generate), so a change to the read path can be measured A/B.
  */
-export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean }): Promise<QueryFigures> {
-  const saved = options.dataDir === undefined ? undefined : join(options.dataDir, 'bench-dataset.json');
+export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean; server?: 'in-process' | 'process' }): Promise<QueryFigures> {
+  // A separate server process opens the dataset's files, so they must outlive the generator.
+  const dataDir = options.dataDir ?? (options.server === 'process' ? mkdtempSync(join(tmpdir(), 'heed-bench-queries-')) : undefined);
+  const saved = dataDir === undefined ? undefined : join(dataDir, 'bench-dataset.json');
   const reuse = saved !== undefined && existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as SavedDataset) : undefined;
-  if (reuse && (reuse.dataset.subjects !== options.subjects || reuse.dataset.weeks !== options.weeks)) throw new Error(`${options.dataDir} holds another dataset size`);
+  if (reuse && (reuse.dataset.subjects !== options.subjects || reuse.dataset.weeks !== options.weeks)) throw new Error(`${dataDir} holds another dataset size`);
   const today = Math.floor(Date.now() / DAY) * DAY;
   const start = reuse?.start ?? today - options.weeks * 7 * DAY + DAY;
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
   const env = { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn' };
-  const server = await startTestServer({ start, env, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(reuse ? { project: reuse.project } : {}) });
+  const server = await startTestServer({ start, env, ...(dataDir ? { dataDir } : {}), ...(reuse ? { project: reuse.project } : {}) });
+  let closed = false;
   try {
     const dataset = reuse?.dataset ?? (await generate(server, options.subjects, options.weeks, start));
     if (saved && !reuse) writeFileSync(saved, JSON.stringify({ start, project: server.project, dataset } satisfies SavedDataset));
+    const fromDate = new Date(start).toISOString().slice(0, 10);
+    if (options.server === 'process') {
+      await server.close();
+      closed = true;
+      const serve = await startServerProcess({ env: { ...env, HEED_DATA_DIR: dataDir! } });
+      try {
+        // The generator's clock, URL and keys, pointed at the server process.
+        const remote = { ...server, url: serve.url, clock: server.clock } as TestServer;
+        const before = loadavg();
+        const measured = await measureRoutes(remote, fromDate, options.weeks, options.samples, options.churn ? churn(remote) : undefined);
+        const serverMemory = residentMemory(serve.child.pid!);
+        return { dataset, reused: reuse !== undefined, ...measured, load: { before, after: loadavg() }, samples: options.samples, churn: options.churn ?? false, serverMemory };
+      } finally {
+        await serve.stop();
+      }
+    }
     // A reused dataset is measured at the time it ended, so its weeks stay the last full ones.
     server.clock.set(reuse ? start + options.weeks * 7 * DAY - 60_000 : Date.now());
-    const fromDate = new Date(start).toISOString().slice(0, 10);
     const before = loadavg();
     const measured = await measureRoutes(server, fromDate, options.weeks, options.samples, options.churn ? churn(server) : undefined);
     return { dataset, reused: reuse !== undefined, ...measured, load: { before, after: loadavg() }, samples: options.samples, churn: options.churn ?? false };
   } finally {
-    await server.close();
+    if (!closed) await server.close();
   }
 }
 
@@ -229,11 +262,21 @@ export function printQueries(figures: QueryFigures): void {
     const line = route.status === 'absent' ? 'absent (404)' : `p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (${fmt(route.p50Ms / floor.p50Ms, 1)}x floor; first request ${fmt(route.firstMs, 0)} ms)`;
     console.log(`  ${route.name.padEnd(22)} ${line}`);
   }
+  if (figures.serverMemory) console.log(`  server process resident memory: ${fmt(figures.serverMemory.rssMb, 0)} MB after the requests, ${fmt(figures.serverMemory.peakRssMb, 0)} MB at its peak`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' }, churn: { type: 'boolean', default: false } },
+    options: {
+      subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' },
+      churn: { type: 'boolean', default: false }, server: { type: 'string', default: 'in-process' },
+    },
   });
-  printQueries(await benchQueries({ subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}) }));
+  if (values.server !== 'in-process' && values.server !== 'process') throw new Error('--server must be in-process or process');
+  // The churn batches carry identities the generating server signs: they need that server.
+  if (values.server === 'process' && values.churn) throw new Error('--churn measures the in-process server only');
+  printQueries(await benchQueries({
+    subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, server: values.server,
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+  }));
 }
