@@ -10,6 +10,10 @@
  *
  *   cp -r apps/server/dist apps/server/dist-before   # built at the other commit
  *   pnpm --filter @heed/bench exec tsx queries-ab.ts --data-dir DIR --other ../apps/server/dist-before [--rounds 3] [--samples 200] [--churn]
+ *
+ * A build from before a migration cannot open a dataset the newer build has migrated: make the
+ * dataset with the older build, copy it, and give the other build its own copy
+ * (`--other-data-dir COPY`); this build migrates DIR when it first opens it.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -24,21 +28,21 @@ const DAY = 86_400_000;
 // As `queries.ts`: no rate limit between the timed requests.
 const ENV = { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn' };
 const { values } = parseArgs({
-  options: { 'data-dir': { type: 'string' }, other: { type: 'string' }, rounds: { type: 'string', default: '3' }, samples: { type: 'string', default: '200' }, churn: { type: 'boolean', default: false } },
+  options: { 'data-dir': { type: 'string' }, 'other-data-dir': { type: 'string' }, other: { type: 'string' }, rounds: { type: 'string', default: '3' }, samples: { type: 'string', default: '200' }, churn: { type: 'boolean', default: false } },
 });
-if (!values['data-dir'] || !values.other) throw new Error('usage: tsx queries-ab.ts --data-dir DIR --other PATH/TO/dist [--rounds 3] [--samples 200] [--churn]');
+if (!values['data-dir'] || !values.other) throw new Error('usage: tsx queries-ab.ts --data-dir DIR --other PATH/TO/dist [--other-data-dir COPY] [--rounds 3] [--samples 200] [--churn]');
 const dir = values['data-dir'];
 const other = (await import(pathToFileURL(resolve(values.other, 'testing.js')).href)) as typeof current;
 const saved = JSON.parse(readFileSync(`${dir}/bench-dataset.json`, 'utf8')) as { start: number; project: current.TestServer['project']; dataset: { weeks: number; subjects: number } };
 const fromDate = new Date(saved.start).toISOString().slice(0, 10);
-const builds = [['other', other], ['this', current]] as const;
+const builds = [['other', other, values['other-data-dir'] ?? dir], ['this', current, dir]] as const;
 const figures = new Map<string, { floor: RouteFigure; routes: RouteFigure[] }[]>(builds.map(([name]) => [name, []]));
 const averages = () => loadavg().map((value) => value.toFixed(2)).join(' ');
 
 const loadBefore = averages();
 for (let round = 0; round < Number(values.rounds); round++) {
-  for (const [name, build] of builds) {
-    const server = await build.startTestServer({ start: saved.start, dataDir: dir, project: saved.project, env: ENV });
+  for (const [name, build, dataDir] of builds) {
+    const server = await build.startTestServer({ start: saved.start, dataDir, project: saved.project, env: ENV });
     // As `queries.ts` measures a kept dataset: at the time it ended.
     server.clock.set(saved.start + saved.dataset.weeks * 7 * DAY - 60_000);
     try {

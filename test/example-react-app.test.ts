@@ -191,9 +191,12 @@ describe.sequential('examples/react-app', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => status(page)).toBe('granted');
 
-    const pseudonym = (await t.query<{ pseudonym: string }>(`SELECT pseudonym FROM consent_ledger ORDER BY seq DESC LIMIT 1`))[0]!.pseudonym;
-    const ledger = await t.query<{ policy_version: string }>(`SELECT policy_version FROM consent_ledger WHERE pseudonym = ? ORDER BY seq`, pseudonym);
-    expect(ledger.map((entry) => entry.policy_version)).toEqual(['2026-11-01', '2027-01-01']);
+    // The banner shows the grant at once; the SDK's POST /v1/consent lands a moment later.
+    const versions = async () => {
+      const pseudonym = (await t.query<{ pseudonym: string }>(`SELECT pseudonym FROM consent_ledger ORDER BY seq DESC LIMIT 1`))[0]!.pseudonym;
+      return (await t.query<{ policy_version: string }>(`SELECT policy_version FROM consent_ledger WHERE pseudonym = ? ORDER BY seq`, pseudonym)).map((entry) => entry.policy_version);
+    };
+    await expect.poll(versions, { timeout: 10_000 }).toEqual(['2026-11-01', '2027-01-01']);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     await page.click('#export');
     await expect.poll(async () => (await trackedNames()).length, { timeout: 10_000 }).toBe(3);

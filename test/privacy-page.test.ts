@@ -293,6 +293,9 @@ describe.sequential.each(storesUnderTest())('the privacy page on %s', (store: Te
     // Where the policy has French, it is French and carries no language of its own.
     const marketing = page.locator('[data-purpose="marketing"] h3');
     expect([await marketing.textContent(), await marketing.getAttribute('lang')]).toEqual(['Finalités de marketing', null]);
+    // The link reaches this project's archived text, not the server's.
+    const archived = await fetch(`${t.url}${await page.getAttribute('#policy-link', 'href')}`);
+    expect(((await archived.json()) as { document: PolicyDocument }).document.controller.name).toBe('Voorbeeld BV');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(shots, 'fr-own-policy.png'), fullPage: true });
     expect(errors).toEqual([]);

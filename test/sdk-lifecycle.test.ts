@@ -122,7 +122,10 @@ describe('a substantial policy change while the client is open', () => {
     await heed.flush();
     await vi.waitFor(() => expect(asked).toEqual([{ reason: 'policy_changed', policyVersion: '2027-01-01' }]));
     expect(heed.consent.get()).toEqual({ status: 'superseded', purposes: [], objected: [], restricted: false, policyVersion: null });
-    expect(seen).toEqual(['POST /v1/batch', `GET /v1/policy?project=${t.project.projectId}&after=2026-11-01`]);
+    // The batch, then the policy. A busy machine may fail the batch's first try on a socket the
+    // stopped server left (the SDK retries it), so the batch may appear twice, never the policy.
+    expect(seen.at(-1)).toBe(`GET /v1/policy?project=${t.project.projectId}&after=2026-11-01`);
+    expect([...new Set(seen.slice(0, -1))]).toEqual(['POST /v1/batch']);
     expect((await heed.consent.policy())?.version).toBe('2027-01-01');
 
     expect(await heed.consent.grant(['statistics'])).toMatchObject({ status: 'granted', policyVersion: '2027-01-01', ok: true });

@@ -11,5 +11,6 @@ export function makeBatch(writeKey: string, subjects: readonly BenchSubject[], s
       ? { id: nanoid(), type: 'track', ts: now - n, sessionId, subject, name: 'report.exported', durationMs: 420, props: { format: 'pdf' } }
       : { id: nanoid(), type: 'heartbeat', ts: now - n, sessionId, subject, activeMs: 15_000 },
   );
-  return { writeKey, sentAt: now, tz: 'Europe/Brussels', device: 'desktop', sdk: 'bench/1', proofs: { [subject]: { identity } }, events };
+  const proofs = identity === undefined ? {} : { proofs: { [subject]: { identity } } };
+  return { writeKey, sentAt: now, tz: 'Europe/Brussels', device: 'desktop', sdk: 'bench/1', ...proofs, events };
 }

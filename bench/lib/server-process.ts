@@ -45,14 +45,17 @@ export interface BenchProject {
   readonly projectId: string;
   readonly writeKey: string;
   readonly analystKey: string;
-  /** Signs the identity assertions every identified subject's decisions and batches carry. */
-  readonly identitySecret: string;
+  /**
+   * Signs the identity assertions every identified subject's decisions and batches carry.
+   * Absent for a build from before identity verification (an A/B against such a parent).
+   */
+  readonly identitySecret?: string;
 }
 
-/** A consenting subject: its client hash and the identity assertion its batches carry. */
+/** A consenting subject: its client hash and the identity assertion its batches carry (none for an unsigned build). */
 export interface BenchSubject {
   readonly subject: string;
-  readonly identity: string;
+  readonly identity?: string;
 }
 
 /**
@@ -63,7 +66,8 @@ export interface BenchSubject {
 export function signedSubjects(project: BenchProject, count: number, prefix = 'bench-user'): BenchSubject[] {
   return Array.from({ length: count }, (_, n) => {
     const subject = clientHash(project.projectId, `${prefix}-${n}`);
-    return { subject, identity: signSubjectHash({ secret: project.identitySecret, projectId: project.projectId, subject }) };
+    const secret = project.identitySecret;
+    return secret === undefined ? { subject } : { subject, identity: signSubjectHash({ secret, projectId: project.projectId, subject }) };
   });
 }
 

@@ -1,7 +1,8 @@
 /**
- * Bundles the pages' browser scripts: every `src/pages/**\/<name>.browser.ts` becomes
- * `dist/page-scripts/<name>.js`, an IIFE for ES2017 browsers (not minified: it is read in the
- * browser's developer tools more than it is downloaded). `pnpm build` runs this after tsup
+ * Bundles the pages' browser scripts: every `src/pages/**\/<name>-script.browser.ts` (a page's
+ * entry; the other `*.browser.ts` are modules it imports) becomes
+ * `dist/page-scripts/<name>-script.js`, an IIFE for ES2017 browsers (not minified: it is read in
+ * the browser's developer tools more than it is downloaded). `pnpm build` runs this after tsup
  * (tsup.config.ts), and vitest before the tests (vitest.config.ts), so a test never serves a
  * script older than its source. Type-checking is tsc's (tsconfig.browser.json), not esbuild's.
  */
@@ -13,10 +14,12 @@ import { build } from 'esbuild';
 const PACKAGE = fileURLToPath(new URL('..', import.meta.url));
 const PAGES = join(PACKAGE, 'src', 'pages');
 const SUFFIX = '.browser.ts';
+/** Only a page's entry is served; bundling its modules alone would ship dead copies of them. */
+const ENTRY = '-script' + SUFFIX;
 
 function browserScripts(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? browserScripts(join(dir, entry.name)) : entry.name.endsWith(SUFFIX) ? [join(dir, entry.name)] : [],
+    entry.isDirectory() ? browserScripts(join(dir, entry.name)) : entry.name.endsWith(ENTRY) ? [join(dir, entry.name)] : [],
   );
 }
 

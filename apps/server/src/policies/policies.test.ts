@@ -107,10 +107,12 @@ describe.each(storesUnderTest())('on %s', (store) => {
     expect(await usage(other.analystKey)).toMatchObject({ k: 2, buckets: [{ activeUsers: 2 }] });
     expect(await usage(t.project.analystKey)).toMatchObject({ k: 5, buckets: [{ activeUsers: null }] });
     // Answering: the other project's subject hears of its controller and its one purpose.
-    const answer = (await (await fetch(`${t.url}/v1/me`, { headers: { authorization: `Bearer ${tokens[0]}` } })).json()) as { controller: { name: string }; purposes: { id: string }[]; policy: { version: string; hash: string } };
+    const answer = (await (await fetch(`${t.url}/v1/me`, { headers: { authorization: `Bearer ${tokens[0]}` } })).json()) as { controller: { name: string }; purposes: { id: string }[]; policy: { version: string; hash: string; text: string } };
     expect(answer.controller.name).toBe('Other Platform NV');
     expect(answer.purposes.map((purpose) => purpose.id)).toEqual(['statistics']);
-    expect(answer.policy).toMatchObject({ version: '2027-01-01', hash: sha256(OTHER) });
+    expect(answer.policy).toMatchObject({ version: '2027-01-01', hash: sha256(OTHER), text: `/v1/policy/versions/2027-01-01?project=${other.projectId}&hash=${sha256(OTHER)}` });
+    // The answer's link reaches the project's own archived text, not the server's.
+    expect(((await (await fetch(`${t.url}${answer.policy.text}`)).json()) as { document: PolicyDocument }).document).toEqual(OTHER);
     // Setting the policy is in the project's ledger.
     expect(await t.query("SELECT action, channel, policy_hash FROM consent_ledger WHERE action = 'policy_set'")).toEqual([{ action: 'policy_set', channel: 'staff', policy_hash: sha256(OTHER) }]);
   });

@@ -39,7 +39,7 @@ export const RIGHT_TEXTS: readonly { readonly right: string; readonly article: s
   },
   {
     right: 'complaint', article: 'Art. 77',
-    how: { en: 'Lodge a complaint with the supervisory authority named under "complaint".', nl: 'Dien een klacht in bij de toezichthoudende autoriteit vermeld onder "complaint".', fr: 'Introduisez une réclamation auprès de l\'autorité de contrôle indiquée sous « complaint ».' },
+    how: { en: 'Lodge a complaint with the supervisory authority named in this answer, with its address.', nl: 'Dien een klacht in bij de toezichthoudende autoriteit die dit antwoord noemt, met haar adres.', fr: 'Introduisez une réclamation auprès de l\'autorité de contrôle que cette réponse nomme, avec son adresse.' },
   },
 ];
 

@@ -14,6 +14,7 @@ import type { Services } from '../services.js';
 import type { SubjectData } from '../store/store.js';
 import { AUTOMATED_DECISIONS_TEXT, DATA_CLASS_TEXTS, KEPT_LONGER_TEXT, RIGHT_TEXTS, SOURCE_TEXT } from './access-texts.js';
 import { toCsv } from './csv.js';
+import { holdInForce } from './hold-in-force.js';
 
 /** Bump when a field changes meaning; docs/access-format.md describes each version. */
 export const ACCESS_SCHEMA = 'https://heed.dev/schemas/access/v2';
@@ -46,15 +47,22 @@ function aboutTheProcessing(policy: PolicyDocument, data: SubjectData) {
   };
 }
 
+/** The archived text this answer was given under, for this project (its own policy, or the server's), pinned by hash. */
+function policyTextLink(projectId: string, version: string, hash: string): string {
+  return `/v1/policy/versions/${encodeURIComponent(version)}?project=${encodeURIComponent(projectId)}&hash=${hash}`;
+}
+
 export function accessDocument(services: Services, resolved: ResolvedPolicy, data: SubjectData) {
   const { subject } = data;
   const policy = resolved.document;
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  // A hold whose end has passed binds nothing, so the answer does not show it.
+  const maybeHold = holdInForce(subject.legalHold, services.clock.now());
   return {
     schema: ACCESS_SCHEMA,
     generatedAt: iso(services.clock.now()),
     controller: policy.controller,
-    policy: { version: policy.version, hash: resolved.hash, effectiveDate: effectiveDateOf(policy), text: `/v1/policy/versions/${policy.version}` },
+    policy: { version: policy.version, hash: resolved.hash, effectiveDate: effectiveDateOf(policy), text: policyTextLink(subject.projectId, policy.version, resolved.hash) },
     subject: {
       pseudonym: subject.pseudonym,
       createdAt: iso(subject.createdAt),
@@ -67,7 +75,7 @@ export function accessDocument(services: Services, resolved: ResolvedPolicy, dat
       objected: subject.state.objected,
       restricted: subject.state.restricted,
       erased: subject.state.erased,
-      legalHold: subject.legalHold && { ...subject.legalHold, until: iso(subject.legalHold.until) },
+      legalHold: maybeHold && { ...maybeHold, until: iso(maybeHold.until) },
     },
     ...aboutTheProcessing(policy, data),
     consentHistory: data.ledger.map((entry) => ({

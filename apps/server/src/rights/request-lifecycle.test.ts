@@ -74,7 +74,12 @@ describe.each(storesUnderTest())('on %s', (store) => {
     const log = await json<{ requests: Row[] }>(await fetch(`${t.url}/v1/admin/requests`, { headers: admin() }));
     expect(log.requests.map((row) => [row.state, row.refusalGround, row.outcome])).toEqual([['refused', 'legal_claims', 'case 2026/41'], ['refused', 'legal_claims', 'case 2026/41']]);
     expect(await t.query('SELECT erased FROM subjects')).toEqual([{ erased: 0 }]);
+    const access = async () => (await json<{ subject: { legalHold: unknown } }>(await fetch(`${t.url}/v1/me`, { headers: { authorization: `Bearer ${subjectToken}` } }))).subject.legalHold;
+    t.clock.set(TEST_START + DAY - 1);
+    expect(await access()).toEqual({ ground: 'legal_claims', reason: 'case 2026/41', until: new Date(TEST_START + DAY).toISOString() });
     t.clock.set(TEST_START + DAY);
+    // At its end the hold binds nothing: the answer no longer shows it, and erasure goes ahead.
+    expect(await access()).toBeNull();
     expect((await erase()).status).toBe(200);
   });
 

@@ -8,6 +8,7 @@ import { DomainError } from '../errors/domain-error.js';
 import type { Services } from '../services.js';
 import type { LedgerAppend, SubjectRecord } from '../store/store.js';
 import { accessDocument, type AccessDocument } from './access.js';
+import { holdInForce } from './hold-in-force.js';
 import { logCompletedRequest, logRefusedRequest, type SubjectRef } from './requests.js';
 
 const gone = () => new DomainError('not_found', { detail: 'No data is held about this subject.' });
@@ -109,8 +110,8 @@ export async function withdraw(services: Services, ref: SubjectRef) {
  */
 export async function erase(services: Services, ref: SubjectRef) {
   const current = (await services.store.loadSubjects(ref.projectId, [ref.pseudonym])).get(ref.pseudonym);
-  const hold = current?.legalHold;
-  if (hold && (hold.until === null || hold.until > services.clock.now())) {
+  const hold = holdInForce(current?.legalHold, services.clock.now());
+  if (hold) {
     await logRefusedRequest(services, ref, 'erasure', hold.ground, hold.reason);
     throw new DomainError('legal_hold', {
       detail: `Erasure is refused while the data is held on the ground "${hold.ground}" (Art. 17(3)): ${hold.reason}.${hold.until === null ? '' : ` The hold ends ${new Date(hold.until).toISOString()}.`}`,

@@ -148,9 +148,8 @@ function renderKnowledge(me: Me, t: PageTexts, lang: Lang): void {
   $('automated').replaceWith(policyText('p', me.automatedDecisions.statement, lang, { id: 'automated' }));
 
   $('policy').textContent = fill(t.policyText, { version: me.policy.version, date: calendarDate(lang, me.policy.effectiveDate) });
-  // The exact wording this answer was given under, by its hash: an archived text never changes.
-  const link = me.policy.text + (me.policy.text.indexOf('?') >= 0 ? '&' : '?') + 'hash=' + encodeURIComponent(me.policy.hash);
-  $('policy-link').setAttribute('href', link);
+  // The answer links the exact wording it was given under (its project's archive, pinned by hash).
+  $('policy-link').setAttribute('href', me.policy.text);
 }
 
 /** Draws everything the answer says, in `lang`. */
