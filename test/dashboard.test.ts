@@ -102,6 +102,19 @@ async function drawn(page: Page) {
   }));
 }
 
+/** A new page with the analyst key (and a range, `to` inclusive) filled in and shown. */
+async function opened(range?: { from: string; to: string }): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${t.url}/dashboard`);
+  await page.fill('#key', t.project.analystKey);
+  if (range) {
+    await page.fill('#from', range.from);
+    await page.fill('#to', range.to);
+  }
+  await submit(page);
+  return page;
+}
+
 async function submit(page: Page) {
   await page.evaluate(() => document.body.removeAttribute('data-ready'));
   await page.click('button[type=submit]');
@@ -141,13 +154,8 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
   });
 
   it('a chosen range and purpose change the panels, each to what the API answers for them', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${t.url}/dashboard`);
-    await page.fill('#key', t.project.analystKey);
     // Mon 16 to Fri 20 November: five days, every one with people enough.
-    await page.fill('#from', '2026-11-16');
-    await page.fill('#to', '2026-11-20');
-    await submit(page);
+    const page = await opened({ from: '2026-11-16', to: '2026-11-20' });
     const range = 'from=2026-11-16&to=2026-11-21';
     const [usage, sessions, features] = await Promise.all([api(`/v1/stats/usage?grain=day&${range}`), api(`/v1/stats/sessions?${range}`), api(`/v1/stats/features?${range}`)]);
     const week = await drawn(page);
@@ -175,10 +183,7 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
   });
 
   it('a hidden figure explains itself: its tooltip and the sentence under its panel say how many people it needs and why, with a link', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${t.url}/dashboard`);
-    await page.fill('#key', t.project.analystKey);
-    await submit(page);
+    const page = await opened();
     const usage = await api('/v1/stats/usage?grain=day');
     const hidden = usage.buckets.filter((b: { suppressed: boolean }) => b.suppressed).length;
     expect(hidden).toBe(18);
@@ -198,12 +203,7 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
   });
 
   it('each panel downloads as CSV exactly what the API answers as CSV', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${t.url}/dashboard`);
-    await page.fill('#key', t.project.analystKey);
-    await page.fill('#from', '2026-11-16');
-    await page.fill('#to', '2026-11-29');
-    await submit(page);
+    const page = await opened({ from: '2026-11-16', to: '2026-11-29' });
     const range = 'tz=Europe%2FBrussels&from=2026-11-16&to=2026-11-30';
     const expected: Record<string, string> = {
       usage: `/v1/stats/usage?grain=day&${range}&format=csv`,
