@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { AcceptedEvent } from '../store/store.js';
-import { GRAINS, featurePurpose, planAggregates, type ActivityMark, type CounterIncrement } from './aggregate-plan.js';
+import { GRAINS, featurePurpose, planAggregates, timedPurpose, type ActivityMark, type CounterIncrement } from './aggregate-plan.js';
 import { sketchBucket, sketchDim, SKETCH_METRIC } from './duration-sketch.js';
 import { DAY_MS } from './time-units.js';
 
@@ -40,6 +40,7 @@ function referencePlan(events: readonly AcceptedEvent[]): { counters: CounterInc
             add({ ...at, metric: SKETCH_METRIC, dim: sketchDim(dim, sketchBucket(event.durationMs)), value: 1 });
           }
           if (grain === 'hour') mark({ purpose: featurePurpose(purpose, dim), grain, bucket, pseudonym: event.pseudonym });
+          if (grain === 'hour' && event.durationMs !== null) mark({ purpose: timedPurpose(purpose, dim), grain, bucket, pseudonym: event.pseudonym });
         }
       }
     }
@@ -100,5 +101,6 @@ it('plans a crafted batch exactly', () => {
     { purpose: 'statistics', grain: 'hour', bucket: T0, pseudonym: 'ann' },
     { purpose: 'statistics', grain: 'day', bucket: day, pseudonym: 'ann' },
     { purpose: 'statistics#feature:export', grain: 'hour', bucket: T0, pseudonym: 'ann' },
+    { purpose: 'statistics#timed:export', grain: 'hour', bucket: T0, pseudonym: 'ann' },
   ]));
 });

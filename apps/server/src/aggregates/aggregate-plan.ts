@@ -41,6 +41,15 @@ export function featurePurpose(purpose: string, name: string): string {
   return `${purpose}#feature:${name}`;
 }
 
+/**
+ * The activity "purpose" under which a subject's timed use of one feature is marked (hour
+ * grain only): a feature's percentiles come from its timed events, and are shown only when k
+ * people stand behind those, not merely behind the feature's use.
+ */
+export function timedPurpose(purpose: string, name: string): string {
+  return `${purpose}#timed:${name}`;
+}
+
 export interface CounterIncrement {
   purpose: string;
   grain: Grain;
@@ -173,6 +182,7 @@ export function planAggregates(events: readonly PlannedEvent[]): AggregatePlan {
           // A counter per sketch bucket: summed across hours, they stay a sketch of the range.
           for (const [sketch, count] of feature.sketch) add(purpose, grain, bucket, SKETCH_METRIC, sketchDim(name, sketch), count);
           if (grain === 'hour') mark(featurePurpose(purpose, name), grain, bucket, sums.pseudonym);
+          if (grain === 'hour' && feature.timed > 0) mark(timedPurpose(purpose, name), grain, bucket, sums.pseudonym);
         }
       }
     }

@@ -57,13 +57,13 @@ describe('heed stats and heed windows', () => {
     expect(lines.find((line) => line.startsWith('help.opened'))).toBe('help.opened           5      5      0        -       -       -');
     expect(table.text).toContain('<5: hidden (fewer than 5 people); -: not measured (never timed).');
     const csv = await run('stats', 'features', { from: '2026-11-03', to: '2026-11-04', format: 'csv' });
-    expect(csv.text.split('\n')).toContain('help.opened,5,5,0,,,');
+    expect(csv.text.split('\n')).toContain('help.opened,5,5,0,,,,false');
   });
 
   it('prints features, the terminal heatmap and the windows', async () => {
     const features = await run('stats', 'features', { from: '2026-11-03', to: '2026-11-04', json: true });
     // (help.opened comes from the test above.)
-    expect(JSON.parse(features.text).features.filter((f: { name: string }) => f.name === 'report.exported')).toEqual([{ name: 'report.exported', events: 6, users: 6, timed: 6, meanMs: 300, p50Ms: 298, p90Ms: 298 }]);
+    expect(JSON.parse(features.text).features.filter((f: { name: string }) => f.name === 'report.exported')).toEqual([{ name: 'report.exported', events: 6, users: 6, timed: 6, meanMs: 300, p50Ms: 298, p90Ms: 298, timingHidden: false }]);
     const heatmap = await run('stats', 'heatmap', { weeks: '1' });
     const rows = heatmap.text.split('\n').filter((line) => /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) /.test(line));
     expect(rows).toHaveLength(7);

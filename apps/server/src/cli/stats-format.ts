@@ -8,8 +8,8 @@ import { NOT_MEASURED, type Row, type RowValue } from '../stats/stats-rows.js';
 
 const cell = (value: RowValue, k: number) => (value === null ? `<${k}` : value === NOT_MEASURED ? '-' : String(value));
 
-/** The `hidden` column is for machines: a table already shows hidden figures as `<k`. */
-const FOR_MACHINES = new Set(['hidden']);
+/** The `hidden` columns are for machines: a table already shows hidden figures as `<k`. */
+const FOR_MACHINES = new Set(['hidden', 'timing_hidden']);
 
 /** @example table([{ a: 1, b: null }], 5) // 'a  b \n-  --\n1  <5' */
 export function table(rows: readonly Row[], k: number): string {

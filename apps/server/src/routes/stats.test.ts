@@ -175,7 +175,7 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       const { body } = await get('/v1/stats/features?from=2026-11-02&to=2026-11-03');
       // The true p50 is 1 200 (rank 4 of 7) and p90 1 220 (rank 7): answered 1 197 and 1 222.
       expect(body.relativeAccuracy).toBe(0.01);
-      expect(body.features).toEqual([{ name: 'report.exported', events: 7, users: 7, timed: 7, meanMs: 1_200, p50Ms: 1_197, p90Ms: 1_222 }]);
+      expect(body.features).toEqual([{ name: 'report.exported', events: 7, users: 7, timed: 7, meanMs: 1_200, p50Ms: 1_197, p90Ms: 1_222, timingHidden: false }]);
       expect(Math.abs(body.features[0].p50Ms - 1_200) / 1_200).toBeLessThan(0.02);
     });
 

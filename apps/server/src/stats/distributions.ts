@@ -3,7 +3,8 @@
  * sketches (`aggregates/duration-sketch.ts`) and are stated with their relative accuracy.
  * k-anonymity: a session histogram bin is shown only when k people stand behind it, and the
  * session percentiles are read from the shown bins' sessions only (rule 2 of `k-anonymity.ts`);
- * a feature is one cell, shown with its percentiles only when k people used it.
+ * a feature is one cell, shown only when k people used it, and its timings (mean and
+ * percentiles) only when k people stand behind its timed events.
  */
 import type { RangeSum, SessionDurations } from '../store/stats-store.js';
 import { DURATION_EDGES } from '../aggregates/duration-bins.js';
@@ -55,9 +56,12 @@ export interface FeatureRow {
   readonly events: number;
   readonly users: number;
   readonly timed: number;
+  /** Null when never timed (`timed` is 0) or when fewer than k people timed it (`timingHidden`). */
   readonly meanMs: number | null;
   readonly p50Ms: number | null;
   readonly p90Ms: number | null;
+  /** Timed, but by fewer than k people: the timings are hidden, not missing. */
+  readonly timingHidden: boolean;
 }
 
 export interface FeatureTable {
@@ -76,9 +80,9 @@ export function featureNames(rows: readonly RangeSum[]): string[] {
 }
 
 /**
- * @example computeFeatures(rows, new Map([['report.exported', 7]]), 5).features[0].name // 'report.exported'
+ * @example computeFeatures(rows, new Map([['report.exported', 7]]), new Map([['report.exported', 6]]), 5).features[0].p50Ms // within 1%
  */
-export function computeFeatures(rows: readonly RangeSum[], users: ReadonlyMap<string, number>, k: number): FeatureTable {
+export function computeFeatures(rows: readonly RangeSum[], users: ReadonlyMap<string, number>, timedUsers: ReadonlyMap<string, number>, k: number): FeatureTable {
   const byName = new Map<string, { events: number; timed: number; durationMs: number; sketch: Map<number, number> }>();
   const entryOf = (name: string) => {
     let entry = byName.get(name);
@@ -101,14 +105,17 @@ export function computeFeatures(rows: readonly RangeSum[], users: ReadonlyMap<st
       suppressedFeatures++;
       continue;
     }
+    const timingHidden = entry.timed > 0 && !reportable(timedUsers.get(name), k);
+    const timings = entry.timed > 0 && !timingHidden;
     features.push({
       name,
       events: entry.events,
       users: n,
       timed: entry.timed,
-      meanMs: entry.timed > 0 ? Math.round(entry.durationMs / entry.timed) : null,
-      p50Ms: sketchQuantile(entry.sketch, 0.5),
-      p90Ms: sketchQuantile(entry.sketch, 0.9),
+      meanMs: timings ? Math.round(entry.durationMs / entry.timed) : null,
+      p50Ms: timings ? sketchQuantile(entry.sketch, 0.5) : null,
+      p90Ms: timings ? sketchQuantile(entry.sketch, 0.9) : null,
+      timingHidden,
     });
   }
   features.sort((a, b) => b.events - a.events || a.name.localeCompare(b.name));

@@ -50,7 +50,7 @@ describe('duration sketch', () => {
           const key = `${row.metric}\u0000${row.dim}`;
           sums.set(key, { metric: row.metric, dim: row.dim, value: (sums.get(key)?.value ?? 0) + row.value });
         }
-        const [feature] = computeFeatures([...sums.values()], new Map([['export', 7]]), 5).features;
+        const [feature] = computeFeatures([...sums.values()], new Map([['export', 7]]), new Map([['export', 7]]), 5).features;
         const values = timed.map(([ms]) => ms);
         expect(within(feature!.p50Ms, exactQuantile(values, 0.5))).toBe(true);
         expect(within(feature!.p90Ms, exactQuantile(values, 0.9))).toBe(true);
@@ -73,6 +73,14 @@ describe('duration sketch', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('hides the timings of a feature timed by fewer than k people, and says so', () => {
+    const rows = [{ metric: 'events' as const, dim: 'export', value: 9 }, { metric: 'timed' as const, dim: 'export', value: 3 }, { metric: 'duration_ms' as const, dim: 'export', value: 3_600 }, { metric: 'duration_sketch' as const, dim: `${sketchBucket(1_200)}:export`, value: 3 }];
+    const hidden = computeFeatures(rows, new Map([['export', 9]]), new Map([['export', 2]]), 5).features[0]!;
+    expect(hidden).toEqual({ name: 'export', events: 9, users: 9, timed: 3, meanMs: null, p50Ms: null, p90Ms: null, timingHidden: true });
+    const shown = computeFeatures(rows, new Map([['export', 9]]), new Map([['export', 5]]), 5).features[0]!;
+    expect(shown).toEqual({ name: 'export', events: 9, users: 9, timed: 3, meanMs: 1_200, p50Ms: 1_197, p90Ms: 1_197, timingHidden: false });
   });
 
   it('reads the nearest rank: p50 of 1, 2, 3, 4 is 2 and p100 is 4; nothing from an empty sketch', () => {

@@ -30,7 +30,7 @@ export function sessionRows(result: Answer<typeof sessionStats>): Row[] {
 export function featureRows(result: Answer<typeof featureStats>): Row[] {
   return result.features.map((f) => ({
     feature: f.name, events: f.events, users: f.users, timed: f.timed,
-    mean_ms: measured(f.meanMs, f.timed > 0), p50_ms: measured(f.p50Ms, f.timed > 0), p90_ms: measured(f.p90Ms, f.timed > 0),
+    mean_ms: measured(f.meanMs, f.timed > 0), p50_ms: measured(f.p50Ms, f.timed > 0), p90_ms: measured(f.p90Ms, f.timed > 0), timing_hidden: f.timingHidden,
   }));
 }
 

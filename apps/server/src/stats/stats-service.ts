@@ -5,7 +5,7 @@
  */
 import type { PolicyDocument } from '@heed/policy';
 import { DomainError } from '../errors/domain-error.js';
-import { featurePurpose } from '../aggregates/aggregate-plan.js';
+import { featurePurpose, timedPurpose } from '../aggregates/aggregate-plan.js';
 import { DURATION_EDGES } from '../aggregates/duration-bins.js';
 import { SKETCH_METRIC } from '../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../aggregates/time-units.js';
@@ -71,8 +71,13 @@ export async function featureStats(ctx: StatsContext, query: RangeQuery) {
   const from = Math.floor(query.from / HOUR_MS) * HOUR_MS;
   const rows = await ctx.stats.rangeSums(ctx.projectId, STATISTICS, from, query.to, ['events', 'timed', 'duration_ms', SKETCH_METRIC]);
   const names = featureNames(rows);
-  const users = await ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from, to: query.to })));
-  return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeFeatures(rows, users, k(ctx)) };
+  // Who used each feature, and who timed it (its timings need k people of their own); the
+  // timed ones are only compared with k, so they may stop counting there.
+  const [users, timed] = await Promise.all([
+    ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from, to: query.to }))),
+    ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: timedPurpose(STATISTICS, name), from, to: query.to })), k(ctx)),
+  ]);
+  return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeFeatures(rows, users, timed, k(ctx)) };
 }
 
 /**

@@ -76,9 +76,10 @@ async function showStatistics(choice: Choice, path: Record<string, string>) {
   $('sessions-chart').replaceChildren(bars(shownBins.map((b) => b.sessions), shownBins.map((b) => (b.fromMs >= MINUTE_MS ? b.fromMs / MINUTE_MS + 'm' : b.fromMs / 1000 + 's')), { name: 'sessions', k, short: (l) => l, unit: 'sessions from' }));
   explain($('sessions-hidden'), hiddenSentence(hiddenBins, sessions.histogram.filter((b) => b.sessions !== 0).length, 'duration bin', 'duration bins', k, 'The percentiles are read from the shown bins only.'));
 
-  const ms = (value: number | null, timed: number) => (timed === 0 ? '-' : value + ' ms');
+  // Never timed: nothing measured (-); timed by fewer than k people: hidden (<k).
+  const ms = (value: number | null, timed: number) => (timed === 0 ? '-' : value === null ? '<' + k : value + ' ms');
   rows($<HTMLTableElement>('features'), features.features.map((f) => [f.name, String(f.events), String(f.users), ms(f.p50Ms, f.timed), ms(f.p90Ms, f.timed)]));
-  $('features-note').textContent = 'Percentiles within ' + features.relativeAccuracy * 100 + '% of the true value; - means the feature was never timed.';
+  $('features-note').textContent = 'Percentiles within ' + features.relativeAccuracy * 100 + '% of the true value; - means the feature was never timed, <' + k + ' that fewer than ' + k + ' people timed it.';
   explain($('features-hidden'), features.suppressedFeatures === 0 ? '' : features.suppressedFeatures + ' feature(s) are not listed: a feature is named only when at least ' + k + ' different people used it in the range, so that no figure describes one identifiable person (k-anonymity).');
 
   $('trends-range').textContent = 'per ' + trends.grain;
