@@ -31,7 +31,17 @@ const MARKED = -2;
 export class SessionCache {
   /** The highest `changed` applied: the next read asks for what came after. */
   cursor = -1;
-  private readonly slotOf = new Map<number, number>();
+  /**
+   * Row keys in arrival order, with their slots. New rows get ever higher keys (SQLite's
+   * rowid), so these stay ascending and a key's slot is found by binary search: a Map of 2.4
+   * million sessions (100,000 subjects over 12 weeks) held about 130 MB, these 12 bytes a
+   * session. A key below the last one (a rowid reused after the last row was deleted) goes
+   * to `lateSlots` instead.
+   */
+  private keys = new Float64Array(1024);
+  private keySlots = new Uint32Array(1024);
+  private keyCount = 0;
+  private readonly lateSlots = new Map<number, number>();
   private readonly ordinals = new Map<string, number>();
   private started = new Float64Array(1024);
   private duration = new Float64Array(1024);
@@ -61,11 +71,15 @@ export class SessionCache {
 
   apply(changes: readonly SessionChange[]): void {
     for (const change of changes) {
-      let slot = this.slotOf.get(change.key);
+      let slot = this.slotOf(change.key);
       if (slot === undefined) {
         slot = this.size++;
-        this.slotOf.set(change.key, slot);
         if (slot === this.started.length) this.grow();
+        if (this.keyCount > 0 && change.key <= this.keys[this.keyCount - 1]!) this.lateSlots.set(change.key, slot);
+        else {
+          this.keys[this.keyCount] = change.key;
+          this.keySlots[this.keyCount++] = slot;
+        }
       }
       this.started[slot] = change.startedAt;
       this.duration[slot] = change.durationMs;
@@ -202,6 +216,19 @@ export class SessionCache {
     return this.bin;
   }
 
+  private slotOf(key: number): number | undefined {
+    let low = 0;
+    let high = this.keyCount - 1;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const at = this.keys[middle]!;
+      if (at === key) return this.keySlots[middle];
+      if (at < key) low = middle + 1;
+      else high = middle - 1;
+    }
+    return this.lateSlots.get(key);
+  }
+
   private ordinalOf(pseudonym: string): number {
     let ordinal = this.ordinals.get(pseudonym);
     if (ordinal === undefined) {
@@ -217,6 +244,8 @@ export class SessionCache {
       next.set(array);
       return next;
     };
+    this.keys = grow(this.keys, (n) => new Float64Array(n));
+    this.keySlots = grow(this.keySlots, (n) => new Uint32Array(n));
     this.started = grow(this.started, (n) => new Float64Array(n));
     this.duration = grow(this.duration, (n) => new Float64Array(n));
     this.subject = grow(this.subject, (n) => new Uint32Array(n));
