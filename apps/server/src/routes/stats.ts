@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono';
 import { bearerAuth } from '../http/bearer.js';
 import { validate } from '../http/validate.js';
 import type { Services } from '../services.js';
-import { formatQuery, heatmapQuery, rangeOnlyQuery, trendsQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
+import { heatmapQuery, rangeOnlyQuery, trendsQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
 import { csv, featureRows, heatmapRows, sessionRows, trendRows, usageRows, windowRows, type Row } from '../stats/stats-rows.js';
 import {
   featureStats,
@@ -36,8 +36,8 @@ export function statsRoutes(services: Services) {
     now: services.clock.now(),
   });
   /** The answer as JSON, or its rows as a CSV download named after the route. */
-  const respond = <T>(c: Context<Env>, name: string, answer: T, rows: (answer: T) => Row[]) => {
-    if (validate(formatQuery, c.req.query()).format === 'json') return c.json(answer);
+  const respond = <T>(c: Context<Env>, format: 'json' | 'csv', name: string, answer: T, rows: (answer: T) => Row[]) => {
+    if (format === 'json') return c.json(answer);
     return c.body(csv(rows(answer)), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="heed-${name}.csv"` });
   };
   return new Hono<Env>()
@@ -48,20 +48,30 @@ export function statsRoutes(services: Services) {
     })
     .get('/v1/stats/usage', async (c) => {
       const ctx = await context(c);
-      return respond(c, 'usage', await usageStats(ctx, validate(usageQuery(ctx.now), c.req.query())), usageRows);
+      const query = validate(usageQuery(ctx.now), c.req.query());
+      return respond(c, query.format, 'usage', await usageStats(ctx, query), usageRows);
     })
     .get('/v1/stats/sessions', async (c) => {
       const ctx = await context(c);
-      return respond(c, 'sessions', await sessionStats(ctx, validate(rangeOnlyQuery(ctx.now), c.req.query())), sessionRows);
+      const query = validate(rangeOnlyQuery(ctx.now), c.req.query());
+      return respond(c, query.format, 'sessions', await sessionStats(ctx, query), sessionRows);
     })
     .get('/v1/stats/features', async (c) => {
       const ctx = await context(c);
-      return respond(c, 'features', await featureStats(ctx, validate(rangeOnlyQuery(ctx.now), c.req.query())), featureRows);
+      const query = validate(rangeOnlyQuery(ctx.now), c.req.query());
+      return respond(c, query.format, 'features', await featureStats(ctx, query), featureRows);
     })
     .get('/v1/stats/feature-trends', async (c) => {
       const ctx = await context(c);
-      return respond(c, 'feature-trends', await featureTrends(ctx, validate(trendsQuery(ctx.now), c.req.query())), trendRows);
+      const query = validate(trendsQuery(ctx.now), c.req.query());
+      return respond(c, query.format, 'feature-trends', await featureTrends(ctx, query), trendRows);
     })
-    .get('/v1/stats/heatmap', async (c) => respond(c, 'heatmap', await heatmapStats(await context(c), validate(heatmapQuery, c.req.query())), heatmapRows))
-    .get('/v1/stats/update-windows', async (c) => respond(c, 'update-windows', await updateWindows(await context(c), validate(windowsQuery, c.req.query())), windowRows));
+    .get('/v1/stats/heatmap', async (c) => {
+      const query = validate(heatmapQuery, c.req.query());
+      return respond(c, query.format, 'heatmap', await heatmapStats(await context(c), query), heatmapRows);
+    })
+    .get('/v1/stats/update-windows', async (c) => {
+      const query = validate(windowsQuery, c.req.query());
+      return respond(c, query.format, 'update-windows', await updateWindows(await context(c), query), windowRows);
+    });
 }
