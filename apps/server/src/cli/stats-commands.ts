@@ -1,5 +1,5 @@
 /**
- * `heed stats usage|sessions|features|heatmap` and `heed windows`: the statistics API's
+ * `heed stats usage|sessions|features|trends|heatmap` and `heed windows`: the statistics API's
  * domain functions on the local store, printed as tables (default), JSON or CSV. Flags map
  * onto the API's query parameters, and go through the same schemas.
  */
@@ -98,7 +98,7 @@ const QUERY_FLAG_SPECS = Object.fromEntries(QUERY_FLAGS.map((flag) => [flag, STR
 export const STATS_COMMANDS: readonly CliCommand[] = [
   {
     name: 'stats',
-    usage: 'usage|sessions|features|heatmap --project ID [--from D] [--to D] [--tz ZONE] [--grain hour|day|week] [--weeks N]',
+    usage: 'usage|sessions|features|trends|heatmap --project ID [--from D] [--to D] [--tz ZONE] [--grain hour|day|week] [--weeks N] [--format table|json|csv]',
     flags: { ...OUTPUT_FLAGS, ...QUERY_FLAG_SPECS },
     run: ({ services, args, flags }) => runStatsCommand(services(), 'stats', args[0], flags),
   },
