@@ -121,28 +121,38 @@ export class SessionCache {
   bins(from: number, to: number, edges: readonly number[], hours: MarkedHours, shownAt = 1): SessionDurations {
     if (edges.length > 32) throw new RangeError(`at most 32 duration bins, not ${edges.length}`);
     const binOfSlot = this.binsUnder(edges.map(Math.floor));
-    const marked = this.markedIn(from, to, hours);
+    const marked = this.followMarks(hours);
     const sessions = new Uint32Array(edges.length);
     const subjects = new Uint32Array(edges.length);
     const sketches = new Uint32Array(edges.length * SKETCH_BUCKETS);
     // Per subject, one bit per bin it was already counted in (at most 32 bins).
     const seenBins = new Uint32Array(this.names.length);
     const eligible = this.eligibleByOrdinal();
-    // Locals, not fields, in the loop: V8 then keeps them in registers.
-    const { started: startedAt, subject: subjectOf, sketch: sketchOf, size } = this;
-    for (let slot = 0; slot < size; slot++) {
-      const started = startedAt[slot]!;
-      if (started < from || started >= to) continue;
-      const ordinal = subjectOf[slot]!;
-      if (eligible[ordinal] !== 1 || marked[slot] !== MARKED) continue;
+    const add = (slot: number, ordinal: number) => {
       const bin = binOfSlot[slot]!;
       sessions[bin]!++;
-      sketches[bin * SKETCH_BUCKETS + sketchOf[slot]!]!++;
+      sketches[bin * SKETCH_BUCKETS + this.sketch[slot]!]!++;
       const mask = 1 << bin;
       if ((seenBins[ordinal]! & mask) === 0) {
         seenBins[ordinal] = seenBins[ordinal]! | mask;
         subjects[bin]!++;
       }
+    };
+    // One pass: slots known to be marked count at once; the others are asked after it, together.
+    const unknown: number[] = [];
+    // Locals, not fields, in the loop: V8 then keeps them in registers.
+    const { started: startedAt, subject: subjectOf, size } = this;
+    for (let slot = 0; slot < size; slot++) {
+      const started = startedAt[slot]!;
+      if (started < from || started >= to) continue;
+      const ordinal = subjectOf[slot]!;
+      if (eligible[ordinal] !== 1) continue;
+      if (marked[slot] === MARKED) add(slot, ordinal);
+      else unknown.push(slot);
+    }
+    if (unknown.length > 0) {
+      this.askMarks(unknown, hours);
+      for (const slot of unknown) if (marked[slot] === MARKED) add(slot, subjectOf[slot]!);
     }
     const result: SessionBin[] = [];
     for (let bin = 0; bin < edges.length; bin++) {
@@ -161,12 +171,8 @@ export class SessionCache {
     return { bins: result, shownSubjects };
   }
 
-  /**
-   * `marked` brought up to date for the slots started in [from, to): the slots not yet asked,
-   * or whose hour gained marks since, are grouped by hour, and each hour's set is stamped once
-   * and read for all of them (a first request costs the sessions plus the marks of their hours).
-   */
-  private markedIn(from: number, to: number, hours: MarkedHours): Int32Array {
+  /** `marked` for this mark cache: another one (other ordinals) has every slot asked again. */
+  private followMarks(hours: MarkedHours): Int32Array {
     if (hours.source !== this.markSource) {
       this.markSource = hours.source;
       this.markOrdinals = new Int32Array(0);
@@ -178,32 +184,39 @@ export class SessionCache {
       for (let ordinal = this.markOrdinals.length; ordinal < this.names.length; ordinal++) ordinals[ordinal] = hours.ordinalOf(this.names[ordinal]!) ?? -1;
       this.markOrdinals = ordinals;
     }
+    return this.marked;
+  }
+
+  /**
+   * Brings `marked` up to date for `slots` (none of them MARKED): those not yet asked, or whose
+   * hour gained marks since, are grouped by hour, and each hour's set is stamped once and read
+   * for all of them (a first request costs the sessions plus the marks of their hours).
+   */
+  private askMarks(slots: readonly number[], hours: MarkedHours): void {
     const pending = new Map<number, number[]>();
-    for (let slot = 0; slot < this.size; slot++) {
-      const started = this.started[slot]!;
-      if (started < from || started >= to || this.marked[slot] === MARKED) continue;
-      const hour = Math.floor(started / HOUR_MS) * HOUR_MS;
+    for (const slot of slots) {
+      const hour = Math.floor(this.started[slot]! / HOUR_MS) * HOUR_MS;
       const seen = this.marked[slot]!;
       if (seen !== NOT_ASKED && seen === (hours.cells.get(hour)?.length ?? 0)) continue;
       const list = pending.get(hour);
       if (list) list.push(slot);
       else pending.set(hour, [slot]);
     }
-    if (pending.size === 0) return this.marked;
+    if (pending.size === 0) return;
     const stamp = new Uint32Array(hours.subjects);
     let round = 0;
-    for (const [hour, slots] of pending) {
+    for (const [hour, list] of pending) {
       const set = hours.cells.get(hour);
       round++;
       if (set) for (let index = 0; index < set.length; index++) stamp[set[index]!] = round;
-      for (const slot of slots) {
-        const ordinal = this.markOrdinals[this.subject[slot]!]!;
+      for (const slot of list) {
+        const subject = this.subject[slot]!;
         // An ordinal the mark cache did not know when this subject was first seen may be known now.
-        const markOrdinal = ordinal >= 0 ? ordinal : (this.markOrdinals[this.subject[slot]!] = hours.ordinalOf(this.names[this.subject[slot]!]!) ?? -1);
+        let markOrdinal = this.markOrdinals[subject]!;
+        if (markOrdinal < 0) markOrdinal = this.markOrdinals[subject] = hours.ordinalOf(this.names[subject]!) ?? -1;
         this.marked[slot] = markOrdinal >= 0 && markOrdinal < stamp.length && stamp[markOrdinal] === round ? MARKED : (set?.length ?? 0);
       }
     }
-    return this.marked;
   }
 
   /** The bin of every slot under `floors`, recomputed only when the edges differ from the last call's. */
