@@ -128,31 +128,35 @@ export class SessionCache {
     // Per subject, one bit per bin it was already counted in (at most 32 bins).
     const seenBins = new Uint32Array(this.names.length);
     const eligible = this.eligibleByOrdinal();
-    const add = (slot: number, ordinal: number) => {
-      const bin = binOfSlot[slot]!;
-      sessions[bin]!++;
-      sketches[bin * SKETCH_BUCKETS + this.sketch[slot]!]!++;
-      const mask = 1 << bin;
-      if ((seenBins[ordinal]! & mask) === 0) {
-        seenBins[ordinal] = seenBins[ordinal]! | mask;
-        subjects[bin]!++;
-      }
-    };
     // One pass: slots known to be marked count at once; the others are asked after it, together.
+    // The counting is written out in the loop, not called: a call per session cost 2 ms in 4.5
+    // at 10,000 subjects.
     const unknown: number[] = [];
     // Locals, not fields, in the loop: V8 then keeps them in registers.
-    const { started: startedAt, subject: subjectOf, size } = this;
-    for (let slot = 0; slot < size; slot++) {
-      const started = startedAt[slot]!;
-      if (started < from || started >= to) continue;
-      const ordinal = subjectOf[slot]!;
-      if (eligible[ordinal] !== 1) continue;
-      if (marked[slot] === MARKED) add(slot, ordinal);
-      else unknown.push(slot);
-    }
-    if (unknown.length > 0) {
-      this.askMarks(unknown, hours);
-      for (const slot of unknown) if (marked[slot] === MARKED) add(slot, subjectOf[slot]!);
+    const { started: startedAt, subject: subjectOf, sketch: sketchOf, size } = this;
+    for (let pass = 0; pass < 2; pass++) {
+      const count = pass === 0 ? size : unknown.length;
+      if (pass === 1 && count > 0) this.askMarks(unknown, hours);
+      for (let index = 0; index < count; index++) {
+        const slot = pass === 0 ? index : unknown[index]!;
+        const ordinal = subjectOf[slot]!;
+        if (pass === 0) {
+          const started = startedAt[slot]!;
+          if (started < from || started >= to || eligible[ordinal] !== 1) continue;
+          if (marked[slot] !== MARKED) {
+            unknown.push(slot);
+            continue;
+          }
+        } else if (marked[slot] !== MARKED) continue;
+        const bin = binOfSlot[slot]!;
+        sessions[bin]!++;
+        sketches[bin * SKETCH_BUCKETS + sketchOf[slot]!]!++;
+        const mask = 1 << bin;
+        if ((seenBins[ordinal]! & mask) === 0) {
+          seenBins[ordinal] = seenBins[ordinal]! | mask;
+          subjects[bin]!++;
+        }
+      }
     }
     const result: SessionBin[] = [];
     for (let bin = 0; bin < edges.length; bin++) {
