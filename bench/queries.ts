@@ -92,7 +92,8 @@ export async function generate(server: TestServer, subjects: number, weeks: numb
     for (let n = 0; n < subjects; n++) {
       if (!activeOn(n, day)) continue;
       const subject = hashes[n]!;
-      const sessionId = `ses_${day}_${n}`.padEnd(12, "0");
+      // Fixed widths: padding the end made ses_0_8 and ses_0_80 one session of two subjects.
+      const sessionId = `ses_${String(day).padStart(3, "0")}_${String(n).padStart(6, "0")}`;
       // Office hours, spread by subject: 07:00 to 18:00 UTC.
       const t = dayStart + (7 + (n % 11)) * 3_600_000 + (n % 60) * 60_000;
       const id = () => `e${(seq++).toString(36).padStart(20, '0')}`;
