@@ -64,6 +64,8 @@ describe('heed stats and heed windows', () => {
     const features = await run('stats', 'features', { from: '2026-11-03', to: '2026-11-04', json: true });
     // (help.opened comes from the test above.)
     expect(JSON.parse(features.text).features.filter((f: { name: string }) => f.name === 'report.exported')).toEqual([{ name: 'report.exported', events: 6, users: 6, timed: 6, meanMs: 300, p50Ms: 298, p90Ms: 298, timingHidden: false }]);
+    const trends = await run('stats', 'trends', { from: '2026-11-03', to: '2026-11-04', format: 'csv' });
+    expect(trends.text.split('\n')).toContain('2026-11-03T00:00+01:00,report.exported,6,6,false');
     const heatmap = await run('stats', 'heatmap', { weeks: '1' });
     const rows = heatmap.text.split('\n').filter((line) => /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) /.test(line));
     expect(rows).toHaveLength(7);
