@@ -177,7 +177,7 @@ describe.skipIf(!available)('dashboard in Chromium', () => {
     expect(timing.heat).toEqual(heatmap.cells.map((c: { mean: number | null }) => asText(c.mean)));
     expect(timing.windows.map((row) => row.slice(0, 2))).toEqual(windows.windows.map((w: { rank: number; day: string; start: string; end: string }) => [String(w.rank), `${w.day} ${w.start}-${w.end}`]));
     expect(timing.windows.length).toBe(5);
-    expect(timing.scope).toBe('Update timing over the last 2 full week(s), 2026-11-16 to 2026-11-30, in local time Europe/Brussels (UTC+01:00).');
+    expect(timing.scope).toBe('Update timing over the last 2 full week(s), 2026-11-16 to 2026-11-29, in local time Europe/Brussels (UTC+01:00).');
     await page.screenshot({ path: join(artifactsDir('dashboard'), 'update-timing-2-weeks.png'), fullPage: true });
     await page.close();
   });

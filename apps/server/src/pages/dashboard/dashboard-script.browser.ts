@@ -35,6 +35,8 @@ function $<T extends HTMLElement = HTMLElement>(id: string): T {
 const minutes = (ms: number | null) => (ms === null ? '-' : (ms / MINUTE_MS).toFixed(1) + ' min');
 const dayMs = (date: string) => Date.parse(date + 'T00:00:00Z');
 const nextDay = (date: string) => new Date(dayMs(date) + DAY_MS).toISOString().slice(0, 10);
+/** The last local date of a range whose end (an answer's `to`) is exclusive. */
+const dayBefore = (end: string) => new Date(dayMs(end.slice(0, 10)) - DAY_MS).toISOString().slice(0, 10);
 const offsetOf = (local: string) => 'UTC' + (local.slice(16) || '+00:00');
 
 /** The paths of each panel's route for a choice: what is drawn and what a download saves. */
@@ -58,7 +60,7 @@ async function showStatistics(choice: Choice, path: Record<string, string>) {
     api<Usage>(path.usage!, choice.key), api<Sessions>(path.sessions!, choice.key), api<Features>(path.features!, choice.key), api<FeatureTrends>(path['feature-trends']!, choice.key),
   ]);
   const k = usage.k;
-  const lastDay = new Date(Date.parse(usage.to.slice(0, 10) + 'T00:00:00Z') - DAY_MS).toISOString().slice(0, 10);
+  const lastDay = dayBefore(usage.to);
   $('scope').textContent = 'Statistics from ' + usage.from.slice(0, 10) + ' to ' + lastDay + ', in local time ' + usage.tz + ' (' + offsetOf(usage.from) + ').';
   $('usage-range').textContent = usage.from.slice(0, 10) + ' to ' + lastDay + ' (' + usage.tz + ')';
   $('usage-chart').replaceChildren(bars(usage.buckets.map((b) => b.activeUsers), usage.buckets.map((b) => b.start.slice(0, 10)), { name: 'usage', k, short: (l) => l.slice(5), unit: 'day' }));
@@ -99,7 +101,7 @@ async function showStatistics(choice: Choice, path: Record<string, string>) {
 async function showUpdateTiming(choice: Choice, path: Record<string, string>) {
   const [heat, windows] = await Promise.all([api<Heatmap>(path.heatmap!, choice.key), api<UpdateWindows>(path['update-windows']!, choice.key)]);
   const k = heat.k;
-  $('scope').textContent = 'Update timing over the last ' + heat.weeks + ' full week(s), ' + heat.from.slice(0, 10) + ' to ' + heat.to.slice(0, 10) + ', in local time ' + choice.tz + ' (' + offsetOf(heat.from) + ').';
+  $('scope').textContent = 'Update timing over the last ' + heat.weeks + ' full week(s), ' + heat.from.slice(0, 10) + ' to ' + dayBefore(heat.to) + ', in local time ' + choice.tz + ' (' + offsetOf(heat.from) + ').';
   $('heatmap-range').textContent = 'mean active users per local hour, ' + heat.weeks + ' week(s)';
   $('heatmap').replaceChildren(heatmap(heat));
   explain($('heatmap-hidden'), hiddenSentence(heat.cells.filter((c) => c.suppressed).length, heat.cells.length, 'hour of the week', 'hours of the week', k, 'Quiet hours stay hidden until ' + k + ' people use them.'));
