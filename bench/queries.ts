@@ -6,20 +6,29 @@
  * (the HTTP round-trip floor of this machine in this run). Routes are data: one that answers
  * 404 is reported as absent, so a route that lands later lights up without a code change.
  *
- *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn] [--store postgres]
+ *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn] [--server process] [--store postgres] [--write]
+ *
+ * `--server process` measures a `heed serve` of its own (the built CLI, on the dataset's
+ * files) instead of the generating process: the load generator then shares neither its event
+ * loop nor its heap, and the server's resident memory (VmRSS after the timed requests, and
+ * its peak VmHWM, from /proc) is its own. The process reads the real clock, so give it a
+ * dataset generated in this run (or earlier the same day).
  *
  * `--store postgres` runs the server on PostgreSQL (`HEED_TEST_POSTGRES_URL`, by default the
  * local `test` server): a throwaway database, or with `--data-dir` one named after the size,
- * kept with the directory's dataset.
+ * kept with the directory's dataset. `--write` puts the figures into bench/RESULTS.md.
+ *
  * `--churn` lands a small batch before every timed request (see `churn`); it adds those events
  * to a kept dataset, so give it a copy of one.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { createTestDatabase, databaseUrl, startTestServer, TEST_POSTGRES_URL, type TestDatabase, type TestServer, type TestStoreKind } from '@heed/server/testing';
+import {
+  createTestDatabase, databaseUrl, startServerProcess, startTestServer, TEST_POSTGRES_URL, type TestDatabase, type TestServer, type TestStoreKind,
+} from '@heed/server/testing';
 import { writeResultsSection } from './lib/results-section.js';
 import { fmt, percentile } from './lib/stats.js';
 
@@ -91,7 +100,8 @@ export async function generate(server: TestServer, subjects: number, weeks: numb
     for (let n = 0; n < subjects; n++) {
       if (!activeOn(n, day)) continue;
       const subject = hashes[n]!;
-      const sessionId = `ses_${day}_${n}`.padEnd(12, "0");
+      // Fixed widths: padding the end made ses_0_8 and ses_0_80 one session of two subjects.
+      const sessionId = `ses_${String(day).padStart(3, "0")}_${String(n).padStart(6, "0")}`;
       // Office hours, spread by subject: 07:00 to 18:00 UTC.
       const t = dayStart + (7 + (n % 11)) * 3_600_000 + (n % 60) * 60_000;
       const id = () => `e${(seq++).toString(36).padStart(20, '0')}`;
@@ -112,6 +122,13 @@ export async function generate(server: TestServer, subjects: number, weeks: numb
   }
   const ingestSeconds = (performance.now() - started) / 1000;
   return { subjects, weeks, events, ingestSeconds, microsPerEvent: (ingestSeconds * 1e6) / events };
+}
+
+/** A process's resident memory in MB, now (VmRSS) and at its peak (VmHWM), from /proc. */
+export function residentMemory(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 }
 
 async function timeRoute(url: string, headers: Record<string, string>, samples: number, between?: () => Promise<void>): Promise<{ status: number; times: number[]; firstMs: number }> {
@@ -189,6 +206,8 @@ export interface QueryFigures {
   samples: number;
   /** A batch landed before every request (see `churn`). */
   churn: boolean;
+  /** With `--server process`: the server process's resident memory after the timed requests. */
+  serverMemory?: { rssMb: number; peakRssMb: number };
 }
 
 /**
@@ -196,31 +215,52 @@ export interface QueryFigures {
  * the dataset is kept there and reused by later runs with the same size (the 10,000-subject
  * one takes minutes to generate), so a change to the read path can be measured A/B.
  */
-export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean; store?: TestStoreKind }): Promise<QueryFigures> {
-  const saved = options.dataDir === undefined ? undefined : join(options.dataDir, 'bench-dataset.json');
+export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean; server?: 'in-process' | 'process'; store?: TestStoreKind }): Promise<QueryFigures> {
+  // A separate server process opens the dataset's files, so they must outlive the generator.
+  const dataDir = options.dataDir ?? (options.server === 'process' ? mkdtempSync(join(tmpdir(), 'heed-bench-queries-')) : undefined);
+  const saved = dataDir === undefined ? undefined : join(dataDir, 'bench-dataset.json');
   const reuse = saved !== undefined && existsSync(saved) ? (JSON.parse(readFileSync(saved, 'utf8')) as SavedDataset) : undefined;
-  if (reuse && (reuse.dataset.subjects !== options.subjects || reuse.dataset.weeks !== options.weeks)) throw new Error(`${options.dataDir} holds another dataset size`);
+  if (reuse && (reuse.dataset.subjects !== options.subjects || reuse.dataset.weeks !== options.weeks)) throw new Error(`${dataDir} holds another dataset size`);
   const today = Math.floor(Date.now() / DAY) * DAY;
   const start = reuse?.start ?? today - options.weeks * 7 * DAY + DAY;
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const env = { HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn', HEED_PG_POOL_SIZE: '10' };
-  const database = options.store === 'postgres' ? await benchDatabase(options, reuse !== undefined) : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const database = options.store === 'postgres' ? await benchDatabase({ ...options, dataDir }, reuse !== undefined) : undefined;
+  const env = {
+    HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn',
+    ...(database ? { HEED_PG_POOL_SIZE: '10', HEED_DATABASE_URL: database.url } : {}),
+  };
   const server = await startTestServer({
-    start, env, ...(options.dataDir ? { dataDir: options.dataDir } : {}), ...(reuse ? { project: reuse.project } : {}),
+    start, env, ...(dataDir ? { dataDir } : {}), ...(reuse ? { project: reuse.project } : {}),
     ...(database ? { store: 'postgres' as const, databaseUrl: database.url } : {}),
   });
+  let closed = false;
   try {
     const dataset = reuse?.dataset ?? (await generate(server, options.subjects, options.weeks, start));
     if (saved && !reuse) writeFileSync(saved, JSON.stringify({ start, project: server.project, dataset } satisfies SavedDataset));
+    const fromDate = new Date(start).toISOString().slice(0, 10);
+    if (options.server === 'process') {
+      await server.close();
+      closed = true;
+      const serve = await startServerProcess({ env: { ...env, HEED_DATA_DIR: dataDir! } });
+      try {
+        // The generator's clock, URL and keys, pointed at the server process.
+        const remote = { ...server, url: serve.url, clock: server.clock } as TestServer;
+        const before = loadavg();
+        const measured = await measureRoutes(remote, fromDate, options.weeks, options.samples, options.churn ? churn(remote) : undefined);
+        const serverMemory = residentMemory(serve.child.pid!);
+        return { dataset, reused: reuse !== undefined, ...measured, load: { before, after: loadavg() }, samples: options.samples, churn: options.churn ?? false, serverMemory };
+      } finally {
+        await serve.stop();
+      }
+    }
     // A reused dataset is measured at the time it ended, so its weeks stay the last full ones.
     server.clock.set(reuse ? start + options.weeks * 7 * DAY - 60_000 : Date.now());
-    const fromDate = new Date(start).toISOString().slice(0, 10);
     const before = loadavg();
     const measured = await measureRoutes(server, fromDate, options.weeks, options.samples, options.churn ? churn(server) : undefined);
     return { dataset, reused: reuse !== undefined, ...measured, load: { before, after: loadavg() }, samples: options.samples, churn: options.churn ?? false };
   } finally {
-    await server.close();
-    if (database && !options.dataDir) await database.drop();
+    if (!closed) await server.close();
+    if (database && !dataDir) await database.drop();
   }
 }
 
@@ -258,6 +298,7 @@ export function printQueries(figures: QueryFigures): void {
     const line = route.status === 'absent' ? 'absent (404)' : `p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (${fmt(route.p50Ms / floor.p50Ms, 1)}x floor; first request ${fmt(route.firstMs, 0)} ms)`;
     console.log(`  ${route.name.padEnd(22)} ${line}`);
   }
+  if (figures.serverMemory) console.log(`  server process resident memory: ${fmt(figures.serverMemory.rssMb, 0)} MB after the requests, ${fmt(figures.serverMemory.peakRssMb, 0)} MB at its peak`);
 }
 
 /** The statistics figures of one store, as RESULTS.md shows them beside the other store's. */
@@ -278,17 +319,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
     options: {
       subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' },
-      churn: { type: 'boolean', default: false }, store: { type: 'string', default: 'sqlite' }, write: { type: 'boolean', default: false },
+      churn: { type: 'boolean', default: false }, server: { type: 'string', default: 'in-process' },
+      store: { type: 'string', default: 'sqlite' }, write: { type: 'boolean', default: false },
     },
   });
   if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error(`--store sqlite or --store postgres, not ${values.store}`);
+  if (values.server !== 'in-process' && values.server !== 'process') throw new Error('--server must be in-process or process');
+  // The churn batches carry identities the generating server signs: they need that server.
+  if (values.server === 'process' && values.churn) throw new Error('--churn measures the in-process server only');
   const figures = await benchQueries({
-    subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, store: values.store,
+    subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, server: values.server, store: values.store,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   });
   printQueries(figures);
   if (values.write) {
-    const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
+    const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values.server === 'process' ? ' --server process' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
     writeResultsSection(`statistics-${values.store}`, renderStoreQueries(figures, values.store, command));
   }
 }

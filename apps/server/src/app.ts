@@ -11,7 +11,7 @@ import { HttpProblem } from './http/problem.js';
 import { createRateLimiter } from './limits/rate-limiter.js';
 import { securityHeaders } from './http/security-headers.js';
 import { httpMetrics } from './observability/http-metrics.js';
-import { dashboardRoutes } from './pages/dashboard-routes.js';
+import { dashboardRoutes } from './pages/dashboard/dashboard-routes.js';
 import { adminRoutes } from './routes/admin.js';
 import { backendRoutes } from './routes/backend.js';
 import { ingestRoutes } from './routes/ingest.js';

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { AcceptedEvent } from '../store/store.js';
-import { GRAINS, featurePurpose, planAggregates, type ActivityMark, type CounterIncrement } from './aggregate-plan.js';
-import { durationBin, durationBinMetric } from './duration-bins.js';
+import { GRAINS, featurePurpose, planAggregates, timedPurpose, type ActivityMark, type CounterIncrement } from './aggregate-plan.js';
+import { sketchBucket, sketchDim, SKETCH_METRIC } from './duration-sketch.js';
 import { DAY_MS } from './time-units.js';
 
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
@@ -37,9 +37,10 @@ function referencePlan(events: readonly AcceptedEvent[]): { counters: CounterInc
           if (event.durationMs !== null) {
             add({ ...at, metric: 'timed', dim, value: 1 });
             add({ ...at, metric: 'duration_ms', dim, value: event.durationMs });
-            add({ ...at, metric: durationBinMetric(durationBin(event.durationMs)), dim, value: 1 });
+            add({ ...at, metric: SKETCH_METRIC, dim: sketchDim(dim, sketchBucket(event.durationMs)), value: 1 });
           }
           if (grain === 'hour') mark({ purpose: featurePurpose(purpose, dim), grain, bucket, pseudonym: event.pseudonym });
+          if (grain === 'hour' && event.durationMs !== null) mark({ purpose: timedPurpose(purpose, dim), grain, bucket, pseudonym: event.pseudonym });
         }
       }
     }
@@ -85,7 +86,6 @@ it('plans a crafted batch exactly', () => {
     { ...base, id: 'd', type: 'track', ts: T0 + 3_000, name: 'export', durationMs: 420 },
   ] as AcceptedEvent[]);
   const day = Math.floor(T0 / DAY_MS) * DAY_MS;
-  const bin = durationBinMetric(durationBin(420));
   expect(sorted(plan.counters)).toEqual(sorted([T0, day].flatMap((bucket, n) => {
     const grain = n === 0 ? 'hour' : 'day';
     return [
@@ -94,12 +94,13 @@ it('plans a crafted batch exactly', () => {
       { purpose: 'statistics', grain, bucket, metric: 'events', dim: 'export', value: 1 },
       { purpose: 'statistics', grain, bucket, metric: 'timed', dim: 'export', value: 1 },
       { purpose: 'statistics', grain, bucket, metric: 'duration_ms', dim: 'export', value: 420 },
-      { purpose: 'statistics', grain, bucket, metric: bin, dim: 'export', value: 1 },
+      { purpose: 'statistics', grain, bucket, metric: SKETCH_METRIC, dim: `${sketchBucket(420)}:export`, value: 1 },
     ];
   })));
   expect(sorted(plan.activity)).toEqual(sorted([
     { purpose: 'statistics', grain: 'hour', bucket: T0, pseudonym: 'ann' },
     { purpose: 'statistics', grain: 'day', bucket: day, pseudonym: 'ann' },
     { purpose: 'statistics#feature:export', grain: 'hour', bucket: T0, pseudonym: 'ann' },
+    { purpose: 'statistics#timed:export', grain: 'hour', bucket: T0, pseudonym: 'ann' },
   ]));
 });

@@ -6,7 +6,7 @@
  * import the other for the rule.
  */
 import type { EventType } from '@heed/policy';
-import { durationBin, durationBinMetric } from './duration-bins.js';
+import { sketchBucket, sketchDim, SKETCH_METRIC } from './duration-sketch.js';
 import type { CounterMetric } from './metrics.js';
 import { DAY_MS, HOUR_MS } from './time-units.js';
 
@@ -39,6 +39,15 @@ export const GRAINS: readonly { grain: Grain; size: number }[] = [
  */
 export function featurePurpose(purpose: string, name: string): string {
   return `${purpose}#feature:${name}`;
+}
+
+/**
+ * The activity "purpose" under which a subject's timed use of one feature is marked (hour
+ * grain only): a feature's percentiles come from its timed events, and are shown only when k
+ * people stand behind those, not merely behind the feature's use.
+ */
+export function timedPurpose(purpose: string, name: string): string {
+  return `${purpose}#timed:${name}`;
 }
 
 export interface CounterIncrement {
@@ -77,8 +86,8 @@ interface FeatureSums {
   events: number;
   timed: number;
   durationMs: number;
-  /** Events per duration bin. */
-  readonly bins: Map<number, number>;
+  /** Timed events per duration-sketch bucket. */
+  readonly sketch: Map<number, number>;
 }
 
 /**
@@ -119,13 +128,13 @@ function sumByHour(events: readonly PlannedEvent[]): HourSums[] {
       case 'track': {
         const name = event.name ?? '';
         let feature = hourSums.features.get(name);
-        if (!feature) hourSums.features.set(name, (feature = { events: 0, timed: 0, durationMs: 0, bins: new Map() }));
+        if (!feature) hourSums.features.set(name, (feature = { events: 0, timed: 0, durationMs: 0, sketch: new Map() }));
         feature.events += 1;
         if (event.durationMs !== null) {
           feature.timed += 1;
           feature.durationMs += event.durationMs;
-          const bin = durationBin(event.durationMs);
-          feature.bins.set(bin, (feature.bins.get(bin) ?? 0) + 1);
+          const bucket = sketchBucket(event.durationMs);
+          feature.sketch.set(bucket, (feature.sketch.get(bucket) ?? 0) + 1);
         }
         break;
       }
@@ -170,9 +179,10 @@ export function planAggregates(events: readonly PlannedEvent[]): AggregatePlan {
           add(purpose, grain, bucket, 'events', name, feature.events);
           add(purpose, grain, bucket, 'timed', name, feature.timed);
           add(purpose, grain, bucket, 'duration_ms', name, feature.durationMs);
-          // A histogram bin per duration, so percentiles survive summing across hours.
-          for (const [bin, count] of feature.bins) add(purpose, grain, bucket, durationBinMetric(bin), name, count);
+          // A counter per sketch bucket: summed across hours, they stay a sketch of the range.
+          for (const [sketch, count] of feature.sketch) add(purpose, grain, bucket, SKETCH_METRIC, sketchDim(name, sketch), count);
           if (grain === 'hour') mark(featurePurpose(purpose, name), grain, bucket, sums.pseudonym);
+          if (grain === 'hour' && feature.timed > 0) mark(timedPurpose(purpose, name), grain, bucket, sums.pseudonym);
         }
       }
     }

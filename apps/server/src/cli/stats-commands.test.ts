@@ -41,12 +41,31 @@ describe('heed stats and heed windows', () => {
       '2026-11-03T11:00+01:00     <5        <5          <5      <5',
     ]);
     const csv = await run('stats', 'usage', { grain: 'hour', from: '2026-11-03T09:00:00Z', to: '2026-11-03T11:00:00Z', format: 'csv' });
-    expect(csv.text).toBe('start,users,sessions,active_min,events\n2026-11-03T10:00+01:00,6,6,0,6\n2026-11-03T11:00+01:00,,,,\n');
+    expect(csv.text).toBe('start,users,sessions,active_min,events,hidden\n2026-11-03T10:00+01:00,6,6,0,6,false\n2026-11-03T11:00+01:00,,,,,true\n');
+  });
+
+  it('tells a feature never timed (-) from a hidden figure (<k)', async () => {
+    const untimed = Array.from({ length: 5 }, (_, i) => ({
+      id: `evt_cli_${i}_untimed_00`, type: 'track', ts: at + 2_000, sessionId: `ses_cli_${i}_0000`, subject: t.subjectFor(`c${i}`), name: 'help.opened',
+    }));
+    const now = t.clock.now();
+    t.clock.set(at + 3_600_000);
+    await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events: untimed });
+    t.clock.set(now);
+    const table = await run('stats', 'features', { from: '2026-11-03', to: '2026-11-04' });
+    const lines = table.text.split('\n');
+    expect(lines.find((line) => line.startsWith('help.opened'))).toBe('help.opened           5      5      0        -       -       -');
+    expect(table.text).toContain('<5: hidden (fewer than 5 people); -: not measured (never timed).');
+    const csv = await run('stats', 'features', { from: '2026-11-03', to: '2026-11-04', format: 'csv' });
+    expect(csv.text.split('\n')).toContain('help.opened,5,5,0,,,,false');
   });
 
   it('prints features, the terminal heatmap and the windows', async () => {
     const features = await run('stats', 'features', { from: '2026-11-03', to: '2026-11-04', json: true });
-    expect(JSON.parse(features.text).features).toEqual([{ name: 'report.exported', events: 6, users: 6, timed: 6, meanMs: 300, p50Ms: 250 + Math.round(250 * 3 / 6), p90Ms: 250 + Math.round(250 * 6 / 6) }]);
+    // (help.opened comes from the test above.)
+    expect(JSON.parse(features.text).features.filter((f: { name: string }) => f.name === 'report.exported')).toEqual([{ name: 'report.exported', events: 6, users: 6, timed: 6, meanMs: 300, p50Ms: 298, p90Ms: 298, timingHidden: false }]);
+    const trends = await run('stats', 'trends', { from: '2026-11-03', to: '2026-11-04', format: 'csv' });
+    expect(trends.text.split('\n')).toContain('2026-11-03T00:00+01:00,report.exported,6,6,false');
     const heatmap = await run('stats', 'heatmap', { weeks: '1' });
     const rows = heatmap.text.split('\n').filter((line) => /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) /.test(line));
     expect(rows).toHaveLength(7);

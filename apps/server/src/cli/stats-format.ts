@@ -1,31 +1,23 @@
 /**
- * Text output of the statistics commands: aligned tables for people, CSV for machines, and a
- * terminal heatmap in block shades. Suppressed figures print as `<k`, never as a number.
+ * Text output of the statistics commands for people: aligned tables and a terminal heatmap in
+ * block shades (CSV is `stats/stats-rows.ts`, shared with the API). Hidden figures print as
+ * `<k`, never as a number; figures nothing was recorded for print as `-`, never as `<k`.
  */
 import type { HeatmapCell } from '../stats/heatmap.js';
+import { NOT_MEASURED, type Row, type RowValue } from '../stats/stats-rows.js';
 
-export type Row = Record<string, string | number | boolean | null>;
+const cell = (value: RowValue, k: number) => (value === null ? `<${k}` : value === NOT_MEASURED ? '-' : String(value));
 
-const cell = (value: Row[string], k: number) => (value === null ? `<${k}` : String(value));
+/** The `hidden` columns are for machines: a table already shows hidden figures as `<k`. */
+const FOR_MACHINES = new Set(['hidden', 'timing_hidden']);
 
 /** @example table([{ a: 1, b: null }], 5) // 'a  b \n-  --\n1  <5' */
 export function table(rows: readonly Row[], k: number): string {
   if (rows.length === 0) return '(no rows)';
-  const columns = Object.keys(rows[0]!);
+  const columns = Object.keys(rows[0]!).filter((column) => !FOR_MACHINES.has(column));
   const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => cell(row[column] ?? null, k).length)));
   const line = (values: string[]) => values.map((value, i) => (i === 0 ? value.padEnd(widths[i]!) : value.padStart(widths[i]!))).join('  ');
   return [line(columns), line(widths.map((w) => '-'.repeat(w))), ...rows.map((row) => line(columns.map((column) => cell(row[column] ?? null, k))))].join('\n');
-}
-
-/** RFC 4180 CSV; empty for suppressed figures, so tools never mistake them for zero. */
-export function csv(rows: readonly Row[]): string {
-  if (rows.length === 0) return '';
-  const columns = Object.keys(rows[0]!);
-  const quote = (value: Row[string]) => {
-    const text = value === null ? '' : String(value);
-    return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [columns.join(','), ...rows.map((row) => columns.map((column) => quote(row[column] ?? null)).join(','))].join('\n');
 }
 
 const SHADES = [' ', '░', '▒', '▓', '█'];

@@ -65,8 +65,8 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       });
       expect(await aggregates('statistics')).toEqual([
         { bucket: h0, metric: 'active_ms', dim: '', value: 35_000 },
-        { bucket: h0, metric: 'duration_bin:02', dim: 'report.exported', value: 1 },
         { bucket: h0, metric: 'duration_ms', dim: 'report.exported', value: 420 },
+        { bucket: h0, metric: 'duration_sketch', dim: '169:report.exported', value: 1 },
         { bucket: h0, metric: 'events', dim: 'report.exported', value: 2 },
         { bucket: h0, metric: 'sessions', dim: '', value: 2 },
         { bucket: h0, metric: 'subjects', dim: '', value: 2 },
@@ -77,8 +77,8 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       // Only Alice's events serve update timing.
       expect(await aggregates('update_timing')).toEqual([
         { bucket: h0, metric: 'active_ms', dim: '', value: 15_000 },
-        { bucket: h0, metric: 'duration_bin:02', dim: 'report.exported', value: 1 },
         { bucket: h0, metric: 'duration_ms', dim: 'report.exported', value: 420 },
+        { bucket: h0, metric: 'duration_sketch', dim: '169:report.exported', value: 1 },
         { bucket: h0, metric: 'events', dim: 'report.exported', value: 1 },
         { bucket: h0, metric: 'sessions', dim: '', value: 1 },
         { bucket: h0, metric: 'subjects', dim: '', value: 1 },

@@ -96,8 +96,9 @@ describe('GET /openapi.json', () => {
     expect(schemas.AdminEraseRequest).toMatchObject({ required: ['userId'], additionalProperties: false });
     expect(schemas.BatchResponse.required).toEqual(['accepted', 'duplicates', 'suppressed', 'reasons', 'rejected', 'rejections', 'consentRequired', 'policyVersion']);
     const usage = document.paths['/v1/stats/usage']!.get as unknown as { parameters: { name: string; in: string; schema: { enum?: string[] } }[] };
-    expect(usage.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['query:tz', 'query:from', 'query:to', 'query:grain']);
-    expect(usage.parameters[3]!.schema.enum).toEqual(['hour', 'day', 'week']);
+    expect(usage.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['query:tz', 'query:format', 'query:from', 'query:to', 'query:grain']);
+    expect(usage.parameters[1]!.schema.enum).toEqual(['json', 'csv']);
+    expect(usage.parameters[4]!.schema.enum).toEqual(['hour', 'day', 'week']);
   });
 });
 

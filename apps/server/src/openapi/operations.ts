@@ -25,7 +25,7 @@ import {
   rotateSecretBody,
   staffRestrictBody,
 } from '../rights/rights-schemas.js';
-import { heatmapQuery, rangeOnlyQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
+import { heatmapQuery, rangeOnlyQuery, trendsQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
 import { batchResponseSchema, consentResponseSchema, objectSchema, statusSchema } from './response-schemas.js';
 
 export type Credential = 'none' | 'writeKey' | 'subjectToken' | 'analystKey' | 'adminKey' | 'backendKey' | 'metricsToken';
@@ -133,7 +133,8 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
 
     stats('usage', 'Active time, sessions and subjects per bucket', usageQuery(0)),
     stats('sessions', 'Session length distribution', rangeOnlyQuery(0)),
-    stats('features', 'Feature use and durations', rangeOnlyQuery(0)),
+    stats('features', 'Feature use and durations (percentiles with their relative accuracy)', rangeOnlyQuery(0)),
+    stats('feature-trends', 'Feature use per local day or week', trendsQuery(0)),
     stats('heatmap', 'Hour-of-week activity in local time', heatmapQuery),
     stats('update-windows', 'Recommended update and maintenance windows', windowsQuery),
 
@@ -152,5 +153,6 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
     asset('/dashboard/app.js', 'text/javascript', 'The dashboard\'s script'),
     asset('/dashboard/app.css', 'text/css', 'The dashboard\'s style sheet'),
     asset('/dashboard/icon.svg', 'image/svg+xml', 'The dashboard\'s icon'),
+    asset('/dashboard/k-anonymity', 'text/plain', 'Why a figure is hidden (docs/k-anonymity.md), linked from the dashboard\'s hidden figures'),
   ];
 }

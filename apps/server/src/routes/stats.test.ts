@@ -144,20 +144,62 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       const events = [100, 200, 300, 400, 5_000].map((ms, i) => track(`k${i}`, 'report.exported', ms)).concat([track('k5', 'admin.secret', 10)]);
       await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events });
       const features = await get('/v1/stats/features?from=2026-11-02&to=2026-11-03');
-      // Bins: 100 and 200 in [100, 250); 300 and 400 in [250, 500); 5 000 in [5 000, 10 000). p50 is
-      // rank 3, the first of two in [250, 500): 250 + 250 / 2; p90 is rank 5, alone in its bin: 10 000.
+      // p50 is rank 3 (300 ms), answered by its sketch bucket's value 298 (within 1%); p90 is
+      // rank 5 (5 000 ms): 4 958.
       expect(features.body).toMatchObject({
-        features: [{ name: 'report.exported', events: 5, users: 5, timed: 5, meanMs: 1_200, p50Ms: 250 + 250 / 2, p90Ms: 10_000 }],
+        relativeAccuracy: 0.01,
+        features: [{ name: 'report.exported', events: 5, users: 5, timed: 5, meanMs: 1_200, p50Ms: 298, p90Ms: 4_958 }],
         suppressedFeatures: 1,
         totalEvents: 5,
       });
 
       // Sessions: 13 sessions of exactly 10 minutes, from 9 people: all in [600 s, 1 200 s).
       const distribution = await get('/v1/stats/sessions?from=2026-11-02&to=2026-11-03');
-      expect(distribution.body).toMatchObject({ sessions: 13, medianMs: 600_000 + Math.round((600_000 * 7) / 13), p90Ms: 600_000 + Math.round((600_000 * 12) / 13) });
+      // Every session lasted 600 000 ms: every percentile is the value of its sketch bucket, within 1%.
+      expect(distribution.body).toMatchObject({ sessions: 13, relativeAccuracy: 0.01, medianMs: 602_736, p75Ms: 602_736, p90Ms: 602_736 });
       expect(distribution.body.histogram.filter((bin: { sessions: number | null }) => bin.sessions !== 0)).toEqual([
         { fromMs: 600_000, toMs: 1_200_000, sessions: 13, suppressed: false },
       ]);
+    });
+
+    it('seven people timing an action at about 1.2 s get a p50 within 2% of 1 200 ms (issue #18: it read 1 857)', async () => {
+      t.clock.set(Date.UTC(2026, 10, 2, 6));
+      const seven = users('t', 7);
+      for (const user of seven) await consent(user, BOTH);
+      await sessions(seven, Date.UTC(2026, 10, 2, 9, 10));
+      const durations = [1_180, 1_190, 1_195, 1_200, 1_205, 1_210, 1_220];
+      const events = seven.map((user, i) => ({
+        id: id(), type: 'track', ts: Date.UTC(2026, 10, 2, 9, 30), sessionId: `ses_${user}_${Date.UTC(2026, 10, 2, 9, 10)}`, subject: t.subjectFor(user), name: 'report.exported', durationMs: durations[i],
+      }));
+      expect((await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events })).status).toBe(200);
+      const { body } = await get('/v1/stats/features?from=2026-11-02&to=2026-11-03');
+      // The true p50 is 1 200 (rank 4 of 7) and p90 1 220 (rank 7): answered 1 197 and 1 222.
+      expect(body.relativeAccuracy).toBe(0.01);
+      expect(body.features).toEqual([{ name: 'report.exported', events: 7, users: 7, timed: 7, meanMs: 1_200, p50Ms: 1_197, p90Ms: 1_222, timingHidden: false }]);
+      expect(Math.abs(body.features[0].p50Ms - 1_200) / 1_200).toBeLessThan(0.02);
+    });
+
+    it('feature trends per day: a cell under k is hidden, and the CSV is the same rows', async () => {
+      t.clock.set(Date.UTC(2026, 10, 2, 6));
+      const six = users('f', 6);
+      for (const user of six) await consent(user, BOTH);
+      const trackAt = async (people: readonly string[], ts: number) => {
+        await sessions(people, ts);
+        const events = people.map((user) => ({ id: id(), type: 'track', ts: ts + 60_000, sessionId: `ses_${user}_${ts}`.slice(0, 60), subject: t.subjectFor(user), name: 'report.exported' }));
+        expect((await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events })).status).toBe(200);
+      };
+      await trackAt(six, Date.UTC(2026, 10, 2, 9, 10));
+      await trackAt(six.slice(0, 3), Date.UTC(2026, 10, 3, 9, 10));
+      const { body } = await get('/v1/stats/feature-trends?from=2026-11-02&to=2026-11-04');
+      expect(body).toMatchObject({ grain: 'day', k: 5, features: ['report.exported'], suppressedFeatures: 0 });
+      expect(body.buckets).toEqual([
+        { start: '2026-11-02T00:00+01:00', cells: [{ name: 'report.exported', events: 6, users: 6, suppressed: false }] },
+        { start: '2026-11-03T00:00+01:00', cells: [{ name: 'report.exported', events: null, users: null, suppressed: true }] },
+      ]);
+      const response = await fetch(`${t.url}/v1/stats/feature-trends?from=2026-11-02&to=2026-11-04&format=csv`, { headers: { authorization: `Bearer ${t.project.analystKey}` } });
+      expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect(await response.text()).toBe('start,feature,events,users,hidden\n2026-11-02T00:00+01:00,report.exported,6,6,false\n2026-11-03T00:00+01:00,report.exported,,,true\n');
+      expect((await get('/v1/stats/usage?format=xml')).status).toBe(400);
     });
 
     it('an objector to update_timing counts in usage, not in the heatmap or windows; a restricted subject in neither', async () => {

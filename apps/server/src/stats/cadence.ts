@@ -64,10 +64,21 @@ export function computeCadence(gaps: readonly ReturnGap[], k: number): Cadence {
     })),
     medianDays,
     p75Days,
-    summary:
-      p75Days === null
-        ? 'Not enough returning users yet to say how often they come back.'
-        : `Half of returns come within ${medianDays} day${medianDays === 1 ? '' : 's'}, three quarters within ${p75Days}: ` +
-          `shipping at most every ${p75Days} day${p75Days === 1 ? '' : 's'} lets most users meet one update before the next.`,
+    summary: cadenceSentence(medianDays, p75Days),
   };
+}
+
+const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+
+/**
+ * The advice in one sentence. Three quarters of returns within p75 days means an update that
+ * waits at least p75 days after the previous one is seen by most returning users first.
+ *
+ * @example cadenceSentence(1, 2) // 'Half of returns come within 1 day and three quarters within 2 days: ship no more than once every 2 days, so most returning users see each update before the next one.'
+ */
+export function cadenceSentence(medianDays: number | null, p75Days: number | null): string {
+  if (medianDays === null || p75Days === null) return 'Not enough returning users yet to say how often they come back.';
+  const often = p75Days === 1 ? 'once a day' : `once every ${days(p75Days)}`;
+  return `Half of returns come within ${days(medianDays)} and three quarters within ${days(p75Days)}: ` +
+    `ship no more than ${often}, so most returning users see each update before the next one.`;
 }

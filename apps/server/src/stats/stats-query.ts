@@ -58,19 +58,29 @@ function resolveRange(query: RangeFields, ctx: z.RefinementCtx, now: number) {
   return { tz: query.tz, from, to };
 }
 
-const rangeFields = { tz, from: z.string().optional(), to: z.string().optional() };
+/** Every statistics route answers JSON, or with `format=csv` its rows as CSV (`stats-rows.ts`). */
+const format = z.enum(['json', 'csv']).default('json');
 
-export const rangeOnlyQuery = (now: number) => z.object(rangeFields).transform((query, ctx) => resolveRange(query, ctx, now));
+const rangeFields = { tz, format, from: z.string().optional(), to: z.string().optional() };
+
+export const rangeOnlyQuery = (now: number) => z.object(rangeFields).transform((query, ctx) => ({ format: query.format, ...resolveRange(query, ctx, now) }));
 
 export const usageQuery = (now: number) =>
   z
     .object({ ...rangeFields, grain: z.enum(STATS_GRAINS).default('day') })
-    .transform((query, ctx) => ({ grain: query.grain, ...resolveRange(query, ctx, now) }));
+    .transform((query, ctx) => ({ grain: query.grain, format: query.format, ...resolveRange(query, ctx, now) }));
 
-export const heatmapQuery = z.object({ tz, weeks: intIn(1, 52, 8) });
+/** Feature trends: per local day (default) or week; hours would cost a read per hour. */
+export const trendsQuery = (now: number) =>
+  z
+    .object({ ...rangeFields, grain: z.enum(['day', 'week']).default('day') })
+    .transform((query, ctx) => ({ grain: query.grain, format: query.format, ...resolveRange(query, ctx, now) }));
+
+export const heatmapQuery = z.object({ tz, format, weeks: intIn(1, 52, 8) });
 
 export const windowsQuery = z.object({
   tz,
+  format,
   weeks: intIn(1, 52, 8),
   limit: intIn(1, 20, 5),
   duration: parsed(parseDurationParam, 'must be a duration such as 2h, 90m or 1d')
@@ -84,6 +94,7 @@ export const windowsQuery = z.object({
 });
 
 export type UsageQuery = z.infer<ReturnType<typeof usageQuery>>;
+export type TrendsQuery = z.infer<ReturnType<typeof trendsQuery>>;
 export type RangeQuery = z.infer<ReturnType<typeof rangeOnlyQuery>>;
 export type HeatmapQuery = z.infer<typeof heatmapQuery>;
 export type WindowsQuery = z.infer<typeof windowsQuery>;

@@ -3,18 +3,20 @@
  * the pure functions beside it. Routes and the CLI call these; nothing here knows HTTP.
  * Statistics read the `statistics` purpose; heatmap and windows, the `update_timing` purpose.
  */
-import { consentBaseline, type PolicyDocument } from '@heed/policy';
+import type { PolicyDocument } from '@heed/policy';
 import { DomainError } from '../errors/domain-error.js';
-import { featurePurpose } from '../aggregates/aggregate-plan.js';
-import { DURATION_BIN_METRICS, DURATION_EDGES } from '../aggregates/duration-bins.js';
+import { featurePurpose, timedPurpose } from '../aggregates/aggregate-plan.js';
+import { DURATION_EDGES } from '../aggregates/duration-bins.js';
+import { SKETCH_METRIC } from '../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../aggregates/time-units.js';
 import type { StatsStore } from '../store/stats-store.js';
 import { localBuckets, MAX_BUCKETS } from './buckets.js';
 import { computeCadence } from './cadence.js';
-import { computeFeatures, computeSessionDistribution } from './distributions.js';
+import { computeFeatures, computeSessionDistribution, featureNames } from './distributions.js';
 import { computeHeatmap, heatmapRanges, hourInstances, subjectsPerHour } from './heatmap.js';
 import { hourSums } from './hour-sums.js';
-import type { HeatmapQuery, RangeQuery, UsageQuery, WindowsQuery } from './stats-query.js';
+import { computeFeatureTrends, trendKey } from './feature-trends.js';
+import type { HeatmapQuery, RangeQuery, TrendsQuery, UsageQuery, WindowsQuery } from './stats-query.js';
 import { addLocalDays, formatLocal, startOfLocalWeek } from './time-zone.js';
 import { reportable } from './k-anonymity.js';
 import { computeUsageBuckets, USAGE_METRICS, usageTotals } from './usage.js';
@@ -61,19 +63,45 @@ export async function usageStats(ctx: StatsContext, query: UsageQuery) {
 
 /** Session durations of sessions started in the range (per-session rows are kept as long as the policy's `activity` retention, twelve weeks by default). */
 export async function sessionStats(ctx: StatsContext, query: RangeQuery) {
-  const purpose = ctx.policy.purposes.find((p) => p.id === STATISTICS);
-  const bins = await ctx.stats.sessionDurations(ctx.projectId, query.from, query.to, DURATION_EDGES, {
-    purpose: STATISTICS, basis: purpose?.basis ?? 'consent', consentSince: consentBaseline(ctx.policy),
-  });
+  const bins = await ctx.stats.sessionDurations(ctx.projectId, query.from, query.to, DURATION_EDGES, STATISTICS, k(ctx));
   return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeSessionDistribution(bins, k(ctx)) };
 }
 
 export async function featureStats(ctx: StatsContext, query: RangeQuery) {
   const from = Math.floor(query.from / HOUR_MS) * HOUR_MS;
-  const rows = await ctx.stats.rangeSums(ctx.projectId, STATISTICS, from, query.to, ['events', 'timed', 'duration_ms', ...DURATION_BIN_METRICS]);
-  const names = [...new Set(rows.map((row) => row.dim))];
-  const users = await ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from, to: query.to })));
-  return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeFeatures(rows, users, k(ctx)) };
+  const rows = await ctx.stats.rangeSums(ctx.projectId, STATISTICS, from, query.to, ['events', 'timed', 'duration_ms', SKETCH_METRIC]);
+  const names = featureNames(rows);
+  // Who used each feature, and who timed it (its timings need k people of their own); the
+  // timed ones are only compared with k, so they may stop counting there.
+  const [users, timed] = await Promise.all([
+    ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from, to: query.to }))),
+    ctx.stats.distinctSubjects(ctx.projectId, names.map((name) => ({ key: name, purpose: timedPurpose(STATISTICS, name), from, to: query.to })), k(ctx)),
+  ]);
+  return { tz: query.tz, from: formatLocal(query.from, query.tz), to: formatLocal(query.to, query.tz), k: k(ctx), ...computeFeatures(rows, users, timed, k(ctx)) };
+}
+
+/**
+ * Feature use per local day or week: one range read per bucket (day cells hold whole UTC
+ * days, so each costs a few rows), and the distinct users of every (bucket, feature) at once.
+ * Features are named as in the feature table: only those k people used over the range.
+ */
+export async function featureTrends(ctx: StatsContext, query: TrendsQuery) {
+  const buckets = localBuckets(query.from, query.to, query.grain, query.tz);
+  if (!buckets || buckets.length === 0) throw tooManyBuckets();
+  const first = buckets[0]!.start;
+  const last = buckets.at(-1)!.end;
+  const whole = await ctx.stats.rangeSums(ctx.projectId, STATISTICS, first, last, ['events']);
+  const all = featureNames(whole);
+  const totals = await ctx.stats.distinctSubjects(ctx.projectId, all.map((name) => ({ key: name, purpose: featurePurpose(STATISTICS, name), from: first, to: last })));
+  const names = all.filter((name) => reportable(totals.get(name), k(ctx))).sort();
+  const sums = await Promise.all(buckets.map((b) => ctx.stats.rangeSums(ctx.projectId, STATISTICS, b.start, b.end, ['events'])));
+  const users = await ctx.stats.distinctSubjects(ctx.projectId, buckets.flatMap((b, index) => names.map((name) => ({ key: trendKey(index, name), purpose: featurePurpose(STATISTICS, name), from: b.start, to: b.end }))));
+  return {
+    tz: query.tz, grain: query.grain, from: formatLocal(first, query.tz), to: formatLocal(last, query.tz), k: k(ctx),
+    features: names,
+    suppressedFeatures: all.length - names.length,
+    buckets: computeFeatureTrends(buckets, sums, users, names, k(ctx)),
+  };
 }
 
 /** The last `weeks` full local weeks before the current one. */

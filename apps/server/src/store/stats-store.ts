@@ -8,10 +8,10 @@
  * distinct counts over weeks of marks are what made statistics slow when done in SQL.
  *
  * Every read is scoped to one project and one purpose: statistics read the `statistics`
- * purpose, advice reads `update_timing`. Restricted and erased subjects are already out of
- * aggregates and activity (the store subtracts them when the flag changes), so these reads
- * need no subject filter, except `sessionDurations`, which reads the per-session rows and
- * must apply the subject's state itself.
+ * purpose, advice reads `update_timing`. Restricted, erased and objecting subjects are already out
+ * of the aggregates and activity they no longer count in (the store subtracts them when the
+ * right changes), so these reads need no subject filter, except `sessionDurations`, which
+ * reads the per-session rows and applies the same rule itself.
  */
 import type { MetricName } from '../aggregates/metrics.js';
 
@@ -88,14 +88,8 @@ export interface SessionBin {
   readonly bin: number;
   readonly sessions: number;
   readonly subjects: number;
-}
-
-/** Who may count for a purpose, as the decision table reads the subject row. */
-export interface PurposeEligibility {
-  readonly purpose: string;
-  readonly basis: 'consent' | 'legitimate_interest' | 'contract' | 'legal_obligation';
-  /** Consent given under a policy version before this one was superseded (see `consentBaseline`). */
-  readonly consentSince: string;
+  /** The bin's sessions per duration-sketch bucket (`aggregates/duration-sketch.ts`), for percentiles. */
+  readonly sketch: ReadonlyMap<number, number>;
 }
 
 /** One cell of distinct-subject marks: a purpose's hour or day bucket. */
@@ -156,17 +150,27 @@ export interface StatsStore {
   /**
    * Sessions started in [from, to), binned by wall duration (end or last seen, minus start)
    * with the given lower edges (bin i is [edges[i], edges[i+1]), the last one open), counting
-   * only subjects that the decision table allows for `eligibility.purpose` today: not
-   * restricted, not erased, and consent current and granted (or, for a legitimate interest,
-   * not objected to).
+   * a session for `purpose` by the population rule of docs/stats.md: its start hour holds its
+   * subject's hour mark of the purpose (its start was collected for the purpose, and no right
+   * took that out since), and the subject is not restricted, not erased and not objecting to
+   * the purpose (which also covers marks older than the held events a right replays).
+   * `shownSubjects` counts the distinct subjects of the bins with at least `shownAt` subjects
+   * (k-anonymity: the people behind the shown bins only).
    */
-  sessionDurations(projectId: string, from: number, to: number, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]>;
+  sessionDurations(projectId: string, from: number, to: number, edges: readonly number[], purpose: string, shownAt: number): Promise<SessionDurations>;
+}
+
+export interface SessionDurations {
+  /** Bins with at least one session, in bin order. */
+  readonly bins: readonly SessionBin[];
+  /** Distinct subjects over the bins whose own `subjects` reach `shownAt`. */
+  readonly shownSubjects: number;
 }
 
 /** One session as the session cache keeps it; `changed` orders the feed. */
 export interface SessionChange {
-  /** The row's stable key within its project (SQLite's rowid, PostgreSQL's session id). */
-  readonly key: number | string;
+  /** The row's stable key within its project (SQLite's rowid, PostgreSQL's `row_key`). */
+  readonly key: number;
   readonly pseudonym: string;
   readonly startedAt: number;
   /** Wall duration: end (or last seen) minus start. */
@@ -202,8 +206,8 @@ export type SessionSource =
       changedAfter(projectId: string, after: number, limit: number): Promise<SessionFeedPage>;
       /** Rises whenever a subject's consent or flags change in the project (every such change appends to its ledger). */
       eligibilityVersion(projectId: string): Promise<number>;
-      /** The pseudonyms the decision table allows for the purpose today. */
-      eligibleSubjects(projectId: string, eligibility: PurposeEligibility): Promise<string[]>;
+      /** The pseudonyms whose held data may count for the purpose: not restricted, erased or objecting to it. */
+      eligibleSubjects(projectId: string, purpose: string): Promise<string[]>;
     };
 
 /** The feed kind of `SessionSource`. */

@@ -63,7 +63,7 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
       ];
       expect(await store.ingest(write(batch, { no_decision: 2 }))).toEqual({ accepted: 3, duplicates: 0 });
       expect(await store.ingest(write([batch[1]!, event('e4', 'ann', { type: 'heartbeat', ts: T0 + 3_000, activeMs: 1_000 })]))).toEqual({ accepted: 1, duplicates: 1 });
-      const hourly = (await aggregates('statistics', 'hour')).filter((row) => !row.metric.startsWith('duration_bin'));
+      const hourly = (await aggregates('statistics', 'hour')).filter((row) => row.metric !== 'duration_sketch');
       expect(hourly).toEqual([
         { bucket: T0, metric: 'active_ms', dim: '', value: 1_000 },
         { bucket: T0, metric: 'duration_ms', dim: 'export', value: 300 },
@@ -126,7 +126,7 @@ export function storeContract(open: () => Promise<OpenedStore>): void {
       const expectedIds = new Set(writers.flatMap((w) => w.events.map((e) => e.id)));
       expect(accepted).toBe(expectedIds.size);
       const expectedActive = [...expectedIds].reduce((sum, id) => sum + 100 + Number(id.slice(-3)), 0);
-      expect((await aggregates('statistics', 'hour')).filter((row) => row.metric !== 'duration_bin')).toEqual([
+      expect((await aggregates('statistics', 'hour')).filter((row) => row.metric !== 'duration_sketch')).toEqual([
         { bucket: T0, metric: 'active_ms', dim: '', value: expectedActive },
         { bucket: T0, metric: 'subjects', dim: '', value: 3 },
       ]);

@@ -28,7 +28,7 @@ function memoryReads(marks: Mark[]) {
       calls.marks++;
       return marks.filter((mark) => cells.some((cell) => cell.purpose === mark.purpose && cell.bucket === mark.bucket));
     },
-    sessions: { kind: 'query', durations: async () => [] },
+    sessions: { kind: 'query', durations: async () => ({ bins: [], shownSubjects: 0 }) },
   };
   return { reads, calls };
 }

@@ -4,8 +4,8 @@
  * on each store; on PostgreSQL also when the change went through another server process.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { consentBaseline } from '@heed/policy';
 import { DURATION_EDGES, durationBin } from '../../aggregates/duration-bins.js';
+import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { connectSqlite } from '../sqlite/connection.js';
 import { createStatsQueries } from '../sqlite/stats-queries.js';
 import { createIndexedStats } from './indexed-stats.js';
@@ -36,12 +36,12 @@ async function send(server: TestServer, events: readonly Record<string, unknown>
 const visit = (server: TestServer, users: readonly string[], ts: number, accepted = users.length) =>
   send(server, users.map((user) => ({ id: id(), type: 'session_start', ts, sessionId: `ses_${user}_${ts}`, subject: server.subjectFor(user) })), accepted);
 
+/** The bin of one session of `ms`, as the store answers it. */
+const binOf = (ms: number) => ({ bin: durationBin(ms), sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(ms), 1]]) });
+
 /** The session distribution of the first day, as the server's store answers it. */
 async function sessionBins() {
-  const policy = t.server.services.policy;
-  return t.server.services.store.stats.sessionDurations(t.project.projectId, START - HOUR, START + DAY, DURATION_EDGES, {
-    purpose: 'statistics', basis: 'consent', consentSince: consentBaseline(policy),
-  });
+  return (await t.server.services.store.stats.sessionDurations(t.project.projectId, START - HOUR, START + DAY, DURATION_EDGES, 'statistics', 1)).bins;
 }
 
 /** Distinct `statistics` subjects over the first three days, and `update_timing` return gaps, as the server's store answers them. */
@@ -133,21 +133,24 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
     const start = (user: string) => ({ id: id(), type: 'session_start', ts: START, sessionId: `ses_long_${user}`, subject: t.subjectFor(user) });
     const beat = (user: string, after: number) => ({ id: id(), type: 'heartbeat', ts: START + after, sessionId: `ses_long_${user}`, subject: t.subjectFor(user), activeMs: 1_000 });
     await send(t, [start('ann'), beat('ann', 60_000)]);
-    expect(await sessionBins()).toEqual([{ bin: durationBin(60_000), sessions: 1, subjects: 1 }]);
+    expect(await sessionBins()).toEqual([binOf(60_000)]);
 
     await send(t, [beat('ann', 600_000)]); // the same session, now ten minutes long
-    expect(await sessionBins()).toEqual([{ bin: durationBin(600_000), sessions: 1, subjects: 1 }]);
+    expect(await sessionBins()).toEqual([binOf(600_000)]);
 
     // A subject who decides after the eligible set was read, then has a session.
     const bob = await consent(t, 'bob');
     await send(t, [start('bob'), beat('bob', 60_000)]);
-    expect(await sessionBins()).toEqual([{ bin: durationBin(60_000), sessions: 1, subjects: 1 }, { bin: durationBin(600_000), sessions: 1, subjects: 1 }]);
+    expect(await sessionBins()).toEqual([binOf(60_000), binOf(600_000)]);
 
     expect((await rights(t, ann, '/v1/me/restrict', { restricted: true })).status).toBe(200);
-    expect(await sessionBins()).toEqual([{ bin: durationBin(60_000), sessions: 1, subjects: 1 }]);
+    expect(await sessionBins()).toEqual([binOf(60_000)]);
     expect((await rights(t, ann, '/v1/me/restrict', { restricted: false })).status).toBe(200);
+    // Withdrawal stops new collection only (Art. 7(3)): bob's earlier session still counts.
     expect((await rights(t, bob, '/v1/me/withdraw', {})).status).toBe(200);
-    expect(await sessionBins()).toEqual([{ bin: durationBin(600_000), sessions: 1, subjects: 1 }]);
+    expect(await sessionBins()).toEqual([binOf(60_000), binOf(600_000)]);
+    expect((await rights(t, bob, '/v1/me')).status).toBe(200);
+    expect(await sessionBins()).toEqual([binOf(600_000)]);
     expect((await rights(t, ann, '/v1/me')).status).toBe(200);
     expect(await sessionBins()).toEqual([]);
   });
@@ -197,12 +200,13 @@ describe('on sqlite, reading in slices', () => {
     try {
       const sliced = createIndexedStats(createStatsQueries(connection), { cellsPerRead: 1, sessionsPerRead: 2 });
       const whole = t.server.services.store.stats;
-      const eligibility = { purpose: 'statistics', basis: 'consent', consentSince: consentBaseline(t.server.services.policy) } as const;
       for (const stats of [sliced, whole]) {
         const users = await stats.distinctSubjects(t.project.projectId, [{ key: 'all', purpose: 'statistics', from: START - HOUR, to: START + 3 * DAY }]);
         expect(users).toEqual(new Map([['all', 5]]));
         // Every session is a start with nothing after it: five of them in the first bin, from five people.
-        expect(await stats.sessionDurations(t.project.projectId, START - HOUR, START + 3 * DAY, DURATION_EDGES, eligibility)).toEqual([{ bin: 0, sessions: 6, subjects: 5 }]);
+        expect(await stats.sessionDurations(t.project.projectId, START - HOUR, START + 3 * DAY, DURATION_EDGES, 'statistics', 5)).toEqual({
+          bins: [{ bin: 0, sessions: 6, subjects: 5, sketch: new Map([[0, 6]]) }], shownSubjects: 5,
+        });
       }
     } finally {
       connection.client.close();

@@ -6,7 +6,8 @@
  * A request then reads a few hundred counter rows and whatever changed since the last one
  * (usually the current hour), instead of every row in its weeks.
  */
-import type { KeyedRange, MarkGrain, PurposeEligibility, StatsReads, StatsStore } from '../stats-store.js';
+import type { KeyedRange, MarkGrain, StatsReads, StatsStore } from '../stats-store.js';
+import { HOUR_MS } from '../../aggregates/time-units.js';
 import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
@@ -64,8 +65,11 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
   const sessionDurations: StatsStore['sessionDurations'] =
     source.kind === 'query'
       ? source.durations
-      : (projectId: string, from: number, to: number, edges: readonly number[], eligibility: PurposeEligibility) =>
-          serially(projectId, async () => {
+      : async (projectId: string, from: number, to: number, edges: readonly number[], purpose: string, shownAt: number) => {
+          // The purpose's hour marks of the sessions' start hours, checked first (the caches
+          // refresh one at a time per project): a session counts when its start hour is marked.
+          const hours = await refreshedMarks(projectId, 'hour', [purpose], Math.floor(from / HOUR_MS) * HOUR_MS, to);
+          return serially(projectId, async () => {
             const epoch = await reads.statsEpoch(projectId);
             let cache = sessions.get(projectId);
             if (cache?.epoch !== epoch) sessions.set(projectId, (cache = new SessionCache(epoch)));
@@ -75,10 +79,11 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
               if (!page.more) break;
               await nextTurn();
             }
-            const key = eligibilityKey(await source.eligibilityVersion(projectId), eligibility);
-            if (!cache.hasEligible(key)) cache.setEligible(key, await source.eligibleSubjects(projectId, eligibility));
-            return cache.bins(from, to, edges);
+            const key = eligibilityKey(await source.eligibilityVersion(projectId), purpose);
+            if (!cache.hasEligible(key)) cache.setEligible(key, await source.eligibleSubjects(projectId, purpose));
+            return cache.bins(from, to, edges, { source: hours, cells: hours.cellsOf('hour', purpose), subjects: hours.subjects, ordinalOf: (pseudonym) => hours.ordinalOf(pseudonym) }, shownAt);
           });
+        };
 
   return {
     hourlySums: reads.hourlySums,

@@ -72,7 +72,7 @@ export class MarkCache {
       const key = `${mark.purpose}\u0000${mark.bucket}`;
       let list = loaded.get(key);
       if (!list) loaded.set(key, (list = []));
-      list.push(this.ordinalOf(mark.pseudonym));
+      list.push(this.ordinalFor(mark.pseudonym));
     }
     for (const cell of cells) {
       const mapKey = `${grain}\u0000${cell.purpose}`;
@@ -84,7 +84,12 @@ export class MarkCache {
     }
   }
 
-  private ordinalOf(pseudonym: string): number {
+  /** The ordinal of a pseudonym the cache has seen, else undefined. */
+  ordinalOf(pseudonym: string): number | undefined {
+    return this.ordinals.get(pseudonym);
+  }
+
+  private ordinalFor(pseudonym: string): number {
     let ordinal = this.ordinals.get(pseudonym);
     if (ordinal === undefined) this.ordinals.set(pseudonym, (ordinal = this.ordinals.size));
     return ordinal;

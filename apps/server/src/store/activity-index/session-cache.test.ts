@@ -2,60 +2,107 @@
  * The session cache against the obvious definition (every session's latest row, filtered,
  * binned with a search over the edges, a Set of subjects per bin), on random feeds that
  * rewrite sessions, random eligibility, edges and ranges, and with bins asked for between
- * feeds, so a bin remembered for a session whose duration then changed would show.
+ * feeds, so a bin remembered for a session whose duration then changed would show. Hour
+ * marks grow between rounds (a session whose hour was unmarked must be asked again once it
+ * gains marks), and a new mark cache (other ordinals) comes in between.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { SessionBin, SessionChange } from '../stats-store.js';
-import { SessionCache } from './session-cache.js';
+import type { SessionChange, SessionDurations } from '../stats-store.js';
+import { sketchBucket } from '../../aggregates/duration-sketch.js';
+import { HOUR_MS } from '../../aggregates/time-units.js';
+import { CellSeries } from './cell-series.js';
+import { SessionCache, type MarkedHours } from './session-cache.js';
 
 const MINUTE = 60_000;
 
 /** Bins as the store contract defines them, from the latest row of each session. */
-function reference(rows: ReadonlyMap<number, SessionChange>, eligible: ReadonlySet<string>, from: number, to: number, edges: readonly number[]): SessionBin[] {
+function reference(rows: ReadonlyMap<number, SessionChange>, eligible: ReadonlySet<string>, marks: ReadonlySet<string>, from: number, to: number, edges: readonly number[], shownAt: number): SessionDurations {
   const sessions = new Map<number, number>();
   const subjects = new Map<number, Set<string>>();
+  const sketches = new Map<number, Map<number, number>>();
   for (const row of rows.values()) {
     if (row.startedAt < from || row.startedAt >= to || !eligible.has(row.pseudonym)) continue;
+    if (!marks.has(markKey(row.pseudonym, row.startedAt))) continue;
     let bin = 0;
     for (let i = 1; i < edges.length; i++) if (row.durationMs >= Math.floor(edges[i]!)) bin = i;
     sessions.set(bin, (sessions.get(bin) ?? 0) + 1);
     subjects.set(bin, (subjects.get(bin) ?? new Set()).add(row.pseudonym));
+    const sketch = sketches.get(bin) ?? new Map<number, number>();
+    sketch.set(sketchBucket(row.durationMs), (sketch.get(sketchBucket(row.durationMs)) ?? 0) + 1);
+    sketches.set(bin, sketch);
   }
-  return [...sessions.keys()].sort((a, b) => a - b).map((bin) => ({ bin, sessions: sessions.get(bin)!, subjects: subjects.get(bin)!.size }));
+  const shown = new Set<string>();
+  for (const set of subjects.values()) if (set.size >= shownAt) for (const name of set) shown.add(name);
+  const bins = [...sessions.keys()].sort((a, b) => a - b).map((bin) => ({ bin, sessions: sessions.get(bin)!, subjects: subjects.get(bin)!.size, sketch: new Map([...sketches.get(bin)!].sort((a, b) => a[0] - b[0])) }));
+  return { bins, shownSubjects: shown.size };
 }
+
+const markKey = (pseudonym: string, ts: number) => `${pseudonym}@${Math.floor(ts / HOUR_MS)}`;
+
+/** Marks as a mark cache would hold them, with ordinals in an order of its own. */
+function markedHours(marks: ReadonlySet<string>, order: readonly string[]): MarkedHours {
+  const ordinals = new Map(order.map((name, ordinal) => [name, ordinal]));
+  const cells = new Map<number, number[]>();
+  for (const mark of marks) {
+    const [name, hour] = mark.split('@');
+    const list = cells.get(Number(hour) * HOUR_MS) ?? [];
+    list.push(ordinals.get(name!)!);
+    cells.set(Number(hour) * HOUR_MS, list);
+  }
+  return { source: {}, cells: CellSeries.of([...cells].map(([bucket, list]) => [bucket, Uint32Array.from(list)])), subjects: order.length, ordinalOf: (name) => ordinals.get(name) };
+}
+
+const NAMES = ['ann', 'bob', 'cem', 'dee', 'eve', 'fay'];
 
 const changeArb = fc.record({
   key: fc.integer({ min: 0, max: 30 }),
   pseudonym: fc.constantFrom('ann', 'bob', 'cem', 'dee', 'eve', 'fay'),
-  startedAt: fc.integer({ min: 0, max: 60 }).map((minutes) => minutes * MINUTE),
+  startedAt: fc.integer({ min: 0, max: 150 }).map((minutes) => minutes * MINUTE),
   durationMs: fc.integer({ min: 0, max: 40 * MINUTE }),
 });
 const edgesArb = fc.uniqueArray(fc.double({ min: 1, max: 30 * MINUTE, noNaN: true }), { maxLength: 8 }).map((edges) => [0, ...edges.sort((a, b) => a - b)]);
 // Two edge lists per run, picked per round: the same edges come back after a feed (the
 // remembered bins must follow the feed) and other edges come in between (they must be redone).
-const queryArb = fc.record({ from: fc.integer({ min: -1, max: 61 }).map((m) => m * MINUTE), length: fc.integer({ min: 0, max: 62 }).map((m) => m * MINUTE), edges: fc.integer({ min: 0, max: 1 }) });
+const queryArb = fc.record({
+  from: fc.integer({ min: -1, max: 151 }).map((m) => m * MINUTE),
+  length: fc.integer({ min: 0, max: 152 }).map((m) => m * MINUTE),
+  edges: fc.integer({ min: 0, max: 1 }),
+  // Marks added before the query (pseudonym, hour 0-2), and whether a new mark cache comes.
+  marks: fc.array(fc.tuple(fc.constantFrom(...NAMES), fc.integer({ min: 0, max: 2 })), { maxLength: 6 }),
+  newSource: fc.boolean(),
+  shownAt: fc.integer({ min: 1, max: 3 }),
+});
 
 describe('SessionCache', () => {
   it('bins like the reference after every feed, with edges that change between calls', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.array(changeArb, { maxLength: 12 }), queryArb), { minLength: 1, maxLength: 6 }),
-        fc.subarray(['ann', 'bob', 'cem', 'dee', 'eve', 'fay']),
+        fc.subarray(NAMES),
         fc.tuple(edgesArb, edgesArb),
-        (rounds, allowed, edgeLists) => {
+        fc.shuffledSubarray(NAMES, { minLength: NAMES.length }),
+        (rounds, allowed, edgeLists, order) => {
           const cache = new SessionCache(0);
           cache.setEligible('v1', allowed);
           const rows = new Map<number, SessionChange>();
           let changed = 0;
+          const marks = new Set<string>();
+          let ordinals = order;
+          let hours = markedHours(marks, ordinals);
           for (const [feed, query] of rounds) {
+            for (const [name, hour] of query.marks) marks.add(markKey(name, hour * HOUR_MS));
+            // The same mark cache grows its cells in place; a new one may order ordinals anew.
+            if (query.newSource) ordinals = [...ordinals].reverse();
+            const next = markedHours(marks, ordinals);
+            hours = query.newSource ? next : { ...next, source: hours.source };
             // A session keeps its subject; the feed rewrites start and duration.
             const changes = feed.map((change) => ({ ...change, pseudonym: rows.get(change.key)?.pseudonym ?? change.pseudonym, changed: ++changed }));
             cache.apply(changes, changed);
             for (const change of changes) rows.set(change.key, change);
             const to = query.from + query.length;
             const edges = edgeLists[query.edges]!;
-            expect(cache.bins(query.from, to, edges)).toEqual(reference(rows, new Set(allowed), query.from, to, edges));
+            expect(cache.bins(query.from, to, edges, hours, query.shownAt)).toEqual(reference(rows, new Set(allowed), marks, query.from, to, edges, query.shownAt));
           }
         },
       ),
@@ -65,11 +112,12 @@ describe('SessionCache', () => {
   it('moves a session to its new bin when the feed brings it again after a pass', () => {
     const cache = new SessionCache(0);
     cache.setEligible('v1', ['ann']);
+    const hours = markedHours(new Set([markKey('ann', 0)]), ['ann']);
     const edges = [0, MINUTE, 10 * MINUTE];
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 30_000, changed: 1 }], 1);
-    expect(cache.bins(0, MINUTE, edges)).toEqual([{ bin: 0, sessions: 1, subjects: 1 }]);
+    expect(cache.bins(0, MINUTE, edges, hours).bins).toEqual([{ bin: 0, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(30_000), 1]]) }]);
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 11 * MINUTE, changed: 2 }], 2);
-    expect(cache.bins(0, MINUTE, edges)).toEqual([{ bin: 2, sessions: 1, subjects: 1 }]);
-    expect(cache.bins(0, MINUTE, [0, 20 * MINUTE])).toEqual([{ bin: 0, sessions: 1, subjects: 1 }]);
+    expect(cache.bins(0, MINUTE, edges, hours).bins).toEqual([{ bin: 2, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(11 * MINUTE), 1]]) }]);
+    expect(cache.bins(0, MINUTE, [0, 20 * MINUTE], hours).bins).toEqual([{ bin: 0, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(11 * MINUTE), 1]]) }]);
   });
 });

@@ -223,6 +223,8 @@ export const sessions = pgTable(
      * last read, so a row committed late is never skipped (stats-queries.ts, `changedAfter`).
      */
     changedXid: ms('changed_xid').notNull().default(0),
+    /** A number per row, rising as rows are inserted: the session cache's key (`SessionChange.key`). */
+    rowKey: bigint('row_key', { mode: 'number' }).generatedAlwaysAsIdentity(),
   },
   (table) => [
     primaryKey({ columns: [table.projectId, table.sessionId] }),

@@ -5,14 +5,15 @@
  * the byte order SQLite uses, so ties and versions sort alike on both stores. Counters are
  * summed over writer slots (schema.ts, `aggregates.slot`).
  */
-import type { HourlySeries, Mark, MarkCounts, PurposeEligibility, RangeSum, SessionBin, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
-import { DAY_MS } from '../../aggregates/time-units.js';
+import type { HourlySeries, Mark, MarkCounts, RangeSum, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
+import { SKETCH_LOWS } from '../../aggregates/duration-sketch.js';
+import { DAY_MS, HOUR_MS } from '../../aggregates/time-units.js';
 
 /**
  * The reads. The session distribution comes from a feed of changed sessions (`sessions`), kept
  * in memory by `activity-index/`, as on SQLite; `sessionDurations`, one query over every session
- * of the range, stays as the reference the tests hold the feed to.
+ * of the range, stays as the reference the parity of both paths is checked against.
  */
 export function createStatsQueries(connection: PostgresConnection): Omit<StatsReads, 'sessions'> & { sessions: SessionFeed; sessionDurations: StatsStore['sessionDurations'] } {
   const { sql } = connection;
@@ -84,10 +85,10 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
       async changedAfter(projectId, after) {
         return sql.begin('isolation level repeatable read read only', async (tx) => {
           const [{ next }] = await tx<[{ next: number }]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS next`;
-          const rows = await tx<{ key: string; pseudonym: string; startedAt: number; durationMs: number; changed: number }[]>`
-            SELECT session_id AS key, pseudonym, started_at AS "startedAt", coalesce(ended_at, last_seen_at) - started_at AS "durationMs", changed_xid AS changed
-            FROM sessions WHERE project_id = ${projectId} AND changed_xid >= ${after} ORDER BY changed_xid`;
-          return { changes: rows, next, more: false };
+          const changes = await tx<{ key: number; pseudonym: string; startedAt: number; durationMs: number; changed: number }[]>`
+            SELECT row_key AS key, pseudonym, started_at AS "startedAt", coalesce(ended_at, last_seen_at) - started_at AS "durationMs", changed_xid AS changed
+            FROM sessions WHERE project_id = ${projectId} AND changed_xid >= ${after} ORDER BY row_key`;
+          return { changes, next, more: false };
         });
       },
       /**
@@ -99,37 +100,43 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
         const [row] = await sql<{ seq: number }[]>`SELECT seq FROM ledger_heads WHERE project_id = ${projectId}`;
         return row?.seq ?? 0;
       },
-      async eligibleSubjects(projectId, eligibility) {
+      async eligibleSubjects(projectId, purpose) {
         const rows = await sql<{ pseudonym: string }[]>`
-          SELECT u.pseudonym FROM subjects u WHERE u.project_id = ${projectId} AND NOT u.restricted AND NOT u.erased ${allowedSql(sql, eligibility)}`;
+          SELECT u.pseudonym FROM subjects u WHERE u.project_id = ${projectId} AND NOT u.restricted AND NOT u.erased AND NOT (u.objected::jsonb ? ${purpose})`;
         return rows.map((row) => row.pseudonym);
       },
     },
 
-    async sessionDurations(projectId, from, to, edges: readonly number[], eligibility: PurposeEligibility): Promise<SessionBin[]> {
+    async sessionDurations(projectId, from, to, edges: readonly number[], purpose: string, shownAt: number): Promise<SessionDurations> {
       // Edges are numbers we own, inlined so the CASE stays one statement shape per edge list.
       const cases = edges.map((edge, bin) => (bin === 0 ? '' : `WHEN d >= ${Math.floor(edge)} THEN ${bin}`)).filter(Boolean).reverse().join(' ');
-      const allowed = allowedSql(sql, eligibility);
-      return [...(await sql<SessionBin[]>`
-        SELECT ${sql.unsafe(cases === '' ? '0' : `CASE ${cases} ELSE 0 END`)} AS bin, count(*) AS sessions, count(DISTINCT pseudonym) AS subjects FROM (
-          SELECT s.pseudonym, coalesce(s.ended_at, s.last_seen_at) - s.started_at AS d
-          FROM sessions s JOIN subjects u ON u.project_id = s.project_id AND u.pseudonym = s.pseudonym
-          WHERE s.project_id = ${projectId} AND s.started_at >= ${from} AND s.started_at < ${to} AND NOT u.restricted AND NOT u.erased ${allowed}
-        ) AS b GROUP BY bin ORDER BY bin`)];
+      // Per bin and sketch bucket; `width_bucket` finds the bucket among the same integer edges
+      // the SQLite store's JavaScript searches, so both stores bin every duration alike.
+      // One more row (bin -1) carries the distinct subjects of the bins shown at `shownAt`.
+      const rows = await sql<{ bin: number; sketch: number | null; sessions: number; subjects: number }[]>`
+        WITH b AS (
+          SELECT pseudonym, ${sql.unsafe(cases === '' ? '0' : `CASE ${cases} ELSE 0 END`)} AS bin, width_bucket(greatest(d, 0), ${SKETCH_LOWS as number[]}::bigint[]) - 1 AS sketch FROM (
+            SELECT s.pseudonym, coalesce(s.ended_at, s.last_seen_at) - s.started_at AS d
+            FROM sessions s JOIN subjects u ON u.project_id = s.project_id AND u.pseudonym = s.pseudonym
+            WHERE s.project_id = ${projectId} AND s.started_at >= ${from} AND s.started_at < ${to} AND NOT u.restricted AND NOT u.erased
+              AND NOT (u.objected::jsonb ? ${purpose})
+              AND EXISTS (SELECT 1 FROM activity a WHERE a.project_id = s.project_id AND a.purpose = ${purpose} AND a.grain = 'hour'
+                AND a.bucket = s.started_at - s.started_at % ${HOUR_MS} AND a.pseudonym = s.pseudonym)
+          ) AS durations),
+        shown AS (SELECT bin FROM b GROUP BY bin HAVING count(DISTINCT pseudonym) >= ${shownAt})
+        SELECT bin, sketch, count(*)::int AS sessions, count(DISTINCT pseudonym)::int AS subjects FROM b GROUP BY GROUPING SETS ((bin), (bin, sketch))
+        UNION ALL SELECT -1, NULL, 0, count(DISTINCT pseudonym)::int FROM b WHERE bin IN (SELECT bin FROM shown)
+        ORDER BY bin, sketch NULLS FIRST`;
+      let shownSubjects = 0;
+      const bins: { bin: number; sessions: number; subjects: number; sketch: Map<number, number> }[] = [];
+      for (const row of rows) {
+        if (row.bin === -1) shownSubjects = row.subjects;
+        else if (row.sketch === null) bins.push({ bin: row.bin, sessions: row.sessions, subjects: row.subjects, sketch: new Map() });
+        else bins.at(-1)!.sketch.set(row.sketch, row.sessions);
+      }
+      return { bins, shownSubjects };
     },
   };
-}
-
-/** Whom the decision table allows for a purpose today, as a condition on `subjects u`. */
-function allowedSql(sql: PostgresConnection['sql'], eligibility: PurposeEligibility) {
-  switch (eligibility.basis) {
-    case 'consent':
-      return sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND u.consent_granted::jsonb ? ${eligibility.purpose}`;
-    case 'legitimate_interest':
-      return sql`AND NOT u.consent_withdrawn AND u.consent_version COLLATE "C" >= ${eligibility.consentSince} AND NOT (u.objected::jsonb ? ${eligibility.purpose})`;
-    default:
-      return sql``;
-  }
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * Restriction, objection and withdrawal, written once for both stores: the flags that the
- * change leaves out stay as they are; turning restriction on takes the subject's held events
- * out of every aggregate and turning it off puts them back (Art. 18: kept, not used); the
- * ledger proves the change. Nothing happens to an unknown or erased subject.
+ * change leaves out stay as they are; restriction and objection move the subject's held
+ * events out of (or back into) the aggregates they no longer (or again) count in
+ * (`recount-subject.ts`: Art. 18 kept, not used; Art. 21 no longer processed for the purpose);
+ * withdrawal stops new collection only (Art. 7(3)); the ledger proves the change. Nothing
+ * happens to an unknown or erased subject.
  */
-import { planAggregates } from '../../aggregates/aggregate-plan.js';
-import { toAccepted } from '../../aggregates/held-event.js';
 import type { FlagChange, LedgerSeal, SubjectRecord } from '../store.js';
 import { toSubjectRecord } from '../subject-row.js';
 import { appendLedger } from './append-ledger.js';
 import type { Script } from './script.js';
+import { recountSubject } from './recount-subject.js';
 import { db, type SubjectPort } from './subject-port.js';
 
 /**
@@ -24,11 +25,7 @@ export function* changeFlags(change: FlagChange, seal: LedgerSeal): Script<Subje
   const restricted = change.restricted ?? before.state.restricted;
   const objected = change.objected ?? before.state.objected;
   const withdrawn = change.withdrawn ?? before.state.consent?.withdrawn ?? false;
-  if (restricted !== before.state.restricted) {
-    const held = yield* db.heldEvents(key);
-    yield* db.applyPlan(key.projectId, planAggregates(held.map((event) => toAccepted(event, key.pseudonym))), restricted ? -1 : 1);
-    yield* db.bumpStatsEpoch(key.projectId);
-  }
+  yield* recountSubject(key, before.state, { restricted, objected });
   const updated = yield* db.setFlags(key, { restricted, objected: JSON.stringify(objected), withdrawn });
   yield* appendLedger(change.ledger, seal);
   return toSubjectRecord(updated);

@@ -5,7 +5,7 @@
  * activity primary key for each, so a request costs the rows of its cells, not the table.
  */
 import type { SqliteConnection } from './connection.js';
-import type { Mark, PurposeEligibility, RangeSum, StatsReads } from '../stats-store.js';
+import type { Mark, RangeSum, StatsReads } from '../stats-store.js';
 import { DAY_MS } from '../../aggregates/time-units.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads {
@@ -51,6 +51,12 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
        FROM sessions INDEXED BY sessions_changed WHERE changed > ? AND project_id = ? ORDER BY changed LIMIT ?`,
     )
     .raw();
+  const eligible = client
+    .prepare<[string, string], string>(
+      `SELECT u.pseudonym FROM subjects u WHERE u.project_id = ? AND u.restricted = 0 AND u.erased = 0
+         AND NOT EXISTS (SELECT 1 FROM json_each(u.objected) WHERE value = ?)`,
+    )
+    .pluck();
   const ledgerLength = client.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM consent_ledger');
   const marks = client.prepare<[string, string, string], Mark>(
     `SELECT c.purpose AS purpose, c.bucket AS bucket, a.pseudonym AS pseudonym
@@ -100,10 +106,8 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
       async eligibilityVersion() {
         return ledgerLength.get()!.seq;
       },
-      async eligibleSubjects(projectId, eligibility) {
-        return client.prepare<[string, string, string], string>(
-          `SELECT u.pseudonym FROM subjects u WHERE u.project_id = ? AND u.restricted = 0 AND u.erased = 0 AND ${allowedSql(eligibility)}`,
-        ).pluck().all(projectId, eligibility.consentSince, eligibility.purpose);
+      async eligibleSubjects(projectId, purpose) {
+        return eligible.all(projectId, purpose);
       },
     },
   };
@@ -121,16 +125,4 @@ export function inBucketOrder(buckets: number[], values: number[]): { buckets: n
   if (sorted) return { buckets, values };
   const order = buckets.map((_, index) => index).sort((a, b) => buckets[a]! - buckets[b]!);
   return { buckets: order.map((index) => buckets[index]!), values: order.map((index) => values[index]!) };
-}
-
-/** Whom the decision table allows for a purpose today, as a condition on `subjects u` (parameters: consentSince, purpose). */
-function allowedSql(eligibility: PurposeEligibility): string {
-  switch (eligibility.basis) {
-    case 'consent':
-      return 'u.consent_withdrawn = 0 AND u.consent_version >= ? AND EXISTS (SELECT 1 FROM json_each(u.consent_granted) WHERE value = ?)';
-    case 'legitimate_interest':
-      return 'u.consent_withdrawn = 0 AND u.consent_version >= ? AND NOT EXISTS (SELECT 1 FROM json_each(u.objected) WHERE value = ?)';
-    default:
-      return '? IS NOT NULL AND ? IS NOT NULL';
-  }
 }

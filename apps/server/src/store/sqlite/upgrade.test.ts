@@ -12,6 +12,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { migrationsFolder } from '../migrations-folder.js';
 import type { AcceptedEvent } from '../store.js';
+import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { testLedgerKeys } from '../../testing/test-keys.js';
 
@@ -78,6 +79,30 @@ it('keeps the events and their order when events are keyed by (project, ts, id) 
     // ann's second run holds bob's event too: found by the run, kept out by the pseudonym.
     expect((await store.subjectData(P, 'ann'))?.events.map((row) => row.id)).toEqual(['e3', 'e2', 'e1', 'e4']);
     expect((await store.subjectData(P, 'bob'))?.events.map((row) => row.id)).toEqual(['b1']);
+  } finally {
+    await store.close();
+  }
+});
+
+it('carries feature durations from the old bins to the sketch bucket of each bin midpoint (migration 0008)', async () => {
+  const path = join(dir, 'heed.db');
+  const before = new Database(path);
+  // 0000..0007: the releases that kept feature durations in 18 fixed bins.
+  migrate(drizzle(before), { migrationsFolder: firstMigrations(8) });
+  before.prepare('INSERT INTO projects (id, name, created_at) VALUES (?, ?, ?)').run(P, 'Upgrade', T0);
+  const insert = before.prepare("INSERT INTO aggregates (project_id, purpose, grain, bucket, metric, dim, value) VALUES (?, 'statistics', 'hour', ?, ?, ?, ?)");
+  insert.run(P, T0, 'duration_bin:04', 'report.exported', 7); // [1 s, 2.5 s): midpoint 1,750 ms
+  insert.run(P, T0, 'duration_bin:17', 'report.exported', 2); // open last bin: its lower edge, 4 h
+  insert.run(P, T0, 'events', 'report.exported', 9);
+  before.close();
+
+  const store = createSqliteStore({ path, checkpointIntervalMs: 0, seal: testLedgerKeys() });
+  try {
+    expect(store.client.prepare('SELECT metric, dim, value FROM aggregates ORDER BY metric, dim').all()).toEqual([
+      { metric: 'duration_sketch', dim: `${sketchBucket(1_750)}:report.exported`, value: 7 },
+      { metric: 'duration_sketch', dim: `${sketchBucket(14_400_000)}:report.exported`, value: 2 },
+      { metric: 'events', dim: 'report.exported', value: 9 },
+    ]);
   } finally {
     await store.close();
   }

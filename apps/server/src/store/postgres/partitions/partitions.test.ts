@@ -63,7 +63,7 @@ afterEach(async () => {
 it('keeps every event of a database from before partitioning, each in its day', async () => {
   const before = postgres(database.url, { max: 1, onnotice: () => {} });
   try {
-    await migrate(drizzle(before), { migrationsFolder: firstMigrations(7) });
+    await migrate(drizzle(before), { migrationsFolder: firstMigrations(8) });
   } finally {
     await before.end({ timeout: 5 });
   }

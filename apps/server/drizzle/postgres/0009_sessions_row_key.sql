@@ -1,0 +1,2 @@
+-- The session cache keys rows by a number that rises as they are inserted (SessionChange.key), as SQLite's rowid does.
+ALTER TABLE "sessions" ADD COLUMN "row_key" bigint NOT NULL GENERATED ALWAYS AS IDENTITY (sequence name "sessions_row_key_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1);
