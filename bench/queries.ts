@@ -238,6 +238,7 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
     const dataset = reuse?.dataset ?? (await generate(server, options.subjects, options.weeks, start));
     if (saved && !reuse) writeFileSync(saved, JSON.stringify({ start, project: server.project, dataset } satisfies SavedDataset));
     const fromDate = new Date(start).toISOString().slice(0, 10);
+    if (database) await steadyState(database.url);
     if (options.server === 'process') {
       await server.close();
       closed = true;
@@ -261,6 +262,27 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
   } finally {
     if (!closed) await server.close();
     if (database && !dataDir) await database.drop();
+  }
+}
+
+/**
+ * A PostgreSQL dataset as a server that has run for a while holds it: planner statistics
+ * taken (autovacuum's ANALYZE, which a freshly loaded table has not had yet), and the writer
+ * slots of closed hours folded (each retention run does; a server folds at start, in the
+ * background, so this waits for that, at most a minute).
+ */
+async function steadyState(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    for (let waited = 0; waited < 60_000; waited += 500) {
+      const [{ n }] = await sql<[{ n: string }]>`SELECT count(*)::text AS n FROM aggregates WHERE slot <> 0 AND grain = 'hour' AND bucket < ${hour - 3_600_000}`;
+      if (n === '0') break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await sql`ANALYZE`;
+  } finally {
+    await sql.end({ timeout: 5 });
   }
 }
 
