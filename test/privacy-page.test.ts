@@ -154,7 +154,7 @@ describe.sequential.each(storesUnderTest())('the privacy page on %s', (store: Te
     // Consent per consent-based purpose, recorded in the ledger as the subject's own decision.
     await page.click('[data-consent-for="statistics"]');
     await expect.poll(() => text(page, '[data-consent-for="statistics"]')).toBe('Give consent');
-    expect(await text(page, '#status')).toBe('Your consent choice is saved.');
+    await expect.poll(() => text(page, '#status')).toBe('Your consent choice is saved.');
     expect(await text(page, '[data-state-for="statistics"]')).toBe('Not processed now: you did not consent to it.');
     await page.click('[data-consent-for="statistics"]');
     await expect.poll(() => text(page, '[data-consent-for="statistics"]')).toBe('Withdraw this consent');
@@ -197,7 +197,7 @@ describe.sequential.each(storesUnderTest())('the privacy page on %s', (store: Te
     for (const section of ['subject', 'consentHistory', 'events', 'sessions', 'purposes', 'retention', 'rights', 'complaint']) {
       expect(exported[section], section).toEqual(api[section]);
     }
-    expect(await text(page, '#status')).toBe('Your export is downloading.');
+    await expect.poll(() => text(page, '#status')).toBe('Your export is downloading.');
 
     // Withdrawal asks first: Escape leaves everything as it was, focus back where it was.
     await page.click('#withdraw');
@@ -205,8 +205,9 @@ describe.sequential.each(storesUnderTest())('the privacy page on %s', (store: Te
     expect(await text(page, '#confirm-title')).toBe('Withdraw all consent?');
     await page.keyboard.press('Escape');
     await page.locator('#confirm').waitFor({ state: 'hidden' });
-    expect(await text(page, '#status')).toBe('Nothing was changed.');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('withdraw');
+    // The dialog hides before the page writes its status and moves the focus back: wait for both.
+    await expect.poll(() => text(page, '#status')).toBe('Nothing was changed.');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('withdraw');
     expect((await ledger()).filter((entry) => entry.startsWith('withdraw'))).toEqual([]);
     await page.click('#withdraw');
     await page.click('#confirm-yes');
@@ -217,7 +218,7 @@ describe.sequential.each(storesUnderTest())('the privacy page on %s', (store: Te
     // Erasure asks first: Cancel erases nothing; Yes erases, and the outcome takes the focus.
     await page.click('#erase');
     await page.click('#confirm-cancel');
-    expect(await text(page, '#status')).toBe('Nothing was changed.');
+    await expect.poll(() => text(page, '#status')).toBe('Nothing was changed.');
     expect(await t.query('SELECT erased FROM subjects WHERE pseudonym = ?', pseudonym)).toEqual([{ erased: 0 }]);
     await page.click('#erase');
     await page.click('#confirm-yes');
