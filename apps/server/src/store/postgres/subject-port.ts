@@ -67,9 +67,10 @@ export function createPostgresSubjectPort(tx: Tx): AsyncPort<SubjectPort> {
         VALUES (${token.id}, ${key.projectId}, ${key.pseudonym}, ${token.hash}, ${at}, ${token.channel})`;
     },
     async addCounter(projectId, day, reason, count) {
+      // Into this connection's writer slot, as ingest counts (writer-slots/): the key has the slot.
       await tx`
-        INSERT INTO suppressions (project_id, day, reason, count) VALUES (${projectId}, ${day}, ${reason}, ${count})
-        ON CONFLICT (project_id, day, reason) DO UPDATE SET count = suppressions.count + excluded.count`;
+        INSERT INTO suppressions (project_id, slot, day, reason, count) VALUES (${projectId}, heed_writer_slot(), ${day}, ${reason}, ${count})
+        ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count`;
     },
     async deleteTokens(key, keep) {
       const result = await tx`
