@@ -10,6 +10,9 @@ import type { PostgresConnection } from './connection.js';
 import { SKETCH_LOWS } from '../../aggregates/duration-sketch.js';
 import { DAY_MS, HOUR_MS } from '../../aggregates/time-units.js';
 
+/** From this many purposes on, mark counters are read by two statements at once (`markCounts`). */
+const PARALLEL_PURPOSES = 4;
+
 /**
  * The reads. The session distribution comes from a feed of changed sessions (`sessions`), kept
  * in memory by `activity-index/`, as on SQLite; `sessionDurations`, one query over every session
@@ -55,15 +58,20 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
       return row?.epoch ?? 0;
     },
 
+    // Every request reads these counters for every hour of its purposes; many purposes (the
+    // features route: 10, 924 hours each at 12 weeks) are read as two statements at once, on
+    // two connections of the pool, so two backends scan (each cell's count stands alone, so
+    // the two snapshots need not agree).
     async markCounts(projectId, grain, purposes, from, to) {
-      const rows = await sql<{ purpose: string; buckets: string; subjects: string }[]>`
+      const half = purposes.length >= PARALLEL_PURPOSES ? Math.ceil(purposes.length / 2) : purposes.length;
+      const parts = await Promise.all([purposes.slice(0, half), purposes.slice(half)].filter((part) => part.length > 0).map((part) => sql<{ purpose: string; buckets: string; subjects: string }[]>`
         SELECT p.purpose, array_agg(a.bucket ORDER BY a.bucket)::text AS buckets, array_agg(a.subjects ORDER BY a.bucket)::text AS subjects
-        FROM unnest(${purposes}::text[]) AS p(purpose) CROSS JOIN LATERAL (
+        FROM unnest(${part}::text[]) AS p(purpose) CROSS JOIN LATERAL (
           SELECT bucket, sum(value)::bigint AS subjects FROM aggregates
           WHERE project_id = ${projectId} AND purpose = p.purpose AND grain = ${grain} AND metric = 'subjects' AND bucket >= ${from} AND bucket < ${to} AND dim = ''
           GROUP BY bucket HAVING sum(value) > 0) AS a
-        GROUP BY p.purpose`;
-      return arraysByKey(purposes, rows, (row) => row.purpose, (row) => row.subjects)
+        GROUP BY p.purpose`));
+      return arraysByKey(purposes, parts.flat(), (row) => row.purpose, (row) => row.subjects)
         .map((series, index): MarkCounts => ({ purpose: purposes[index]!, buckets: series.buckets, subjects: series.values }));
     },
 
