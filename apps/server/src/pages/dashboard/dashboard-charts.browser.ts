@@ -72,8 +72,8 @@ export function heatmap(data: Heatmap): SVGElement {
   return chart;
 }
 
-/** Fills a table's body; the first two cells of a row are labels. */
-export function rows(table: HTMLTableElement, list: readonly (readonly string[])[]): void {
+/** Fills a table's body; the first `labels` cells of a row are labels (left-aligned), the rest figures. */
+export function rows(table: HTMLTableElement, list: readonly (readonly string[])[], labels: number): void {
   const body = table.tBodies[0];
   if (!body) throw new Error('the dashboard table has no body');
   body.replaceChildren(...list.map((cells) => {
@@ -81,7 +81,7 @@ export function rows(table: HTMLTableElement, list: readonly (readonly string[])
     cells.forEach((value, i) => {
       const td = document.createElement('td');
       td.textContent = value;
-      if (i <= 1) td.className = 'label';
+      if (i < labels) td.className = 'label';
       tr.append(td);
     });
     return tr;

@@ -80,7 +80,7 @@ async function showStatistics(choice: Choice, path: Record<string, string>) {
 
   // Never timed: nothing measured (-); timed by fewer than k people: hidden (<k).
   const ms = (value: number | null, timed: number) => (timed === 0 ? '-' : value === null ? '<' + k : value + ' ms');
-  rows($<HTMLTableElement>('features'), features.features.map((f) => [f.name, String(f.events), String(f.users), ms(f.p50Ms, f.timed), ms(f.p90Ms, f.timed)]));
+  rows($<HTMLTableElement>('features'), features.features.map((f) => [f.name, String(f.events), String(f.users), ms(f.p50Ms, f.timed), ms(f.p90Ms, f.timed)]), 1);
   $('features-note').textContent = 'Percentiles within ' + features.relativeAccuracy * 100 + '% of the true value; - means the feature was never timed, <' + k + ' that fewer than ' + k + ' people timed it.';
   explain($('features-hidden'), features.suppressedFeatures === 0 ? '' : features.suppressedFeatures + ' feature(s) are not listed: a feature is named only when at least ' + k + ' different people used it in the range, so that no figure describes one identifiable person (k-anonymity).');
 
@@ -105,7 +105,7 @@ async function showUpdateTiming(choice: Choice, path: Record<string, string>) {
   $('heatmap-range').textContent = 'mean active users per local hour, ' + heat.weeks + ' week(s)';
   $('heatmap').replaceChildren(heatmap(heat));
   explain($('heatmap-hidden'), hiddenSentence(heat.cells.filter((c) => c.suppressed).length, heat.cells.length, 'hour of the week', 'hours of the week', k, 'Quiet hours stay hidden until ' + k + ' people use them.'));
-  rows($<HTMLTableElement>('windows'), windows.windows.map((w) => [String(w.rank), w.day + ' ' + w.start + '-' + w.end, w.next.replace('T', ' '), shownOrHidden(w.users, k), shownOrHidden(w.sessions, k), w.share === null ? '<' + k : (w.share * 100).toFixed(2) + '%', String(w.weeksObserved)]));
+  rows($<HTMLTableElement>('windows'), windows.windows.map((w) => [String(w.rank), w.day + ' ' + w.start + '-' + w.end, w.next.replace('T', ' '), shownOrHidden(w.users, k), shownOrHidden(w.sessions, k), w.share === null ? '<' + k : (w.share * 100).toFixed(2) + '%', String(w.weeksObserved)]), 2);
   const best = windows.windows[0];
   $('cadence').textContent = best?.reason ? 'Best: ' + best.reason + '. Cadence: ' + windows.cadence.summary : 'No update-timing data yet. ' + windows.cadence.summary;
   explain($('windows-hidden'), hiddenSentence(windows.windows.filter((w) => w.suppressed).length, windows.windows.length, 'window', 'windows', k, 'A window with fewer people is still ranked, but its figures are not shown.'));
