@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
+import { createLogger } from '../../logger.js';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
 import { TABLES } from '../rules/tables.js';
 import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, ProjectRow, PrunableClass, Store } from '../store.js';
@@ -40,6 +41,8 @@ export interface PostgresStoreOptions extends PostgresOptions {
    * pool by default, leaving the rest to reads, consent and rights requests.
    */
   readonly ingestGroups?: number;
+  /** Where problems of the background slot fold are reported; by default, logged as the server logs (as SQLite's checkpointer). */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface PostgresStore extends Store {
@@ -63,7 +66,8 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   const migration: Promise<{ ok: true } | { ok: false; error: unknown }> = migratePostgres(options).then(() => partitions.ensureAhead(Date.now())).then(() => {
     // And the writer slots of closed hours folded, in the background: it only makes reads
     // cheaper, and each retention run folds again (a failure here waits for that run).
-    folding = foldWriterSlots(connection, Date.now()).catch(() => undefined);
+    const warn = options.onWarning ?? createLogger({ level: 'warn' }).warn;
+    folding = foldWriterSlots(connection, Date.now()).catch((error: unknown) => warn(`folding writer slots at start failed (the next retention run folds them): ${String(error)}`));
   }).then(
     () => ({ ok: true }),
     (error: unknown) => ({ ok: false, error }),
