@@ -11,12 +11,13 @@
  * A build must sit inside apps/server (it resolves its dependencies and migrations from there).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { rawInsertRate } from './ingest-sqlite.js';
 import { postBatches } from './lib/load.js';
+import { cpuSeconds } from './lib/proc.js';
 import { consentSubjects, type BenchProject } from './lib/server-process.js';
 import { fmt, median } from './lib/stats.js';
 
@@ -40,12 +41,6 @@ function run(cli: string, args: string[], env: Record<string, string>): ChildPro
     env: { ...process.env, HEED_LOG_LEVEL: 'warn', HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-}
-
-/** User + system CPU seconds of a process so far (all its threads), from /proc. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 async function once(cli: string): Promise<{ events: number; cpuMicrosPerEvent: number }> {

@@ -5,7 +5,7 @@
  * batches of one consenting subject's new session). Each setup runs `--runs` times,
  * interleaved, and the medians are quoted. During Heed's runs, `pg_stat_activity` is sampled
  * for lock waits (lib/lock-sampler.ts), and the CPU the server processes and PostgreSQL's
- * backends used is read from /proc (lib/proc-cpu.ts), per event stored.
+ * backends used is read from /proc (lib/proc.ts), per event stored.
  *
  *   pnpm --filter @heed/server build && pnpm --filter @heed/bench exec tsx ingest-postgres.ts [--runs 3] [--seconds 10] [--groups n] [--write]
  *
@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createTestDatabase } from '@heed/server/testing';
 import { sampleLockWaits } from './lib/lock-sampler.js';
-import { totalCpuSeconds } from './lib/proc-cpu.js';
+import { totalCpuSeconds } from './lib/proc.js';
 import { rawPostgresInsert } from './lib/raw-postgres.js';
 import { sectionMarkers, writeResultsSection } from './lib/results-section.js';
 import { consentSubjects, runCli, startServerProcess, type BenchProject, type ServerProcess } from './lib/server-process.js';

@@ -5,13 +5,14 @@
  *
  *   pnpm --filter @heed/bench exec tsx ingest-sqlite.ts [--batch 50] [--seconds 10] [--runs 3]
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { nanoid } from 'nanoid';
 import { postBatches } from './lib/load.js';
+import { residentMemory } from './lib/proc.js';
 import { consentSubjects, runCli, startServerProcess, type BenchProject } from './lib/server-process.js';
 import { fmt, median } from './lib/stats.js';
 
@@ -51,11 +52,6 @@ export function rawInsertRate(rows: number): number {
   return rows / seconds;
 }
 
-export function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-}
-
 export async function benchIngestSqlite(options: { batchSize: number; seconds: number; runs: number; port?: number }): Promise<IngestFigures> {
   const port = options.port ?? 18_787;
   const dataDir = mkdtempSync(join(tmpdir(), 'heed-bench-'));
@@ -76,7 +72,7 @@ export async function benchIngestSqlite(options: { batchSize: number; seconds: n
       p99.push(result.p99Ms);
       raw.push(rawInsertRate(200_000));
     }
-    const peak = rssMb(server.child.pid!);
+    const peak = residentMemory(server.child.pid!).peakRssMb;
     const figures: IngestFigures = {
       batchSize: options.batchSize,
       httpEventsPerSecond: median(http),

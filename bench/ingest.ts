@@ -11,8 +11,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchIngestPostgres, type PostgresRow } from './ingest-postgres.js';
-import { benchIngestSqlite, rssMb, type IngestFigures } from './ingest-sqlite.js';
+import { benchIngestSqlite, type IngestFigures } from './ingest-sqlite.js';
 import { postBatches } from './lib/load.js';
+import { residentMemory } from './lib/proc.js';
 import { fmt, median } from './lib/stats.js';
 
 export const BATCH_SIZES = [10, 50, 200] as const;
@@ -53,7 +54,7 @@ export async function benchBareHono(options: { batchSize: number; seconds: numbe
       eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
       p50Ms: median(runs.map((r) => r.p50Ms)),
       p99Ms: median(runs.map((r) => r.p99Ms)),
-      serverPeakRssMb: rssMb(child.pid!),
+      serverPeakRssMb: residentMemory(child.pid!).peakRssMb,
     };
   } finally {
     child.removeAllListeners('exit');

@@ -29,6 +29,7 @@ import postgres from 'postgres';
 import {
   createTestDatabase, databaseUrl, startServerProcess, startTestServer, TEST_POSTGRES_URL, type TestDatabase, type TestServer, type TestStoreKind,
 } from '@heed/server/testing';
+import { residentMemory } from './lib/proc.js';
 import { writeResultsSection } from './lib/results-section.js';
 import { fmt, percentile } from './lib/stats.js';
 
@@ -122,13 +123,6 @@ export async function generate(server: TestServer, subjects: number, weeks: numb
   }
   const ingestSeconds = (performance.now() - started) / 1000;
   return { subjects, weeks, events, ingestSeconds, microsPerEvent: (ingestSeconds * 1e6) / events };
-}
-
-/** A process's resident memory in MB, now (VmRSS) and at its peak (VmHWM), from /proc. */
-export function residentMemory(pid: number): { rssMb: number; peakRssMb: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
 }
 
 async function timeRoute(url: string, headers: Record<string, string>, samples: number, between?: () => Promise<void>): Promise<{ status: number; times: number[]; firstMs: number }> {

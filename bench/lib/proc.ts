@@ -1,7 +1,8 @@
 /**
- * CPU time a process used so far, from /proc/<pid>/stat (user + system, fields 14 and 15, in
- * clock ticks of 1/100 s on Linux): read before and after a run, the difference divided by
- * the events stored is the CPU per event.
+ * What /proc says of a benchmark's server processes. CPU time used so far, from
+ * /proc/<pid>/stat (user + system, fields 14 and 15, in clock ticks of 1/100 s on Linux): read
+ * before and after a run, the difference divided by the events stored is the CPU per event.
+ * Resident memory, from /proc/<pid>/status.
  */
 import { readFileSync } from 'node:fs';
 
@@ -22,3 +23,10 @@ export function cpuSeconds(pid: number): number {
 
 /** CPU seconds of several processes together. */
 export const totalCpuSeconds = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+
+/** A process's resident memory in MB, now (VmRSS) and at its peak (VmHWM). */
+export function residentMemory(pid: number): { rssMb: number; peakRssMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+}
