@@ -8,6 +8,7 @@
  * slotted (one row per subject and bucket is the point), but two writers only meet there
  * on the same subject in the same hour.
  */
+import type { PendingQuery, Row } from 'postgres';
 import type { AggregatePlan } from '../../aggregates/aggregate-plan.js';
 import type { Tx } from './connection.js';
 
@@ -17,10 +18,13 @@ import type { Tx } from './connection.js';
  * a subject active twice in an hour counts once even when its two batches land in two
  * processes at the same moment, and a plan costs one round trip.
  *
+ * The statement is returned unsent (postgres.js sends a query when it is awaited or executed),
+ * so that ingest can pipeline it ahead of its COMMIT (`connection.ts`, `pipelinedTransaction`).
+ *
  * @example await applyPlan(tx, 'p_1', planAggregates(events), 1);
  */
-export async function applyPlan(tx: Tx, projectId: string, plan: AggregatePlan, sign: 1 | -1): Promise<void> {
-  if (plan.activity.length === 0 && plan.counters.length === 0) return;
+export function applyPlan(tx: Tx, projectId: string, plan: AggregatePlan, sign: 1 | -1): PendingQuery<Row[]> | undefined {
+  if (plan.activity.length === 0 && plan.counters.length === 0) return undefined;
   const marks = [...plan.activity].sort((a, b) =>
     byText(a.purpose, b.purpose) || byText(a.grain, b.grain) || a.bucket - b.bucket || byText(a.pseudonym, b.pseudonym));
   const counters = plan.counters;
@@ -32,7 +36,7 @@ export async function applyPlan(tx: Tx, projectId: string, plan: AggregatePlan, 
     : tx`DELETE FROM activity a USING ${markColumns}
         WHERE a.project_id = ${projectId} AND a.purpose = m.purpose AND a.grain = m.grain AND a.bucket = m.bucket AND a.pseudonym = m.pseudonym
         RETURNING a.purpose, a.grain, a.bucket`;
-  await tx`
+  return tx`
     WITH writer AS (SELECT heed_writer_slot() AS slot),
     marks AS (${changed}),
     counters AS (

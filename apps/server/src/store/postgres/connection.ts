@@ -4,7 +4,7 @@
  * `StoreBusyError`.
  */
 import { readFileSync } from 'node:fs';
-import postgres, { type Sql, type TransactionSql } from 'postgres';
+import postgres, { type PendingQuery, type Row, type Sql, type TransactionSql } from 'postgres';
 import { StoreBusyError } from '../store.js';
 
 export interface PostgresOptions {
@@ -30,13 +30,22 @@ export interface PostgresConnection {
   writeTransaction<T>(work: (tx: TransactionSql<Record<string, never>>) => Promise<T>): Promise<T>;
   /**
    * As `writeTransaction`, two round trips shorter: BEGIN goes out with the first statement
-   * `work` sends and COMMIT with its last, which `work` sends by calling `commit` in the same
-   * turn (postgres.js pipelines the statements of one turn on one connection). The hot path
-   * of ingest, where a group is three round trips of statements.
+   * `work` sends, and the statements `work` returns as `last` go out together with COMMIT
+   * (postgres.js pipelines them on the reserved connection). `last` are queries not yet run:
+   * this function sends them, in order, before COMMIT. Were the caller to start them itself, a
+   * query started through `await` leaves a microtask later than one started with `.execute()`
+   * and can reach PostgreSQL after COMMIT, in a transaction of its own, where a crash between
+   * the two commits keeps the events and loses their counters.
    *
-   * @example await pipelinedTransaction(async (tx, commit) => { const rows = await tx`...`; await Promise.all([tx`...`.execute(), commit()]); })
+   * @example await pipelinedTransaction(async (tx) => { const rows = await tx`...`; return { result: rows, last: [tx`...`] }; })
    */
-  pipelinedTransaction<T>(work: (tx: Sql<Record<string, never>>, commit: () => Promise<unknown>) => Promise<T>): Promise<T>;
+  pipelinedTransaction<T>(work: (tx: Sql<Record<string, never>>) => Promise<PipelinedWork<T>>): Promise<T>;
+}
+
+/** What a pipelined transaction's work answers: its result, and the statements to send with COMMIT. */
+export interface PipelinedWork<T> {
+  readonly result: T;
+  readonly last: readonly PendingQuery<Row[]>[];
 }
 
 /** SQLSTATEs a retry of the whole transaction cures: deadlock, serialisation failure. */
@@ -111,19 +120,18 @@ export function connectPostgres(options: PostgresOptions): PostgresConnection {
     writeTransaction: <T>(work: (tx: TransactionSql<Record<string, never>>) => Promise<T>) =>
       retrying(async () => (await sql.begin((tx) => work(tx as TransactionSql<Record<string, never>>))) as T),
 
-    pipelinedTransaction: <T>(work: (tx: Sql<Record<string, never>>, commit: () => Promise<unknown>) => Promise<T>) =>
+    pipelinedTransaction: <T>(work: (tx: Sql<Record<string, never>>) => Promise<PipelinedWork<T>>) =>
       retrying(async () => {
         const reserved = (await sql.reserve()) as unknown as Sql<Record<string, never>> & { release(): void };
         try {
           const begin = reserved`BEGIN`.execute();
           // A failed BEGIN fails the statements behind it too; those carry the error.
           begin.catch(() => undefined);
-          let committing: Promise<unknown> | undefined;
           try {
-            const result = await work(reserved, () => (committing ??= reserved`COMMIT`.execute()));
-            await begin;
-            if (!committing) throw new Error('pipelinedTransaction: the work returned without committing');
-            await committing;
+            const { result, last } = await work(reserved);
+            // Started in one synchronous run, so they leave in this order, COMMIT last.
+            const sent = [...last.map((query) => query.execute()), reserved`COMMIT`.execute()];
+            await Promise.all([begin, ...sent]);
             return result;
           } catch (error) {
             // After a failed statement PostgreSQL answers a pipelined COMMIT with a rollback; a

@@ -59,6 +59,21 @@ it('writes the batches of one turn in one transaction, and a failing batch fails
   expect(await q('SELECT session_id FROM sessions ORDER BY session_id')).toEqual([{ session_id: 'ses_ann' }, { session_id: 'ses_cy' }]);
 });
 
+it('commits events, sessions, activity, counters, suppressions and last-seen in one transaction', async () => {
+  // Were any of these statements sent after COMMIT, it would run in a transaction of its own,
+  // and a crash between the two would keep events without their counters (issue 17's CI run).
+  await Promise.all([store.ingest(write([heartbeat('a1', 'ann', 100)])), store.ingest(write([heartbeat('c1', 'cy', 10)]))]);
+  const writers = await q<{ table: string; xid: string }>(`
+    SELECT DISTINCT 'events' AS table, xmin::text AS xid FROM events UNION
+    SELECT DISTINCT 'sessions', xmin::text FROM sessions UNION
+    SELECT DISTINCT 'activity', xmin::text FROM activity UNION
+    SELECT DISTINCT 'aggregates', xmin::text FROM aggregates UNION
+    SELECT DISTINCT 'suppressions', xmin::text FROM suppressions UNION
+    SELECT DISTINCT 'subjects', xmin::text FROM subjects WHERE last_seen_at IS NOT NULL`);
+  expect(writers.map((row) => row.table).sort()).toEqual(['activity', 'aggregates', 'events', 'sessions', 'subjects', 'suppressions']);
+  expect(new Set(writers.map((row) => row.xid)).size).toBe(1);
+});
+
 it('counts a retried batch once, also when it arrives in the same group as the first copy', async () => {
   const batch = write([heartbeat('r1', 'ann', 100), heartbeat('r2', 'ann', 200)]);
   const results = await Promise.all([store.ingest(batch), store.ingest(batch)]);

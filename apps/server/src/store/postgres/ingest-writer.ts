@@ -12,6 +12,7 @@
  * go to the connection's writer slot (`aggregate-writer.ts`): neither the groups of one
  * process nor those of another wait on a counter row.
  */
+import type { PendingQuery, Row } from 'postgres';
 import { foldSessions, planAggregates, type SessionFold } from '../../aggregates/aggregate-plan.js';
 import { groupOrAlone, type Attempt } from '../group-commit/group-or-alone.js';
 import { batchResult, shareByProject, suppressionKey, type ProjectShare, type StoredBatch } from '../group-commit/project-share.js';
@@ -102,9 +103,9 @@ async function storeEvents(tx: Tx, writes: readonly IngestWrite[]): Promise<Stor
   return stored;
 }
 
-async function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]): Promise<void> {
-  if (folds.length === 0) return;
-  await tx`
+function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]): PendingQuery<Row[]> | undefined {
+  if (folds.length === 0) return undefined;
+  return tx`
     INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events, changed_xid)
     SELECT ${projectId}, s.*, pg_current_xact_id()::text::bigint FROM unnest(
       ${folds.map((f) => f.sessionId)}::text[], ${folds.map((f) => f.pseudonym)}::text[], ${folds.map((f) => f.startedAt)}::bigint[],
@@ -121,11 +122,12 @@ async function upsertSessions(tx: Tx, projectId: string, folds: readonly Session
 
 /**
  * A project's share of the group: sessions, aggregates, suppression counts, subjects last
- * seen. The statements do not depend on each other's results, so they go out together
- * (postgres.js pipelines them on the transaction's connection): one round trip, not four.
+ * seen. The statements do not depend on each other's results, so they go out together with
+ * COMMIT (postgres.js pipelines them on the transaction's connection): one round trip, not
+ * five. Returned unsent: `pipelinedTransaction` sends them, in order, ahead of the COMMIT.
  */
-function applyShare(tx: Tx, projectId: string, share: ProjectShare): Promise<unknown>[] {
-  const statements: Promise<unknown>[] = [];
+function shareStatements(tx: Tx, projectId: string, share: ProjectShare): PendingQuery<Row[]>[] {
+  const statements: (PendingQuery<Row[]> | undefined)[] = [];
   // Sorted: concurrent groups lock session rows in one order.
   statements.push(upsertSessions(tx, projectId, foldSessions(share.events).sort((a, b) => byText(a.sessionId, b.sessionId))));
   statements.push(applyPlan(tx, projectId, planAggregates(share.events), 1));
@@ -136,7 +138,7 @@ function applyShare(tx: Tx, projectId: string, share: ProjectShare): Promise<unk
       INSERT INTO suppressions (project_id, slot, day, reason, count)
       SELECT ${projectId}, writer.slot, c.* FROM writer,
         unnest(${counts.map((c) => c.day)}::bigint[], ${counts.map((c) => c.reason)}::text[], ${counts.map((c) => c.count)}::bigint[]) AS c
-      ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count`.execute());
+      ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count`);
   }
   if (share.seen.size > 0) {
     const touched = [...share.seen].sort(([a], [b]) => byText(a, b));
@@ -144,20 +146,19 @@ function applyShare(tx: Tx, projectId: string, share: ProjectShare): Promise<unk
       UPDATE subjects SET tz = t.tz, device = t.device, last_seen_at = greatest(coalesce(subjects.last_seen_at, 0), t.ts)
       FROM unnest(${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, seen]) => seen.ts)}::bigint[],
         ${touched.map(([, seen]) => seen.tz)}::text[], ${touched.map(([, seen]) => seen.device)}::text[]) AS t(pseudonym, ts, tz, device)
-      WHERE subjects.project_id = ${projectId} AND subjects.pseudonym = t.pseudonym`.execute());
+      WHERE subjects.project_id = ${projectId} AND subjects.pseudonym = t.pseudonym`);
   }
-  return statements;
+  return statements.filter((statement) => statement !== undefined);
 }
 
 /** Writes the batches in one transaction; rejects if any of them (or the commit) fails. */
 async function writeTogether(connection: PostgresConnection, writes: readonly IngestWrite[]): Promise<IngestResult[]> {
   // Two round trips for the whole group: BEGIN with the lock-and-insert statement, then the
   // sessions, marks, counters and suppressions with COMMIT.
-  return connection.pipelinedTransaction(async (tx, commit) => {
+  return connection.pipelinedTransaction(async (tx) => {
     const stored = await storeEvents(tx, writes);
     const shares = [...shareByProject(stored)].sort(([a], [b]) => byText(a, b));
-    await Promise.all([...shares.flatMap(([projectId, share]) => applyShare(tx, projectId, share)), commit()]);
-    return stored.map(batchResult);
+    return { result: stored.map(batchResult), last: shares.flatMap(([projectId, share]) => shareStatements(tx, projectId, share)) };
   });
 }
 

@@ -48,7 +48,9 @@ export function createPostgresSubjectPort(tx: Tx): AsyncPort<SubjectPort> {
       return row!;
     },
     heldEvents: async (key) => [...(await heldEvents(tx, key))],
-    applyPlan: (projectId, plan, sign) => applyPlan(tx, projectId, plan, sign),
+    async applyPlan(projectId, plan, sign) {
+      await applyPlan(tx, projectId, plan, sign);
+    },
     async bumpStatsEpoch(projectId) {
       await tx`UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ${projectId}`;
     },
