@@ -82,6 +82,14 @@ it('keeps every event of a database from before partitioning, each in its day', 
     expect(await daysHeld()).toEqual(['events_20261001', 'events_20261002', 'events_20261004']);
     expect(await q('SELECT count(*) AS n FROM events_20261001')).toEqual([{ n: 3 }]);
     expect(await q(`SELECT to_regclass('events_unpartitioned') AS t`)).toEqual([{ t: null }]);
+    // Migration 0010, on the same rows: arrival indexed by BRIN, on every day's partition too.
+    expect(await q(`SELECT c.relname AS name, a.amname AS method FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+      WHERE c.relname LIKE 'events%received%' AND (c.relname < 'events_20261006' OR c.relname = 'events_received') ORDER BY c.relname`)).toEqual([
+      { name: 'events_20261001_received_at_idx', method: 'brin' },
+      { name: 'events_20261002_received_at_idx', method: 'brin' },
+      { name: 'events_20261004_received_at_idx', method: 'brin' },
+      { name: 'events_received', method: 'brin' },
+    ]);
 
     const event = (id: string, ts: number): AcceptedEvent => ({
       id, type: 'heartbeat', ts, sessionId: 'ses_x', pseudonym: 'ann', name: null, durationMs: null, activeMs: 1_000, propsJson: null, purposes: ['statistics'],
