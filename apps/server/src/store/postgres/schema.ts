@@ -4,6 +4,7 @@
  * counters are `bigint` (epoch milliseconds and summed milliseconds outgrow `integer`); the
  * connection parses them to numbers (exact up to 2^53, far beyond any bucket or sum here).
  */
+import { sql } from 'drizzle-orm';
 import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
@@ -18,6 +19,11 @@ export const projects = pgTable('projects', {
    * while this epoch holds, since removals can hide behind equal counts and change feeds.
    */
   statsEpoch: integer('stats_epoch').notNull().default(0),
+  /**
+   * Bumped in the transaction that rewrites folded counters (slot 0 of `aggregates`: a fold,
+   * retention): a process keeps them in memory while this epoch holds (`folded-counters/`).
+   */
+  countersEpoch: integer('counters_epoch').notNull().default(0),
   /**
    * enforce | report | off (store.ts, IdentityMode). New projects enforce identity
    * verification; the migration that added it put existing projects in `report`.
@@ -274,7 +280,11 @@ export const aggregates = pgTable(
   },
   // Metric before bucket: every read asks for a few metrics over a range of buckets, and
   // with bucket first it walked every metric of every hour in the range (21k rows for 7k).
-  (table) => [primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.metric, table.bucket, table.dim, table.slot] })],
+  (table) => [
+    primaryKey({ columns: [table.projectId, table.purpose, table.grain, table.metric, table.bucket, table.dim, table.slot] }),
+    // The writer slots' rows only (migration 0011): the few a freshness check reads beside the folded counters it keeps.
+    index('aggregates_writer_slots').on(table.projectId, table.purpose, table.grain, table.metric, table.bucket).where(sql`${table.slot} <> 0`),
+  ],
 );
 
 /** What was not stored, as numbers only, per UTC day and reason. */

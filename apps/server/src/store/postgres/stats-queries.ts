@@ -3,15 +3,15 @@
  * as `../sqlite/stats-queries.ts` (the parity test holds them to it). Cell lists travel as
  * parallel arrays read with `unnest`; text comparisons use the "C" collation,
  * the byte order SQLite uses, so ties and versions sort alike on both stores. Counters are
- * summed over writer slots (schema.ts, `aggregates.slot`).
+ * summed over writer slots (schema.ts, `aggregates.slot`), the folded ones kept in memory (`folded-counters/`).
  */
-import type { HourlySeries, Mark, MarkCounts, RangeSum, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
+import type { Mark, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 import { SKETCH_LOWS } from '../../aggregates/duration-sketch.js';
-import { DAY_MS, HOUR_MS } from '../../aggregates/time-units.js';
-
-/** From this many purposes on, mark counters are read by two statements at once (`markCounts`). */
-const PARALLEL_PURPOSES = 4;
+import { HOUR_MS } from '../../aggregates/time-units.js';
+import { createHourlySums } from './folded-counters/hourly-sums.js';
+import { createMarkCounts } from './folded-counters/mark-counts.js';
+import { createRangeSums } from './folded-counters/range-sums.js';
 
 /**
  * The reads. The session distribution comes from a feed of changed sessions (`sessions`), kept
@@ -22,58 +22,22 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
   const { sql } = connection;
 
   return {
-    async hourlySums(projectId, purpose, from, to, metrics) {
-      // One index range per metric (LATERAL): with `metric = ANY(...)` the planner may walk every
-      // metric of the range and filter (200 ms instead of 5 at 12 weeks, 10,000 subjects).
-      // Arrays per metric, as `markCounts` reads them.
-      const rows = await sql<{ metric: string; buckets: string; sums: string }[]>`
-        SELECT m.metric, array_agg(a.bucket ORDER BY a.bucket)::text AS buckets, array_agg(a.value ORDER BY a.bucket)::text AS sums
-        FROM unnest(${metrics}::text[]) AS m(metric) CROSS JOIN LATERAL (
-          SELECT bucket, sum(value)::bigint AS value FROM aggregates
-          WHERE project_id = ${projectId} AND purpose = ${purpose} AND grain = 'hour' AND metric = m.metric AND bucket >= ${from} AND bucket < ${to}
-          GROUP BY bucket) AS a
-        GROUP BY m.metric`;
-      return arraysByKey(metrics, rows, (row) => row.metric, (row) => row.sums).map((series, index): HourlySeries => ({ metric: metrics[index]!, ...series }));
-    },
+    // Per metric, every hour of the range, summed over dimensions; slot 0 kept in memory while
+    // the counters' epoch holds (`folded-counters/`).
+    hourlySums: createHourlySums(sql),
 
-    // Whole UTC days from the day-grain counters (written beside the hourly ones, in the same
-    // transaction), only the partial days at either end from hours, as on SQLite: 12 weeks of
-    // features then sum a few thousand rows instead of tens of thousands.
-    async rangeSums(projectId, purpose, from, to, metrics) {
-      const firstDay = Math.min(Math.ceil(from / DAY_MS) * DAY_MS, to);
-      const lastDay = Math.max(Math.floor(to / DAY_MS) * DAY_MS, firstDay);
-      return [...(await sql<RangeSum[]>`
-        SELECT m.metric, a.dim, a.value FROM unnest(${metrics}::text[]) AS m(metric) CROSS JOIN LATERAL (
-          SELECT dim, sum(value)::bigint AS value FROM aggregates
-          WHERE project_id = ${projectId} AND purpose = ${purpose} AND metric = m.metric AND (
-            (grain = 'hour' AND bucket >= ${from} AND bucket < ${firstDay})
-            OR (grain = 'day' AND bucket >= ${firstDay} AND bucket < ${lastDay})
-            OR (grain = 'hour' AND bucket >= ${lastDay} AND bucket < ${to}))
-          GROUP BY dim) AS a
-        ORDER BY m.metric COLLATE "C", a.dim COLLATE "C"`)];
-    },
+    // Whole UTC days from the day-grain counters, the partial days at either end from hours,
+    // as on SQLite; the days' slot 0 kept in memory while the counters' epoch holds (`folded-counters/`).
+    rangeSums: createRangeSums(sql),
 
     async statsEpoch(projectId) {
       const [row] = await sql<{ epoch: number }[]>`SELECT stats_epoch AS epoch FROM projects WHERE id = ${projectId}`;
       return row?.epoch ?? 0;
     },
 
-    // Every request reads these counters for every hour of its purposes; many purposes (the
-    // features route: 10, 924 hours each at 12 weeks) are read as two statements at once, on
-    // two connections of the pool, so two backends scan (each cell's count stands alone, so
-    // the two snapshots need not agree).
-    async markCounts(projectId, grain, purposes, from, to) {
-      const half = purposes.length >= PARALLEL_PURPOSES ? Math.ceil(purposes.length / 2) : purposes.length;
-      const parts = await Promise.all([purposes.slice(0, half), purposes.slice(half)].filter((part) => part.length > 0).map((part) => sql<{ purpose: string; buckets: string; subjects: string }[]>`
-        SELECT p.purpose, array_agg(a.bucket ORDER BY a.bucket)::text AS buckets, array_agg(a.subjects ORDER BY a.bucket)::text AS subjects
-        FROM unnest(${part}::text[]) AS p(purpose) CROSS JOIN LATERAL (
-          SELECT bucket, sum(value)::bigint AS subjects FROM aggregates
-          WHERE project_id = ${projectId} AND purpose = p.purpose AND grain = ${grain} AND metric = 'subjects' AND bucket >= ${from} AND bucket < ${to} AND dim = ''
-          GROUP BY bucket HAVING sum(value) > 0) AS a
-        GROUP BY p.purpose`));
-      return arraysByKey(purposes, parts.flat(), (row) => row.purpose, (row) => row.subjects)
-        .map((series, index): MarkCounts => ({ purpose: purposes[index]!, buckets: series.buckets, subjects: series.values }));
-    },
+    // Every request checks these counters for every hour of its purposes: slot 0 kept in
+    // memory while the counters' epoch holds, the writer slots read fresh (`folded-counters/`).
+    markCounts: createMarkCounts(sql),
 
     async marks(projectId, grain, cells) {
       if (cells.length === 0) return [];
@@ -148,25 +112,4 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
       return { bins, shownSubjects };
     },
   };
-}
-
-/**
- * Series read as one row per key, its buckets and values as two integer arrays in bucket
- * order, returned in the order of `keys` (a key without rows gets empty arrays): the shape
- * `inBucketOrder` gives on SQLite. Arrays because every request reads a series for every hour
- * of its weeks (features: 10 purposes x 924 hours of counters at 12 weeks); as one row each,
- * postgres.js took as long to build the row objects as the server took to scan them (5
- * purposes: 12 ms against 6; 8 ms as arrays).
- */
-function arraysByKey<R extends { buckets: string }>(keys: readonly string[], rows: readonly R[], keyOf: (row: R) => string, valuesOf: (row: R) => string) {
-  const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-  return keys.map((key) => {
-    const row = byKey.get(key);
-    return { buckets: row ? integerArray(row.buckets) : [], values: row ? integerArray(valuesOf(row)) : [] };
-  });
-}
-
-/** An integer array in PostgreSQL's text form (`{1,2,3}`; `{}` when empty) as numbers. */
-function integerArray(text: string): number[] {
-  return text === '{}' ? [] : text.slice(1, -1).split(',').map(Number);
 }

@@ -5,6 +5,7 @@
  * counter instead of one per connection that ever wrote it (ten times fewer at a pool of 10).
  * One statement per table: the rows deleted are the rows added, so a sum never changes; a
  * writer adding to a row being folded waits for the fold and then inserts a new slot row.
+ * The projects whose slot 0 changed get a new `counters_epoch` in the same statement.
  */
 import { DAY_MS, HOUR_MS } from '../../../aggregates/time-units.js';
 import type { PostgresConnection } from '../connection.js';
@@ -21,7 +22,9 @@ export async function foldWriterSlots(connection: PostgresConnection, now: numbe
     await tx`
       WITH moved AS (
         DELETE FROM aggregates WHERE slot <> 0 ${project} AND ((grain = 'hour' AND bucket < ${hour}) OR (grain = 'day' AND bucket < ${day}))
-        RETURNING project_id, purpose, grain, metric, bucket, dim, value)
+        RETURNING project_id, purpose, grain, metric, bucket, dim, value),
+      -- Slot 0 changes here: processes that keep it in memory read it again (folded-counters/).
+      bumped AS (UPDATE projects SET counters_epoch = counters_epoch + 1 WHERE id IN (SELECT project_id FROM moved))
       INSERT INTO aggregates (project_id, purpose, grain, metric, bucket, dim, slot, value)
       SELECT project_id, purpose, grain, metric, bucket, dim, 0, sum(value) FROM moved
       GROUP BY project_id, purpose, grain, metric, bucket, dim
