@@ -5,7 +5,7 @@
  * the byte order SQLite uses, so ties and versions sort alike on both stores. Counters are
  * summed over writer slots (schema.ts, `aggregates.slot`), the folded ones kept in memory (`folded-counters/`).
  */
-import type { Mark, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
+import type { Mark, SessionChange, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 import { SKETCH_LOWS } from '../../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
@@ -58,13 +58,17 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
        * harmless). One read, however long: postgres.js reads rows without blocking the loop.
        */
       async changedAfter(projectId, after) {
-        return sql.begin('isolation level repeatable read read only', async (tx) => {
-          const [{ next }] = await tx<[{ next: number }]>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS next`;
-          const changes = await tx<{ key: number; pseudonym: string; startedAt: number; durationMs: number; changed: number }[]>`
+        // One statement, so one snapshot (pg_current_snapshot() is the statement's): the rows
+        // and the cursor agree without a transaction of their own (BEGIN and COMMIT were two
+        // of the read's four round trips). The LEFT JOIN answers the cursor when no row changed.
+        const rows = await sql<({ next: number } & ({ key: number } | { key: null }) & Omit<SessionChange, 'key'>)[]>`
+          SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS next, s.*
+          FROM (SELECT 1) AS one LEFT JOIN LATERAL (
             SELECT row_key AS key, pseudonym, started_at AS "startedAt", coalesce(ended_at, last_seen_at) - started_at AS "durationMs", changed_xid AS changed
-            FROM sessions WHERE project_id = ${projectId} AND changed_xid >= ${after} ORDER BY row_key`;
-          return { changes, next, more: false };
-        });
+            FROM sessions WHERE project_id = ${projectId} AND changed_xid >= ${after}) AS s ON TRUE
+          ORDER BY s.key`;
+        const next = rows[0]!.next;
+        return { changes: rows[0]!.key === null ? [] : (rows as SessionChange[]), next, more: false };
       },
       /**
        * The project's ledger head: every consent or flag change appends to the project's ledger
