@@ -11,6 +11,17 @@ import { sketchBucket, SKETCH_BUCKETS } from '../../aggregates/duration-sketch.j
 import { HOUR_MS } from '../../aggregates/time-units.js';
 import type { SessionBin, SessionChange, SessionDurations } from '../stats-store.js';
 import type { CellSets } from './cell-series.js';
+import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
+
+/** What a snapshot keeps of a session cache beside its sections. */
+export interface SessionCacheHeader {
+  readonly epoch: number;
+  readonly cursor: number;
+  readonly size: number;
+  readonly keyCount: number;
+  /** The marked state was asked of the mark cache saved beside it (and is saved). */
+  readonly followsMarks: boolean;
+}
 
 /**
  * A purpose's hour marks as the mark cache holds them: a session counts for the purpose when
@@ -89,6 +100,70 @@ export class SessionCache {
       this.subject[slot] = this.ordinalOf(change.pseudonym);
     }
     this.cursor = next;
+  }
+
+  /**
+   * Writes the cache into a snapshot under `prefix`. Eligibility and bins are left out (read
+   * and computed again at the first request); whether a session's hour holds its mark is kept
+   * when it was asked of `marks`, the mark cache saved beside it.
+   */
+  toImage(image: ImageWriter, prefix: string, marks: object | undefined): SessionCacheHeader {
+    const { size, keyCount } = this;
+    const followsMarks = marks !== undefined && this.markSource === marks;
+    image.lines(`${prefix}names`, this.names);
+    image.numbers(`${prefix}keys`, this.keys.subarray(0, keyCount));
+    image.numbers(`${prefix}keySlots`, this.keySlots.subarray(0, keyCount));
+    image.numbers(`${prefix}lateKeys`, Float64Array.from(this.lateSlots.keys()));
+    image.numbers(`${prefix}lateSlots`, Uint32Array.from(this.lateSlots.values()));
+    image.numbers(`${prefix}started`, this.started.subarray(0, size));
+    image.numbers(`${prefix}duration`, this.duration.subarray(0, size));
+    image.numbers(`${prefix}subject`, this.subject.subarray(0, size));
+    image.numbers(`${prefix}sketch`, this.sketch.subarray(0, size));
+    if (followsMarks) {
+      image.numbers(`${prefix}marked`, this.marked.subarray(0, size));
+      image.numbers(`${prefix}markOrdinals`, this.markOrdinals);
+    }
+    return { epoch: this.epoch, cursor: this.cursor, size, keyCount, followsMarks };
+  }
+
+  /**
+   * The cache `toImage` wrote, its arrays copied with room to grow. `markSource` is the mark
+   * cache restored from the same snapshot, else undefined (every session's mark is asked again).
+   */
+  static fromImage(image: ImageReader, prefix: string, header: SessionCacheHeader, markSource: object | undefined): SessionCache {
+    const cache = new SessionCache(header.epoch);
+    const { size, keyCount } = header;
+    const capacity = Math.max(1024, size + (size >> 3));
+    const copy = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array>(from: T, into: T, length: number): T => {
+      if (from.length !== length) throw new Error('cache snapshot damaged: a session column of another length');
+      into.set(from);
+      return into;
+    };
+    for (const name of image.lines(`${prefix}names`)) cache.ordinalOf(name);
+    cache.keys = copy(image.numbers(`${prefix}keys`, 'f64'), new Float64Array(capacity), keyCount);
+    cache.keySlots = copy(image.numbers(`${prefix}keySlots`, 'u32'), new Uint32Array(capacity), keyCount);
+    cache.keyCount = keyCount;
+    const lateKeys = image.numbers(`${prefix}lateKeys`, 'f64');
+    const lateSlots = image.numbers(`${prefix}lateSlots`, 'u32');
+    lateKeys.forEach((key, index) => cache.lateSlots.set(key, lateSlots[index]!));
+    cache.started = copy(image.numbers(`${prefix}started`, 'f64'), new Float64Array(capacity), size);
+    cache.duration = copy(image.numbers(`${prefix}duration`, 'f64'), new Float64Array(capacity), size);
+    cache.subject = copy(image.numbers(`${prefix}subject`, 'u32'), new Uint32Array(capacity), size);
+    cache.sketch = copy(image.numbers(`${prefix}sketch`, 'u16'), new Uint16Array(capacity), size);
+    cache.bin = new Uint8Array(capacity);
+    cache.marked = new Int32Array(capacity).fill(NOT_ASKED);
+    if (markSource !== undefined && header.followsMarks) {
+      cache.marked.set(image.numbers(`${prefix}marked`, 'i32'));
+      cache.markOrdinals = image.numbers(`${prefix}markOrdinals`, 'i32').slice();
+      cache.markSource = markSource;
+    }
+    cache.size = size;
+    cache.cursor = header.cursor;
+    for (let slot = 0; slot < size; slot++) {
+      if (cache.subject[slot]! >= cache.names.length) throw new Error('cache snapshot damaged: a session without its subject');
+    }
+    if (keyCount + cache.lateSlots.size !== size) throw new Error('cache snapshot damaged: keys and sessions differ');
+    return cache;
   }
 
   /** Whether the eligible set for this key is loaded; else `setEligible` must be called. */
@@ -257,7 +332,7 @@ export class SessionCache {
 
   private grow(): void {
     const grow = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
-      const next = make(array.length * 2);
+      const next = make(Math.ceil(array.length * 1.5));
       next.set(array);
       return next;
     };
