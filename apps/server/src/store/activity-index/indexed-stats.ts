@@ -181,12 +181,10 @@ function createSnapshotKeeper(options: SnapshotOptions | undefined, marks: Map<s
       if (!options || restored.has(projectId)) return;
       restored.add(projectId);
       try {
-        const bytes = await options.store.read(projectId);
-        if (!bytes) return;
         const facts = { projectId, epoch: await reads.statsEpoch(projectId), feedHead: await options.feedHead(projectId) };
-        const caches = decodeSnapshot(bytes, facts);
-        if (caches.marks && !marks.has(projectId)) marks.set(projectId, caches.marks);
-        if (caches.sessions && !sessions.has(projectId)) sessions.set(projectId, caches.sessions);
+        const caches = await options.store.read(projectId, (source) => decodeSnapshot(source, facts));
+        if (caches?.marks && !marks.has(projectId)) marks.set(projectId, caches.marks);
+        if (caches?.sessions && !sessions.has(projectId)) sessions.set(projectId, caches.sessions);
       } catch (error) {
         options.onWarning(`statistics cache snapshot of ${projectId} not used: ${(error as Error).message}`);
       }

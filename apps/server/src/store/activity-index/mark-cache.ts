@@ -107,7 +107,7 @@ export class MarkCache {
     return { epoch: this.epoch, series };
   }
 
-  /** The cache `toImage` wrote: one copy of each series' ordinals, its sets views on that (not on the snapshot, which can then go). */
+  /** The cache `toImage` wrote: each series' ordinals in one array, its sets views on that. */
   static fromImage(image: ImageReader, prefix: string, header: MarkCacheHeader): MarkCache {
     const cache = new MarkCache(header.epoch);
     for (const name of image.lines(`${prefix}names`)) cache.ordinalFor(name);
@@ -115,7 +115,7 @@ export class MarkCache {
       const name = `${prefix}${index}.`;
       const buckets = image.numbers(`${name}buckets`, 'f64');
       const lengths = image.numbers(`${name}lengths`, 'u32');
-      const ordinals = image.numbers(`${name}ordinals`, 'u32').slice();
+      const ordinals = image.numbers(`${name}ordinals`, 'u32');
       if (buckets.length !== lengths.length || lengths.reduce((sum, length) => sum + length, 0) !== ordinals.length) throw new Error('cache snapshot damaged: cells and sets differ');
       let highest = -1;
       for (let at = 0; at < ordinals.length; at++) if (ordinals[at]! > highest) highest = ordinals[at]!;

@@ -4,7 +4,7 @@
  * it was taken from; the server drops one that the database contradicts, and deleting the
  * folder is always safe (the next first request reads everything again).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CacheSnapshots } from '../activity-index/snapshot/project-snapshot.js';
 
@@ -14,12 +14,28 @@ export function fileSnapshots(databasePath: string): CacheSnapshots {
   // Project ids are generated (nanoid's alphabet), but a file name is no place to trust that.
   const fileOf = (projectId: string) => join(folder, `${encodeURIComponent(projectId)}.snapshot`);
   return {
-    async read(projectId) {
+    async read(projectId, use) {
+      let fd: number;
       try {
-        return readFileSync(fileOf(projectId));
+        fd = openSync(fileOf(projectId), 'r');
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
+      }
+      try {
+        const { size } = fstatSync(fd);
+        return use({
+          size,
+          readInto(position, target) {
+            for (let at = 0; at < target.length; ) {
+              const read = readSync(fd, target, at, target.length - at, position + at);
+              if (read === 0) throw new Error('cache snapshot truncated while reading');
+              at += read;
+            }
+          },
+        });
+      } finally {
+        closeSync(fd);
       }
     },
     write(projectId, chunks) {

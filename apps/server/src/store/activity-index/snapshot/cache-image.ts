@@ -1,7 +1,7 @@
 /**
  * The byte layout of a cache snapshot: a JSON header, then typed arrays and strings back to
- * back, each at an 8-byte boundary so that decoding makes views on the file's bytes instead
- * of copies (a snapshot of 100,000 subjects holds tens of millions of ordinals).
+ * back, each at an 8-byte boundary, each read straight into the array that keeps it (a
+ * snapshot of 100,000 subjects holds tens of millions of ordinals: never twice in memory).
  *
  * Layout: "HEEDIMG1", header length (uint32 LE), header JSON, padding, sections.
  */
@@ -73,41 +73,71 @@ export class ImageWriter {
   }
 }
 
+/**
+ * A snapshot's bytes, read where they are needed: a file is read section by section into the
+ * arrays that keep them, never whole into memory beside them.
+ */
+export interface ImageSource {
+  readonly size: number;
+  /** Fills `target` with the bytes at `position`. */
+  readInto(position: number, target: Uint8Array): void;
+}
+
+/** @example new ImageReader(bytesSource(buffer)) */
+export function bytesSource(bytes: Uint8Array): ImageSource {
+  return { size: bytes.length, readInto: (position, target) => target.set(bytes.subarray(position, position + target.length)) };
+}
+
 /** Reads what `ImageWriter` wrote; any damage (truncation, another format) throws. */
 export class ImageReader {
   readonly header: Record<string, unknown>;
   private readonly sections: Record<string, Section>;
   private readonly start: number;
-  private readonly bytes: Uint8Array;
 
-  constructor(buffer: Uint8Array) {
-    // A copy at offset 0 of its own ArrayBuffer: typed-array views need aligned offsets.
-    this.bytes = buffer.byteOffset % ALIGN === 0 ? buffer : Uint8Array.from(buffer);
-    if (Buffer.from(this.bytes.buffer, this.bytes.byteOffset, MAGIC.length).toString('latin1') !== MAGIC) throw new Error('not a cache snapshot');
-    const headLength = Buffer.from(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length).readUInt32LE(MAGIC.length);
-    const head = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + MAGIC.length + 4, headLength).toString('utf8');
-    const parsed = JSON.parse(head) as Record<string, unknown> & { sections: Record<string, Section> };
+  constructor(private readonly source: ImageSource) {
+    const lead = this.read(0, MAGIC.length + 4, 'its header');
+    if (lead.toString('latin1', 0, MAGIC.length) !== MAGIC) throw new Error('not a cache snapshot');
+    const headLength = lead.readUInt32LE(MAGIC.length);
+    const parsed = JSON.parse(this.read(MAGIC.length + 4, headLength, 'its header').toString('utf8')) as Record<string, unknown> & { sections: Record<string, Section> };
     this.sections = parsed.sections;
     this.header = parsed;
     this.start = align(MAGIC.length + 4 + headLength);
   }
 
+  /** A section as a new array of its own length. */
   numbers<K extends Kind>(name: string, kind: K): InstanceType<(typeof KINDS)[K]> {
+    const target = new KINDS[kind](this.section(name, kind).length) as InstanceType<(typeof KINDS)[K]>;
+    this.numbersInto(name, kind, target);
+    return target;
+  }
+
+  /** Reads a section into the start of `target` (which may be longer: room to grow); returns its length. */
+  numbersInto(name: string, kind: Kind, target: Numbers): number {
     const section = this.section(name, kind);
-    const Type = KINDS[kind];
-    const end = this.start + section.offset + section.length * Type.BYTES_PER_ELEMENT;
-    if (end > this.bytes.length) throw new Error(`cache snapshot truncated in ${name}`);
-    return new Type(this.bytes.buffer as ArrayBuffer, this.bytes.byteOffset + this.start + section.offset, section.length) as InstanceType<(typeof KINDS)[K]>;
+    if (kindOf(target) !== kind || target.length < section.length) throw new RangeError(`section ${name} does not fit its target`);
+    const bytes = section.length * KINDS[kind].BYTES_PER_ELEMENT;
+    this.check(this.start + section.offset, bytes, name);
+    this.source.readInto(this.start + section.offset, new Uint8Array(target.buffer, target.byteOffset, bytes));
+    return section.length;
   }
 
   lines(name: string): string[] {
     const section = this.section(name, 'text');
     if (section.length === 0) return [];
-    const at = this.start + section.offset;
-    if (at + section.bytes > this.bytes.length) throw new Error(`cache snapshot truncated in ${name}`);
-    const values = Buffer.from(this.bytes.buffer, this.bytes.byteOffset + at, section.bytes).toString('utf8').split('\n');
+    const values = this.read(this.start + section.offset, section.bytes, name).toString('utf8').split('\n');
     if (values.length !== section.length) throw new Error(`cache snapshot damaged in ${name}`);
     return values;
+  }
+
+  private read(position: number, length: number, what: string): Buffer {
+    this.check(position, length, what);
+    const bytes = Buffer.alloc(length);
+    this.source.readInto(position, bytes);
+    return bytes;
+  }
+
+  private check(position: number, length: number, what: string): void {
+    if (position + length > this.source.size) throw new Error(`cache snapshot truncated in ${what}`);
   }
 
   private section(name: string, kind: Kind | 'text'): Section {

@@ -13,6 +13,7 @@ import { createStatsQueries } from '../../sqlite/stats-queries.js';
 import { fileSnapshots } from '../../sqlite/stats-snapshots.js';
 import type { SessionFeed, StatsReads } from '../../stats-store.js';
 import { createIndexedStats, type IndexedStats } from '../indexed-stats.js';
+import { bytesSource } from './cache-image.js';
 import type { CacheSnapshots } from './project-snapshot.js';
 
 const HOUR = 3_600_000;
@@ -79,7 +80,10 @@ function memorySnapshots(): CacheSnapshots & { files: Map<string, Uint8Array> } 
   const files = new Map<string, Uint8Array>();
   return {
     files,
-    read: async (projectId) => files.get(projectId),
+    read: async (projectId, use) => {
+      const bytes = files.get(projectId);
+      return bytes && use(bytesSource(bytes));
+    },
     write: (projectId, chunks) => void files.set(projectId, Buffer.concat(chunks)),
   };
 }

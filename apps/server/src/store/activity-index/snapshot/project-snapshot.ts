@@ -9,11 +9,12 @@
  */
 import { MarkCache, type MarkCacheHeader } from '../mark-cache.js';
 import { SessionCache, type SessionCacheHeader } from '../session-cache.js';
-import { ImageReader, ImageWriter } from './cache-image.js';
+import { ImageReader, ImageWriter, type ImageSource } from './cache-image.js';
 
 /** Where snapshots are kept: a driver's adapter (the SQLite store keeps them beside its file). */
 export interface CacheSnapshots {
-  read(projectId: string): Promise<Uint8Array | undefined>;
+  /** The project's snapshot, read section by section in `use` (a file stays open only that long); undefined when there is none. */
+  read<T>(projectId: string, use: (source: ImageSource) => T): Promise<T | undefined>;
   /** Writes the chunks, in order, as the project's snapshot, before it returns (the chunks are views on live caches). */
   write(projectId: string, chunks: readonly Uint8Array[]): void;
 }
@@ -52,8 +53,8 @@ export interface CurrentFacts {
  * The caches a snapshot holds that are still valid under `now`; an unreadable or damaged
  * snapshot throws (the caller logs it and starts empty).
  */
-export function decodeSnapshot(bytes: Uint8Array, now: CurrentFacts): { marks?: MarkCache; sessions?: SessionCache } {
-  const image = new ImageReader(bytes);
+export function decodeSnapshot(source: ImageSource, now: CurrentFacts): { marks?: MarkCache; sessions?: SessionCache } {
+  const image = new ImageReader(source);
   const header = image.header as unknown as SnapshotHeader;
   if (header.format !== FORMAT || header.projectId !== now.projectId) return {};
   const marks = header.marks?.epoch === now.epoch ? MarkCache.fromImage(image, 'm.', header.marks) : undefined;
