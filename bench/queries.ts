@@ -21,7 +21,7 @@
  * `--churn` lands a small batch before every timed request (see `churn`); it adds those events
  * to a kept dataset, so give it a copy of one.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -202,6 +202,8 @@ export interface QueryFigures {
   churn: boolean;
   /** With `--server process`: the server process's resident memory after the timed requests. */
   serverMemory?: { rssMb: number; peakRssMb: number };
+  /** With `--server process`: a second server process on the same data, started after the first stopped (its caches from the first one's snapshot where the store keeps one). */
+  restart?: { routes: RouteFigure[]; serverMemory: { rssMb: number; peakRssMb: number } };
 }
 
 /**
@@ -236,17 +238,27 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
     if (options.server === 'process') {
       await server.close();
       closed = true;
-      const serve = await startServerProcess({ env: { ...env, HEED_DATA_DIR: dataDir! } });
-      try {
-        // The generator's clock, URL and keys, pointed at the server process.
-        const remote = { ...server, url: serve.url, clock: server.clock } as TestServer;
-        const before = loadavg();
-        const measured = await measureRoutes(remote, fromDate, options.weeks, options.samples, options.churn ? churn(remote) : undefined);
-        const serverMemory = residentMemory(serve.child.pid!);
-        return { dataset, reused: reuse !== undefined, ...measured, load: { before, after: loadavg() }, samples: options.samples, churn: options.churn ?? false, serverMemory };
-      } finally {
-        await serve.stop();
-      }
+      // The generator's clock, URL and keys, pointed at a server process of its own.
+      const measureProcess = async () => {
+        const serve = await startServerProcess({ env: { ...env, HEED_DATA_DIR: dataDir! } });
+        try {
+          const measured = await measureRoutes({ ...server, url: serve.url, clock: server.clock } as TestServer, fromDate, options.weeks, options.samples);
+          return { ...measured, serverMemory: residentMemory(serve.child.pid!) };
+        } finally {
+          // SIGTERM: the server writes its statistics cache snapshot (SQLite) as it closes.
+          await serve.stop();
+        }
+      };
+      // Cold: no snapshot of an earlier run, every cache filled from the database. Then the
+      // same data again after a restart, from the snapshot the first process left.
+      rmSync(join(dataDir!, 'heed.db-stats-cache'), { recursive: true, force: true });
+      const before = loadavg();
+      const cold = await measureProcess();
+      const restart = await measureProcess();
+      return {
+        dataset, reused: reuse !== undefined, floor: cold.floor, routes: cold.routes, load: { before, after: loadavg() }, samples: options.samples, churn: false,
+        serverMemory: cold.serverMemory, restart: { routes: restart.routes, serverMemory: restart.serverMemory },
+      };
     }
     // A reused dataset is measured at the time it ended, so its weeks stay the last full ones.
     server.clock.set(reuse ? start + options.weeks * 7 * DAY - 60_000 : Date.now());
@@ -319,6 +331,13 @@ export function printQueries(figures: QueryFigures): void {
     console.log(`  ${route.name.padEnd(22)} ${line}`);
   }
   if (figures.serverMemory) console.log(`  server process resident memory: ${fmt(figures.serverMemory.rssMb, 0)} MB after the requests, ${fmt(figures.serverMemory.peakRssMb, 0)} MB at its peak`);
+  if (figures.restart) {
+    console.log('  after a restart on the same data:');
+    for (const route of figures.restart.routes) {
+      if (route.status === 'measured') console.log(`  ${route.name.padEnd(22)} p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (first request ${fmt(route.firstMs, 0)} ms)`);
+    }
+    console.log(`  server process resident memory: ${fmt(figures.restart.serverMemory.rssMb, 0)} MB after the requests, ${fmt(figures.restart.serverMemory.peakRssMb, 0)} MB at its peak`);
+  }
 }
 
 /** The statistics figures of one store, as RESULTS.md shows them beside the other store's. */
@@ -326,12 +345,17 @@ export function renderStoreQueries(figures: QueryFigures, store: TestStoreKind, 
   const { dataset, floor, routes } = figures;
   const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : fmt(value, 2));
   const worst = Math.max(...routes.filter((r) => r.status === 'measured').map((r) => r.p95Ms));
+  const restart = figures.restart?.routes;
+  const mb = (memory: { rssMb: number; peakRssMb: number }) => `${fmt(memory.rssMb, 0)} MB after the requests, ${fmt(memory.peakRssMb, 0)} MB at its peak`;
+  const memory = figures.serverMemory
+    ? `\nServer process resident memory: ${mb(figures.serverMemory)}${figures.restart ? `; after a restart (caches from the snapshot): ${mb(figures.restart.serverMemory)}` : ''}.\n`
+    : '';
   return `Statistics on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'} (${fmt(dataset.subjects)} subjects, ${dataset.weeks} weeks, ${fmt(dataset.events)} events; ${figures.samples} sequential requests per route after 5 of warm-up; measured ${new Date().toISOString()}; \`${command}\`; load average ${figures.load.before.map((v) => v.toFixed(1)).join(' / ')} before):
 
-| route | p50 ms | p95 ms | first request ms |
-|---|---:|---:|---:|
-${[floor, ...routes].map((r) => `| ${r.name} | ${r.status === 'absent' ? 'absent' : ms(r.p50Ms)} | ${ms(r.p95Ms)} | ${ms(r.firstMs)} |`).join('\n')}
-
+| route | p50 ms | p95 ms | first request ms |${restart ? ' first request after a restart ms |' : ''}
+|---|---:|---:|---:|${restart ? '---:|' : ''}
+${[floor, ...routes].map((r) => `| ${r.name} | ${r.status === 'absent' ? 'absent' : ms(r.p50Ms)} | ${ms(r.p95Ms)} | ${ms(r.firstMs)} |${restart ? ` ${ms(restart.find((x) => x.name === r.name)?.firstMs ?? Number.NaN)} |` : ''}`).join('\n')}
+${memory}
 Worst p95 ${ms(worst)} ms: ${worst < 20 ? 'met' : '**missed**'} (target < 20 ms on every route).`;
 }
 

@@ -12,6 +12,7 @@ import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
 import { ReturnGapsMemo } from './gaps-memo.js';
+import { decodeSnapshot, encodeSnapshot, type CacheSnapshots } from './snapshot/project-snapshot.js';
 
 /**
  * Rows read per statement when a cache fills: a first request reads weeks of marks or every
@@ -25,16 +26,50 @@ export interface ReadSlices {
 const SLICES: ReadSlices = { cellsPerRead: 64, sessionsPerRead: 10_000 };
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICES): StatsStore {
+/**
+ * Caches that outlive the process (`snapshot/`): the first request after a start then reads
+ * what changed since the snapshot, not every mark and session of the project's weeks.
+ */
+export interface SnapshotOptions {
+  readonly store: CacheSnapshots;
+  /** The session feed's highest change now: a snapshot ahead of it belongs to another copy of the database. */
+  feedHead(projectId: string): Promise<number>;
+  /**
+   * Marks and sessions read into a project's caches since its last snapshot that make it
+   * worth writing another one soon (a cold fill); smaller refreshes wait for `close`.
+   */
+  readonly afterRows?: number;
+  /** How long after such a fill the snapshot is written: fills of other routes usually follow. */
+  readonly delayMs?: number;
+  readonly onWarning: (message: string) => void;
+}
+
+export interface IndexedStatsOptions {
+  readonly slices?: ReadSlices;
+  readonly snapshots?: SnapshotOptions;
+}
+
+/** `StatsStore` plus what the owning store calls on shutdown. */
+export interface IndexedStats extends StatsStore {
+  /** Writes the snapshots of the projects whose caches changed since their last one. */
+  close(): Promise<void>;
+}
+
+export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptions = {}): IndexedStats {
+  const slices = options.slices ?? SLICES;
   const marks = new Map<string, MarkCache>();
   const sessions = new Map<string, SessionCache>();
   const gaps = new ReturnGapsMemo();
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
+  const snapshots = createSnapshotKeeper(options.snapshots, marks, sessions, reads);
 
   async function serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
     while (busy.has(projectId)) await busy.get(projectId);
-    const running = work();
+    const running = (async () => {
+      await snapshots.restore(projectId);
+      return work();
+    })();
     busy.set(projectId, running);
     try {
       return await running;
@@ -53,7 +88,9 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
       for (let start = 0; start < stale.length; start += slices.cellsPerRead) {
         if (start > 0) await nextTurn();
         const cells = stale.slice(start, start + slices.cellsPerRead);
-        cache.fill(grain, cells, await reads.marks(projectId, grain, cells));
+        const read = await reads.marks(projectId, grain, cells);
+        cache.fill(grain, cells, read);
+        snapshots.changed(projectId, read.length);
       }
       return cache;
     });
@@ -76,6 +113,7 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
             for (;;) {
               const page = await source.changedAfter(projectId, cache.cursor, slices.sessionsPerRead);
               cache.apply(page.changes, page.next);
+              snapshots.changed(projectId, page.changes.length);
               if (!page.more) break;
               await nextTurn();
             }
@@ -86,6 +124,7 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
         };
 
   return {
+    close: () => snapshots.close(),
     hourlySums: reads.hourlySums,
     rangeSums: reads.rangeSums,
     sessionDurations,
@@ -107,6 +146,64 @@ export function createIndexedStats(reads: StatsReads, slices: ReadSlices = SLICE
     async returnIntervals(projectId, purpose, from, to, cap) {
       const cache = await refreshedMarks(projectId, 'day', [purpose], from, to);
       return [...gaps.gaps(`${projectId}\u0000${purpose}`, cache.cellsOf('day', purpose), cache.subjects, from, to, cap)];
+    },
+  };
+}
+
+/**
+ * Restores a project's caches from its snapshot before its first refresh, and writes the
+ * snapshot again after a large fill and on close. A snapshot that cannot be read or written
+ * costs a warning and a slower first request, never an answer.
+ */
+function createSnapshotKeeper(options: SnapshotOptions | undefined, marks: Map<string, MarkCache>, sessions: Map<string, SessionCache>, reads: StatsReads) {
+  const restored = new Set<string>();
+  /** Rows read per project since its last snapshot. */
+  const unsaved = new Map<string, number>();
+  let timer: NodeJS.Timeout | undefined;
+
+  function write(projectId: string): void {
+    if (!options) return;
+    try {
+      options.store.write(projectId, encodeSnapshot(projectId, marks.get(projectId), sessions.get(projectId)));
+      unsaved.delete(projectId);
+    } catch (error) {
+      options.onWarning(`statistics cache snapshot of ${projectId} not written: ${(error as Error).message}`);
+    }
+  }
+
+  function writeDue(): void {
+    timer = undefined;
+    for (const [projectId, rows] of unsaved) if (rows >= (options?.afterRows ?? 100_000)) write(projectId);
+  }
+
+  return {
+    async restore(projectId: string): Promise<void> {
+      if (!options || restored.has(projectId)) return;
+      restored.add(projectId);
+      try {
+        const facts = { projectId, epoch: await reads.statsEpoch(projectId), feedHead: await options.feedHead(projectId) };
+        const caches = await options.store.read(projectId, (source) => decodeSnapshot(source, facts));
+        if (caches?.marks && !marks.has(projectId)) marks.set(projectId, caches.marks);
+        if (caches?.sessions && !sessions.has(projectId)) sessions.set(projectId, caches.sessions);
+      } catch (error) {
+        options.onWarning(`statistics cache snapshot of ${projectId} not used: ${(error as Error).message}`);
+      }
+    },
+
+    changed(projectId: string, rows: number): void {
+      if (!options || rows === 0) return;
+      const total = (unsaved.get(projectId) ?? 0) + rows;
+      unsaved.set(projectId, total);
+      if (total >= (options.afterRows ?? 100_000) && timer === undefined) {
+        timer = setTimeout(writeDue, options.delayMs ?? 5_000);
+        timer.unref();
+      }
+    },
+
+    async close(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      for (const projectId of [...unsaved.keys()]) write(projectId);
     },
   };
 }

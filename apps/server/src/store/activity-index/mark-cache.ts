@@ -11,10 +11,17 @@
  */
 import type { Mark, MarkCell, MarkCounts, MarkGrain } from '../stats-store.js';
 import { CellSeries, firstAtOrAfter, type CellSets } from './cell-series.js';
+import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
 
 export type { CellSets };
 
 const EMPTY: CellSets = new CellSeries();
+
+/** What a snapshot keeps of a mark cache beside its sections. */
+export interface MarkCacheHeader {
+  readonly epoch: number;
+  readonly series: readonly { readonly grain: MarkGrain; readonly purpose: string }[];
+}
 
 export class MarkCache {
   private readonly ordinals = new Map<string, number>();
@@ -82,6 +89,43 @@ export class MarkCache {
       if (list) series.set(cell.bucket, Uint32Array.from(list));
       else series.delete(cell.bucket);
     }
+  }
+
+  /** Writes the cache into a snapshot under `prefix`; returns what `fromImage` needs beside the sections. */
+  toImage(image: ImageWriter, prefix: string): MarkCacheHeader {
+    image.lines(`${prefix}names`, [...this.ordinals.keys()]);
+    const series: { grain: MarkGrain; purpose: string }[] = [];
+    for (const [key, cells] of this.cells) {
+      const [grain, purpose] = key.split('\u0000') as [MarkGrain, string];
+      const { buckets, sets } = cells;
+      const name = `${prefix}${series.length}.`;
+      image.numbers(`${name}buckets`, Float64Array.from(buckets));
+      image.numbers(`${name}lengths`, Uint32Array.from(sets, (set) => set.length));
+      image.joined(`${name}ordinals`, sets, 'u32');
+      series.push({ grain, purpose });
+    }
+    return { epoch: this.epoch, series };
+  }
+
+  /** The cache `toImage` wrote: each series' ordinals in one array, its sets views on that. */
+  static fromImage(image: ImageReader, prefix: string, header: MarkCacheHeader): MarkCache {
+    const cache = new MarkCache(header.epoch);
+    for (const name of image.lines(`${prefix}names`)) cache.ordinalFor(name);
+    header.series.forEach(({ grain, purpose }, index) => {
+      const name = `${prefix}${index}.`;
+      const buckets = image.numbers(`${name}buckets`, 'f64');
+      const lengths = image.numbers(`${name}lengths`, 'u32');
+      const ordinals = image.numbers(`${name}ordinals`, 'u32');
+      if (buckets.length !== lengths.length || lengths.reduce((sum, length) => sum + length, 0) !== ordinals.length) throw new Error('cache snapshot damaged: cells and sets differ');
+      let highest = -1;
+      for (let at = 0; at < ordinals.length; at++) if (ordinals[at]! > highest) highest = ordinals[at]!;
+      if (highest >= cache.subjects) throw new Error('cache snapshot damaged: an ordinal without a pseudonym');
+      const series = new CellSeries();
+      let at = 0;
+      for (let cell = 0; cell < buckets.length; cell++) series.set(buckets[cell]!, ordinals.subarray(at, (at += lengths[cell]!)));
+      cache.cells.set(`${grain}\u0000${purpose}`, series);
+    });
+    return cache;
   }
 
   /** The ordinal of a pseudonym the cache has seen, else undefined. */

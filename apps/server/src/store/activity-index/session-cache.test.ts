@@ -64,10 +64,16 @@ const changeArb = fc.record({
 const edgesArb = fc.uniqueArray(fc.double({ min: 1, max: 30 * MINUTE, noNaN: true }), { maxLength: 8 }).map((edges) => [0, ...edges.sort((a, b) => a - b)]);
 // Two edge lists per run, picked per round: the same edges come back after a feed (the
 // remembered bins must follow the feed) and other edges come in between (they must be redone).
-const queryArb = fc.record({
+const rangeArb = fc.record({
   from: fc.integer({ min: -1, max: 151 }).map((m) => m * MINUTE),
   length: fc.integer({ min: 0, max: 152 }).map((m) => m * MINUTE),
+});
+// Ranges likewise: a range asked again is answered by its view, updated by the feed since.
+const queryArb = fc.record({
+  range: fc.integer({ min: 0, max: 1 }),
   edges: fc.integer({ min: 0, max: 1 }),
+  // Now and then another eligible set (a right exercised): every view is built again.
+  eligible: fc.option(fc.subarray(NAMES), { freq: 4 }),
   // Marks added before the query (pseudonym, hour 0-2), and whether a new mark cache comes.
   marks: fc.array(fc.tuple(fc.constantFrom(...NAMES), fc.integer({ min: 0, max: 2 })), { maxLength: 6 }),
   newSource: fc.boolean(),
@@ -75,22 +81,25 @@ const queryArb = fc.record({
 });
 
 describe('SessionCache', () => {
-  it('bins like the reference after every feed, with edges that change between calls', () => {
+  it('bins like the reference after every feed, with ranges, edges and eligibility that change between calls', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.array(changeArb, { maxLength: 12 }), queryArb), { minLength: 1, maxLength: 6 }),
         fc.subarray(NAMES),
         fc.tuple(edgesArb, edgesArb),
         fc.shuffledSubarray(NAMES, { minLength: NAMES.length }),
-        (rounds, allowed, edgeLists, order) => {
+        fc.tuple(rangeArb, rangeArb),
+        (rounds, firstAllowed, edgeLists, order, ranges) => {
           const cache = new SessionCache(0);
-          cache.setEligible('v1', allowed);
+          let allowed = firstAllowed;
+          cache.setEligible('v0', allowed);
           const rows = new Map<number, SessionChange>();
           let changed = 0;
           const marks = new Set<string>();
           let ordinals = order;
           let hours = markedHours(marks, ordinals);
-          for (const [feed, query] of rounds) {
+          for (const [round, [feed, query]] of rounds.entries()) {
+            if (query.eligible !== null) cache.setEligible(`v${round + 1}`, (allowed = query.eligible));
             for (const [name, hour] of query.marks) marks.add(markKey(name, hour * HOUR_MS));
             // The same mark cache grows its cells in place; a new one may order ordinals anew.
             if (query.newSource) ordinals = [...ordinals].reverse();
@@ -100,9 +109,9 @@ describe('SessionCache', () => {
             const changes = feed.map((change) => ({ ...change, pseudonym: rows.get(change.key)?.pseudonym ?? change.pseudonym, changed: ++changed }));
             cache.apply(changes, changed);
             for (const change of changes) rows.set(change.key, change);
-            const to = query.from + query.length;
+            const { from, length } = ranges[query.range]!;
             const edges = edgeLists[query.edges]!;
-            expect(cache.bins(query.from, to, edges, hours, query.shownAt)).toEqual(reference(rows, new Set(allowed), marks, query.from, to, edges, query.shownAt));
+            expect(cache.bins(from, from + length, edges, hours, query.shownAt)).toEqual(reference(rows, new Set(allowed), marks, from, from + length, edges, query.shownAt));
           }
         },
       ),

@@ -7,10 +7,22 @@
  * 3.0 over 233,000 sessions), and a session's bin only changes when the feed brings its row
  * again.
  */
-import { sketchBucket, SKETCH_BUCKETS } from '../../aggregates/duration-sketch.js';
+import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
-import type { SessionBin, SessionChange, SessionDurations } from '../stats-store.js';
+import type { SessionChange, SessionDurations } from '../stats-store.js';
 import type { CellSets } from './cell-series.js';
+import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
+import { SessionView, type SessionColumns } from './session-view.js';
+
+/** What a snapshot keeps of a session cache beside its sections. */
+export interface SessionCacheHeader {
+  readonly epoch: number;
+  readonly cursor: number;
+  readonly size: number;
+  readonly keyCount: number;
+  /** The marked state was asked of the mark cache saved beside it (and is saved). */
+  readonly followsMarks: boolean;
+}
 
 /**
  * A purpose's hour marks as the mark cache holds them: a session counts for the purpose when
@@ -27,6 +39,10 @@ export interface MarkedHours {
 
 const NOT_ASKED = -1;
 const MARKED = -2;
+/** Ranges kept as views at a time. */
+const MAX_VIEWS = 4;
+/** Changed slots kept for the views; past this, views are built again (a pass over the sessions) and the log starts over. */
+const MAX_LOG = 65_536;
 
 export class SessionCache {
   /** Where the next read of the feed starts (the feed's `next`). */
@@ -66,12 +82,18 @@ export class SessionCache {
   private markSource: object | undefined;
   /** Session-cache ordinal -> mark-cache ordinal (-1: none), for `markSource`. */
   private markOrdinals = new Int32Array(0);
+  /** Slots changed since the views' log positions (`session-view.ts`). */
+  private log: number[] = [];
+  /** Raised whenever every view must be built again. */
+  private generation = 0;
+  private readonly views = new Map<string, { view: SessionView; generation: number; eligibleKey: string | undefined }>();
 
   constructor(readonly epoch: number) {}
 
   apply(changes: readonly SessionChange[], next: number): void {
     for (const change of changes) {
       let slot = this.slotOf(change.key);
+      const known = slot !== undefined;
       if (slot === undefined) {
         slot = this.size++;
         if (slot === this.started.length) this.grow();
@@ -81,14 +103,82 @@ export class SessionCache {
           this.keySlots[this.keyCount++] = slot;
         }
       }
+      const ordinal = this.ordinalOf(change.pseudonym);
+      // A slot's subject never changes but for a reused key: views count by subject, so they start over.
+      if (known && this.subject[slot] !== ordinal) this.invalidateViews();
       this.started[slot] = change.startedAt;
       this.duration[slot] = change.durationMs;
       this.sketch[slot] = sketchBucket(change.durationMs);
       this.marked[slot] = NOT_ASKED;
       if (this.binFloors) this.bin[slot] = binOf(this.binFloors, change.durationMs);
-      this.subject[slot] = this.ordinalOf(change.pseudonym);
+      this.subject[slot] = ordinal;
+      this.log.push(slot);
     }
     this.cursor = next;
+    if (this.log.length > MAX_LOG) this.invalidateViews();
+  }
+
+  /**
+   * Writes the cache into a snapshot under `prefix`. Eligibility and bins are left out (read
+   * and computed again at the first request); whether a session's hour holds its mark is kept
+   * when it was asked of `marks`, the mark cache saved beside it.
+   */
+  toImage(image: ImageWriter, prefix: string, marks: object | undefined): SessionCacheHeader {
+    const { size, keyCount } = this;
+    const followsMarks = marks !== undefined && this.markSource === marks;
+    image.lines(`${prefix}names`, this.names);
+    image.numbers(`${prefix}keys`, this.keys.subarray(0, keyCount));
+    image.numbers(`${prefix}keySlots`, this.keySlots.subarray(0, keyCount));
+    image.numbers(`${prefix}lateKeys`, Float64Array.from(this.lateSlots.keys()));
+    image.numbers(`${prefix}lateSlots`, Uint32Array.from(this.lateSlots.values()));
+    image.numbers(`${prefix}started`, this.started.subarray(0, size));
+    image.numbers(`${prefix}duration`, this.duration.subarray(0, size));
+    image.numbers(`${prefix}subject`, this.subject.subarray(0, size));
+    image.numbers(`${prefix}sketch`, this.sketch.subarray(0, size));
+    if (followsMarks) {
+      image.numbers(`${prefix}marked`, this.marked.subarray(0, size));
+      image.numbers(`${prefix}markOrdinals`, this.markOrdinals);
+    }
+    return { epoch: this.epoch, cursor: this.cursor, size, keyCount, followsMarks };
+  }
+
+  /**
+   * The cache `toImage` wrote, read into arrays with room to grow. `markSource` is the mark
+   * cache restored from the same snapshot, else undefined (every session's mark is asked again).
+   */
+  static fromImage(image: ImageReader, prefix: string, header: SessionCacheHeader, markSource: object | undefined): SessionCache {
+    const cache = new SessionCache(header.epoch);
+    const { size, keyCount } = header;
+    const capacity = Math.max(1024, size + (size >> 3));
+    const read = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array>(name: string, kind: 'f64' | 'u32' | 'i32' | 'u16', into: T, length: number): T => {
+      if (image.numbersInto(`${prefix}${name}`, kind, into) !== length) throw new Error(`cache snapshot damaged: ${name} of another length`);
+      return into;
+    };
+    for (const name of image.lines(`${prefix}names`)) cache.ordinalOf(name);
+    cache.keys = read('keys', 'f64', new Float64Array(capacity), keyCount);
+    cache.keySlots = read('keySlots', 'u32', new Uint32Array(capacity), keyCount);
+    cache.keyCount = keyCount;
+    const lateKeys = image.numbers(`${prefix}lateKeys`, 'f64');
+    const lateSlots = image.numbers(`${prefix}lateSlots`, 'u32');
+    lateKeys.forEach((key, index) => cache.lateSlots.set(key, lateSlots[index]!));
+    cache.started = read('started', 'f64', new Float64Array(capacity), size);
+    cache.duration = read('duration', 'f64', new Float64Array(capacity), size);
+    cache.subject = read('subject', 'u32', new Uint32Array(capacity), size);
+    cache.sketch = read('sketch', 'u16', new Uint16Array(capacity), size);
+    cache.bin = new Uint8Array(capacity);
+    cache.marked = new Int32Array(capacity).fill(NOT_ASKED);
+    if (markSource !== undefined && header.followsMarks) {
+      read('marked', 'i32', cache.marked, size);
+      cache.markOrdinals = image.numbers(`${prefix}markOrdinals`, 'i32');
+      cache.markSource = markSource;
+    }
+    cache.size = size;
+    cache.cursor = header.cursor;
+    for (let slot = 0; slot < size; slot++) {
+      if (cache.subject[slot]! >= cache.names.length) throw new Error('cache snapshot damaged: a session without its subject');
+    }
+    if (keyCount + cache.lateSlots.size !== size) throw new Error('cache snapshot damaged: keys and sessions differ');
+    return cache;
   }
 
   /** Whether the eligible set for this key is loaded; else `setEligible` must be called. */
@@ -116,63 +206,53 @@ export class SessionCache {
    * lower edges (bin i when duration >= floor(edges[i]), the first bin also below edges[1]),
    * with distinct subjects per bin and each bin's sessions per sketch bucket (bins with no
    * session are absent, as from SQL), and the distinct subjects of the bins with at least
-   * `shownAt` subjects.
+   * `shownAt` subjects. Each range keeps a view (`session-view.ts`) that the sessions changed
+   * since its last request update; it is built again when what every session's count depends
+   * on changed (eligibility, the mark cache, the edges).
    */
   bins(from: number, to: number, edges: readonly number[], hours: MarkedHours, shownAt = 1): SessionDurations {
     if (edges.length > 32) throw new RangeError(`at most 32 duration bins, not ${edges.length}`);
-    const binOfSlot = this.binsUnder(edges.map(Math.floor));
-    const marked = this.followMarks(hours);
-    const sessions = new Uint32Array(edges.length);
-    const subjects = new Uint32Array(edges.length);
-    const sketches = new Uint32Array(edges.length * SKETCH_BUCKETS);
-    // Per subject, one bit per bin it was already counted in (at most 32 bins).
-    const seenBins = new Uint32Array(this.names.length);
-    const eligible = this.eligibleByOrdinal();
-    // One pass: slots known to be marked count at once; the others are asked after it, together.
-    // The counting is written out in the loop, not called: a call per session cost 2 ms in 4.5
-    // at 10,000 subjects.
-    const unknown: number[] = [];
-    // Locals, not fields, in the loop: V8 then keeps them in registers.
-    const { started: startedAt, subject: subjectOf, sketch: sketchOf, size } = this;
-    for (let pass = 0; pass < 2; pass++) {
-      const count = pass === 0 ? size : unknown.length;
-      if (pass === 1 && count > 0) this.askMarks(unknown, hours);
-      for (let index = 0; index < count; index++) {
-        const slot = pass === 0 ? index : unknown[index]!;
-        const ordinal = subjectOf[slot]!;
-        if (pass === 0) {
-          const started = startedAt[slot]!;
-          if (started < from || started >= to || eligible[ordinal] !== 1) continue;
-          if (marked[slot] !== MARKED) {
-            unknown.push(slot);
-            continue;
-          }
-        } else if (marked[slot] !== MARKED) continue;
-        const bin = binOfSlot[slot]!;
-        sessions[bin]!++;
-        sketches[bin * SKETCH_BUCKETS + sketchOf[slot]!]!++;
-        const mask = 1 << bin;
-        if ((seenBins[ordinal]! & mask) === 0) {
-          seenBins[ordinal] = seenBins[ordinal]! | mask;
-          subjects[bin]!++;
-        }
-      }
+    const floors = edges.map(Math.floor);
+    this.binsUnder(floors);
+    this.followMarks(hours);
+    const columns = this.columns();
+    const key = `${from}\u0000${to}\u0000${floors.join(',')}`;
+    let entry = this.views.get(key);
+    if (!entry || entry.generation !== this.generation || entry.eligibleKey !== this.eligibleKey) {
+      const view = new SessionView(from, to, edges.length);
+      view.build(columns);
+      view.logAt = this.log.length;
+      entry = { view, generation: this.generation, eligibleKey: this.eligibleKey };
+      this.views.delete(key);
+      this.views.set(key, entry);
+      // A few ranges at a time (the dashboard's and the API's); the oldest goes first.
+      if (this.views.size > MAX_VIEWS) this.views.delete(this.views.keys().next().value!);
+    } else if (entry.view.logAt < this.log.length) {
+      entry.view.update(columns, this.log.slice(entry.view.logAt));
+      entry.view.logAt = this.log.length;
     }
-    const result: SessionBin[] = [];
-    for (let bin = 0; bin < edges.length; bin++) {
-      if (sessions[bin] === 0) continue;
-      const sketch = new Map<number, number>();
-      for (let bucket = 0; bucket < SKETCH_BUCKETS; bucket++) {
-        const count = sketches[bin * SKETCH_BUCKETS + bucket]!;
-        if (count > 0) sketch.set(bucket, count);
-      }
-      result.push({ bin, sessions: sessions[bin]!, subjects: subjects[bin]!, sketch });
+    const waiting = entry.view.waiting();
+    if (waiting.length > 0) {
+      this.askMarks(waiting, hours);
+      entry.view.countMarked(columns);
     }
-    let shownMask = 0;
-    for (let bin = 0; bin < edges.length; bin++) if (subjects[bin]! > 0 && subjects[bin]! >= shownAt) shownMask |= 1 << bin;
-    let shownSubjects = 0;
-    for (let ordinal = 0; ordinal < seenBins.length; ordinal++) if ((seenBins[ordinal]! & shownMask) !== 0) shownSubjects++;
-    return { bins: result, shownSubjects };
+    return entry.view.answer(shownAt);
+  }
+
+  /** The columns as views read them, with eligibility extended to every ordinal. */
+  private columns(): SessionColumns {
+    const { marked } = this;
+    return {
+      size: this.size, started: this.started, subject: this.subject, sketch: this.sketch, bin: this.bin,
+      eligible: this.eligibleByOrdinal(), subjects: this.names.length,
+      isMarked: (slot) => marked[slot] === MARKED,
+    };
+  }
+
+  /** Every view is built again at its next request, and the change log starts over. */
+  private invalidateViews(): void {
+    this.generation++;
+    this.log = [];
   }
 
   /** `marked` for this mark cache: another one (other ordinals) has every slot asked again. */
@@ -181,6 +261,7 @@ export class SessionCache {
       this.markSource = hours.source;
       this.markOrdinals = new Int32Array(0);
       this.marked.fill(NOT_ASKED);
+      this.invalidateViews();
     }
     if (this.markOrdinals.length < this.names.length) {
       const ordinals = new Int32Array(this.names.length);
@@ -229,6 +310,7 @@ export class SessionCache {
     if (!same) {
       this.binFloors = floors;
       for (let slot = 0; slot < this.size; slot++) this.bin[slot] = binOf(floors, this.duration[slot]!);
+      this.invalidateViews();
     }
     return this.bin;
   }
@@ -257,7 +339,7 @@ export class SessionCache {
 
   private grow(): void {
     const grow = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
-      const next = make(array.length * 2);
+      const next = make(Math.ceil(array.length * 1.5));
       next.set(array);
       return next;
     };

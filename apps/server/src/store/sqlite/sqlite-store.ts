@@ -16,6 +16,7 @@ import type { SqliteOptions } from './open.js';
 import { apiKeys, identitySecrets, projects } from './schema.js';
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { createStatsQueries } from './stats-queries.js';
+import { fileSnapshots } from './stats-snapshots.js';
 import { createSqlitePolicies } from './policies.js';
 import { createSqliteRetention } from './retention.js';
 import { createSubjectRepository } from './subjects.js';
@@ -29,6 +30,11 @@ const SQLITE_TABLES = [...TABLES, 'subject_runs'] as const;
 export interface SqliteStoreOptions extends SqliteOptions {
   /** Seals consent-ledger entries with the ledger key (ledger/chain.ts). */
   readonly seal: LedgerSeal;
+  /**
+   * Keep snapshots of the statistics caches beside the database file (`<path>-stats-cache/`),
+   * so that the first statistics request after a restart reads only what changed. Default on.
+   */
+  readonly statsSnapshots?: boolean;
 }
 
 /**
@@ -43,10 +49,16 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
       : undefined;
   const { client, db } = connection;
   const writer = createIngestWriter(connection);
+  const reads = createStatsQueries(connection);
+  const stats = createIndexedStats(reads, {
+    ...(options.path === ':memory:' || options.statsSnapshots === false
+      ? {}
+      : { snapshots: { store: fileSnapshots(options.path), feedHead: () => reads.feedHead(), onWarning: options.onWarning ?? createLogger({ level: 'warn' }).warn } }),
+  });
   return {
     dialect: 'sqlite',
     client,
-    stats: createIndexedStats(createStatsQueries(connection)),
+    stats,
     ...createSubjectRepository(connection, options.seal),
     ...createSqliteRetention(connection, options.seal),
     ...createSqlitePolicies(connection),
@@ -133,6 +145,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
     },
 
     async close() {
+      // Before the connection closes: a snapshot write reads nothing, but must finish first.
+      await stats.close();
       await checkpointer?.stop();
       if (client.open) client.close();
     },

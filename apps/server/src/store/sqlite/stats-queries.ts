@@ -8,7 +8,7 @@ import type { SqliteConnection } from './connection.js';
 import type { Mark, RangeSum, StatsReads } from '../stats-store.js';
 import { DAY_MS } from '../../aggregates/time-units.js';
 
-export function createStatsQueries(connection: SqliteConnection): StatsReads {
+export function createStatsQueries(connection: SqliteConnection): StatsReads & { feedHead(): Promise<number> } {
   const { client } = connection;
   const epoch = client.prepare<[string], { epoch: number }>('SELECT stats_epoch AS epoch FROM projects WHERE id = ?');
   // One purpose at a time, as two JSON arrays in one row (see `inBucketOrder`): every request
@@ -58,6 +58,7 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
     )
     .pluck();
   const ledgerLength = client.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM consent_ledger');
+  const feedHead = client.prepare<[], number>('SELECT coalesce(max(changed), -1) FROM sessions').pluck();
   const marks = client.prepare<[string, string, string], Mark>(
     `SELECT c.purpose AS purpose, c.bucket AS bucket, a.pseudonym AS pseudonym
      FROM (SELECT json_extract(value, '$[0]') AS purpose, json_extract(value, '$[1]') AS bucket FROM json_each(?)) AS c
@@ -66,6 +67,11 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads {
   );
 
   return {
+    /** The highest change number of the session feed, over all projects (one index lookup). */
+    async feedHead() {
+      return feedHead.get()!;
+    },
+
     async hourlySums(projectId, purpose, from, to, metrics) {
       return metrics.map((metric) => {
         const [buckets, values] = hourly.get(projectId, purpose, metric, from, to)!;

@@ -1,0 +1,66 @@
+/**
+ * One project's caches as one snapshot: the mark cache and the session cache with the facts
+ * they were valid under. A snapshot only saves the first request after a start the reading
+ * of every mark and session (7-10 s at 100,000 subjects x 12 weeks); it is never trusted
+ * beyond what the database says on the next request: cells whose `subjects` counter differs
+ * are read again, sessions changed after the cursor are read again, and a snapshot taken
+ * under another `stats_epoch` (a removal since) or ahead of the database's session feed (an
+ * older copy of the database) is dropped.
+ */
+import { MarkCache, type MarkCacheHeader } from '../mark-cache.js';
+import { SessionCache, type SessionCacheHeader } from '../session-cache.js';
+import { ImageReader, ImageWriter, type ImageSource } from './cache-image.js';
+
+/** Where snapshots are kept: a driver's adapter (the SQLite store keeps them beside its file). */
+export interface CacheSnapshots {
+  /** The project's snapshot, read section by section in `use` (a file stays open only that long); undefined when there is none. */
+  read<T>(projectId: string, use: (source: ImageSource) => T): Promise<T | undefined>;
+  /** Writes the chunks, in order, as the project's snapshot, before it returns (the chunks are views on live caches). */
+  write(projectId: string, chunks: readonly Uint8Array[]): void;
+}
+
+/** Bumped whenever the layout of a cache changes: an older snapshot is then ignored. */
+const FORMAT = 1;
+
+interface SnapshotHeader {
+  readonly format: number;
+  readonly projectId: string;
+  readonly marks?: MarkCacheHeader;
+  readonly sessions?: SessionCacheHeader;
+}
+
+/** @example snapshots.write('p_1', encodeSnapshot('p_1', marks, sessions)) */
+export function encodeSnapshot(projectId: string, marks: MarkCache | undefined, sessions: SessionCache | undefined): Uint8Array[] {
+  const image = new ImageWriter();
+  const header: SnapshotHeader = {
+    format: FORMAT,
+    projectId,
+    ...(marks ? { marks: marks.toImage(image, 'm.') } : {}),
+    ...(sessions ? { sessions: sessions.toImage(image, 's.', marks) } : {}),
+  };
+  return image.toChunks({ ...header });
+}
+
+/** What the database says now, against which a snapshot is checked. */
+export interface CurrentFacts {
+  readonly projectId: string;
+  readonly epoch: number;
+  /** The session feed's highest change (`SessionFeed.head`); undefined where there is no feed. */
+  readonly feedHead: number | undefined;
+}
+
+/**
+ * The caches a snapshot holds that are still valid under `now`; an unreadable or damaged
+ * snapshot throws (the caller logs it and starts empty).
+ */
+export function decodeSnapshot(source: ImageSource, now: CurrentFacts): { marks?: MarkCache; sessions?: SessionCache } {
+  const image = new ImageReader(source);
+  const header = image.header as unknown as SnapshotHeader;
+  if (header.format !== FORMAT || header.projectId !== now.projectId) return {};
+  const marks = header.marks?.epoch === now.epoch ? MarkCache.fromImage(image, 'm.', header.marks) : undefined;
+  const sessions =
+    header.sessions?.epoch === now.epoch && now.feedHead !== undefined && header.sessions.cursor <= now.feedHead
+      ? SessionCache.fromImage(image, 's.', header.sessions, marks)
+      : undefined;
+  return { ...(marks ? { marks } : {}), ...(sessions ? { sessions } : {}) };
+}
