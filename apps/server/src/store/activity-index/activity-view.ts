@@ -31,12 +31,12 @@ export function activityView(cache: MarkCache, purposes: readonly string[], from
 
     distinctSubjects(ranges: readonly KeyedRange[], cap?: number) {
       for (const range of ranges) checked(range.purpose, range);
-      return countDistinct((purpose) => cache.cellsOf('hour', purpose), cache.subjects, ranges, cap);
+      return countDistinct((purpose) => cache.cellsOf('hour', purpose), cache.subjects, ranges, cap, { unions: cache.unions, key: (purpose) => `hour\u0000${purpose}` });
     },
 
     rangeSubjects(purpose: string, ranges: readonly HourRange[], shown: (subjects: number) => boolean) {
       for (const range of ranges) checked(purpose, range);
-      return countRanges(cache.cellsOf('hour', purpose), cache.subjects, ranges, shown);
+      return countRanges(cache.cellsOf('hour', purpose), cache.subjects, ranges, shown, { unions: cache.unions, key: `hour\u0000${purpose}` });
     },
   };
 }

@@ -6,7 +6,8 @@
  * A request then reads a few hundred counter rows and whatever changed since the last one
  * (usually the current hour), instead of every row in its weeks.
  */
-import type { KeyedRange, MarkGrain, StatsReads, StatsStore } from '../stats-store.js';
+import type { KeyedRange, MarkCell, MarkGrain, StatsReads, StatsStore } from '../stats-store.js';
+import type { MarkChanges } from './mark-changes.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
 import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
@@ -44,9 +45,23 @@ export interface SnapshotOptions {
   readonly onWarning: (message: string) => void;
 }
 
+/**
+ * Where one connection makes every write (SQLite), the cells its writers changed
+ * (`mark-changes.ts`) and a data version that moves when another connection commits: a
+ * range checked in full once is then checked again only in the cells written since.
+ */
+export interface OwnWrites {
+  readonly changes: MarkChanges;
+  /** Changes whenever another connection committed (SQLite's `PRAGMA data_version`). */
+  dataVersion(): Promise<number>;
+  /** The `subjects` counters of these cells (0 for a cell without one), in their order. */
+  cellCounts(projectId: string, grain: MarkGrain, cells: readonly MarkCell[]): Promise<number[]>;
+}
+
 export interface IndexedStatsOptions {
   readonly slices?: ReadSlices;
   readonly snapshots?: SnapshotOptions;
+  readonly ownWrites?: OwnWrites;
 }
 
 /** `StatsStore` plus what the owning store calls on shutdown. */
@@ -78,13 +93,33 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
     }
   }
 
+  const own = options.ownWrites;
+  /**
+   * The cells of `purposes` in `[from, to)` whose cached set differs from its counter: with
+   * `ownWrites`, only the cells written since a full check of the range (and nothing else
+   * committed since); else, or first, every counter of the range.
+   */
+  async function staleCells(cache: MarkCache, projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number): Promise<MarkCell[]> {
+    if (!own) return cache.staleCells(grain, purposes, from, to, await reads.markCounts(projectId, grain, purposes, from, to));
+    // The version first: a commit of another connection after it shows at the next request.
+    const version = await own.dataVersion();
+    cache.changes.note(own.changes.take(projectId));
+    const written = cache.changes.takeWithin(grain, purposes, from, to);
+    if (cache.changes.covers(version, grain, purposes, from, to)) {
+      return written.length === 0 ? [] : cache.staleOf(grain, written, await own.cellCounts(projectId, grain, written));
+    }
+    const stale = cache.staleCells(grain, purposes, from, to, await reads.markCounts(projectId, grain, purposes, from, to));
+    cache.changes.cover(version, grain, purposes, from, to);
+    return stale;
+  }
+
   /** The project's mark cache with every cell of `purposes` in `[from, to)` up to date. */
   const refreshedMarks = (projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number) =>
     serially(projectId, async () => {
       const epoch = await reads.statsEpoch(projectId);
       let cache = marks.get(projectId);
       if (cache?.epoch !== epoch) marks.set(projectId, (cache = new MarkCache(epoch)));
-      const stale = cache.staleCells(grain, purposes, from, to, await reads.markCounts(projectId, grain, purposes, from, to));
+      const stale = await staleCells(cache, projectId, grain, purposes, from, to);
       for (let start = 0; start < stale.length; start += slices.cellsPerRead) {
         if (start > 0) await nextTurn();
         const cells = stale.slice(start, start + slices.cellsPerRead);

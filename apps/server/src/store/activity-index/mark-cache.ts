@@ -11,6 +11,8 @@
  */
 import type { Mark, MarkCell, MarkCounts, MarkGrain } from '../stats-store.js';
 import { CellSeries, firstAtOrAfter, type CellSets } from './cell-series.js';
+import { CheckedCells } from './checked-cells.js';
+import { RangeUnions } from './range-unions.js';
 import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
 
 export type { CellSets };
@@ -26,6 +28,10 @@ export interface MarkCacheHeader {
 export class MarkCache {
   private readonly ordinals = new Map<string, number>();
   private readonly cells = new Map<string, CellSeries>();
+  /** Unions over ranges of these cells, kept between requests (valid because cells only grow here). */
+  readonly unions = new RangeUnions();
+  /** Which ranges were read in full, and which cells were written since (`OwnWrites`). */
+  readonly changes = new CheckedCells();
 
   constructor(readonly epoch: number) {}
 
@@ -70,6 +76,11 @@ export class MarkCache {
       }
     }
     return stale;
+  }
+
+  /** The cells of one grain whose cached set differs from its counter (`counts`, in the cells' order). */
+  staleOf(grain: MarkGrain, cells: readonly MarkCell[], counts: readonly number[]): MarkCell[] {
+    return cells.filter((cell, index) => (this.cellsOf(grain, cell.purpose).get(cell.bucket)?.length ?? 0) !== counts[index]);
   }
 
   /** Replaces the given cells with the marks just read for them. */

@@ -6,6 +6,16 @@
 import type { HourRange, KeyedRange, RangeSubjects, ReturnGap } from '../stats-store.js';
 import { firstAtOrAfter, type CellSets } from './cell-series.js';
 import { DAY_MS } from '../../aggregates/time-units.js';
+import type { RangeUnions } from './range-unions.js';
+
+/**
+ * Unions kept between requests (`range-unions.ts`) for the cells of one grain: `key(purpose)`
+ * names the cells; a range's union is kept under that name and the range.
+ */
+export interface KeptUnions {
+  readonly unions: RangeUnions;
+  key(purpose: string): string;
+}
 
 /**
  * Distinct subjects over the union of each key's ranges (hour cells with `from <= bucket <
@@ -14,7 +24,7 @@ import { DAY_MS } from '../../aggregates/time-units.js';
  * @example countDistinct((purpose) => cells, 3, [{ key: 'mon', purpose: 'statistics', from: 0, to: 7_200_000 }])
  * // Map { 'mon' => 2 } when hours 0 and 1 hold ordinals [0, 1] and [1]
  */
-export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: number, ranges: readonly KeyedRange[], cap?: number): Map<string, number> {
+export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: number, ranges: readonly KeyedRange[], cap?: number, kept?: KeptUnions): Map<string, number> {
   const byKey = new Map<string, KeyedRange[]>();
   for (const range of ranges) {
     const list = byKey.get(range.key);
@@ -29,6 +39,13 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
   let cells: CellSets | undefined;
   let stamp = 0;
   for (const [key, list] of byKey) {
+    // A key of one long range, counted whole (a feature's people over weeks): its union is kept.
+    if (kept && cap === undefined && list.length === 1) {
+      const [range] = list as [KeyedRange];
+      const { count } = kept.unions.union(`${kept.key(range.purpose)}\u0000${range.from}\u0000${range.to}`, cellsOf(range.purpose), subjects, range.from, range.to);
+      if (count > 0) result.set(key, count);
+      continue;
+    }
     stamp++;
     let count = 0;
     walk: for (const range of list) {
@@ -60,8 +77,20 @@ export function countDistinct(cellsOf: (purpose: string) => CellSets, subjects: 
  * @example countRanges(cells, 3, [{ from: 0, to: HOUR }, { from: HOUR, to: 2 * HOUR }], (n) => n >= 2)
  * // { perRange: [2, 1], shownUnion: 2 } when hour 0 holds ordinals [0, 1] and hour 1 holds [2]
  */
-export function countRanges(cells: CellSets, subjects: number, ranges: readonly HourRange[], shown: (subjects: number) => boolean): RangeSubjects {
+export function countRanges(cells: CellSets, subjects: number, ranges: readonly HourRange[], shown: (subjects: number) => boolean, kept?: { readonly unions: RangeUnions; readonly key: string }): RangeSubjects {
   const words = (subjects + 31) >>> 5;
+  if (kept) {
+    // Each range's union kept between requests; the total is an OR of the shown ones.
+    const union = new Uint32Array(words);
+    const perRange = ranges.map((range) => {
+      const { bits, count } = kept.unions.union(`${kept.key}\u0000${range.from}\u0000${range.to}`, cells, subjects, range.from, range.to);
+      if (shown(count)) for (let word = 0; word < words; word++) union[word] = union[word]! | bits[word]!;
+      return count;
+    });
+    let shownUnion = 0;
+    for (let word = 0; word < words; word++) shownUnion += bitCount(union[word]!);
+    return { perRange, shownUnion };
+  }
   const inRange = new Uint32Array(words);
   const union = new Uint32Array(words);
   // The ordinals first met in the current range: a sparse range merges and clears by these.

@@ -7,6 +7,7 @@
  */
 import type { AggregatePlan } from '../../aggregates/aggregate-plan.js';
 import type { MetricName } from '../../aggregates/metrics.js';
+import type { MarkGrain } from '../stats-store.js';
 import type { SqliteConnection } from './connection.js';
 
 interface SubjectsCount {
@@ -22,7 +23,7 @@ const SUBJECTS: MetricName = 'subjects';
  * @example const aggregates = createAggregateWriter(connection); aggregates.apply('p_1', planAggregates(events), 1);
  */
 export function createAggregateWriter(connection: SqliteConnection) {
-  const { client } = connection;
+  const { client, markChanges } = connection;
   const insertActivity = client.prepare(
     'INSERT INTO activity (project_id, purpose, grain, bucket, pseudonym) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
   );
@@ -49,7 +50,10 @@ export function createAggregateWriter(connection: SqliteConnection) {
       else subjects.set(key, { purpose: mark.purpose, grain: mark.grain, bucket: mark.bucket, value: 1 });
     }
     for (const c of plan.counters) upsertAggregate.run(projectId, c.purpose, c.grain, c.bucket, c.metric, c.dim, sign * c.value);
-    for (const s of subjects.values()) upsertAggregate.run(projectId, s.purpose, s.grain, s.bucket, SUBJECTS, '', sign * s.value);
+    for (const s of subjects.values()) {
+      upsertAggregate.run(projectId, s.purpose, s.grain, s.bucket, SUBJECTS, '', sign * s.value);
+      markChanges.touch(projectId, { grain: s.grain as MarkGrain, purpose: s.purpose, bucket: s.bucket });
+    }
   }
 
   return { apply };

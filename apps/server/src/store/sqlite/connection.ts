@@ -4,6 +4,7 @@
  */
 import type { Database as SqliteClient } from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { MarkChanges } from '../activity-index/mark-changes.js';
 import { StoreBusyError } from '../store.js';
 import { openSqlite, type SqliteOptions } from './open.js';
 import type * as schema from './schema.js';
@@ -11,6 +12,8 @@ import type * as schema from './schema.js';
 export interface SqliteConnection {
   readonly client: SqliteClient;
   readonly db: BetterSQLite3Database<typeof schema>;
+  /** Cells whose subjects counter this connection changed, for the statistics caches (`activity-index/mark-changes.ts`). */
+  readonly markChanges: MarkChanges;
   /** Runs `work` in an IMMEDIATE transaction (the write lock up front: no upgrade deadlocks). */
   writeTransaction<T>(work: () => T): T;
 }
@@ -25,6 +28,7 @@ export function connectSqlite(options: SqliteOptions): SqliteConnection {
   return {
     client,
     db,
+    markChanges: new MarkChanges(),
     writeTransaction(work) {
       try {
         return client.transaction(work).immediate();

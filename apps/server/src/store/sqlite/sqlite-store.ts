@@ -51,6 +51,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
   const writer = createIngestWriter(connection);
   const reads = createStatsQueries(connection);
   const stats = createIndexedStats(reads, {
+    ownWrites: reads,
     ...(options.path === ':memory:' || options.statsSnapshots === false
       ? {}
       : { snapshots: { store: fileSnapshots(options.path), feedHead: () => reads.feedHead(), onWarning: options.onWarning ?? createLogger({ level: 'warn' }).warn } }),

@@ -4,11 +4,12 @@
  * read with `json_each`, and CROSS JOIN makes SQLite walk the cells first and seek the
  * activity primary key for each, so a request costs the rows of its cells, not the table.
  */
+import type { OwnWrites } from '../activity-index/indexed-stats.js';
 import type { SqliteConnection } from './connection.js';
 import type { Mark, RangeSum, StatsReads } from '../stats-store.js';
 import { DAY_MS } from '../../aggregates/time-units.js';
 
-export function createStatsQueries(connection: SqliteConnection): StatsReads & { feedHead(): Promise<number> } {
+export function createStatsQueries(connection: SqliteConnection): StatsReads & { feedHead(): Promise<number> } & OwnWrites {
   const { client } = connection;
   const epoch = client.prepare<[string], { epoch: number }>('SELECT stats_epoch AS epoch FROM projects WHERE id = ?');
   // One purpose at a time, as two JSON arrays in one row (see `inBucketOrder`): every request
@@ -59,6 +60,11 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
     .pluck();
   const ledgerLength = client.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM consent_ledger');
   const feedHead = client.prepare<[], number>('SELECT coalesce(max(changed), -1) FROM sessions').pluck();
+  const cellCount = client
+    .prepare<[string, string, string, number], number>(
+      `SELECT value FROM aggregates WHERE project_id = ? AND purpose = ? AND grain = ? AND metric = 'subjects' AND bucket = ? AND dim = ''`,
+    )
+    .pluck();
   const marks = client.prepare<[string, string, string], Mark>(
     `SELECT c.purpose AS purpose, c.bucket AS bucket, a.pseudonym AS pseudonym
      FROM (SELECT json_extract(value, '$[0]') AS purpose, json_extract(value, '$[1]') AS bucket FROM json_each(?)) AS c
@@ -67,6 +73,14 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
   );
 
   return {
+    changes: connection.markChanges,
+    async dataVersion() {
+      return client.pragma('data_version', { simple: true }) as number;
+    },
+    async cellCounts(projectId, grain, cells) {
+      return cells.map((cell) => Math.max(cellCount.get(projectId, cell.purpose, grain, cell.bucket) ?? 0, 0));
+    },
+
     /** The highest change number of the session feed, over all projects (one index lookup). */
     async feedHead() {
       return feedHead.get()!;
