@@ -378,6 +378,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   printQueries(figures);
   if (values.write) {
     const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values.server === 'process' ? ' --server process' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
-    writeResultsSection(`statistics-${values.store}`, renderStoreQueries(figures, values.store, command));
+    // One section per kind of run: the in-process 10,000-subject one keeps its old name.
+    const size = values.subjects === '10000' && values.weeks === '12' ? '' : `-${values.subjects}x${values.weeks}w`;
+    writeResultsSection(`statistics-${values.store}${size}${values.server === 'process' ? '-process' : ''}`, renderStoreQueries(figures, values.store, command));
   }
 }

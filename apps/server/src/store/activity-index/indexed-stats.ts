@@ -13,7 +13,7 @@ import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
 import { ReturnGapsMemo } from './gaps-memo.js';
-import { decodeSnapshot, encodeSnapshot, type CacheSnapshots } from './snapshot/project-snapshot.js';
+import { createSnapshotKeeper, type SnapshotOptions } from './snapshot/snapshot-keeper.js';
 
 /**
  * Rows read per statement when a cache fills: a first request reads weeks of marks or every
@@ -28,24 +28,6 @@ const SLICES: ReadSlices = { cellsPerRead: 64, sessionsPerRead: 10_000 };
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Caches that outlive the process (`snapshot/`): the first request after a start then reads
- * what changed since the snapshot, not every mark and session of the project's weeks.
- */
-export interface SnapshotOptions {
-  readonly store: CacheSnapshots;
-  /** The session feed's highest change now: a snapshot ahead of it belongs to another copy of the database. */
-  feedHead(projectId: string): Promise<number>;
-  /**
-   * Marks and sessions read into a project's caches since its last snapshot that make it
-   * worth writing another one soon (a cold fill); smaller refreshes wait for `close`.
-   */
-  readonly afterRows?: number;
-  /** How long after such a fill the snapshot is written: fills of other routes usually follow. */
-  readonly delayMs?: number;
-  readonly onWarning: (message: string) => void;
-}
-
-/**
  * Where one connection makes every write (SQLite), the cells its writers changed
  * (`mark-changes.ts`) and a data version that moves when another connection commits: a
  * range checked in full once is then checked again only in the cells written since.
@@ -57,6 +39,8 @@ export interface OwnWrites {
   /** The `subjects` counters of these cells (0 for a cell without one), in their order. */
   cellCounts(projectId: string, grain: MarkGrain, cells: readonly MarkCell[]): Promise<number[]>;
 }
+
+export type { SnapshotOptions };
 
 export interface IndexedStatsOptions {
   readonly slices?: ReadSlices;
@@ -185,60 +169,3 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   };
 }
 
-/**
- * Restores a project's caches from its snapshot before its first refresh, and writes the
- * snapshot again after a large fill and on close. A snapshot that cannot be read or written
- * costs a warning and a slower first request, never an answer.
- */
-function createSnapshotKeeper(options: SnapshotOptions | undefined, marks: Map<string, MarkCache>, sessions: Map<string, SessionCache>, reads: StatsReads) {
-  const restored = new Set<string>();
-  /** Rows read per project since its last snapshot. */
-  const unsaved = new Map<string, number>();
-  let timer: NodeJS.Timeout | undefined;
-
-  function write(projectId: string): void {
-    if (!options) return;
-    try {
-      options.store.write(projectId, encodeSnapshot(projectId, marks.get(projectId), sessions.get(projectId)));
-      unsaved.delete(projectId);
-    } catch (error) {
-      options.onWarning(`statistics cache snapshot of ${projectId} not written: ${(error as Error).message}`);
-    }
-  }
-
-  function writeDue(): void {
-    timer = undefined;
-    for (const [projectId, rows] of unsaved) if (rows >= (options?.afterRows ?? 100_000)) write(projectId);
-  }
-
-  return {
-    async restore(projectId: string): Promise<void> {
-      if (!options || restored.has(projectId)) return;
-      restored.add(projectId);
-      try {
-        const facts = { projectId, epoch: await reads.statsEpoch(projectId), feedHead: await options.feedHead(projectId) };
-        const caches = await options.store.read(projectId, (source) => decodeSnapshot(source, facts));
-        if (caches?.marks && !marks.has(projectId)) marks.set(projectId, caches.marks);
-        if (caches?.sessions && !sessions.has(projectId)) sessions.set(projectId, caches.sessions);
-      } catch (error) {
-        options.onWarning(`statistics cache snapshot of ${projectId} not used: ${(error as Error).message}`);
-      }
-    },
-
-    changed(projectId: string, rows: number): void {
-      if (!options || rows === 0) return;
-      const total = (unsaved.get(projectId) ?? 0) + rows;
-      unsaved.set(projectId, total);
-      if (total >= (options.afterRows ?? 100_000) && timer === undefined) {
-        timer = setTimeout(writeDue, options.delayMs ?? 5_000);
-        timer.unref();
-      }
-    },
-
-    async close(): Promise<void> {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      for (const projectId of [...unsaved.keys()]) write(projectId);
-    },
-  };
-}

@@ -89,10 +89,10 @@ function memorySnapshots(): CacheSnapshots & { files: Map<string, Uint8Array> } 
 }
 
 /** A fresh indexed-stats over the test database, with or without snapshots. */
-function open(store?: CacheSnapshots, feedHead?: () => Promise<number>) {
+function open(store?: CacheSnapshots, feedHead?: () => Promise<number>, after?: { afterRows: number; delayMs: number }) {
   const counted = countedReads();
   const warnings: string[] = [];
-  const stats = createIndexedStats(counted.reads, store ? { snapshots: { store, feedHead: feedHead ?? counted.feedHead, onWarning: (message) => warnings.push(message) } } : {});
+  const stats = createIndexedStats(counted.reads, store ? { snapshots: { store, feedHead: feedHead ?? counted.feedHead, onWarning: (message) => warnings.push(message), ...after } } : {});
   return { stats, read: counted.read, warnings };
 }
 
@@ -193,4 +193,19 @@ it('keeps the snapshot beside the database file, and a restarted server answers 
   const third = open(fileSnapshots(t.dbPath));
   expect(await answers(third.stats)).toEqual(expected);
   expect(third.warnings).toHaveLength(1);
+});
+
+it('writes a snapshot soon after a fill of afterRows rows, not after one row fewer', async () => {
+  await population();
+  // The population's first answers read 12 marks and 6 sessions: 18 rows.
+  for (const [afterRows, written] of [[19, false], [18, true]] as const) {
+    const store = memorySnapshots();
+    const instance = open(store, undefined, { afterRows, delayMs: 5 });
+    await answers(instance.stats);
+    expect(instance.read).toEqual({ marks: 12, sessions: 6 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(store.files.has(t.project.projectId)).toBe(written);
+    await instance.stats.close();
+    expect(store.files.has(t.project.projectId)).toBe(true);
+  }
 });
