@@ -220,6 +220,8 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
   const today = Math.floor(Date.now() / DAY) * DAY;
   const start = reuse?.start ?? today - options.weeks * 7 * DAY + DAY;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  // "First request" means a cold fill: no statistics cache snapshot of an earlier run (SQLite).
+  if (dataDir) rmSync(join(dataDir, 'heed.db-stats-cache'), { recursive: true, force: true });
   const database = options.store === 'postgres' ? await benchDatabase({ ...options, dataDir }, reuse !== undefined) : undefined;
   const env = {
     HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn',
@@ -249,9 +251,8 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
           await serve.stop();
         }
       };
-      // Cold: no snapshot of an earlier run, every cache filled from the database. Then the
-      // same data again after a restart, from the snapshot the first process left.
-      rmSync(join(dataDir!, 'heed.db-stats-cache'), { recursive: true, force: true });
+      // Cold (no snapshot of an earlier run: removed above), every cache filled from the
+      // database. Then the same data again after a restart, from the snapshot the first left.
       const before = loadavg();
       const cold = await measureProcess();
       const restart = await measureProcess();
