@@ -1,11 +1,11 @@
 /**
  * One project's sessions held in memory for the duration distribution: start, wall duration
  * and subject per session, in flat arrays, updated from the store's feed of changed rows (a
- * request usually reads none or a few), and binned in one pass. Which subjects may count is
- * cached beside them under the store's eligibility version, and each session's bin under
- * the edges it was computed for: finding each session's bin was most of a pass (2.6 ms of
- * 3.0 over 233,000 sessions), and a session's bin only changes when the feed brings its row
- * again.
+ * request usually reads none or a few). Which subjects may count is cached beside them under
+ * the store's eligibility version, and each session's bin under the edges it was computed for
+ * (a session's bin only changes when the feed brings its row again). Each range asked keeps a
+ * view (`session-view.ts`) that the slots changed since its last request update, so a request
+ * does not pass over every session; a change log here tells each view which slots changed.
  */
 import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
