@@ -178,7 +178,7 @@ it('warns about a damaged snapshot and answers from the database', async () => {
   expect(damaged.warnings).toEqual([`statistics cache snapshot of ${t.project.projectId} not used: cache snapshot truncated in s.marked`]);
 });
 
-it('keeps the snapshot beside the database file, and a restarted server answers from it', async () => {
+it('keeps the snapshot in a file beside the database, and a cache opened afresh answers from it', async () => {
   await population();
   const path = `${t.dbPath}-stats-cache/${t.project.projectId}.snapshot`;
   const first = open(fileSnapshots(t.dbPath));

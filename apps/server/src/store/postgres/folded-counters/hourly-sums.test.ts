@@ -3,12 +3,9 @@
  * to one statement summing every slot, through writes, folds and retention; and slot 0 is
  * really kept while the counters epoch holds.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { HOUR_MS } from '../../../aggregates/time-units.js';
-import { createTestDatabase, queryPostgres, type TestDatabase } from '../../../testing/test-databases.js';
-import { testLedgerKeys } from '../../../testing/test-keys.js';
-import { connectPostgres, type PostgresConnection } from '../connection.js';
-import { createPostgresStore, type PostgresStore } from '../postgres-store.js';
+import { counterDatabase } from './counters.case.js';
 import { foldWriterSlots } from '../writer-slots/fold-slots.js';
 import { createHourlySums } from './hourly-sums.js';
 
@@ -18,14 +15,11 @@ const HOUR = Math.floor(NOW / HOUR_MS) * HOUR_MS;
 const FROM = HOUR - 20 * HOUR_MS;
 const TO = HOUR + HOUR_MS;
 const METRICS = ['sessions', 'events'] as const;
-let database: TestDatabase;
-let store: PostgresStore;
-let connection: PostgresConnection;
-const q = <T>(text: string, params: unknown[] = []) => queryPostgres<T>(database.url, text, params);
+const db = counterDatabase(P, 'Hours', NOW);
+const q = <T>(text: string, params: unknown[] = []) => db().q<T>(text, params);
 
 const add = (bucket: number, metric: string, dim: string, slot: number, value: number) =>
-  q(`INSERT INTO aggregates (project_id, purpose, grain, metric, bucket, dim, slot, value) VALUES (?, 'statistics', 'hour', ?, ?, ?, ?, ?)
-    ON CONFLICT (project_id, purpose, grain, metric, bucket, dim, slot) DO UPDATE SET value = aggregates.value + excluded.value`, [P, metric, bucket, dim, slot, value]);
+  db().add({ purpose: 'statistics', grain: 'hour', metric, bucket, dim, slot, value });
 
 async function summed(from: number, to: number) {
   const rows = await q<{ metric: string; bucket: number; v: number }>(`
@@ -38,41 +32,27 @@ async function summed(from: number, to: number) {
   });
 }
 
-beforeEach(async () => {
-  database = await createTestDatabase();
-  store = createPostgresStore({ url: database.url, poolSize: 4, seal: testLedgerKeys() });
-  await store.ready();
-  await store.createProject({ id: P, name: 'Hours', createdAt: NOW, identityMode: 'enforce' });
-  connection = connectPostgres({ url: database.url, poolSize: 4 });
-});
-
-afterEach(async () => {
-  await connection.sql.end({ timeout: 5 });
-  await store.close();
-  await database.drop();
-});
-
 it('answers what summing every slot and dimension answers, through writes, folds and retention', async () => {
-  const hourlySums = createHourlySums(connection.sql);
+  const hourlySums = createHourlySums(db().connection.sql);
   const check = async (from = FROM, to = TO) => expect(await hourlySums(P, 'statistics', from, to, METRICS)).toEqual(await summed(from, to));
   for (let h = 1; h <= 18; h++) {
     await add(HOUR - h * HOUR_MS, 'sessions', '', 1 + (h % 3), h);
     for (const dim of ['a', 'b']) await add(HOUR - h * HOUR_MS, 'events', dim, 1 + (h % 2), h + 1);
   }
-  await foldWriterSlots(connection, NOW);
+  await foldWriterSlots(db().connection, NOW);
   await check();
   await add(HOUR, 'sessions', '', 2, 3);
   await add(HOUR - 3 * HOUR_MS, 'events', 'c', 1, 4);
   await check();
   await check(HOUR - 5 * HOUR_MS, HOUR);
-  await foldWriterSlots(connection, NOW + HOUR_MS);
+  await foldWriterSlots(db().connection, NOW + HOUR_MS);
   await check();
-  expect(await store.prune('aggregates', { projectId: P, before: HOUR - 10 * HOUR_MS, limit: 1_000, now: NOW + HOUR_MS })).toBe(27);
+  expect(await db().store.prune('aggregates', { projectId: P, before: HOUR - 10 * HOUR_MS, limit: 1_000, now: NOW + HOUR_MS })).toBe(27);
   await check();
 });
 
 it('keeps slot 0 while the counters epoch holds, and reads it again once it moves', async () => {
-  const hourlySums = createHourlySums(connection.sql);
+  const hourlySums = createHourlySums(db().connection.sql);
   await add(HOUR - HOUR_MS, 'sessions', '', 0, 5);
   await add(HOUR, 'sessions', '', 1, 2);
   expect(await hourlySums(P, 'statistics', FROM, TO, ['sessions'])).toEqual([{ metric: 'sessions', buckets: [HOUR - HOUR_MS, HOUR], values: [5, 2] }]);

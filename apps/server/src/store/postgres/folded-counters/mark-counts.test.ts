@@ -4,12 +4,9 @@
  * read that sums every slot, and slot 0 is really kept: a change to it that no epoch
  * announces is not seen, one that does is.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { HOUR_MS } from '../../../aggregates/time-units.js';
-import { createTestDatabase, queryPostgres, type TestDatabase } from '../../../testing/test-databases.js';
-import { testLedgerKeys } from '../../../testing/test-keys.js';
-import { connectPostgres, type PostgresConnection } from '../connection.js';
-import { createPostgresStore, type PostgresStore } from '../postgres-store.js';
+import { counterDatabase } from './counters.case.js';
 import { foldWriterSlots } from '../writer-slots/fold-slots.js';
 import { createMarkCounts } from './mark-counts.js';
 
@@ -18,15 +15,12 @@ const NOW = Date.UTC(2026, 10, 24, 8, 30, 0);
 const HOUR = Math.floor(NOW / HOUR_MS) * HOUR_MS;
 const FROM = HOUR - 10 * HOUR_MS;
 const PURPOSES = ['statistics', 'statistics#feature:a', 'statistics#timed:a', 'update_timing'];
-let database: TestDatabase;
-let store: PostgresStore;
-let connection: PostgresConnection;
-const q = <T>(text: string, params: unknown[] = []) => queryPostgres<T>(database.url, text, params);
+const db = counterDatabase(P, 'Marks', NOW);
+const q = <T>(text: string, params: unknown[] = []) => db().q<T>(text, params);
 
 /** Adds `value` to the `subjects` counter of a purpose's hour, in a slot. */
 const add = (purpose: string, bucket: number, slot: number, value: number) =>
-  q(`INSERT INTO aggregates (project_id, purpose, grain, metric, bucket, dim, slot, value) VALUES (?, ?, 'hour', 'subjects', ?, '', ?, ?)
-    ON CONFLICT (project_id, purpose, grain, metric, bucket, dim, slot) DO UPDATE SET value = aggregates.value + excluded.value`, [P, purpose, bucket, slot, value]);
+  db().add({ purpose, grain: 'hour', metric: 'subjects', bucket, dim: '', slot, value });
 
 /** What a read summing every slot answers (the shape `markCounts` had before slot 0 was kept). */
 async function summed(from: number, to: number) {
@@ -40,27 +34,13 @@ async function summed(from: number, to: number) {
   });
 }
 
-beforeEach(async () => {
-  database = await createTestDatabase();
-  store = createPostgresStore({ url: database.url, poolSize: 4, seal: testLedgerKeys() });
-  await store.ready();
-  await store.createProject({ id: P, name: 'Marks', createdAt: NOW, identityMode: 'enforce' });
-  connection = connectPostgres({ url: database.url, poolSize: 4 });
-});
-
-afterEach(async () => {
-  await connection.sql.end({ timeout: 5 });
-  await store.close();
-  await database.drop();
-});
-
 it('answers what summing every slot answers, through writes, late events, removals, folds and retention', async () => {
-  const markCounts = createMarkCounts(connection.sql);
+  const markCounts = createMarkCounts(db().connection.sql);
   const check = async (from = FROM, to = HOUR + HOUR_MS) => expect(await markCounts(P, 'hour', PURPOSES, from, to)).toEqual(await summed(from, to));
   for (let h = 1; h <= 9; h++) {
     for (const [n, purpose] of PURPOSES.entries()) await add(purpose, HOUR - h * HOUR_MS, 1 + (h % 3), h + n);
   }
-  await foldWriterSlots(connection, NOW);
+  await foldWriterSlots(db().connection, NOW);
   await check();
   // The current hour, in two writers' slots.
   await add('statistics', HOUR, 1, 4);
@@ -74,14 +54,14 @@ it('answers what summing every slot answers, through writes, late events, remova
   await check(HOUR - 3 * HOUR_MS, HOUR);
   await check(HOUR - 12 * HOUR_MS, HOUR + HOUR_MS);
   // A fold moves slots into slot 0 (the sums stay); retention removes folded counters.
-  await foldWriterSlots(connection, NOW + HOUR_MS);
+  await foldWriterSlots(db().connection, NOW + HOUR_MS);
   await check();
-  expect(await store.prune('aggregates', { projectId: P, before: HOUR - 6 * HOUR_MS, limit: 1_000, now: NOW })).toBe(16);
+  expect(await db().store.prune('aggregates', { projectId: P, before: HOUR - 6 * HOUR_MS, limit: 1_000, now: NOW })).toBe(16);
   await check();
 });
 
 it('keeps slot 0 while the counters epoch holds, and reads it again once it moves', async () => {
-  const markCounts = createMarkCounts(connection.sql);
+  const markCounts = createMarkCounts(db().connection.sql);
   await add('statistics', HOUR - HOUR_MS, 0, 5);
   await add('statistics', HOUR, 1, 2);
   const first = await markCounts(P, 'hour', ['statistics'], FROM, HOUR + HOUR_MS);
@@ -98,13 +78,13 @@ it('keeps slot 0 while the counters epoch holds, and reads it again once it move
 it('bumps the counters epoch when a fold or retention rewrites slot 0, and only then', async () => {
   const epoch = async () => (await q<{ e: number }>('SELECT counters_epoch AS e FROM projects WHERE id = ?', [P]))[0]!.e;
   await add('statistics', HOUR, 1, 2);
-  await foldWriterSlots(connection, NOW);
+  await foldWriterSlots(db().connection, NOW);
   expect(await epoch()).toBe(0); // the open hour stays in its slot: nothing folded
   await add('statistics', HOUR - HOUR_MS, 1, 2);
-  await foldWriterSlots(connection, NOW);
+  await foldWriterSlots(db().connection, NOW);
   expect(await epoch()).toBe(1);
-  expect(await store.prune('aggregates', { projectId: P, before: HOUR - 2 * HOUR_MS, limit: 1_000, now: NOW })).toBe(0);
+  expect(await db().store.prune('aggregates', { projectId: P, before: HOUR - 2 * HOUR_MS, limit: 1_000, now: NOW })).toBe(0);
   expect(await epoch()).toBe(1);
-  expect(await store.prune('aggregates', { projectId: P, before: HOUR - HOUR_MS, limit: 1_000, now: NOW })).toBe(1);
+  expect(await db().store.prune('aggregates', { projectId: P, before: HOUR - HOUR_MS, limit: 1_000, now: NOW })).toBe(1);
   expect(await epoch()).toBe(2);
 });

@@ -3,12 +3,9 @@
  * removals, folds and retention the answer equals one statement summing every slot, and slot
  * 0 is really kept: a change to it that no epoch announces is not seen, one that does is.
  */
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DAY_MS, HOUR_MS } from '../../../aggregates/time-units.js';
-import { createTestDatabase, queryPostgres, type TestDatabase } from '../../../testing/test-databases.js';
-import { testLedgerKeys } from '../../../testing/test-keys.js';
-import { connectPostgres, type PostgresConnection } from '../connection.js';
-import { createPostgresStore, type PostgresStore } from '../postgres-store.js';
+import { counterDatabase } from './counters.case.js';
 import { foldWriterSlots } from '../writer-slots/fold-slots.js';
 import { createRangeSums } from './range-sums.js';
 
@@ -20,15 +17,12 @@ const HOUR = Math.floor(NOW / HOUR_MS) * HOUR_MS;
 const FROM = DAY - 10 * DAY_MS + 13 * HOUR_MS;
 const TO = HOUR + HOUR_MS;
 const METRICS = ['events', 'timed'] as const;
-let database: TestDatabase;
-let store: PostgresStore;
-let connection: PostgresConnection;
-const q = <T>(text: string, params: unknown[] = []) => queryPostgres<T>(database.url, text, params);
+const db = counterDatabase(P, 'Sums', NOW);
+const q = <T>(text: string, params: unknown[] = []) => db().q<T>(text, params);
 
 /** Adds `value` to a counter of the statistics purpose, in a slot. */
 const add = (grain: 'hour' | 'day', bucket: number, metric: string, dim: string, slot: number, value: number) =>
-  q(`INSERT INTO aggregates (project_id, purpose, grain, metric, bucket, dim, slot, value) VALUES (?, 'statistics', ?, ?, ?, ?, ?, ?)
-    ON CONFLICT (project_id, purpose, grain, metric, bucket, dim, slot) DO UPDATE SET value = aggregates.value + excluded.value`, [P, grain, metric, bucket, dim, slot, value]);
+  db().add({ purpose: 'statistics', grain, metric, bucket, dim, slot, value });
 
 /** One statement summing every slot: the read as it was before slot 0 was kept. */
 async function summed(from: number, to: number) {
@@ -41,22 +35,8 @@ async function summed(from: number, to: number) {
     GROUP BY metric, dim ORDER BY metric COLLATE "C", dim COLLATE "C"`, [P, from, firstDay, firstDay, lastDay, lastDay, to]);
 }
 
-beforeEach(async () => {
-  database = await createTestDatabase();
-  store = createPostgresStore({ url: database.url, poolSize: 4, seal: testLedgerKeys() });
-  await store.ready();
-  await store.createProject({ id: P, name: 'Sums', createdAt: NOW, identityMode: 'enforce' });
-  connection = connectPostgres({ url: database.url, poolSize: 4 });
-});
-
-afterEach(async () => {
-  await connection.sql.end({ timeout: 5 });
-  await store.close();
-  await database.drop();
-});
-
 it('answers what summing every slot answers, through writes, late events, removals, folds and retention', async () => {
-  const rangeSums = createRangeSums(connection.sql);
+  const rangeSums = createRangeSums(db().connection.sql);
   const check = async (from = FROM, to = TO) => {
     const expected = await summed(from, to);
     expect(expected.length).toBeGreaterThan(0);
@@ -70,7 +50,7 @@ it('answers what summing every slot answers, through writes, late events, remova
       for (const h of [0, 12, 20]) await add('hour', DAY - d * DAY_MS + h * HOUR_MS, 'events', dim, 1 + (h % 2), n + 1);
     }
   }
-  await foldWriterSlots(connection, NOW);
+  await foldWriterSlots(db().connection, NOW);
   await check();
   // Today's counters in writers' slots, a late event for a folded day, a removal.
   await add('day', DAY, 'events', 'report.exported', 3, 5);
@@ -82,14 +62,14 @@ it('answers what summing every slot answers, through writes, late events, remova
   // A range starting later (what is kept covers it) and one starting earlier (read again).
   await check(FROM + 3 * DAY_MS, TO);
   await check(FROM - 1 * DAY_MS, TO - DAY_MS);
-  await foldWriterSlots(connection, NOW + DAY_MS);
+  await foldWriterSlots(db().connection, NOW + DAY_MS);
   await check();
-  expect(await store.prune('aggregates', { projectId: P, before: DAY - 8 * DAY_MS, limit: 1_000, now: NOW + DAY_MS })).toBeGreaterThan(0);
+  expect(await db().store.prune('aggregates', { projectId: P, before: DAY - 8 * DAY_MS, limit: 1_000, now: NOW + DAY_MS })).toBeGreaterThan(0);
   await check();
 });
 
 it('keeps slot 0 of the days while the counters epoch holds, and reads it again once it moves', async () => {
-  const rangeSums = createRangeSums(connection.sql);
+  const rangeSums = createRangeSums(db().connection.sql);
   await add('day', DAY - 2 * DAY_MS, 'events', 'a', 0, 5);
   await add('day', DAY - 2 * DAY_MS, 'events', 'a', 1, 1);
   expect(await rangeSums(P, 'statistics', FROM, TO, ['events'])).toEqual([{ metric: 'events', dim: 'a', value: 6 }]);
