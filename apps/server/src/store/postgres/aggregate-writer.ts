@@ -24,6 +24,24 @@ import type { Tx } from './connection.js';
  * @example await applyPlan(tx, 'p_1', planAggregates(events), 1);
  */
 export function applyPlan(tx: Tx, projectId: string, plan: AggregatePlan, sign: 1 | -1): PendingQuery<Row[]> | undefined {
+  const parts = planParts(tx, projectId, plan, sign);
+  return parts && tx`WITH ${WRITER_SLOT(tx)}, ${parts} SELECT 1`;
+}
+
+/** The writer slot of the transaction's connection, as a CTE `writer(slot)` that `planParts` reads. */
+export const WRITER_SLOT = (tx: Tx) => tx`writer AS (SELECT heed_writer_slot() AS slot)`;
+
+/**
+ * The plan as CTEs of a statement that has `WRITER_SLOT` before them: `marks` (the activity
+ * rows inserted, or deleted), `counters` and `counted` (the upsert into the writer's slot).
+ * Ingest writes them in the same statement as its sessions and last-seen times
+ * (`ingest-writer.ts`): one statement per group instead of four, which is PostgreSQL's
+ * per-statement work (bind, plan, executor start) and a socket write saved each time.
+ * Undefined when the plan changes nothing.
+ *
+ * @example tx`WITH ${WRITER_SLOT(tx)}, ${planParts(tx, 'p_1', plan, 1)} SELECT 1`
+ */
+export function planParts(tx: Tx, projectId: string, plan: AggregatePlan, sign: 1 | -1): PendingQuery<Row[]> | undefined {
   if (plan.activity.length === 0 && plan.counters.length === 0) return undefined;
   const marks = [...plan.activity].sort((a, b) =>
     byText(a.purpose, b.purpose) || byText(a.grain, b.grain) || a.bucket - b.bucket || byText(a.pseudonym, b.pseudonym));
@@ -37,7 +55,6 @@ export function applyPlan(tx: Tx, projectId: string, plan: AggregatePlan, sign: 
         WHERE a.project_id = ${projectId} AND a.purpose = m.purpose AND a.grain = m.grain AND a.bucket = m.bucket AND a.pseudonym = m.pseudonym
         RETURNING a.purpose, a.grain, a.bucket`;
   return tx`
-    WITH writer AS (SELECT heed_writer_slot() AS slot),
     marks AS (${changed}),
     counters AS (
       SELECT c.purpose, c.grain, c.bucket, c.metric, c.dim, c.value * ${sign} AS value FROM unnest(
@@ -45,12 +62,13 @@ export function applyPlan(tx: Tx, projectId: string, plan: AggregatePlan, sign: 
         ${counters.map((c) => c.metric)}::text[], ${counters.map((c) => c.dim)}::text[], ${counters.map((c) => c.value)}::bigint[]
       ) AS c(purpose, grain, bucket, metric, dim, value)
       UNION ALL
-      SELECT purpose, grain, bucket, 'subjects', '', count(*) * ${sign} FROM marks GROUP BY purpose, grain, bucket)
-    INSERT INTO aggregates (project_id, slot, purpose, grain, bucket, metric, dim, value)
-    SELECT ${projectId}, writer.slot, purpose, grain, bucket, metric, dim, sum(value) FROM writer, counters
-    GROUP BY writer.slot, purpose, grain, bucket, metric, dim
-    ORDER BY purpose COLLATE "C", grain COLLATE "C", metric COLLATE "C", bucket, dim COLLATE "C"
-    ON CONFLICT (project_id, purpose, grain, metric, bucket, dim, slot) DO UPDATE SET value = aggregates.value + excluded.value`;
+      SELECT purpose, grain, bucket, 'subjects', '', count(*) * ${sign} FROM marks GROUP BY purpose, grain, bucket),
+    counted AS (
+      INSERT INTO aggregates (project_id, slot, purpose, grain, bucket, metric, dim, value)
+      SELECT ${projectId}, writer.slot, purpose, grain, bucket, metric, dim, sum(value) FROM writer, counters
+      GROUP BY writer.slot, purpose, grain, bucket, metric, dim
+      ORDER BY purpose COLLATE "C", grain COLLATE "C", metric COLLATE "C", bucket, dim COLLATE "C"
+      ON CONFLICT (project_id, purpose, grain, metric, bucket, dim, slot) DO UPDATE SET value = aggregates.value + excluded.value)`;
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -19,7 +19,7 @@ import { batchResult, shareByProject, suppressionKey, type ProjectShare, type St
 import { createGroupCommit } from '../group-commit/queue.js';
 import { runAsync } from '../rules/script.js';
 import type { AcceptedEvent, IngestResult, IngestWrite, LateReason } from '../store.js';
-import { applyPlan } from './aggregate-writer.js';
+import { planParts, WRITER_SLOT } from './aggregate-writer.js';
 import type { PostgresConnection, Tx } from './connection.js';
 import { isMissingPartition } from './partitions/missing-partition.js';
 
@@ -103,8 +103,8 @@ async function storeEvents(tx: Tx, writes: readonly IngestWrite[]): Promise<Stor
   return stored;
 }
 
-function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]): PendingQuery<Row[]> | undefined {
-  if (folds.length === 0) return undefined;
+/** The group's sessions of a project, folded into their rows (sorted: concurrent groups lock session rows in one order). */
+function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]): PendingQuery<Row[]> {
   return tx`
     INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events, changed_xid)
     SELECT ${projectId}, s.*, pg_current_xact_id()::text::bigint FROM unnest(
@@ -122,43 +122,49 @@ function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]
 
 /**
  * A project's share of the group: sessions, aggregates, suppression counts, subjects last
- * seen. The statements do not depend on each other's results, so they go out together with
- * COMMIT (postgres.js pipelines them on the transaction's connection): one round trip, not
- * five. Returned unsent: `pipelinedTransaction` sends them, in order, ahead of the COMMIT.
+ * seen, as the CTEs of ONE statement. They do not depend on each other's results but for the
+ * marks that feed the `subjects` counter (`aggregate-writer.ts`), and write different tables;
+ * the subject rows they concern were locked by the group's first statement. One statement
+ * instead of four is PostgreSQL's per-statement work (bind, plan, executor start and end)
+ * and a socket write of this process saved per group (docs/scaling.md, "Measured here").
+ * Returned unsent: `pipelinedTransaction` sends it ahead of the COMMIT.
  */
-function shareStatements(tx: Tx, projectId: string, share: ProjectShare): PendingQuery<Row[]>[] {
-  const statements: (PendingQuery<Row[]> | undefined)[] = [];
-  // Sorted: concurrent groups lock session rows in one order.
-  statements.push(upsertSessions(tx, projectId, foldSessions(share.events).sort((a, b) => byText(a.sessionId, b.sessionId))));
-  statements.push(applyPlan(tx, projectId, planAggregates(share.events), 1));
+function shareStatement(tx: Tx, projectId: string, share: ProjectShare): PendingQuery<Row[]> | undefined {
+  const parts: PendingQuery<Row[]>[] = [];
+  const folds = foldSessions(share.events).sort((a, b) => byText(a.sessionId, b.sessionId));
+  if (folds.length > 0) parts.push(tx`sessions_written AS (${upsertSessions(tx, projectId, folds)})`);
+  const plan = planParts(tx, projectId, planAggregates(share.events), 1);
+  if (plan) parts.push(plan);
   if (share.suppressed.size > 0) {
     const counts = [...share.suppressed].map(([key, count]) => ({ ...suppressionKey(key), count })).sort((a, b) => a.day - b.day || byText(a.reason, b.reason));
-    statements.push(tx`
-      WITH writer AS (SELECT heed_writer_slot() AS slot)
-      INSERT INTO suppressions (project_id, slot, day, reason, count)
+    parts.push(tx`
+      suppressed AS (INSERT INTO suppressions (project_id, slot, day, reason, count)
       SELECT ${projectId}, writer.slot, c.* FROM writer,
         unnest(${counts.map((c) => c.day)}::bigint[], ${counts.map((c) => c.reason)}::text[], ${counts.map((c) => c.count)}::bigint[]) AS c
-      ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count`);
+      ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count)`);
   }
   if (share.seen.size > 0) {
     const touched = [...share.seen].sort(([a], [b]) => byText(a, b));
-    statements.push(tx`
-      UPDATE subjects SET tz = t.tz, device = t.device, last_seen_at = greatest(coalesce(subjects.last_seen_at, 0), t.ts)
+    parts.push(tx`
+      seen AS (UPDATE subjects SET tz = t.tz, device = t.device, last_seen_at = greatest(coalesce(subjects.last_seen_at, 0), t.ts)
       FROM unnest(${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, seen]) => seen.ts)}::bigint[],
         ${touched.map(([, seen]) => seen.tz)}::text[], ${touched.map(([, seen]) => seen.device)}::text[]) AS t(pseudonym, ts, tz, device)
-      WHERE subjects.project_id = ${projectId} AND subjects.pseudonym = t.pseudonym`);
+      WHERE subjects.project_id = ${projectId} AND subjects.pseudonym = t.pseudonym)`);
   }
-  return statements.filter((statement) => statement !== undefined);
+  if (parts.length === 0) return undefined;
+  const ctes = parts.reduce((all, part) => tx`${all}, ${part}`);
+  return tx`WITH ${WRITER_SLOT(tx)}, ${ctes} SELECT 1`;
 }
 
 /** Writes the batches in one transaction; rejects if any of them (or the commit) fails. */
 async function writeTogether(connection: PostgresConnection, writes: readonly IngestWrite[]): Promise<IngestResult[]> {
-  // Two round trips for the whole group: BEGIN with the lock-and-insert statement, then the
-  // sessions, marks, counters and suppressions with COMMIT.
+  // Two round trips for the whole group: BEGIN with the lock-and-insert statement, then one
+  // statement per project (sessions, marks, counters, suppressions, last seen) with COMMIT.
   return connection.pipelinedTransaction(async (tx) => {
     const stored = await storeEvents(tx, writes);
     const shares = [...shareByProject(stored)].sort(([a], [b]) => byText(a, b));
-    return { result: stored.map(batchResult), last: shares.flatMap(([projectId, share]) => shareStatements(tx, projectId, share)) };
+    const last = shares.map(([projectId, share]) => shareStatement(tx, projectId, share)).filter((statement) => statement !== undefined);
+    return { result: stored.map(batchResult), last };
   });
 }
 
