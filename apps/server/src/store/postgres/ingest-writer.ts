@@ -35,6 +35,9 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * suppressed instead. Art. 18 and 17 hold exactly; the other flags take effect from the next
  * batch (docs/scaling.md). Returns each subject's state and the keys of the rows the primary
  * key refused as already stored: usually none, so the answer stays a few rows, not one per event.
+ * Those keys are a set difference (`EXCEPT`, hashed or sorted), not `NOT EXISTS`: the CTEs'
+ * row estimates are 1, so PostgreSQL planned the anti-join as a nested loop, which compares
+ * every candidate with every inserted row and cost ~9 ms of a 250-event group.
  */
 async function lockAndInsert(tx: Tx, writes: readonly IngestWrite[], rows: readonly { write: IngestWrite; event: AcceptedEvent }[]) {
   const keys = [...new Set(writes.flatMap((write) => write.events.map((event) => `${write.projectId}\u0000${event.pseudonym}`)))].sort(byText);
@@ -58,8 +61,8 @@ async function lockAndInsert(tx: Tx, writes: readonly IngestWrite[], rows: reado
       SELECT project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes FROM candidates ORDER BY n
       ON CONFLICT DO NOTHING RETURNING project_id, ts, id)
     SELECT 'subject' AS kind, project_id AS "projectId", pseudonym, late, NULL AS id, NULL::bigint AS ts FROM locked
-    UNION ALL SELECT 'duplicate', c.project_id, NULL, NULL, c.id, c.ts FROM candidates c
-      WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.project_id = c.project_id AND i.ts = c.ts AND i.id = c.id)`;
+    UNION ALL SELECT 'duplicate', d.project_id, NULL, NULL, d.id, d.ts
+      FROM (SELECT project_id, ts, id FROM candidates EXCEPT SELECT project_id, ts, id FROM inserted) AS d`;
   const subjects = new Map<string, LateReason | undefined>();
   const duplicates = new Set<string>();
   for (const row of result) {
