@@ -147,12 +147,14 @@ function shareStatement(tx: Tx, projectId: string, share: ProjectShare): Pending
       ON CONFLICT (project_id, day, reason, slot) DO UPDATE SET count = suppressions.count + excluded.count)`);
   }
   if (share.seen.size > 0) {
+    // The project as a column of the rows, not a constant: joined on both key columns, the
+    // update finds each subject by its key even on a table never analyzed (see `loadSubjects`).
     const touched = [...share.seen].sort(([a], [b]) => byText(a, b));
     parts.push(tx`
       seen AS (UPDATE subjects SET tz = t.tz, device = t.device, last_seen_at = greatest(coalesce(subjects.last_seen_at, 0), t.ts)
-      FROM unnest(${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, seen]) => seen.ts)}::bigint[],
-        ${touched.map(([, seen]) => seen.tz)}::text[], ${touched.map(([, seen]) => seen.device)}::text[]) AS t(pseudonym, ts, tz, device)
-      WHERE subjects.project_id = ${projectId} AND subjects.pseudonym = t.pseudonym)`);
+      FROM unnest(${touched.map(() => projectId)}::text[], ${touched.map(([pseudonym]) => pseudonym)}::text[], ${touched.map(([, seen]) => seen.ts)}::bigint[],
+        ${touched.map(([, seen]) => seen.tz)}::text[], ${touched.map(([, seen]) => seen.device)}::text[]) AS t(project_id, pseudonym, ts, tz, device)
+      WHERE subjects.project_id = t.project_id AND subjects.pseudonym = t.pseudonym)`);
   }
   if (parts.length === 0) return undefined;
   const ctes = parts.reduce((all, part) => tx`${all}, ${part}`);

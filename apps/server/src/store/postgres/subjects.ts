@@ -30,7 +30,12 @@ export function createSubjectRepository(connection: PostgresConnection, seal: Le
     async loadSubjects(projectId, pseudonyms) {
       const found = new Map<string, SubjectRecord>();
       if (pseudonyms.length === 0) return found;
-      const rows = await sql<SubjectRow[]>`SELECT * FROM subjects WHERE project_id = ${projectId} AND pseudonym = ANY(${[...pseudonyms]}::text[])`;
+      // Joined on both key columns, as ingest's other subject statements: with `project_id = $1
+      // AND pseudonym = ANY($2)`, a table never analyzed (a new database; autovacuum off) got
+      // a plan that read every subject of the project to find one, on every batch.
+      const rows = await sql<SubjectRow[]>`
+        SELECT s.* FROM unnest(${pseudonyms.map(() => projectId)}::text[], ${[...pseudonyms]}::text[]) AS k(project_id, pseudonym)
+        JOIN subjects s ON s.project_id = k.project_id AND s.pseudonym = k.pseudonym`;
       for (const row of rows) found.set(row.pseudonym, toSubjectRecord(row));
       return found;
     },
