@@ -213,6 +213,22 @@ export type SessionSource =
 /** The feed kind of `SessionSource`. */
 export type SessionFeed = Extract<SessionSource, { kind: 'feed' }>;
 
+/**
+ * What one removal took out of the data the statistics caches hold: the step that raised
+ * `projects.stats_epoch` to `epoch`. A process that made the removal itself applies it to its
+ * caches (`activity-index/stats-removals.ts`) instead of dropping them.
+ */
+export interface StatsRemoval {
+  /** A subject whose marks were taken out or put back (a right changed what counts, or erasure). */
+  readonly subject?: string;
+  /** The purposes whose marks of `subject` changed; every purpose when absent. */
+  readonly purposes?: readonly string[];
+  /** Marks of buckets up to and including this were deleted (retention; restricted and held subjects' stay). */
+  readonly marksThrough?: number;
+  /** The keys (`SessionChange.key`) of the sessions deleted. */
+  readonly sessionKeys?: readonly number[];
+}
+
 /** What a dialect implements; `activity-index/` adds the distinct counts and the session cache on top. */
 export interface StatsReads extends Pick<StatsStore, 'hourlySums' | 'rangeSums'> {
   /** `projects.stats_epoch`: changes whenever marks or sessions may have been removed. */

@@ -74,6 +74,7 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
 
   return {
     changes: connection.markChanges,
+    removals: connection.statsRemovals,
     async dataVersion() {
       return client.pragma('data_version', { simple: true }) as number;
     },
