@@ -9,7 +9,7 @@ import { DURATION_EDGES } from '../../aggregates/duration-bins.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import { connectSqlite, type SqliteConnection } from '../sqlite/connection.js';
 import { createStatsQueries } from '../sqlite/stats-queries.js';
-import type { ReturnGap, SessionDurations, SessionFeed, StatsReads } from '../stats-store.js';
+import type { CellMarks, MarkCell, ReturnGap, SessionDurations, SessionFeed, StatsReads } from '../stats-store.js';
 import type { IndexedStats } from './indexed-stats.js';
 import { bytesSource } from './snapshot/cache-image.js';
 import type { CacheSnapshots } from './snapshot/project-snapshot.js';
@@ -90,9 +90,9 @@ export function cacheCase(): () => CacheCase {
       const reads: StatsReads = {
         ...base,
         marks: async (...args) => {
-          const rows = await base.marks(...args);
-          read.marks += rows.length;
-          return rows;
+          const cells = await base.marks(...args);
+          for (const cell of cells) read.marks += cell.pseudonyms.length;
+          return cells;
         },
         sessions: {
           ...feed,
@@ -126,4 +126,21 @@ export function memorySnapshots(): CacheSnapshots & { files: Map<string, Uint8Ar
     },
     write: (projectId, chunks) => void files.set(projectId, Buffer.concat(chunks)),
   };
+}
+
+/** One activity mark, as tests write them. */
+export interface Mark extends MarkCell {
+  readonly pseudonym: string;
+}
+
+/** Marks as `StatsReads.marks` answers them: a list per cell, in the order cells first appear. */
+export function marksByCell(marks: readonly Mark[]): CellMarks[] {
+  const cells = new Map<string, { purpose: string; bucket: number; pseudonyms: string[] }>();
+  for (const { purpose, bucket, pseudonym } of marks) {
+    const key = `${purpose}\u0000${bucket}`;
+    const cell = cells.get(key) ?? { purpose, bucket, pseudonyms: [] };
+    cell.pseudonyms.push(pseudonym);
+    cells.set(key, cell);
+  }
+  return [...cells.values()];
 }

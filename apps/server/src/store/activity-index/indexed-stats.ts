@@ -127,7 +127,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
         const cells = stale.slice(start, start + slices.cellsPerRead);
         const read = await reads.marks(projectId, grain, cells);
         cache.fill(grain, cells, read);
-        snapshots.changed(projectId, read.length);
+        snapshots.changed(projectId, read.reduce((marks, cell) => marks + cell.pseudonyms.length, 0));
       }
       return cache;
     });

@@ -10,7 +10,7 @@
  * cached set's size (marks are otherwise only added). Several server processes on one
  * PostgreSQL therefore never serve each other's stale sets.
  */
-import type { Mark, MarkCell, MarkCounts, MarkGrain, StatsRemoval } from '../stats-store.js';
+import type { CellMarks, MarkCell, MarkCounts, MarkGrain, StatsRemoval } from '../stats-store.js';
 import { CellSeries, firstAtOrAfter, type CellSets } from './cell-series.js';
 import { CheckedCells } from './checked-cells.js';
 import { RangeUnions } from './range-unions.js';
@@ -129,20 +129,19 @@ export class MarkCache {
   }
 
   /** Replaces the given cells with the marks just read for them. */
-  fill(grain: MarkGrain, cells: readonly MarkCell[], marks: readonly Mark[]): void {
-    const loaded = new Map<string, number[]>();
-    for (const mark of marks) {
-      const key = `${mark.purpose}\u0000${mark.bucket}`;
-      let list = loaded.get(key);
-      if (!list) loaded.set(key, (list = []));
-      list.push(this.ordinalFor(mark.pseudonym));
+  fill(grain: MarkGrain, cells: readonly MarkCell[], marks: readonly CellMarks[]): void {
+    const loaded = new Map<string, Uint32Array>();
+    for (const cell of marks) {
+      const set = new Uint32Array(cell.pseudonyms.length);
+      for (let index = 0; index < set.length; index++) set[index] = this.ordinalFor(cell.pseudonyms[index]!);
+      loaded.set(`${cell.purpose}\u0000${cell.bucket}`, set);
     }
     for (const cell of cells) {
       const mapKey = `${grain}\u0000${cell.purpose}`;
       let series = this.cells.get(mapKey);
       if (!series) this.cells.set(mapKey, (series = new CellSeries()));
-      const list = loaded.get(`${cell.purpose}\u0000${cell.bucket}`);
-      if (list) series.set(cell.bucket, Uint32Array.from(list));
+      const set = loaded.get(`${cell.purpose}\u0000${cell.bucket}`);
+      if (set && set.length > 0) series.set(cell.bucket, set);
       else series.delete(cell.bucket);
     }
   }
