@@ -11,7 +11,9 @@
  * `--server process` measures a `heed serve` of its own (the built CLI, on the dataset's
  * files) instead of the generating process: the load generator then shares neither its event
  * loop nor its heap, and the server's resident memory (VmRSS after the timed requests, and
- * its peak VmHWM, from /proc) is its own. The process reads the real clock, so give it a
+ * its peak VmHWM, from /proc) is its own. It runs twice: a first process with no cache
+ * snapshot, then a second after the first stopped, which then erases one subject (a kept
+ * dataset loses one per run) and times the first request of each route after the erasure. The process reads the real clock, so give it a
  * dataset generated in this run (or earlier the same day).
  *
  * `--store postgres` runs the server on PostgreSQL (`HEED_TEST_POSTGRES_URL`, by default the
@@ -29,7 +31,7 @@ import postgres from 'postgres';
 import {
   createTestDatabase, databaseUrl, startServerProcess, startTestServer, TEST_POSTGRES_URL, type TestDatabase, type TestServer, type TestStoreKind,
 } from '@heed/server/testing';
-import { residentMemory } from './lib/proc.js';
+import { residentMemory, type ResidentMemory } from './lib/proc.js';
 import { writeResultsSection } from './lib/results-section.js';
 import { fmt, percentile } from './lib/stats.js';
 
@@ -201,9 +203,32 @@ export interface QueryFigures {
   /** A batch landed before every request (see `churn`). */
   churn: boolean;
   /** With `--server process`: the server process's resident memory after the timed requests. */
-  serverMemory?: { rssMb: number; peakRssMb: number };
+  serverMemory?: ResidentMemory;
   /** With `--server process`: a second server process on the same data, started after the first stopped (its caches from the first one's snapshot where the store keeps one). */
-  restart?: { routes: RouteFigure[]; serverMemory: { rssMb: number; peakRssMb: number } };
+  restart?: { routes: RouteFigure[]; serverMemory: ResidentMemory; afterErasure: { name: string; firstMs: number }[] };
+}
+
+/**
+ * One subject erased through the admin API (the highest-numbered one still held: a kept
+ * dataset loses one subject per run), then one request per route: what the first statistics
+ * request after an erasure costs. An erasure raises the stats epoch; a server that made it
+ * applies it to its caches instead of filling them again.
+ */
+async function firstAfterErasure(server: TestServer, fromDate: string, options: { subjects: number; weeks: number }): Promise<{ name: string; firstMs: number }[]> {
+  const admin = { authorization: `Bearer ${server.project.adminKey}` };
+  for (let n = options.subjects - 1; ; n--) {
+    if (n < 0) throw new Error('no subject left to erase');
+    const response = await server.post('/v1/admin/subjects/erase', { userId: `user-${n}` }, admin);
+    await response.arrayBuffer();
+    if (response.status === 200) break;
+    if (response.status !== 404) throw new Error(`erasure answered ${response.status}`);
+  }
+  const figures: { name: string; firstMs: number }[] = [];
+  for (const route of statsRoutes(fromDate, options.weeks)) {
+    const { status, firstMs } = await timeRoute(`${server.url}${route.path}`, { authorization: `Bearer ${server.project.analystKey}` }, 0);
+    if (status !== 404) figures.push({ name: route.name, firstMs });
+  }
+  return figures;
 }
 
 /**
@@ -241,11 +266,13 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
       await server.close();
       closed = true;
       // The generator's clock, URL and keys, pointed at a server process of its own.
-      const measureProcess = async () => {
+      const measureProcess = async (thenErase: boolean) => {
         const serve = await startServerProcess({ env: { ...env, HEED_DATA_DIR: dataDir! } });
         try {
-          const measured = await measureRoutes({ ...server, url: serve.url, clock: server.clock } as TestServer, fromDate, options.weeks, options.samples);
-          return { ...measured, serverMemory: residentMemory(serve.child.pid!) };
+          const target = { ...server, url: serve.url, clock: server.clock } as TestServer;
+          const measured = await measureRoutes(target, fromDate, options.weeks, options.samples);
+          const serverMemory = residentMemory(serve.child.pid!);
+          return { ...measured, serverMemory, ...(thenErase ? { afterErasure: await firstAfterErasure(target, fromDate, options) } : {}) };
         } finally {
           // SIGTERM: the server writes its statistics cache snapshot (SQLite) as it closes.
           await serve.stop();
@@ -254,11 +281,11 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
       // Cold (no snapshot of an earlier run: removed above), every cache filled from the
       // database. Then the same data again after a restart, from the snapshot the first left.
       const before = loadavg();
-      const cold = await measureProcess();
-      const restart = await measureProcess();
+      const cold = await measureProcess(false);
+      const restart = await measureProcess(true);
       return {
         dataset, reused: reuse !== undefined, floor: cold.floor, routes: cold.routes, load: { before, after: loadavg() }, samples: options.samples, churn: false,
-        serverMemory: cold.serverMemory, restart: { routes: restart.routes, serverMemory: restart.serverMemory },
+        serverMemory: cold.serverMemory, restart: { routes: restart.routes, serverMemory: restart.serverMemory, afterErasure: restart.afterErasure ?? [] },
       };
     }
     // A reused dataset is measured at the time it ended, so its weeks stay the last full ones.
@@ -331,13 +358,15 @@ export function printQueries(figures: QueryFigures): void {
     const line = route.status === 'absent' ? 'absent (404)' : `p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (${fmt(route.p50Ms / floor.p50Ms, 1)}x floor; first request ${fmt(route.firstMs, 0)} ms)`;
     console.log(`  ${route.name.padEnd(22)} ${line}`);
   }
-  if (figures.serverMemory) console.log(`  server process resident memory: ${fmt(figures.serverMemory.rssMb, 0)} MB after the requests, ${fmt(figures.serverMemory.peakRssMb, 0)} MB at its peak`);
+  const memory = (m: ResidentMemory) => `${fmt(m.rssMb, 0)} MB after the requests (${fmt(m.anonMb, 0)} MB of it its own anonymous memory), ${fmt(m.peakRssMb, 0)} MB at its peak`;
+  if (figures.serverMemory) console.log(`  server process resident memory: ${memory(figures.serverMemory)}`);
   if (figures.restart) {
     console.log('  after a restart on the same data:');
     for (const route of figures.restart.routes) {
       if (route.status === 'measured') console.log(`  ${route.name.padEnd(22)} p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (first request ${fmt(route.firstMs, 0)} ms)`);
     }
-    console.log(`  server process resident memory: ${fmt(figures.restart.serverMemory.rssMb, 0)} MB after the requests, ${fmt(figures.restart.serverMemory.peakRssMb, 0)} MB at its peak`);
+    console.log(`  server process resident memory: ${memory(figures.restart.serverMemory)}`);
+    console.log(`  first request after an erasure: ${figures.restart.afterErasure.map((route) => `${route.name} ${fmt(route.firstMs, 0)} ms`).join(', ')}`);
   }
 }
 
@@ -347,15 +376,16 @@ export function renderStoreQueries(figures: QueryFigures, store: TestStoreKind, 
   const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : fmt(value, 2));
   const worst = Math.max(...routes.filter((r) => r.status === 'measured').map((r) => r.p95Ms));
   const restart = figures.restart?.routes;
-  const mb = (memory: { rssMb: number; peakRssMb: number }) => `${fmt(memory.rssMb, 0)} MB after the requests, ${fmt(memory.peakRssMb, 0)} MB at its peak`;
+  const erased = figures.restart?.afterErasure ?? [];
+  const mb = (memory: ResidentMemory) => `${fmt(memory.rssMb, 0)} MB after the requests (RssAnon ${fmt(memory.anonMb, 0)} MB), ${fmt(memory.peakRssMb, 0)} MB at its peak`;
   const memory = figures.serverMemory
     ? `\nServer process resident memory: ${mb(figures.serverMemory)}${figures.restart ? `; after a restart (caches from the snapshot): ${mb(figures.restart.serverMemory)}` : ''}.\n`
     : '';
   return `Statistics on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'} (${fmt(dataset.subjects)} subjects, ${dataset.weeks} weeks, ${fmt(dataset.events)} events; ${figures.samples} sequential requests per route after 5 of warm-up; measured ${new Date().toISOString()}; \`${command}\`; load average ${figures.load.before.map((v) => v.toFixed(1)).join(' / ')} before):
 
-| route | p50 ms | p95 ms | first request ms |${restart ? ' first request after a restart ms |' : ''}
-|---|---:|---:|---:|${restart ? '---:|' : ''}
-${[floor, ...routes].map((r) => `| ${r.name} | ${r.status === 'absent' ? 'absent' : ms(r.p50Ms)} | ${ms(r.p95Ms)} | ${ms(r.firstMs)} |${restart ? ` ${ms(restart.find((x) => x.name === r.name)?.firstMs ?? Number.NaN)} |` : ''}`).join('\n')}
+| route | p50 ms | p95 ms | first request ms |${restart ? ' first request after a restart ms | first request after an erasure ms |' : ''}
+|---|---:|---:|---:|${restart ? '---:|---:|' : ''}
+${[floor, ...routes].map((r) => `| ${r.name} | ${r.status === 'absent' ? 'absent' : ms(r.p50Ms)} | ${ms(r.p95Ms)} | ${ms(r.firstMs)} |${restart ? ` ${ms(restart.find((x) => x.name === r.name)?.firstMs ?? Number.NaN)} | ${ms(erased.find((x) => x.name === r.name)?.firstMs ?? Number.NaN)} |` : ''}`).join('\n')}
 ${memory}
 Worst p95 ${ms(worst)} ms: ${worst < 20 ? 'met' : '**missed**'} (target < 20 ms on every route).`;
 }

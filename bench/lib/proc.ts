@@ -24,9 +24,22 @@ export function cpuSeconds(pid: number): number {
 /** CPU seconds of several processes together. */
 export const totalCpuSeconds = (pids: readonly number[]) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 
-/** A process's resident memory in MB, now (VmRSS) and at its peak (VmHWM). */
-export function residentMemory(pid: number): { rssMb: number; peakRssMb: number } {
+/** Resident memory in MB, from /proc/<pid>/status. */
+export interface ResidentMemory {
+  /** Now (VmRSS). */
+  readonly rssMb: number;
+  /** At its peak (VmHWM). */
+  readonly peakRssMb: number;
+  /**
+   * Now, of its own anonymous memory (RssAnon: heaps, caches, buffers). VmRSS also counts the
+   * pages of mapped files it touched, chiefly the node binary's code (about 50 MB for a
+   * `heed serve` on an empty database), which every Node process on the machine shares.
+   */
+  readonly anonMb: number;
+}
+
+export function residentMemory(pid: number): ResidentMemory {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024 };
+  return { rssMb: kb('VmRSS') / 1024, peakRssMb: kb('VmHWM') / 1024, anonMb: kb('RssAnon') / 1024 };
 }

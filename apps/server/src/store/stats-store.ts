@@ -109,8 +109,9 @@ export interface MarkCounts {
   readonly subjects: readonly number[];
 }
 
-export interface Mark extends MarkCell {
-  readonly pseudonym: string;
+/** One cell's marks: the pseudonyms marked in it. */
+export interface CellMarks extends MarkCell {
+  readonly pseudonyms: readonly string[];
 }
 
 export type MarkGrain = 'hour' | 'day';
@@ -213,13 +214,32 @@ export type SessionSource =
 /** The feed kind of `SessionSource`. */
 export type SessionFeed = Extract<SessionSource, { kind: 'feed' }>;
 
+/**
+ * What one removal took out of the data the statistics caches hold: the step that raised
+ * `projects.stats_epoch` to `epoch`. A process that made the removal itself applies it to its
+ * caches (`activity-index/stats-removals.ts`) instead of dropping them.
+ */
+export interface StatsRemoval {
+  /** A subject whose marks were taken out or put back (a right changed what counts, or erasure). */
+  readonly subject?: string;
+  /** The purposes whose marks of `subject` changed; every purpose when absent. */
+  readonly purposes?: readonly string[];
+  /** Marks of buckets up to and including this were deleted (retention; restricted and held subjects' stay). */
+  readonly marksThrough?: number;
+  /** The keys (`SessionChange.key`) of the sessions deleted. */
+  readonly sessionKeys?: readonly number[];
+}
+
 /** What a dialect implements; `activity-index/` adds the distinct counts and the session cache on top. */
 export interface StatsReads extends Pick<StatsStore, 'hourlySums' | 'rangeSums'> {
   /** `projects.stats_epoch`: changes whenever marks or sessions may have been removed. */
   statsEpoch(projectId: string): Promise<number>;
   /** The `subjects` counters of the non-empty cells of one grain with `from <= bucket < to`: one entry per purpose asked for, in that order. */
   markCounts(projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number): Promise<MarkCounts[]>;
-  /** The marks of the given cells of one grain. */
-  marks(projectId: string, grain: MarkGrain, cells: readonly MarkCell[]): Promise<Mark[]>;
+  /**
+   * The marks of the given cells of one grain, a list per cell (a cell without marks may be
+   * left out): a cold fill reads millions of marks, and a row per mark cost 2.5x the time.
+   */
+  marks(projectId: string, grain: MarkGrain, cells: readonly MarkCell[]): Promise<CellMarks[]>;
   readonly sessions: SessionSource;
 }

@@ -3,7 +3,8 @@
  * it is counted, the counts it gives, and a refusal to count outside what it checked.
  */
 import { describe, expect, it } from 'vitest';
-import type { Mark, MarkCounts, StatsReads } from '../stats-store.js';
+import type { MarkCounts, StatsReads } from '../stats-store.js';
+import { marksByCell, type Mark } from './caches.case.js';
 import { createIndexedStats } from './indexed-stats.js';
 
 const HOUR = 3_600_000;
@@ -26,7 +27,7 @@ function memoryReads(marks: Mark[]) {
     },
     async marks(_projectId, _grain, cells) {
       calls.marks++;
-      return marks.filter((mark) => cells.some((cell) => cell.purpose === mark.purpose && cell.bucket === mark.bucket));
+      return marksByCell(marks.filter((mark) => cells.some((cell) => cell.purpose === mark.purpose && cell.bucket === mark.bucket)));
     },
     sessions: { kind: 'query', durations: async () => ({ bins: [], shownSubjects: 0 }) },
   };

@@ -35,6 +35,12 @@ export class CheckedCells {
     return cells;
   }
 
+  /** Forgets every full read: the next request of each range reads all its counters. */
+  forget(): void {
+    this.ranges.clear();
+    this.version = undefined;
+  }
+
   /** Whether every purpose's `[from, to)` lies in a range read in full under `version`. */
   covers(version: number, grain: MarkGrain, purposes: readonly string[], from: number, to: number): boolean {
     if (version !== this.version) return false;

@@ -1,13 +1,15 @@
 /**
  * `StatsStore` on top of a dialect's `StatsReads`: distinct-subject counts, return intervals
  * and (where the store offers a feed) the session distribution come from in-memory caches,
- * refreshed per request from cheap facts that say what changed: `stats_epoch` for removals,
+ * refreshed per request from cheap facts that say what changed: `stats_epoch` for removals
+ * (applied where this process made them, else the caches fill again),
  * the `subjects` counters for marks, the sessions' `changed` order and the ledger's length.
  * A request then reads a few hundred counter rows and whatever changed since the last one
  * (usually the current hour), instead of every row in its weeks.
  */
 import type { KeyedRange, MarkCell, MarkGrain, StatsReads, StatsStore } from '../stats-store.js';
 import type { MarkChanges } from './mark-changes.js';
+import type { StatsRemovals } from './stats-removals.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
 import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
@@ -34,6 +36,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export interface OwnWrites {
   readonly changes: MarkChanges;
+  /** The removals this connection committed: caches apply them instead of filling again. */
+  readonly removals: StatsRemovals;
   /** Changes whenever another connection committed (SQLite's `PRAGMA data_version`). */
   dataVersion(): Promise<number>;
   /** The `subjects` counters of these cells (0 for a cell without one), in their order. */
@@ -61,7 +65,9 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   const gaps = new ReturnGapsMemo();
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
-  const snapshots = createSnapshotKeeper(options.snapshots, marks, sessions, reads);
+  const own = options.ownWrites;
+  const snapshots = createSnapshotKeeper(options.snapshots, marks, sessions, reads, (projectId, epoch, current) =>
+    epoch === current || own?.removals.between(projectId, epoch, current) !== undefined);
 
   async function serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
     while (busy.has(projectId)) await busy.get(projectId);
@@ -77,7 +83,19 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
     }
   }
 
-  const own = options.ownWrites;
+  /**
+   * The cache if it holds `epoch`, or was brought to it by the removals this process made
+   * since its own; else undefined (fill a new one).
+   */
+  function atEpoch<C extends MarkCache | SessionCache>(projectId: string, cache: C | undefined, epoch: number): C | undefined {
+    if (cache === undefined || cache.epoch === epoch) return cache;
+    const removals = own?.removals.between(projectId, cache.epoch, epoch);
+    if (!removals) return undefined;
+    cache.advance(epoch, removals);
+    // Written at close like any change: a snapshot under the old epoch would not be used.
+    snapshots.changed(projectId, removals.length);
+    return cache;
+  }
   /**
    * The cells of `purposes` in `[from, to)` whose cached set differs from its counter: with
    * `ownWrites`, only the cells written since a full check of the range (and nothing else
@@ -101,15 +119,15 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   const refreshedMarks = (projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number) =>
     serially(projectId, async () => {
       const epoch = await reads.statsEpoch(projectId);
-      let cache = marks.get(projectId);
-      if (cache?.epoch !== epoch) marks.set(projectId, (cache = new MarkCache(epoch)));
+      let cache = atEpoch(projectId, marks.get(projectId), epoch);
+      if (!cache) marks.set(projectId, (cache = new MarkCache(epoch)));
       const stale = await staleCells(cache, projectId, grain, purposes, from, to);
       for (let start = 0; start < stale.length; start += slices.cellsPerRead) {
         if (start > 0) await nextTurn();
         const cells = stale.slice(start, start + slices.cellsPerRead);
         const read = await reads.marks(projectId, grain, cells);
         cache.fill(grain, cells, read);
-        snapshots.changed(projectId, read.length);
+        snapshots.changed(projectId, read.reduce((marks, cell) => marks + cell.pseudonyms.length, 0));
       }
       return cache;
     });
@@ -127,8 +145,8 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
           const hours = await refreshedMarks(projectId, 'hour', [purpose], Math.floor(from / HOUR_MS) * HOUR_MS, to);
           return serially(projectId, async () => {
             const epoch = await reads.statsEpoch(projectId);
-            let cache = sessions.get(projectId);
-            if (cache?.epoch !== epoch) sessions.set(projectId, (cache = new SessionCache(epoch)));
+            let cache = atEpoch(projectId, sessions.get(projectId), epoch);
+            if (!cache) sessions.set(projectId, (cache = new SessionCache(epoch)));
             for (;;) {
               const page = await source.changedAfter(projectId, cache.cursor, slices.sessionsPerRead);
               cache.apply(page.changes, page.next);

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Mark, MarkCell, MarkCounts } from '../stats-store.js';
+import type { MarkCell, MarkCounts } from '../stats-store.js';
+import { marksByCell, type Mark } from './caches.case.js';
 import { MarkCache } from './mark-cache.js';
 
 const HOUR = 3_600_000;
@@ -35,7 +36,7 @@ describe('MarkCache.staleCells', () => {
             for (let n = 0; n < size; n++) marks.push({ purpose, bucket, pseudonym: `p${n}` });
           }
         }
-        cache.fill('hour', cells, marks);
+        cache.fill('hour', cells, marksByCell(marks));
         // The store reads counters of the range only, in bucket order.
         const counts: MarkCounts[] = PURPOSES.map((purpose) => {
           const inRange = [...toBuckets(counters[purpose])].filter(([bucket]) => bucket >= from && bucket < to).sort((a, b) => a[0] - b[0]);
@@ -58,7 +59,7 @@ describe('MarkCache.staleCells', () => {
   it('finds a cell emptied, a cell grown and a new cell, and trusts the rest', () => {
     const cache = new MarkCache(0);
     const mark = (bucket: number, pseudonym: string): Mark => ({ purpose: 'statistics', bucket, pseudonym });
-    cache.fill('hour', [0, 1, 2].map((h) => ({ purpose: 'statistics', bucket: h * HOUR })), [mark(0, 'a'), mark(HOUR, 'a'), mark(HOUR, 'b'), mark(2 * HOUR, 'c')]);
+    cache.fill('hour', [0, 1, 2].map((h) => ({ purpose: 'statistics', bucket: h * HOUR })), marksByCell([mark(0, 'a'), mark(HOUR, 'a'), mark(HOUR, 'b'), mark(2 * HOUR, 'c')]));
     const counts: MarkCounts[] = [{ purpose: 'statistics', buckets: [HOUR, 2 * HOUR, 3 * HOUR], subjects: [2, 2, 1] }];
     expect(cache.staleCells('hour', ['statistics'], 0, 4 * HOUR, counts)).toEqual([
       { purpose: 'statistics', bucket: 0 },

@@ -4,12 +4,13 @@
  * dictionary of pseudonyms), so a union over weeks of cells is a pass over typed arrays.
  *
  * A cached cell is trusted only while two facts hold, both read from the database on every
- * request: the project's `stats_epoch` is the one the cell was loaded under (removals bump
- * it), and the cell's `subjects` counter, kept in the same transaction as its marks, still
- * equals the cached set's size (marks are otherwise only added). Several server processes
- * on one PostgreSQL therefore never serve each other's stale sets.
+ * request: the project's `stats_epoch` is the one the cache holds (removals bump it; the
+ * cache either applies the removals its own process made, `advance`, or is dropped), and the
+ * cell's `subjects` counter, kept in the same transaction as its marks, still equals the
+ * cached set's size (marks are otherwise only added). Several server processes on one
+ * PostgreSQL therefore never serve each other's stale sets.
  */
-import type { Mark, MarkCell, MarkCounts, MarkGrain } from '../stats-store.js';
+import type { CellMarks, MarkCell, MarkCounts, MarkGrain, StatsRemoval } from '../stats-store.js';
 import { CellSeries, firstAtOrAfter, type CellSets } from './cell-series.js';
 import { CheckedCells } from './checked-cells.js';
 import { RangeUnions } from './range-unions.js';
@@ -33,7 +34,51 @@ export class MarkCache {
   /** Which ranges were read in full, and which cells were written since (`OwnWrites`). */
   readonly changes = new CheckedCells();
 
-  constructor(readonly epoch: number) {}
+  constructor(public epoch: number) {}
+
+  /**
+   * Applies the removals that raised the epoch to `epoch` (`stats-removals.ts`): a subject's
+   * ordinal leaves every cell of the purposes named that held it, and cells up to a retention
+   * cut-off are dropped.
+   * A subject whose marks were put back instead (a restriction lifted) is then missing from
+   * cells whose counter says otherwise, so those are read again; dropped cells are read again
+   * when a range asks for them (retention keeps restricted and held subjects' marks). Every
+   * counter is read in full once more: the cells written since the last full read are not
+   * all the cells that changed.
+   */
+  advance(epoch: number, removals: readonly StatsRemoval[]): void {
+    const subjects: { ordinal: number; purposes: readonly string[] | undefined }[] = [];
+    let through = Number.NEGATIVE_INFINITY;
+    for (const removal of removals) {
+      const ordinal = removal.subject === undefined ? undefined : this.ordinals.get(removal.subject);
+      if (ordinal !== undefined) subjects.push({ ordinal, purposes: removal.purposes });
+      if (removal.marksThrough !== undefined) through = Math.max(through, removal.marksThrough);
+    }
+    for (const [key, series] of this.cells) {
+      const purpose = key.slice(key.indexOf('\u0000') + 1);
+      const gone = new Uint8Array(this.ordinals.size);
+      let anyGone = false;
+      for (const subject of subjects) {
+        if (subject.purposes && !subject.purposes.includes(purpose)) continue;
+        gone[subject.ordinal] = 1;
+        anyGone = true;
+      }
+      const buckets = [...series.buckets];
+      const sets = [...series.sets];
+      for (let cell = 0; cell < buckets.length; cell++) {
+        if (buckets[cell]! <= through) series.delete(buckets[cell]!);
+        else if (anyGone) {
+          const set = sets[cell]!;
+          let kept = 0;
+          for (let index = 0; index < set.length; index++) if (gone[set[index]!] === 0) kept++;
+          // A new array, never an edit in place: range unions and the gaps memo see the change by identity.
+          if (kept < set.length) series.set(buckets[cell]!, set.filter((ordinal) => gone[ordinal] === 0));
+        }
+      }
+    }
+    this.changes.forget();
+    this.epoch = epoch;
+  }
 
   /** How many distinct pseudonyms the cache has seen: the bound of every ordinal. */
   get subjects(): number {
@@ -84,20 +129,19 @@ export class MarkCache {
   }
 
   /** Replaces the given cells with the marks just read for them. */
-  fill(grain: MarkGrain, cells: readonly MarkCell[], marks: readonly Mark[]): void {
-    const loaded = new Map<string, number[]>();
-    for (const mark of marks) {
-      const key = `${mark.purpose}\u0000${mark.bucket}`;
-      let list = loaded.get(key);
-      if (!list) loaded.set(key, (list = []));
-      list.push(this.ordinalFor(mark.pseudonym));
+  fill(grain: MarkGrain, cells: readonly MarkCell[], marks: readonly CellMarks[]): void {
+    const loaded = new Map<string, Uint32Array>();
+    for (const cell of marks) {
+      const set = new Uint32Array(cell.pseudonyms.length);
+      for (let index = 0; index < set.length; index++) set[index] = this.ordinalFor(cell.pseudonyms[index]!);
+      loaded.set(`${cell.purpose}\u0000${cell.bucket}`, set);
     }
     for (const cell of cells) {
       const mapKey = `${grain}\u0000${cell.purpose}`;
       let series = this.cells.get(mapKey);
       if (!series) this.cells.set(mapKey, (series = new CellSeries()));
-      const list = loaded.get(`${cell.purpose}\u0000${cell.bucket}`);
-      if (list) series.set(cell.bucket, Uint32Array.from(list));
+      const set = loaded.get(`${cell.purpose}\u0000${cell.bucket}`);
+      if (set && set.length > 0) series.set(cell.bucket, set);
       else series.delete(cell.bucket);
     }
   }

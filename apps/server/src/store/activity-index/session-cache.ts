@@ -9,7 +9,7 @@
  */
 import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
-import type { SessionChange, SessionDurations } from '../stats-store.js';
+import type { SessionChange, SessionDurations, StatsRemoval } from '../stats-store.js';
 import type { CellSets } from './cell-series.js';
 import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
 import { SessionView, type SessionColumns } from './session-view.js';
@@ -39,6 +39,8 @@ export interface MarkedHours {
 
 const NOT_ASKED = -1;
 const MARKED = -2;
+/** The start of a deleted session's slot: after every range, so no view counts it. */
+const DELETED = Number.POSITIVE_INFINITY;
 /** Ranges kept as views at a time. */
 const MAX_VIEWS = 4;
 /** Changed slots kept for the views; past this, views are built again (a pass over the sessions) and the log starts over. */
@@ -68,6 +70,8 @@ export class SessionCache {
   private sketch = new Uint16Array(1024);
   private binFloors: readonly number[] | undefined;
   private size = 0;
+  /** Slots of deleted sessions, until `compact` takes them out. */
+  private deleted = 0;
   private eligibleKey: string | undefined;
   private eligibleSet = new Set<string>();
   private eligible = new Uint8Array(0);
@@ -88,7 +92,80 @@ export class SessionCache {
   private generation = 0;
   private readonly views = new Map<string, { view: SessionView; generation: number; eligibleKey: string | undefined }>();
 
-  constructor(readonly epoch: number) {}
+  constructor(public epoch: number) {}
+
+  /**
+   * Applies the removals that raised the epoch to `epoch` (`stats-removals.ts`): deleted
+   * sessions leave, and whether a session's start hour holds its subject's mark is asked
+   * again where marks were taken out or put back (the subject's sessions, those up to a
+   * retention cut-off, and those not found in their hour). Eligibility follows the ledger as
+   * always. Every view is built again.
+   */
+  advance(epoch: number, removals: readonly StatsRemoval[]): void {
+    const touched = new Uint8Array(this.names.length);
+    let through = Number.NEGATIVE_INFINITY;
+    for (const removal of removals) {
+      const ordinal = removal.subject === undefined ? undefined : this.ordinals.get(removal.subject);
+      if (ordinal !== undefined) touched[ordinal] = 1;
+      if (removal.marksThrough !== undefined) through = Math.max(through, removal.marksThrough);
+      for (const key of removal.sessionKeys ?? []) {
+        const slot = this.slotOf(key);
+        if (slot === undefined || this.started[slot] === DELETED) continue;
+        this.started[slot] = DELETED;
+        this.deleted++;
+      }
+    }
+    // An hour cell at the cut-off holds the hour after it: sessions started in it are asked again too.
+    const askedBefore = through + HOUR_MS;
+    // A slot not found in its hour remembers the hour's size then; a subject taken out of the
+    // hour can leave that size equal with other members, so those slots are asked again too.
+    const sizesChanged = removals.some((removal) => removal.subject !== undefined);
+    for (let slot = 0; slot < this.size; slot++) {
+      const stale = touched[this.subject[slot]!] === 1 || this.started[slot]! < askedBefore || (sizesChanged && this.marked[slot]! >= 0);
+      if (stale) this.marked[slot] = NOT_ASKED;
+    }
+    this.epoch = epoch;
+    // Past a quarter of the slots, the deleted ones cost more in every pass than a copy does once.
+    if (this.deleted > this.size >> 2) this.compact();
+    this.invalidateViews();
+  }
+
+  /** Takes the deleted sessions' slots out: every column is copied without them, and the keys renumbered. */
+  private compact(): void {
+    const moved = new Int32Array(this.size);
+    let size = 0;
+    for (let slot = 0; slot < this.size; slot++) moved[slot] = this.started[slot] === DELETED ? -1 : size++;
+    const capacity = Math.max(1024, size + (size >> 3));
+    const keep = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+      const next = make(capacity);
+      for (let slot = 0; slot < this.size; slot++) if (moved[slot]! >= 0) next[moved[slot]!] = array[slot]!;
+      return next;
+    };
+    this.started = keep(this.started, (n) => new Float64Array(n));
+    this.duration = keep(this.duration, (n) => new Float64Array(n));
+    this.subject = keep(this.subject, (n) => new Uint32Array(n));
+    this.bin = keep(this.bin, (n) => new Uint8Array(n));
+    this.sketch = keep(this.sketch, (n) => new Uint16Array(n));
+    this.marked = keep(this.marked, (n) => new Int32Array(n).fill(NOT_ASKED));
+    const keys = new Float64Array(capacity);
+    const keySlots = new Uint32Array(capacity);
+    let keyCount = 0;
+    for (let index = 0; index < this.keyCount; index++) {
+      const slot = moved[this.keySlots[index]!]!;
+      if (slot < 0) continue;
+      keys[keyCount] = this.keys[index]!;
+      keySlots[keyCount++] = slot;
+    }
+    this.keys = keys;
+    this.keySlots = keySlots;
+    this.keyCount = keyCount;
+    for (const [key, slot] of [...this.lateSlots]) {
+      if (moved[slot]! < 0) this.lateSlots.delete(key);
+      else this.lateSlots.set(key, moved[slot]!);
+    }
+    this.size = size;
+    this.deleted = 0;
+  }
 
   apply(changes: readonly SessionChange[], next: number): void {
     for (const change of changes) {
@@ -102,7 +179,7 @@ export class SessionCache {
           this.keys[this.keyCount] = change.key;
           this.keySlots[this.keyCount++] = slot;
         }
-      }
+      } else if (this.started[slot] === DELETED) this.deleted--;
       const ordinal = this.ordinalOf(change.pseudonym);
       // A slot's subject never changes but for a reused key: views count by subject, so they start over.
       if (known && this.subject[slot] !== ordinal) this.invalidateViews();
@@ -176,6 +253,7 @@ export class SessionCache {
     cache.cursor = header.cursor;
     for (let slot = 0; slot < size; slot++) {
       if (cache.subject[slot]! >= cache.names.length) throw new Error('cache snapshot damaged: a session without its subject');
+      if (cache.started[slot] === DELETED) cache.deleted++;
     }
     if (keyCount + cache.lateSlots.size !== size) throw new Error('cache snapshot damaged: keys and sessions differ');
     return cache;

@@ -39,7 +39,7 @@ export function createPostgresRetention(connection: PostgresConnection, seal: Le
         if (result.count > 0) {
           if (dataClass === 'subjects') await tx.unsafe(ORPHAN_TOKENS('$1'), [cut.projectId]);
           // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
-          if (target.bumpsStatsEpoch) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ${cut.projectId}`;
+          if (target.cached) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ${cut.projectId}`;
           // Folded counters (slot 0) may be among the rows removed: processes keeping them read them again (folded-counters/).
           if (dataClass === 'aggregates') await tx`UPDATE projects SET counters_epoch = counters_epoch + 1 WHERE id = ${cut.projectId}`;
         }

@@ -5,7 +5,7 @@
  * the byte order SQLite uses, so ties and versions sort alike on both stores. Counters are
  * summed over writer slots (schema.ts, `aggregates.slot`), the folded ones kept in memory (`folded-counters/`).
  */
-import type { Mark, SessionChange, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
+import type { CellMarks, SessionChange, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 import { SKETCH_LOWS } from '../../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
@@ -41,10 +41,12 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
 
     async marks(projectId, grain, cells) {
       if (cells.length === 0) return [];
-      return [...(await sql<Mark[]>`
-        SELECT c.purpose, c.bucket, a.pseudonym
+      // A row per cell with its pseudonyms as an array: a row per mark cost most of a cold fill.
+      return [...(await sql<CellMarks[]>`
+        SELECT c.purpose, c.bucket, array_agg(a.pseudonym) AS pseudonyms
         FROM unnest(${cells.map((c) => c.purpose)}::text[], ${cells.map((c) => c.bucket)}::bigint[]) AS c(purpose, bucket)
-        JOIN activity a ON a.project_id = ${projectId} AND a.purpose = c.purpose AND a.grain = ${grain} AND a.bucket = c.bucket`)];
+        JOIN activity a ON a.project_id = ${projectId} AND a.purpose = c.purpose AND a.grain = ${grain} AND a.bucket = c.bucket
+        GROUP BY c.purpose, c.bucket`)];
     },
 
     sessions: {

@@ -51,11 +51,13 @@ export function createPostgresSubjectPort(tx: Tx): AsyncPort<SubjectPort> {
     async applyPlan(projectId, plan, sign) {
       await applyPlan(tx, projectId, plan, sign);
     },
+    // The removal itself is not kept: several processes share the database, and a report in
+    // one would not reach the others' caches, which reload on the new epoch.
     async bumpStatsEpoch(projectId) {
       await tx`UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ${projectId}`;
     },
     deleteEvents: async (key) => (await tx`DELETE FROM events WHERE ${where(key)}`).count,
-    deleteSessions: async (key) => (await tx`DELETE FROM sessions WHERE ${where(key)}`).count,
+    deleteSessions: async (key) => (await tx<{ key: number }[]>`DELETE FROM sessions WHERE ${where(key)} RETURNING row_key AS key`).map((row) => Number(row.key)),
     deleteActivity: async (key) => (await tx`DELETE FROM activity WHERE ${where(key)}`).count,
     async unlinkRequests(key) {
       await tx`UPDATE rights_requests SET pseudonym = '' WHERE ${where(key)}`;

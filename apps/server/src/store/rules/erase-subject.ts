@@ -26,12 +26,12 @@ export function* eraseSubject(entry: LedgerAppend, seal: LedgerSeal): Script<Sub
     yield* db.applyPlan(key.projectId, planAggregates(held.map((event) => toAccepted(event, key.pseudonym))), -1);
   }
   const events = yield* db.deleteEvents(key);
-  const sessions = yield* db.deleteSessions(key);
+  const sessionKeys = yield* db.deleteSessions(key);
   yield* db.deleteActivity(key);
   yield* db.deleteTokens(key, {});
-  yield* db.bumpStatsEpoch(key.projectId);
+  yield* db.bumpStatsEpoch(key.projectId, { subject: key.pseudonym, sessionKeys });
   yield* db.unlinkRequests(key);
   yield* db.markErased(key);
   yield* appendLedger(entry, seal);
-  return { events, sessions };
+  return { events, sessions: sessionKeys.length };
 }

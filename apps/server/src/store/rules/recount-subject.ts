@@ -43,6 +43,7 @@ export function* recountSubject(key: SubjectKey, before: CountingState, after: C
   const held = yield* db.heldEvents(key);
   const out: PlannedEvent[] = [];
   const back: PlannedEvent[] = [];
+  const moved = new Set<string>();
   for (const row of held) {
     const event = toAccepted(row, key.pseudonym);
     const was = countedPurposes(event.purposes, before);
@@ -51,9 +52,10 @@ export function* recountSubject(key: SubjectKey, before: CountingState, after: C
     const added = is.filter((purpose) => !was.includes(purpose));
     if (removed.length > 0) out.push({ ...event, purposes: removed });
     if (added.length > 0) back.push({ ...event, purposes: added });
+    for (const purpose of [...removed, ...added]) moved.add(purpose);
   }
   if (out.length === 0 && back.length === 0) return;
   if (out.length > 0) yield* db.applyPlan(key.projectId, planAggregates(out), -1);
   if (back.length > 0) yield* db.applyPlan(key.projectId, planAggregates(back), 1);
-  yield* db.bumpStatsEpoch(key.projectId);
+  yield* db.bumpStatsEpoch(key.projectId, { subject: key.pseudonym, purposes: [...moved].sort() });
 }

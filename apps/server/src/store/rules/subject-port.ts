@@ -6,6 +6,7 @@
  */
 import type { AggregatePlan } from '../../aggregates/aggregate-plan.js';
 import type { EventRow, LedgerCheckpoint, LedgerEntry, LedgerHead, LegalHold, NewSubjectToken, SubjectKey } from '../store.js';
+import type { StatsRemoval } from '../stats-store.js';
 import type { SubjectRow } from '../subject-row.js';
 import { operations } from './script.js';
 
@@ -25,10 +26,14 @@ export interface SubjectPort {
   heldEvents(key: SubjectKey): EventRow[];
   /** Adds (`1`) or takes out (`-1`) a plan's counters and activity marks. */
   applyPlan(projectId: string, plan: AggregatePlan, sign: 1 | -1): void;
-  /** See projects.stats_epoch: cached subject sets of the project must be reloaded. */
-  bumpStatsEpoch(projectId: string): void;
+  /**
+   * Raises projects.stats_epoch: the statistics caches may hold what was just removed. The
+   * removal says what (a process that applies it to its caches need not reload them).
+   */
+  bumpStatsEpoch(projectId: string, removal: StatsRemoval): void;
   deleteEvents(key: SubjectKey): number;
-  deleteSessions(key: SubjectKey): number;
+  /** Deletes the subject's sessions; returns their keys (`SessionChange.key`). */
+  deleteSessions(key: SubjectKey): number[];
   deleteActivity(key: SubjectKey): number;
   /** Rights requests stay as proof they were answered, without the pseudonym. */
   unlinkRequests(key: SubjectKey): void;

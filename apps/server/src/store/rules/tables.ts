@@ -5,6 +5,7 @@
  * `subject_runs`) and its way of chunking a delete.
  */
 import type { PrunableClass } from '../store.js';
+import type { StatsRemoval } from '../stats-store.js';
 
 /** Every table both stores hold, in the order `counts()` reports them. */
 export const TABLES = [
@@ -20,8 +21,8 @@ export interface PruneTarget {
   readonly also?: string;
   /** Rows of one subject: those of a restricted subject, or one under a legal hold, stay (Art. 18, Art. 17(3)). */
   readonly perSubject: boolean;
-  /** Whether removing rows may change what the stats caches hold (see projects.stats_epoch). */
-  readonly bumpsStatsEpoch: boolean;
+  /** What of the statistics caches' data its rows are, if any (see projects.stats_epoch and `statsRemoval`). */
+  readonly cached?: 'sessions' | 'marks';
 }
 
 /** The placeholders of a driver's prune statement. */
@@ -38,11 +39,11 @@ export interface PruneParams {
  * no suppression duty (an erased subject's row keeps its later events dropped).
  */
 export const PRUNE_TARGETS: Readonly<Record<PrunableClass, PruneTarget>> = {
-  rawEvents: { table: 'events', time: 'received_at', perSubject: true, bumpsStatsEpoch: false },
-  sessions: { table: 'sessions', time: 'last_seen_at', perSubject: true, bumpsStatsEpoch: true },
-  activity: { table: 'activity', time: 'bucket', perSubject: true, bumpsStatsEpoch: true },
-  aggregates: { table: 'aggregates', time: 'bucket', perSubject: false, bumpsStatsEpoch: false },
-  rightsRequests: { table: 'rights_requests', time: 'completed_at', also: "state IN ('completed', 'refused')", perSubject: false, bumpsStatsEpoch: false },
+  rawEvents: { table: 'events', time: 'received_at', perSubject: true },
+  sessions: { table: 'sessions', time: 'last_seen_at', perSubject: true, cached: 'sessions' },
+  activity: { table: 'activity', time: 'bucket', perSubject: true, cached: 'marks' },
+  aggregates: { table: 'aggregates', time: 'bucket', perSubject: false },
+  rightsRequests: { table: 'rights_requests', time: 'completed_at', also: "state IN ('completed', 'refused')", perSubject: false },
   subjects: {
     table: 'subjects',
     time: 'coalesce(last_seen_at, consent_at, created_at)',
@@ -51,7 +52,6 @@ export const PRUNE_TARGETS: Readonly<Record<PrunableClass, PruneTarget>> = {
       AND NOT EXISTS (SELECT 1 FROM activity x WHERE x.project_id = subjects.project_id AND x.pseudonym = subjects.pseudonym)
       AND NOT EXISTS (SELECT 1 FROM rights_requests x WHERE x.project_id = subjects.project_id AND x.pseudonym = subjects.pseudonym AND x.completed_at IS NULL)`,
     perSubject: true,
-    bumpsStatsEpoch: false,
   },
 };
 
@@ -92,3 +92,17 @@ export function pruneCondition(target: PruneTarget, params: PruneParams, extra?:
 export const ORPHAN_TOKENS = (project: string) =>
   `DELETE FROM subject_tokens WHERE project_id = ${project}
    AND NOT EXISTS (SELECT 1 FROM subjects s WHERE s.project_id = subject_tokens.project_id AND s.pseudonym = subject_tokens.pseudonym)`;
+
+/**
+ * What a retention run's delete took out of the statistics caches' data, for the epoch bump in
+ * its transaction; undefined when the class is not cached. `keys` are the deleted rows' keys
+ * (for sessions, `SessionChange.key`).
+ *
+ * @example statsRemoval('activity', cut.before, keys) // { marksThrough: cut.before }
+ */
+export function statsRemoval(dataClass: PrunableClass, before: number, keys: readonly number[]): StatsRemoval | undefined {
+  const cached = PRUNE_TARGETS[dataClass].cached;
+  if (cached === 'sessions') return { sessionKeys: keys };
+  if (cached === 'marks') return { marksThrough: before };
+  return undefined;
+}

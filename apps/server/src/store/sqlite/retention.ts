@@ -6,7 +6,7 @@
  */
 import { runSync } from '../rules/script.js';
 import { pruneLedger } from '../rules/prune-ledger.js';
-import { ORPHAN_TOKENS, PRUNE_TARGETS, pruneCondition } from '../rules/tables.js';
+import { ORPHAN_TOKENS, PRUNE_TARGETS, pruneCondition, statsRemoval } from '../rules/tables.js';
 import type { LedgerCheckpoint, LedgerSeal, PrunableClass, Store } from '../store.js';
 import type { SqliteConnection } from './connection.js';
 import { createSqliteSubjectPort } from './subject-port.js';
@@ -22,11 +22,11 @@ export function createSqliteRetention(connection: SqliteConnection, seal: Ledger
     Object.entries(PRUNE_TARGETS).map(([dataClass, target]) => {
       const order = target.table === 'events' ? ' ORDER BY seq' : '';
       const where = pruneCondition(target, PARAMS, dataClass === 'subjects' ? NO_EVENTS : undefined);
-      return [dataClass, client.prepare(`DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${where}${order} LIMIT @limit)`)];
+      // The deleted rows' rowids: for sessions, what the statistics caches must take out.
+      return [dataClass, client.prepare(`DELETE FROM ${target.table} WHERE rowid IN (SELECT rowid FROM ${target.table} WHERE ${where}${order} LIMIT @limit) RETURNING rowid AS key`)];
     }),
-  ) as unknown as Record<PrunableClass, { run(params: Record<string, number | string>): { changes: number } }>;
+  ) as unknown as Record<PrunableClass, { all(params: Record<string, number | string>): { key: number }[] }>;
   const orphanTokens = client.prepare(ORPHAN_TOKENS('?'));
-  const bumpEpoch = client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ?');
   // Runs that end before the oldest event left point at nothing any more (events go in seq
   // order; erasure takes its subject's runs itself).
   const pruneRuns = client.prepare('DELETE FROM subject_runs WHERE last_seq < coalesce((SELECT min(seq) FROM events), 9223372036854775807)');
@@ -37,14 +37,15 @@ export function createSqliteRetention(connection: SqliteConnection, seal: Ledger
   return {
     async prune(dataClass, cut) {
       return connection.writeTransaction(() => {
-        const removed = statements[dataClass].run({ project: cut.projectId, before: cut.before, now: cut.now, limit: cut.limit }).changes;
-        if (removed > 0) {
+        const keys = statements[dataClass].all({ project: cut.projectId, before: cut.before, now: cut.now, limit: cut.limit }).map((row) => row.key);
+        if (keys.length > 0) {
           if (dataClass === 'rawEvents') pruneRuns.run();
           if (dataClass === 'subjects') orphanTokens.run(cut.projectId);
           // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
-          if (PRUNE_TARGETS[dataClass].bumpsStatsEpoch) bumpEpoch.run(cut.projectId);
+          const removal = statsRemoval(dataClass, cut.before, keys);
+          if (removal) port.bumpStatsEpoch(cut.projectId, removal);
         }
-        return removed;
+        return keys.length;
       });
     },
     pruneLedger: async (projectId, cut) => connection.writeTransaction(() => runSync(pruneLedger(projectId, cut, seal), port)),

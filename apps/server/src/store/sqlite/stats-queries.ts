@@ -6,7 +6,7 @@
  */
 import type { OwnWrites } from '../activity-index/indexed-stats.js';
 import type { SqliteConnection } from './connection.js';
-import type { Mark, RangeSum, StatsReads } from '../stats-store.js';
+import type { RangeSum, StatsReads } from '../stats-store.js';
 import { DAY_MS } from '../../aggregates/time-units.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads & { feedHead(): Promise<number> } & OwnWrites {
@@ -65,15 +65,19 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
       `SELECT value FROM aggregates WHERE project_id = ? AND purpose = ? AND grain = ? AND metric = 'subjects' AND bucket = ? AND dim = ''`,
     )
     .pluck();
-  const marks = client.prepare<[string, string, string], Mark>(
-    `SELECT c.purpose AS purpose, c.bucket AS bucket, a.pseudonym AS pseudonym
-     FROM (SELECT json_extract(value, '$[0]') AS purpose, json_extract(value, '$[1]') AS bucket FROM json_each(?)) AS c
-     CROSS JOIN activity AS a
-     WHERE a.project_id = ? AND a.purpose = c.purpose AND a.grain = ? AND a.bucket = c.bucket`,
-  );
+  // A row per cell, its pseudonyms joined by commas (base64url has none): making a JS row and
+  // string per mark was most of a cold fill (1.44 million marks: 2.5-3.2 s against 0.7-1.5 s).
+  const marks = client
+    .prepare<[string, string, string], [string, number, string | null]>(
+      `SELECT c.purpose, c.bucket, (SELECT group_concat(a.pseudonym, ',') FROM activity AS a
+         WHERE a.project_id = ? AND a.purpose = c.purpose AND a.grain = ? AND a.bucket = c.bucket)
+       FROM (SELECT json_extract(value, '$[0]') AS purpose, json_extract(value, '$[1]') AS bucket FROM json_each(?)) AS c`,
+    )
+    .raw();
 
   return {
     changes: connection.markChanges,
+    removals: connection.statsRemovals,
     async dataVersion() {
       return client.pragma('data_version', { simple: true }) as number;
     },
@@ -113,7 +117,9 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
 
     async marks(projectId, grain, cells) {
       if (cells.length === 0) return [];
-      return marks.all(JSON.stringify(cells.map((cell) => [cell.purpose, cell.bucket])), projectId, grain);
+      return marks
+        .all(projectId, grain, JSON.stringify(cells.map((cell) => [cell.purpose, cell.bucket])))
+        .map(([purpose, bucket, joined]) => ({ purpose, bucket, pseudonyms: joined === null ? [] : joined.split(',') }));
     },
 
     sessions: {

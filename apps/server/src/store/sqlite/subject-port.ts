@@ -38,10 +38,10 @@ export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPo
     events: client.prepare<[SubjectKey], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym ORDER BY ts, id`,
     ),
-    bumpStatsEpoch: client.prepare('UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ?'),
+    bumpStatsEpoch: client.prepare<[string], { epoch: number }>('UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ? RETURNING stats_epoch AS epoch'),
     deleteEvents: client.prepare<[SubjectKey]>(`DELETE FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym`),
     deleteRuns: client.prepare('DELETE FROM subject_runs WHERE project_id = ? AND pseudonym = ?'),
-    deleteSessions: client.prepare('DELETE FROM sessions WHERE project_id = ? AND pseudonym = ?'),
+    deleteSessions: client.prepare<[string, string], { key: number }>('DELETE FROM sessions WHERE project_id = ? AND pseudonym = ? RETURNING rowid AS key'),
     deleteActivity: client.prepare('DELETE FROM activity WHERE project_id = ? AND pseudonym = ?'),
     unlinkRequests: client.prepare("UPDATE rights_requests SET pseudonym = '' WHERE project_id = ? AND pseudonym = ?"),
     markErased: client.prepare(
@@ -96,15 +96,16 @@ export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPo
     },
     heldEvents: (key) => q.events.all({ projectId: key.projectId, pseudonym: key.pseudonym }),
     applyPlan: (projectId, plan, sign) => aggregates.apply(projectId, plan, sign),
-    bumpStatsEpoch(projectId) {
-      q.bumpStatsEpoch.run(projectId);
+    bumpStatsEpoch(projectId, removal) {
+      const row = q.bumpStatsEpoch.get(projectId);
+      if (row) connection.statsRemovals.stage(projectId, row.epoch, removal);
     },
     deleteEvents(key) {
       const deleted = q.deleteEvents.run({ projectId: key.projectId, pseudonym: key.pseudonym }).changes;
       q.deleteRuns.run(key.projectId, key.pseudonym);
       return deleted;
     },
-    deleteSessions: (key) => q.deleteSessions.run(key.projectId, key.pseudonym).changes,
+    deleteSessions: (key) => q.deleteSessions.all(key.projectId, key.pseudonym).map((row) => row.key),
     deleteActivity: (key) => q.deleteActivity.run(key.projectId, key.pseudonym).changes,
     unlinkRequests(key) {
       q.unlinkRequests.run(key.projectId, key.pseudonym);

@@ -4,8 +4,8 @@
  * of every mark and session (7-10 s at 100,000 subjects x 12 weeks); it is never trusted
  * beyond what the database says on the next request: cells whose `subjects` counter differs
  * are read again, sessions changed after the cursor are read again, and a snapshot taken
- * under another `stats_epoch` (a removal since) or ahead of the database's session feed (an
- * older copy of the database) is dropped.
+ * under another `stats_epoch` (a removal since, unless this process made it: the caches then
+ * apply it) or ahead of the database's session feed (an older copy of the database) is dropped.
  */
 import { MarkCache, type MarkCacheHeader } from '../mark-cache.js';
 import { SessionCache, type SessionCacheHeader } from '../session-cache.js';
@@ -44,7 +44,8 @@ export function encodeSnapshot(projectId: string, marks: MarkCache | undefined, 
 /** What the database says now, against which a snapshot is checked. */
 export interface CurrentFacts {
   readonly projectId: string;
-  readonly epoch: number;
+  /** Whether caches under this stats epoch can be used: the current one, or one this process's removals lead on from. */
+  usableEpoch(epoch: number): boolean;
   /** The session feed's highest change (`SessionFeed.head`); undefined where there is no feed. */
   readonly feedHead: number | undefined;
 }
@@ -57,9 +58,9 @@ export function decodeSnapshot(source: ImageSource, now: CurrentFacts): { marks?
   const image = new ImageReader(source);
   const header = image.header as unknown as SnapshotHeader;
   if (header.format !== FORMAT || header.projectId !== now.projectId) return {};
-  const marks = header.marks?.epoch === now.epoch ? MarkCache.fromImage(image, 'm.', header.marks) : undefined;
+  const marks = header.marks && now.usableEpoch(header.marks.epoch) ? MarkCache.fromImage(image, 'm.', header.marks) : undefined;
   const sessions =
-    header.sessions?.epoch === now.epoch && now.feedHead !== undefined && header.sessions.cursor <= now.feedHead
+    header.sessions && now.usableEpoch(header.sessions.epoch) && now.feedHead !== undefined && header.sessions.cursor <= now.feedHead
       ? SessionCache.fromImage(image, 's.', header.sessions, marks)
       : undefined;
   return { ...(marks ? { marks } : {}), ...(sessions ? { sessions } : {}) };

@@ -31,7 +31,14 @@ export interface SnapshotOptions {
  * snapshot again after a large fill and on close. A snapshot that cannot be read or written
  * costs a warning and a slower first request, never an answer.
  */
-export function createSnapshotKeeper(options: SnapshotOptions | undefined, marks: Map<string, MarkCache>, sessions: Map<string, SessionCache>, reads: StatsReads) {
+export function createSnapshotKeeper(
+  options: SnapshotOptions | undefined,
+  marks: Map<string, MarkCache>,
+  sessions: Map<string, SessionCache>,
+  reads: StatsReads,
+  /** Whether caches under `epoch` can be brought to `current` (`indexed-stats.ts`, the removals this process made). */
+  reaches: (projectId: string, epoch: number, current: number) => boolean,
+) {
   const restored = new Set<string>();
   /** Rows read per project since its last snapshot. */
   const unsaved = new Map<string, number>();
@@ -57,7 +64,8 @@ export function createSnapshotKeeper(options: SnapshotOptions | undefined, marks
       if (!options || restored.has(projectId)) return;
       restored.add(projectId);
       try {
-        const facts = { projectId, epoch: await reads.statsEpoch(projectId), feedHead: await options.feedHead(projectId) };
+        const epoch = await reads.statsEpoch(projectId);
+        const facts = { projectId, usableEpoch: (cached: number) => reaches(projectId, cached, epoch), feedHead: await options.feedHead(projectId) };
         const caches = await options.store.read(projectId, (source) => decodeSnapshot(source, facts));
         if (caches?.marks && !marks.has(projectId)) marks.set(projectId, caches.marks);
         if (caches?.sessions && !sessions.has(projectId)) sessions.set(projectId, caches.sessions);
