@@ -128,8 +128,9 @@ function upsertSessions(tx: Tx, projectId: string, folds: readonly SessionFold[]
  * seen, as the CTEs of ONE statement. They do not depend on each other's results but for the
  * marks that feed the `subjects` counter (`aggregate-writer.ts`), and write different tables;
  * the subject rows they concern were locked by the group's first statement. One statement
- * instead of four is PostgreSQL's per-statement work (bind, plan, executor start and end)
- * and a socket write of this process saved per group (docs/scaling.md, "Measured here").
+ * instead of four saves PostgreSQL's per-statement work (bind, plan, executor start and end)
+ * three times per group, and groups under load are mostly one batch (docs/scaling.md,
+ * "Measured here").
  * Returned unsent: `pipelinedTransaction` sends it ahead of the COMMIT.
  */
 function shareStatement(tx: Tx, projectId: string, share: ProjectShare): PendingQuery<Row[]> | undefined {
