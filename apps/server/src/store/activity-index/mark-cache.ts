@@ -56,23 +56,16 @@ export class MarkCache {
     }
     for (const [key, series] of this.cells) {
       const purpose = key.slice(key.indexOf('\u0000') + 1);
-      const gone = new Uint8Array(this.ordinals.size);
-      let anyGone = false;
-      for (const subject of subjects) {
-        if (subject.purposes && !subject.purposes.includes(purpose)) continue;
-        gone[subject.ordinal] = 1;
-        anyGone = true;
-      }
+      const leaving = subjects.filter((subject) => !subject.purposes || subject.purposes.includes(purpose)).map((subject) => subject.ordinal);
+      const gone = new Uint8Array(leaving.length > 0 ? this.ordinals.size : 0);
+      for (const ordinal of leaving) gone[ordinal] = 1;
       const buckets = [...series.buckets];
       const sets = [...series.sets];
       for (let cell = 0; cell < buckets.length; cell++) {
         if (buckets[cell]! <= through) series.delete(buckets[cell]!);
-        else if (anyGone) {
-          const set = sets[cell]!;
-          let kept = 0;
-          for (let index = 0; index < set.length; index++) if (gone[set[index]!] === 0) kept++;
+        else if (holdsAny(sets[cell]!, leaving, gone)) {
           // A new array, never an edit in place: range unions and the gaps memo see the change by identity.
-          if (kept < set.length) series.set(buckets[cell]!, set.filter((ordinal) => gone[ordinal] === 0));
+          series.set(buckets[cell]!, sets[cell]!.filter((ordinal) => gone[ordinal] === 0));
         }
       }
     }
@@ -193,4 +186,16 @@ export class MarkCache {
     if (ordinal === undefined) this.ordinals.set(pseudonym, (ordinal = this.ordinals.size));
     return ordinal;
   }
+}
+
+/**
+ * Whether `set` holds any of `ordinals` (flagged in `gone`). A few are searched for with the
+ * typed array's own search (an erasure looks for one ordinal among 14 million marks); many,
+ * with one pass over the set.
+ */
+function holdsAny(set: Uint32Array, ordinals: readonly number[], gone: Uint8Array): boolean {
+  if (ordinals.length === 0) return false;
+  if (ordinals.length <= 4) return ordinals.some((ordinal) => set.includes(ordinal));
+  for (let index = 0; index < set.length; index++) if (gone[set[index]!] === 1) return true;
+  return false;
 }

@@ -99,6 +99,10 @@ export function createPostgresSubjectPort(tx: Tx): AsyncPort<SubjectPort> {
     async setLedgerHead(head) {
       await tx`UPDATE ledger_heads SET seq = ${head.seq}, hash = ${head.hash} WHERE project_id = ${head.projectId}`;
     },
+    async hasUnkeyedEntries(projectId) {
+      const [row] = await tx<{ unkeyed: boolean }[]>`SELECT EXISTS (SELECT 1 FROM consent_ledger WHERE project_id = ${projectId} AND key_id IS NULL) AS unkeyed`;
+      return row!.unkeyed;
+    },
     async ledgerPage(projectId, afterSeq, limit) {
       const rows = await tx<LedgerRowText[]>`
         SELECT ${tx.unsafe(LEDGER_COLUMNS)} FROM consent_ledger WHERE project_id = ${projectId} AND seq > ${afterSeq} ORDER BY seq LIMIT ${limit}`;

@@ -27,6 +27,9 @@ export class LedgerSealRefused extends Error {
 export function* sealLegacyLedger(projectId: string, reseal: LegacyReseal): Script<SubjectPort, LegacySealResult> {
   const before = yield* db.lockLedgerHead(projectId);
   if (!before) return { sealed: 0 };
+  // Every start asks: a chain with no unkeyed entry has nothing to seal, and is not read entry
+  // by entry (at 100,000 subjects that read took a second and left 50 MB of heap behind).
+  if (!(yield* db.hasUnkeyedEntries(projectId))) return { sealed: 0 };
   let oldPrev = GENESIS_HASH;
   let newPrev = GENESIS_HASH;
   let sealed = 0;

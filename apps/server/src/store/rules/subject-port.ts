@@ -49,6 +49,8 @@ export interface SubjectPort {
   /** Inserts an entry; returns its seq. */
   insertLedgerEntry(row: LedgerRow): number;
   setLedgerHead(head: LedgerHead): void;
+  /** Whether any of the project's entries has no key id (was sealed before the ledger key). */
+  hasUnkeyedEntries(projectId: string): boolean;
   /** Up to `limit` of the project's entries after `afterSeq`, in order. */
   ledgerPage(projectId: string, afterSeq: number, limit: number): LedgerEntry[];
   /** Sets or (null) clears the subject's legal hold. */

@@ -64,6 +64,7 @@ export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPo
     setHead: client.prepare(
       'INSERT INTO ledger_heads (project_id, seq, hash) VALUES (@projectId, @seq, @hash) ON CONFLICT (project_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash',
     ),
+    unkeyed: client.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM consent_ledger WHERE project_id = ? AND key_id IS NULL)').pluck(),
     ledgerPage: client.prepare<[string, number, number], LedgerRowText>(
       `SELECT ${LEDGER_COLUMNS} FROM consent_ledger WHERE project_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
     ),
@@ -126,6 +127,7 @@ export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPo
     setLedgerHead(head) {
       q.setHead.run(head);
     },
+    hasUnkeyedEntries: (projectId) => q.unkeyed.get(projectId) === 1,
     ledgerPage: (projectId, afterSeq, limit): LedgerEntry[] => q.ledgerPage.all(projectId, afterSeq, limit).map(parseLedgerRow),
     setHold(key, hold) {
       q.setHold.run(hold?.ground ?? null, hold?.reason ?? null, hold?.until ?? null, key.projectId, key.pseudonym);
