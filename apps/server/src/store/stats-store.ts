@@ -209,7 +209,18 @@ export type SessionSource =
       eligibilityVersion(projectId: string): Promise<number>;
       /** The pseudonyms whose held data may count for the purpose: not restricted, erased or objecting to it. */
       eligibleSubjects(projectId: string, purpose: string): Promise<string[]>;
+      /**
+       * The subjects whose consent or flags changed after eligibility version `after` (those with
+       * ledger entries since), each with whether its held data may count for the purpose now.
+       */
+      eligibilityChanges(projectId: string, purpose: string, after: number): Promise<EligibilityChange[]>;
     };
+
+/** A subject whose eligibility may have changed, and whether it may count now. */
+export interface EligibilityChange {
+  readonly pseudonym: string;
+  readonly eligible: boolean;
+}
 
 /** The feed kind of `SessionSource`. */
 export type SessionFeed = Extract<SessionSource, { kind: 'feed' }>;

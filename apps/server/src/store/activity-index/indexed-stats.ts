@@ -63,6 +63,8 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   const marks = new Map<string, MarkCache>();
   const sessions = new Map<string, SessionCache>();
   const gaps = new ReturnGapsMemo();
+  /** Per project and purpose, the eligibility version a session cache was last brought to. */
+  const eligibleVersions = new Map<string, { cache: SessionCache; version: number }>();
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
   const own = options.ownWrites;
@@ -154,8 +156,16 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
               if (!page.more) break;
               await nextTurn();
             }
-            const key = eligibilityKey(await source.eligibilityVersion(projectId), purpose);
-            if (!cache.hasEligible(key)) cache.setEligible(key, await source.eligibleSubjects(projectId, purpose));
+            const version = await source.eligibilityVersion(projectId);
+            const key = eligibilityKey(version, purpose);
+            if (!cache.hasEligible(key)) {
+              // Only the subjects whose ledger moved since the version held for this purpose, when there is one.
+              const held = eligibleVersions.get(`${projectId}\u0000${purpose}`);
+              if (held !== undefined && held.cache === cache && held.version < version && cache.hasEligible(eligibilityKey(held.version, purpose))) {
+                cache.updateEligible(key, await source.eligibilityChanges(projectId, purpose, held.version));
+              } else cache.setEligible(key, await source.eligibleSubjects(projectId, purpose));
+              eligibleVersions.set(`${projectId}\u0000${purpose}`, { cache, version });
+            }
             return cache.bins(from, to, edges, { source: hours, cells: hours.cellsOf('hour', purpose), subjects: hours.subjects, ordinalOf: (pseudonym) => hours.ordinalOf(pseudonym) }, shownAt);
           });
         };

@@ -1,7 +1,8 @@
 /**
  * The session cache against the obvious definition (every session's latest row, filtered,
  * binned with a search over the edges, a Set of subjects per bin), on random feeds that
- * rewrite sessions, random eligibility, edges and ranges, and with bins asked for between
+ * rewrite sessions, random eligibility (a whole list, or the changes since the last one),
+ * edges and ranges, and with bins asked for between
  * feeds, so a bin remembered for a session whose duration then changed would show. Hour
  * marks grow between rounds (a session whose hour was unmarked must be asked again once it
  * gains marks), a new mark cache (other ordinals) comes in between, and removals this process
@@ -76,6 +77,8 @@ const queryArb = fc.record({
   edges: fc.integer({ min: 0, max: 1 }),
   // Now and then another eligible set (a right exercised): every view is built again.
   eligible: fc.option(fc.subarray(NAMES), { freq: 4 }),
+  // The new eligibility as a whole list, or as the changes since the last one (`updateEligible`).
+  eligibleByChanges: fc.boolean(),
   // Marks added before the query (pseudonym, hour 0-2), and whether a new mark cache comes.
   marks: fc.array(fc.tuple(fc.constantFrom(...NAMES), fc.integer({ min: 0, max: 2 })), { maxLength: 6 }),
   // A removal this process made (advance): sessions deleted, a subject's marks taken out, marks up to an hour cut.
@@ -107,7 +110,12 @@ describe('SessionCache', () => {
           let ordinals = order;
           let hours = markedHours(marks, ordinals);
           for (const [round, [feed, query]] of rounds.entries()) {
-            if (query.eligible !== null) cache.setEligible(`v${round + 1}`, (allowed = query.eligible));
+            if (query.eligible !== null) {
+              const next = query.eligible;
+              if (query.eligibleByChanges) cache.updateEligible(`v${round + 1}`, NAMES.filter((name) => allowed.includes(name) !== next.includes(name) || name === 'ann').map((name) => ({ pseudonym: name, eligible: next.includes(name) })));
+              else cache.setEligible(`v${round + 1}`, next);
+              allowed = next;
+            }
             for (const [name, hour] of query.marks) marks.add(markKey(name, hour * HOUR_MS));
             // The same mark cache grows its cells in place; a new one may order ordinals anew.
             if (query.newSource) ordinals = [...ordinals].reverse();

@@ -136,17 +136,11 @@ export class SessionCache {
     let size = 0;
     for (let slot = 0; slot < this.size; slot++) moved[slot] = this.started[slot] === DELETED ? -1 : size++;
     const capacity = Math.max(1024, size + (size >> 3));
-    const keep = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+    this.remapSlots((array, make) => {
       const next = make(capacity);
       for (let slot = 0; slot < this.size; slot++) if (moved[slot]! >= 0) next[moved[slot]!] = array[slot]!;
       return next;
-    };
-    this.started = keep(this.started, (n) => new Float64Array(n));
-    this.duration = keep(this.duration, (n) => new Float64Array(n));
-    this.subject = keep(this.subject, (n) => new Uint32Array(n));
-    this.bin = keep(this.bin, (n) => new Uint8Array(n));
-    this.sketch = keep(this.sketch, (n) => new Uint16Array(n));
-    this.marked = keep(this.marked, (n) => new Int32Array(n).fill(NOT_ASKED));
+    });
     const keys = new Float64Array(capacity);
     const keySlots = new Uint32Array(capacity);
     let keyCount = 0;
@@ -262,6 +256,33 @@ export class SessionCache {
   /** Whether the eligible set for this key is loaded; else `setEligible` must be called. */
   hasEligible(key: string): boolean {
     return this.eligibleKey === key;
+  }
+
+  /**
+   * Brings eligibility from the key held to `key` by the subjects whose consent or flags
+   * changed in between, each with whether it may count now: their sessions go through the
+   * views' change log, so the views are updated rather than built again (a pass over 2.4
+   * million sessions, and reading 100,000 eligible pseudonyms, after every consent or erasure
+   * at 100,000 subjects).
+   */
+  updateEligible(key: string, changes: readonly { readonly pseudonym: string; readonly eligible: boolean }[]): void {
+    const flipped = new Uint8Array(this.eligible.length);
+    let any = false;
+    for (const change of changes) {
+      if (change.eligible) this.eligibleSet.add(change.pseudonym);
+      else this.eligibleSet.delete(change.pseudonym);
+      const ordinal = this.ordinals.get(change.pseudonym);
+      if (ordinal === undefined || ordinal >= this.eligible.length) continue;
+      const now = change.eligible ? 1 : 0;
+      if (this.eligible[ordinal] === now) continue;
+      this.eligible[ordinal] = now;
+      flipped[ordinal] = 1;
+      any = true;
+    }
+    if (any) for (let slot = 0; slot < this.size; slot++) if (flipped[this.subject[slot]!] === 1) this.log.push(slot);
+    for (const entry of this.views.values()) if (entry.eligibleKey === this.eligibleKey) entry.eligibleKey = key;
+    this.eligibleKey = key;
+    if (this.log.length > MAX_LOG) this.invalidateViews();
   }
 
   setEligible(key: string, pseudonyms: readonly string[]): void {
@@ -416,21 +437,29 @@ export class SessionCache {
   }
 
   private grow(): void {
-    const grow = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T): T => {
+    const grow: Remap = (array, make) => {
       const next = make(Math.ceil(array.length * 1.5));
       next.set(array);
       return next;
     };
     this.keys = grow(this.keys, (n) => new Float64Array(n));
     this.keySlots = grow(this.keySlots, (n) => new Uint32Array(n));
-    this.started = grow(this.started, (n) => new Float64Array(n));
-    this.duration = grow(this.duration, (n) => new Float64Array(n));
-    this.subject = grow(this.subject, (n) => new Uint32Array(n));
-    this.bin = grow(this.bin, (n) => new Uint8Array(n));
-    this.sketch = grow(this.sketch, (n) => new Uint16Array(n));
-    this.marked = grow(this.marked, (n) => new Int32Array(n).fill(NOT_ASKED));
+    this.remapSlots(grow);
+  }
+
+  /** Replaces every per-slot column with what `remap` makes of it (grown, or compacted). */
+  private remapSlots(remap: Remap): void {
+    this.started = remap(this.started, (n) => new Float64Array(n));
+    this.duration = remap(this.duration, (n) => new Float64Array(n));
+    this.subject = remap(this.subject, (n) => new Uint32Array(n));
+    this.bin = remap(this.bin, (n) => new Uint8Array(n));
+    this.sketch = remap(this.sketch, (n) => new Uint16Array(n));
+    this.marked = remap(this.marked, (n) => new Int32Array(n).fill(NOT_ASKED));
   }
 }
+
+/** A column made anew from an old one, with `make` allocating an array of its kind. */
+type Remap = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T) => T;
 
 /** Bin i when duration >= floors[i] (the first bin also below floors[1]). */
 function binOf(floors: readonly number[], duration: number): number {

@@ -101,6 +101,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         changedAfter: afterMigrations(stats.sessions.changedAfter),
         eligibilityVersion: afterMigrations(stats.sessions.eligibilityVersion),
         eligibleSubjects: afterMigrations(stats.sessions.eligibleSubjects),
+        eligibilityChanges: afterMigrations(stats.sessions.eligibilityChanges),
       },
       statsEpoch: afterMigrations(stats.statsEpoch),
       markCounts: afterMigrations(stats.markCounts),

@@ -5,7 +5,7 @@
  * the byte order SQLite uses, so ties and versions sort alike on both stores. Counters are
  * summed over writer slots (schema.ts, `aggregates.slot`), the folded ones kept in memory (`folded-counters/`).
  */
-import type { CellMarks, SessionChange, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
+import type { CellMarks, EligibilityChange, SessionChange, SessionDurations, SessionFeed, StatsReads, StatsStore } from '../stats-store.js';
 import type { PostgresConnection } from './connection.js';
 import { SKETCH_LOWS } from '../../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
@@ -85,6 +85,12 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
         const rows = await sql<{ pseudonym: string }[]>`
           SELECT u.pseudonym FROM subjects u WHERE u.project_id = ${projectId} AND NOT u.restricted AND NOT u.erased AND NOT (u.objected::jsonb ? ${purpose})`;
         return rows.map((row) => row.pseudonym);
+      },
+      async eligibilityChanges(projectId, purpose, after) {
+        return [...(await sql<EligibilityChange[]>`
+          SELECT u.pseudonym, (NOT u.restricted AND NOT u.erased AND NOT (u.objected::jsonb ? ${purpose})) AS eligible
+          FROM subjects u WHERE u.project_id = ${projectId}
+            AND u.pseudonym IN (SELECT pseudonym FROM consent_ledger WHERE project_id = ${projectId} AND seq > ${after})`)];
       },
     },
 

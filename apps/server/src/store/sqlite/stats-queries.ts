@@ -58,6 +58,12 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
          AND NOT EXISTS (SELECT 1 FROM json_each(u.objected) WHERE value = ?)`,
     )
     .pluck();
+  const eligibilityChanges = client
+    .prepare<[string, string, string, number], [string, number]>(
+      `SELECT u.pseudonym, (u.restricted = 0 AND u.erased = 0 AND NOT EXISTS (SELECT 1 FROM json_each(u.objected) WHERE value = ?))
+       FROM subjects u WHERE u.project_id = ? AND u.pseudonym IN (SELECT pseudonym FROM consent_ledger WHERE project_id = ? AND seq > ?)`,
+    )
+    .raw();
   const ledgerLength = client.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM consent_ledger');
   const feedHead = client.prepare<[], number>('SELECT coalesce(max(changed), -1) FROM sessions').pluck();
   const cellCount = client
@@ -134,6 +140,9 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
       },
       async eligibleSubjects(projectId, purpose) {
         return eligible.all(projectId, purpose);
+      },
+      async eligibilityChanges(projectId, purpose, after) {
+        return eligibilityChanges.all(purpose, projectId, projectId, after).map(([pseudonym, eligible]) => ({ pseudonym, eligible: eligible === 1 }));
       },
     },
   };
