@@ -63,8 +63,8 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   const marks = new Map<string, MarkCache>();
   const sessions = new Map<string, SessionCache>();
   const gaps = new ReturnGapsMemo();
-  /** Per project and purpose, the eligibility version a session cache was last brought to. */
-  const eligibleVersions = new Map<string, { cache: SessionCache; version: number }>();
+  /** Per session cache and purpose, the eligibility version it was last brought to (weak: a dropped cache goes). */
+  const eligibleVersions = new WeakMap<SessionCache, Map<string, number>>();
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
   const own = options.ownWrites;
@@ -160,11 +160,13 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
             const key = eligibilityKey(version, purpose);
             if (!cache.hasEligible(key)) {
               // Only the subjects whose ledger moved since the version held for this purpose, when there is one.
-              const held = eligibleVersions.get(`${projectId}\u0000${purpose}`);
-              if (held !== undefined && held.cache === cache && held.version < version && cache.hasEligible(eligibilityKey(held.version, purpose))) {
-                cache.updateEligible(key, await source.eligibilityChanges(projectId, purpose, held.version));
+              let versions = eligibleVersions.get(cache);
+              if (!versions) eligibleVersions.set(cache, (versions = new Map()));
+              const held = versions.get(purpose);
+              if (held !== undefined && held < version && cache.hasEligible(eligibilityKey(held, purpose))) {
+                cache.updateEligible(key, await source.eligibilityChanges(projectId, purpose, held));
               } else cache.setEligible(key, await source.eligibleSubjects(projectId, purpose));
-              eligibleVersions.set(`${projectId}\u0000${purpose}`, { cache, version });
+              versions.set(purpose, version);
             }
             return cache.bins(from, to, edges, { source: hours, cells: hours.cellsOf('hour', purpose), subjects: hours.subjects, ordinalOf: (pseudonym) => hours.ordinalOf(pseudonym) }, shownAt);
           });
