@@ -75,7 +75,11 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
     while (busy.has(projectId)) await busy.get(projectId);
     const running = (async () => {
       await snapshots.restore(projectId);
-      return work();
+      const result = await work();
+      // The caches are restored and at least as new as every removal up to the oldest of them.
+      const held = [marks.get(projectId)?.epoch, sessions.get(projectId)?.epoch].filter((epoch) => epoch !== undefined);
+      if (held.length > 0) own?.removals.forgetThrough(projectId, Math.min(...held));
+      return result;
     })();
     busy.set(projectId, running);
     try {

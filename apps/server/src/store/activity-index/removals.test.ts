@@ -67,6 +67,11 @@ it('applies the removals its own connection made, reading only the cells they le
     expect(await retention.prune('sessions', cut)).toBe(2);
   }, 1, { marks: 0, sessions: 0 });
 
+  // Both caches hold the last epoch: its removals (the sessions' keys among them) are forgotten.
+  const epoch = (c().connection.client.prepare('SELECT stats_epoch AS epoch FROM projects WHERE id = ?').get(projectId) as { epoch: number }).epoch;
+  expect(epoch).toBe(6);
+  expect(c().connection.statsRemovals.between(projectId, epoch - 1, epoch)).toBeUndefined();
+
   // The same questions of a cache filled from nothing read every mark left.
   const cold = open(true);
   await c().answers(cold.stats);

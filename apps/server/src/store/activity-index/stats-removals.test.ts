@@ -36,3 +36,15 @@ it('keeps the newest removals up to its limit, and a discarded stage never commi
   removals.commit();
   expect(removals.between('p_1', 4, 5)).toBeUndefined();
 });
+
+it('forgets the removals every cache has applied', () => {
+  const removals = new StatsRemovals();
+  for (let epoch = 1; epoch <= 3; epoch++) removals.stage('p_1', epoch, { sessionKeys: [epoch] });
+  removals.commit();
+  removals.forgetThrough('p_1', 2);
+  expect(removals.between('p_1', 1, 3)).toBeUndefined();
+  expect(removals.between('p_1', 2, 3)).toEqual([{ sessionKeys: [3] }]);
+  removals.forgetThrough('p_1', 3);
+  expect(removals.between('p_1', 2, 3)).toBeUndefined();
+  expect(removals.between('p_1', 3, 3)).toEqual([]);
+});
