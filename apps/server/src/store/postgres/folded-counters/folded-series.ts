@@ -17,6 +17,7 @@
  */
 import type { PendingQuery, Row, Sql } from 'postgres';
 import { integerArray } from '../int-arrays.js';
+import { firstAtOrAfter } from '../../activity-index/cell-series.js';
 
 /** From this many series on, a read of slot 0 goes out as two statements at once, on two pooled connections. */
 const PARALLEL_SERIES = 4;
@@ -112,7 +113,7 @@ function addSlots(folded: Folded, buckets: readonly number[], sums: readonly num
     out.buckets.push(bucket);
     out.values.push(value);
   };
-  let f = lowerBound(folded.buckets, from);
+  let f = firstAtOrAfter(folded.buckets, from);
   let s = 0;
   for (;;) {
     const fb = f < folded.buckets.length && folded.buckets[f]! < to ? folded.buckets[f]! : Number.POSITIVE_INFINITY;
@@ -122,16 +123,4 @@ function addSlots(folded: Folded, buckets: readonly number[], sums: readonly num
     else if (sb < fb) push(sb, sums[s++]!);
     else push(fb, folded.values[f++]! + sums[s++]!);
   }
-}
-
-/** The index of the first bucket at or after `at`. */
-function lowerBound(buckets: readonly number[], at: number): number {
-  let lo = 0;
-  let hi = buckets.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (buckets[mid]! < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
