@@ -7,7 +7,8 @@
  * marks grow between rounds (a session whose hour was unmarked must be asked again once it
  * gains marks), a new mark cache (other ordinals) comes in between, and removals this process
  * made are applied (`advance`): sessions deleted (and their keys fed again), a subject's
- * marks or every mark up to an hour taken out.
+ * marks or every mark up to an hour taken out. Now and then the cache is written to a snapshot
+ * and read back (a restart), so the columns as a snapshot keeps them are checked too.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
 import { CellSeries } from './cell-series.js';
 import { SessionCache, type MarkedHours } from './session-cache.js';
+import { bytesSource, ImageReader, ImageWriter } from './snapshot/cache-image.js';
 
 const MINUTE = 60_000;
 
@@ -62,7 +64,8 @@ const changeArb = fc.record({
   key: fc.integer({ min: 0, max: 30 }),
   pseudonym: fc.constantFrom('ann', 'bob', 'cem', 'dee', 'eve', 'fay'),
   startedAt: fc.integer({ min: 0, max: 150 }).map((minutes) => minutes * MINUTE),
-  durationMs: fc.integer({ min: 0, max: 40 * MINUTE }),
+  // Mostly minutes; now and then below zero (a clock step) or past the 49.7 days the cache keeps exactly.
+  durationMs: fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max: 40 * MINUTE }) }, fc.integer({ min: -MINUTE, max: -1 }), fc.integer({ min: 2 ** 32 - 2, max: 2 ** 33 })),
 });
 const edgesArb = fc.uniqueArray(fc.double({ min: 1, max: 30 * MINUTE, noNaN: true }), { maxLength: 8 }).map((edges) => [0, ...edges.sort((a, b) => a - b)]);
 // Two edge lists per run, picked per round: the same edges come back after a feed (the
@@ -88,8 +91,18 @@ const queryArb = fc.record({
     marksThrough: fc.option(fc.integer({ min: 0, max: 2 }).map((hour) => hour * HOUR_MS), { nil: undefined }),
   }), { freq: 3 }),
   newSource: fc.boolean(),
+  // The cache written to a snapshot and read back before the query (eligibility is then read again).
+  restart: fc.boolean(),
   shownAt: fc.integer({ min: 1, max: 3 }),
 });
+
+/** The cache as a restarted server reads it from its snapshot (no mark cache beside it). */
+function restarted(cache: SessionCache): SessionCache {
+  const image = new ImageWriter();
+  const header = cache.toImage(image, 's.', undefined);
+  const bytes = Buffer.concat(image.toChunks({ header }));
+  return SessionCache.fromImage(new ImageReader(bytesSource(bytes)), 's.', header, undefined);
+}
 
 describe('SessionCache', () => {
   it('bins like the reference after every feed, with ranges, edges and eligibility that change between calls', () => {
@@ -101,7 +114,7 @@ describe('SessionCache', () => {
         fc.shuffledSubarray(NAMES, { minLength: NAMES.length }),
         fc.tuple(rangeArb, rangeArb),
         (rounds, firstAllowed, edgeLists, order, ranges) => {
-          const cache = new SessionCache(0);
+          let cache = new SessionCache(0);
           let allowed = firstAllowed;
           cache.setEligible('v0', allowed);
           const rows = new Map<number, SessionChange>();
@@ -134,6 +147,10 @@ describe('SessionCache', () => {
             const changes = feed.map((change) => ({ ...change, pseudonym: rows.get(change.key)?.pseudonym ?? change.pseudonym, changed: ++changed }));
             cache.apply(changes, changed);
             for (const change of changes) rows.set(change.key, change);
+            if (query.restart) {
+              cache = restarted(cache);
+              cache.setEligible(`r${round}`, allowed);
+            }
             const { from, length } = ranges[query.range]!;
             const edges = edgeLists[query.edges]!;
             expect(cache.bins(from, from + length, edges, hours, query.shownAt)).toEqual(reference(rows, new Set(allowed), marks, from, from + length, edges, query.shownAt));

@@ -19,7 +19,6 @@ export interface SessionCacheHeader {
   readonly epoch: number;
   readonly cursor: number;
   readonly size: number;
-  readonly keyCount: number;
   /** The marked state was asked of the mark cache saved beside it (and is saved). */
   readonly followsMarks: boolean;
 }
@@ -41,6 +40,8 @@ const NOT_ASKED = -1;
 const MARKED = -2;
 /** The start of a deleted session's slot: after every range, so no view counts it. */
 const DELETED = Number.POSITIVE_INFINITY;
+/** The longest duration the `duration` column holds (49.7 days): no bin floor may be above it. */
+const MAX_DURATION = 0xffff_ffff;
 /** Ranges kept as views at a time. */
 const MAX_VIEWS = 4;
 /** Changed slots kept for the views; past this, views are built again (a pass over the sessions) and the log starts over. */
@@ -50,19 +51,19 @@ export class SessionCache {
   /** Where the next read of the feed starts (the feed's `next`). */
   cursor = -1;
   /**
-   * Row keys in arrival order, with their slots. New rows get ever higher keys (SQLite's
-   * rowid), so these stay ascending and a key's slot is found by binary search: a Map of 2.4
-   * million sessions (100,000 subjects over 12 weeks) held about 130 MB, these 12 bytes a
-   * session. A key below the last one (a rowid reused after the last row was deleted) goes
-   * to `lateSlots` instead.
+   * Each slot's row key. New rows get ever higher keys (SQLite's rowid, PostgreSQL's
+   * `row_key`) and take the next slot, so keys ascend with slots and a key's slot is found by
+   * binary search over this column: a Map of 2.4 million sessions (100,000 subjects over 12
+   * weeks) held about 130 MB, this 8 bytes a session. A key below the highest (a rowid reused
+   * after the last row was deleted) goes to `lateSlots` instead, and its slot repeats the key
+   * before it, so the column stays in order and a search finds the first slot of a key.
    */
-  private keys = new Float64Array(1024);
-  private keySlots = new Uint32Array(1024);
-  private keyCount = 0;
+  private key = new Float64Array(1024);
   private readonly lateSlots = new Map<number, number>();
   private readonly ordinals = new Map<string, number>();
   private started = new Float64Array(1024);
-  private duration = new Float64Array(1024);
+  /** Whole milliseconds, clamped to [0, 2^32 - 1]: every bin floor is within that (`bins`), so a bin is the same as for the exact duration. */
+  private duration = new Uint32Array(1024);
   private subject = new Uint32Array(1024);
   /** Bin per slot under `binFloors`; valid only once `binFloors` is set. */
   private bin = new Uint8Array(1024);
@@ -73,8 +74,13 @@ export class SessionCache {
   /** Slots of deleted sessions, until `compact` takes them out. */
   private deleted = 0;
   private eligibleKey: string | undefined;
-  private eligibleSet = new Set<string>();
-  private eligible = new Uint8Array(0);
+  /** Per ordinal, whether the subject may count (1) under `eligibleKey`. */
+  private eligible = new Uint8Array(1024);
+  /**
+   * Eligible pseudonyms without an ordinal yet (no session seen): they take their flag when
+   * their first session comes. The rest are kept as ordinals only, not as 100,000 strings.
+   */
+  private eligibleUnseen = new Set<string>();
   /** Ordinal -> pseudonym. */
   private readonly names: string[] = [];
   /**
@@ -130,7 +136,7 @@ export class SessionCache {
     this.invalidateViews();
   }
 
-  /** Takes the deleted sessions' slots out: every column is copied without them, and the keys renumbered. */
+  /** Takes the deleted sessions' slots out: every column (the keys too) is copied without them. */
   private compact(): void {
     const moved = new Int32Array(this.size);
     let size = 0;
@@ -141,24 +147,14 @@ export class SessionCache {
       for (let slot = 0; slot < this.size; slot++) if (moved[slot]! >= 0) next[moved[slot]!] = array[slot]!;
       return next;
     });
-    const keys = new Float64Array(capacity);
-    const keySlots = new Uint32Array(capacity);
-    let keyCount = 0;
-    for (let index = 0; index < this.keyCount; index++) {
-      const slot = moved[this.keySlots[index]!]!;
-      if (slot < 0) continue;
-      keys[keyCount] = this.keys[index]!;
-      keySlots[keyCount++] = slot;
-    }
-    this.keys = keys;
-    this.keySlots = keySlots;
-    this.keyCount = keyCount;
     for (const [key, slot] of [...this.lateSlots]) {
       if (moved[slot]! < 0) this.lateSlots.delete(key);
       else this.lateSlots.set(key, moved[slot]!);
     }
     this.size = size;
     this.deleted = 0;
+    // A late slot repeats the key before it, which may have been taken out.
+    for (const slot of [...this.lateSlots.values()].sort((a, b) => a - b)) this.key[slot] = this.highestKey(slot);
   }
 
   apply(changes: readonly SessionChange[], next: number): void {
@@ -168,17 +164,17 @@ export class SessionCache {
       if (slot === undefined) {
         slot = this.size++;
         if (slot === this.started.length) this.grow();
-        if (this.keyCount > 0 && change.key <= this.keys[this.keyCount - 1]!) this.lateSlots.set(change.key, slot);
-        else {
-          this.keys[this.keyCount] = change.key;
-          this.keySlots[this.keyCount++] = slot;
-        }
+        const highest = this.highestKey(slot);
+        if (change.key <= highest) {
+          this.lateSlots.set(change.key, slot);
+          this.key[slot] = highest;
+        } else this.key[slot] = change.key;
       } else if (this.started[slot] === DELETED) this.deleted--;
       const ordinal = this.ordinalOf(change.pseudonym);
       // A slot's subject never changes but for a reused key: views count by subject, so they start over.
       if (known && this.subject[slot] !== ordinal) this.invalidateViews();
       this.started[slot] = change.startedAt;
-      this.duration[slot] = change.durationMs;
+      this.duration[slot] = clampDuration(change.durationMs);
       this.sketch[slot] = sketchBucket(change.durationMs);
       this.marked[slot] = NOT_ASKED;
       if (this.binFloors) this.bin[slot] = binOf(this.binFloors, change.durationMs);
@@ -195,11 +191,10 @@ export class SessionCache {
    * when it was asked of `marks`, the mark cache saved beside it.
    */
   toImage(image: ImageWriter, prefix: string, marks: object | undefined): SessionCacheHeader {
-    const { size, keyCount } = this;
+    const { size } = this;
     const followsMarks = marks !== undefined && this.markSource === marks;
     image.lines(`${prefix}names`, this.names);
-    image.numbers(`${prefix}keys`, this.keys.subarray(0, keyCount));
-    image.numbers(`${prefix}keySlots`, this.keySlots.subarray(0, keyCount));
+    image.numbers(`${prefix}key`, this.key.subarray(0, size));
     image.numbers(`${prefix}lateKeys`, Float64Array.from(this.lateSlots.keys()));
     image.numbers(`${prefix}lateSlots`, Uint32Array.from(this.lateSlots.values()));
     image.numbers(`${prefix}started`, this.started.subarray(0, size));
@@ -210,7 +205,7 @@ export class SessionCache {
       image.numbers(`${prefix}marked`, this.marked.subarray(0, size));
       image.numbers(`${prefix}markOrdinals`, this.markOrdinals);
     }
-    return { epoch: this.epoch, cursor: this.cursor, size, keyCount, followsMarks };
+    return { epoch: this.epoch, cursor: this.cursor, size, followsMarks };
   }
 
   /**
@@ -219,21 +214,19 @@ export class SessionCache {
    */
   static fromImage(image: ImageReader, prefix: string, header: SessionCacheHeader, markSource: object | undefined): SessionCache {
     const cache = new SessionCache(header.epoch);
-    const { size, keyCount } = header;
+    const { size } = header;
     const capacity = Math.max(1024, size + (size >> 3));
     const read = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array>(name: string, kind: 'f64' | 'u32' | 'i32' | 'u16', into: T, length: number): T => {
       if (image.numbersInto(`${prefix}${name}`, kind, into) !== length) throw new Error(`cache snapshot damaged: ${name} of another length`);
       return into;
     };
     for (const name of image.lines(`${prefix}names`)) cache.ordinalOf(name);
-    cache.keys = read('keys', 'f64', new Float64Array(capacity), keyCount);
-    cache.keySlots = read('keySlots', 'u32', new Uint32Array(capacity), keyCount);
-    cache.keyCount = keyCount;
+    cache.key = read('key', 'f64', new Float64Array(capacity), size);
     const lateKeys = image.numbers(`${prefix}lateKeys`, 'f64');
     const lateSlots = image.numbers(`${prefix}lateSlots`, 'u32');
     lateKeys.forEach((key, index) => cache.lateSlots.set(key, lateSlots[index]!));
     cache.started = read('started', 'f64', new Float64Array(capacity), size);
-    cache.duration = read('duration', 'f64', new Float64Array(capacity), size);
+    cache.duration = read('duration', 'u32', new Uint32Array(capacity), size);
     cache.subject = read('subject', 'u32', new Uint32Array(capacity), size);
     cache.sketch = read('sketch', 'u16', new Uint16Array(capacity), size);
     cache.bin = new Uint8Array(capacity);
@@ -249,7 +242,8 @@ export class SessionCache {
       if (cache.subject[slot]! >= cache.names.length) throw new Error('cache snapshot damaged: a session without its subject');
       if (cache.started[slot] === DELETED) cache.deleted++;
     }
-    if (keyCount + cache.lateSlots.size !== size) throw new Error('cache snapshot damaged: keys and sessions differ');
+    for (const slot of cache.lateSlots.values()) if (slot >= size) throw new Error('cache snapshot damaged: a key without its session');
+    for (let slot = 1; slot < size; slot++) if (cache.key[slot]! < cache.key[slot - 1]!) throw new Error('cache snapshot damaged: keys out of order');
     return cache;
   }
 
@@ -266,13 +260,15 @@ export class SessionCache {
    * at 100,000 subjects).
    */
   updateEligible(key: string, changes: readonly { readonly pseudonym: string; readonly eligible: boolean }[]): void {
-    const flipped = new Uint8Array(this.eligible.length);
+    const flipped = new Uint8Array(this.names.length);
     let any = false;
     for (const change of changes) {
-      if (change.eligible) this.eligibleSet.add(change.pseudonym);
-      else this.eligibleSet.delete(change.pseudonym);
       const ordinal = this.ordinals.get(change.pseudonym);
-      if (ordinal === undefined || ordinal >= this.eligible.length) continue;
+      if (ordinal === undefined) {
+        if (change.eligible) this.eligibleUnseen.add(change.pseudonym);
+        else this.eligibleUnseen.delete(change.pseudonym);
+        continue;
+      }
       const now = change.eligible ? 1 : 0;
       if (this.eligible[ordinal] === now) continue;
       this.eligible[ordinal] = now;
@@ -286,18 +282,14 @@ export class SessionCache {
   }
 
   setEligible(key: string, pseudonyms: readonly string[]): void {
-    this.eligibleSet = new Set(pseudonyms);
-    this.eligible = new Uint8Array(0);
+    this.eligible.fill(0);
+    this.eligibleUnseen = new Set();
+    for (const pseudonym of pseudonyms) {
+      const ordinal = this.ordinals.get(pseudonym);
+      if (ordinal === undefined) this.eligibleUnseen.add(pseudonym);
+      else this.eligible[ordinal] = 1;
+    }
     this.eligibleKey = key;
-  }
-
-  /** Eligibility per ordinal, extended to ordinals created since the set was loaded. */
-  private eligibleByOrdinal(): Uint8Array {
-    if (this.eligible.length === this.names.length) return this.eligible;
-    const eligible = new Uint8Array(this.names.length);
-    eligible.set(this.eligible);
-    for (let ordinal = this.eligible.length; ordinal < this.names.length; ordinal++) eligible[ordinal] = this.eligibleSet.has(this.names[ordinal]!) ? 1 : 0;
-    return (this.eligible = eligible);
   }
 
   /**
@@ -312,6 +304,7 @@ export class SessionCache {
   bins(from: number, to: number, edges: readonly number[], hours: MarkedHours, shownAt = 1): SessionDurations {
     if (edges.length > 32) throw new RangeError(`at most 32 duration bins, not ${edges.length}`);
     const floors = edges.map(Math.floor);
+    if (floors.some((floor) => floor > MAX_DURATION)) throw new RangeError(`duration bin edges must be at most ${MAX_DURATION} ms`);
     this.binsUnder(floors);
     this.followMarks(hours);
     const columns = this.columns();
@@ -343,7 +336,7 @@ export class SessionCache {
     const { marked } = this;
     return {
       size: this.size, started: this.started, subject: this.subject, sketch: this.sketch, bin: this.bin,
-      eligible: this.eligibleByOrdinal(), subjects: this.names.length,
+      eligible: this.eligible, subjects: this.names.length,
       isMarked: (slot) => marked[slot] === MARKED,
     };
   }
@@ -414,17 +407,21 @@ export class SessionCache {
     return this.bin;
   }
 
+  /** The slot of a key: the first slot holding it (late slots after it only repeat it), else a late one. */
   private slotOf(key: number): number | undefined {
     let low = 0;
-    let high = this.keyCount - 1;
-    while (low <= high) {
+    let high = this.size;
+    while (low < high) {
       const middle = (low + high) >>> 1;
-      const at = this.keys[middle]!;
-      if (at === key) return this.keySlots[middle];
-      if (at < key) low = middle + 1;
-      else high = middle - 1;
+      if (this.key[middle]! < key) low = middle + 1;
+      else high = middle;
     }
-    return this.lateSlots.get(key);
+    return low < this.size && this.key[low] === key ? low : this.lateSlots.get(key);
+  }
+
+  /** The highest key held before `slot`: a new key at or below it is late. */
+  private highestKey(slot: number): number {
+    return slot === 0 ? Number.NEGATIVE_INFINITY : this.key[slot - 1]!;
   }
 
   private ordinalOf(pseudonym: string): number {
@@ -432,6 +429,12 @@ export class SessionCache {
     if (ordinal === undefined) {
       this.ordinals.set(pseudonym, (ordinal = this.names.length));
       this.names.push(pseudonym);
+      if (ordinal === this.eligible.length) {
+        const eligible = new Uint8Array(ordinal * 2);
+        eligible.set(this.eligible);
+        this.eligible = eligible;
+      }
+      this.eligible[ordinal] = this.eligibleUnseen.delete(pseudonym) ? 1 : 0;
     }
     return ordinal;
   }
@@ -442,15 +445,14 @@ export class SessionCache {
       next.set(array);
       return next;
     };
-    this.keys = grow(this.keys, (n) => new Float64Array(n));
-    this.keySlots = grow(this.keySlots, (n) => new Uint32Array(n));
     this.remapSlots(grow);
   }
 
   /** Replaces every per-slot column with what `remap` makes of it (grown, or compacted). */
   private remapSlots(remap: Remap): void {
+    this.key = remap(this.key, (n) => new Float64Array(n));
     this.started = remap(this.started, (n) => new Float64Array(n));
-    this.duration = remap(this.duration, (n) => new Float64Array(n));
+    this.duration = remap(this.duration, (n) => new Uint32Array(n));
     this.subject = remap(this.subject, (n) => new Uint32Array(n));
     this.bin = remap(this.bin, (n) => new Uint8Array(n));
     this.sketch = remap(this.sketch, (n) => new Uint16Array(n));
@@ -460,6 +462,11 @@ export class SessionCache {
 
 /** A column made anew from an old one, with `make` allocating an array of its kind. */
 type Remap = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T) => T;
+
+/** The duration as the `duration` column keeps it. */
+function clampDuration(durationMs: number): number {
+  return Math.min(Math.max(Math.round(durationMs), 0), MAX_DURATION);
+}
 
 /** Bin i when duration >= floors[i] (the first bin also below floors[1]). */
 function binOf(floors: readonly number[], duration: number): number {

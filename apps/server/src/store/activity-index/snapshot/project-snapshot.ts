@@ -20,7 +20,7 @@ export interface CacheSnapshots {
 }
 
 /** Bumped whenever the layout of a cache changes: an older snapshot is then ignored. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 interface SnapshotHeader {
   readonly format: number;
