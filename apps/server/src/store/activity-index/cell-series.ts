@@ -5,12 +5,15 @@
  * the freshness check walks cached cells and counters side by side.
  */
 
-/** Cells in bucket order: `sets[i]` holds the subject ordinals marked in `buckets[i]`. */
-export interface CellSets {
+/**
+ * Cells in bucket order: `sets[i]` holds the subjects marked in `buckets[i]`, as ordinals
+ * (hour cells) or as bits (day cells, `subject-bits.ts`); either way `length` is how many.
+ */
+export interface CellSets<S extends { readonly length: number } = Uint32Array> {
   /** Buckets with marks, ascending. */
   readonly buckets: readonly number[];
-  readonly sets: readonly Uint32Array[];
-  get(bucket: number): Uint32Array | undefined;
+  readonly sets: readonly S[];
+  get(bucket: number): S | undefined;
 }
 
 /**
@@ -36,12 +39,12 @@ export function firstAtOrAfter(buckets: readonly number[], at: number): number {
  *
  * @example CellSeries.of([[0, Uint32Array.of(1, 2)]]).get(0) // Uint32Array [1, 2]
  */
-export class CellSeries implements CellSets {
-  private readonly byBucket = new Map<number, Uint32Array>();
-  private ordered: { buckets: number[]; sets: Uint32Array[] } | undefined;
+export class CellSeries<S extends { readonly length: number } = Uint32Array> implements CellSets<S> {
+  private readonly byBucket = new Map<number, S>();
+  private ordered: { buckets: number[]; sets: S[] } | undefined;
 
-  static of(cells: Iterable<readonly [number, Uint32Array]>): CellSeries {
-    const series = new CellSeries();
+  static of<S extends { readonly length: number } = Uint32Array>(cells: Iterable<readonly [number, S]>): CellSeries<S> {
+    const series = new CellSeries<S>();
     for (const [bucket, set] of cells) series.set(bucket, set);
     return series;
   }
@@ -50,15 +53,15 @@ export class CellSeries implements CellSets {
     return this.order().buckets;
   }
 
-  get sets(): readonly Uint32Array[] {
+  get sets(): readonly S[] {
     return this.order().sets;
   }
 
-  get(bucket: number): Uint32Array | undefined {
+  get(bucket: number): S | undefined {
     return this.byBucket.get(bucket);
   }
 
-  set(bucket: number, set: Uint32Array): void {
+  set(bucket: number, set: S): void {
     const known = this.byBucket.has(bucket);
     this.byBucket.set(bucket, set);
     if (!known) this.ordered = undefined;
@@ -69,7 +72,7 @@ export class CellSeries implements CellSets {
     if (this.byBucket.delete(bucket)) this.ordered = undefined;
   }
 
-  private order(): { buckets: number[]; sets: Uint32Array[] } {
+  private order(): { buckets: number[]; sets: S[] } {
     if (!this.ordered) {
       const buckets = [...this.byBucket.keys()].sort((a, b) => a - b);
       this.ordered = { buckets, sets: buckets.map((bucket) => this.byBucket.get(bucket)!) };

@@ -2,6 +2,8 @@
  * One project's activity marks held in memory as subject sets: per (grain, purpose, bucket)
  * cell, the subjects marked in it as small integers (ordinals into the project's own
  * dictionary of pseudonyms), so a union over weeks of cells is a pass over typed arrays.
+ * Hour cells keep the ordinals; day cells, dense enough that one bit per subject is smaller,
+ * keep bits (`subject-bits.ts`).
  *
  * A cached cell is trusted only while two facts hold, both read from the database on every
  * request: the project's `stats_epoch` is the one the cache holds (removals bump it; the
@@ -15,10 +17,16 @@ import { CellSeries, firstAtOrAfter, type CellSets } from './cell-series.js';
 import { CheckedCells } from './checked-cells.js';
 import { RangeUnions } from './range-unions.js';
 import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
+import { SubjectBits } from './subject-bits.js';
 
 export type { CellSets };
 
-const EMPTY: CellSets = new CellSeries();
+/** A cell's subjects: ordinals in an hour cell, bits in a day cell. */
+type SubjectSet = Uint32Array | SubjectBits;
+type AnySeries = CellSeries<Uint32Array> | CellSeries<SubjectBits>;
+
+const NO_HOURS: CellSets = new CellSeries();
+const NO_DAYS: CellSets<SubjectBits> = new CellSeries<SubjectBits>();
 
 /** What a snapshot keeps of a mark cache beside its sections. */
 export interface MarkCacheHeader {
@@ -28,7 +36,7 @@ export interface MarkCacheHeader {
 
 export class MarkCache {
   private readonly ordinals = new Map<string, number>();
-  private readonly cells = new Map<string, CellSeries>();
+  private readonly cells = new Map<string, AnySeries>();
   /** Unions over ranges of these cells, kept between requests (valid because cells only grow here). */
   readonly unions = new RangeUnions();
   /** Which ranges were read in full, and which cells were written since (`OwnWrites`). */
@@ -60,13 +68,13 @@ export class MarkCache {
       const gone = new Uint8Array(leaving.length > 0 ? this.ordinals.size : 0);
       for (const ordinal of leaving) gone[ordinal] = 1;
       const buckets = [...series.buckets];
-      const sets = [...series.sets];
+      const sets: readonly SubjectSet[] = [...series.sets];
       for (let cell = 0; cell < buckets.length; cell++) {
+        const set = sets[cell]!;
         if (buckets[cell]! <= through) series.delete(buckets[cell]!);
-        else if (holdsAny(sets[cell]!, leaving, gone)) {
-          // A new array, never an edit in place: range unions and the gaps memo see the change by identity.
-          series.set(buckets[cell]!, sets[cell]!.filter((ordinal) => gone[ordinal] === 0));
-        }
+        // A new set, never an edit in place: range unions and the gaps memo see the change by identity.
+        else if (set instanceof SubjectBits) (series as CellSeries<SubjectBits>).set(buckets[cell]!, set.without(leaving));
+        else if (holdsAny(set, leaving, gone)) (series as CellSeries).set(buckets[cell]!, set.filter((ordinal) => gone[ordinal] === 0));
       }
     }
     this.changes.forget();
@@ -79,8 +87,11 @@ export class MarkCache {
   }
 
   /** The cells of one grain and purpose (a bucket without marks is absent). */
-  cellsOf(grain: MarkGrain, purpose: string): CellSets {
-    return this.cells.get(`${grain}\u0000${purpose}`) ?? EMPTY;
+  cellsOf(grain: 'hour', purpose: string): CellSets;
+  cellsOf(grain: 'day', purpose: string): CellSets<SubjectBits>;
+  cellsOf(grain: MarkGrain, purpose: string): CellSets<SubjectSet>;
+  cellsOf(grain: MarkGrain, purpose: string): CellSets<SubjectSet> {
+    return this.cells.get(`${grain}\u0000${purpose}`) ?? (grain === 'day' ? NO_DAYS : NO_HOURS);
   }
 
   /**
@@ -123,20 +134,27 @@ export class MarkCache {
 
   /** Replaces the given cells with the marks just read for them. */
   fill(grain: MarkGrain, cells: readonly MarkCell[], marks: readonly CellMarks[]): void {
-    const loaded = new Map<string, Uint32Array>();
+    const loaded = new Map<string, SubjectSet>();
     for (const cell of marks) {
       const set = new Uint32Array(cell.pseudonyms.length);
       for (let index = 0; index < set.length; index++) set[index] = this.ordinalFor(cell.pseudonyms[index]!);
-      loaded.set(`${cell.purpose}\u0000${cell.bucket}`, set);
+      loaded.set(`${cell.purpose}\u0000${cell.bucket}`, grain === 'day' ? SubjectBits.of(set) : set);
     }
     for (const cell of cells) {
-      const mapKey = `${grain}\u0000${cell.purpose}`;
-      let series = this.cells.get(mapKey);
-      if (!series) this.cells.set(mapKey, (series = new CellSeries()));
+      const series = this.seriesOf(grain, cell.purpose);
       const set = loaded.get(`${cell.purpose}\u0000${cell.bucket}`);
-      if (set && set.length > 0) series.set(cell.bucket, set);
+      if (set && set.length > 0) (series as CellSeries<SubjectSet>).set(cell.bucket, set);
       else series.delete(cell.bucket);
     }
+  }
+
+  private seriesOf(grain: MarkGrain, purpose: string): AnySeries {
+    const key = `${grain}\u0000${purpose}`;
+    const held = this.cells.get(key);
+    if (held) return held;
+    const series: AnySeries = grain === 'day' ? new CellSeries<SubjectBits>() : new CellSeries<Uint32Array>();
+    this.cells.set(key, series);
+    return series;
   }
 
   /** Writes the cache into a snapshot under `prefix`; returns what `fromImage` needs beside the sections. */
@@ -148,8 +166,12 @@ export class MarkCache {
       const { buckets, sets } = cells;
       const name = `${prefix}${series.length}.`;
       image.numbers(`${name}buckets`, Float64Array.from(buckets));
-      image.numbers(`${name}lengths`, Uint32Array.from(sets, (set) => set.length));
-      image.joined(`${name}ordinals`, sets, 'u32');
+      image.numbers(`${name}lengths`, Uint32Array.from(sets as readonly SubjectSet[], (set) => set.length));
+      if (grain === 'day') {
+        const days = sets as readonly SubjectBits[];
+        image.numbers(`${name}wordCounts`, Uint32Array.from(days, (set) => set.words.length));
+        image.joined(`${name}words`, days.map((set) => set.words), 'u32');
+      } else image.joined(`${name}ordinals`, sets as readonly Uint32Array[], 'u32');
       series.push({ grain, purpose });
     }
     return { epoch: this.epoch, series };
@@ -163,15 +185,25 @@ export class MarkCache {
       const name = `${prefix}${index}.`;
       const buckets = image.numbers(`${name}buckets`, 'f64');
       const lengths = image.numbers(`${name}lengths`, 'u32');
+      if (buckets.length !== lengths.length) throw new Error('cache snapshot damaged: cells and sets differ');
+      if (grain === 'day') {
+        const wordCounts = image.numbers(`${name}wordCounts`, 'u32');
+        const words = image.numbers(`${name}words`, 'u32');
+        if (wordCounts.length !== buckets.length || wordCounts.reduce((sum, count) => sum + count, 0) !== words.length) throw new Error('cache snapshot damaged: cells and sets differ');
+        if (wordCounts.some((count) => count > (cache.subjects + 31) >>> 5)) throw new Error('cache snapshot damaged: an ordinal without a pseudonym');
+        const series = cache.seriesOf(grain, purpose) as CellSeries<SubjectBits>;
+        let at = 0;
+        for (let cell = 0; cell < buckets.length; cell++) series.set(buckets[cell]!, SubjectBits.fromWords(words.subarray(at, (at += wordCounts[cell]!)), lengths[cell]!));
+        return;
+      }
       const ordinals = image.numbers(`${name}ordinals`, 'u32');
-      if (buckets.length !== lengths.length || lengths.reduce((sum, length) => sum + length, 0) !== ordinals.length) throw new Error('cache snapshot damaged: cells and sets differ');
+      if (lengths.reduce((sum, length) => sum + length, 0) !== ordinals.length) throw new Error('cache snapshot damaged: cells and sets differ');
       let highest = -1;
       for (let at = 0; at < ordinals.length; at++) if (ordinals[at]! > highest) highest = ordinals[at]!;
       if (highest >= cache.subjects) throw new Error('cache snapshot damaged: an ordinal without a pseudonym');
-      const series = new CellSeries();
+      const series = cache.seriesOf(grain, purpose) as CellSeries;
       let at = 0;
       for (let cell = 0; cell < buckets.length; cell++) series.set(buckets[cell]!, ordinals.subarray(at, (at += lengths[cell]!)));
-      cache.cells.set(`${grain}\u0000${purpose}`, series);
     });
     return cache;
   }

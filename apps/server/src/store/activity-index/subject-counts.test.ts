@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { KeyedRange } from '../stats-store.js';
 import { CellSeries } from './cell-series.js';
 import { countDistinct, countRanges, returnGaps } from './subject-counts.js';
+import { SubjectBits } from './subject-bits.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -95,12 +96,17 @@ describe('countRanges', () => {
   });
 });
 
+/** Day cells as the mark cache keeps them: bits. */
+function dayBits(days: Iterable<readonly [number, ArrayLike<number>]>): CellSeries<SubjectBits> {
+  return CellSeries.of([...days].map(([bucket, ordinals]) => [bucket, SubjectBits.of(ordinals)] as const));
+}
+
 describe('returnGaps', () => {
   it('stops counting a gap length’s subjects at the cap, and never its intervals', () => {
     // Four subjects return after one day, two of them twice; one returns after two days.
     const days = new Map([[0, Uint32Array.of(0, 1, 2, 3, 4)], [DAY, Uint32Array.of(0, 1, 2, 3)], [2 * DAY, Uint32Array.of(0, 1, 4)]]);
-    expect(returnGaps(CellSeries.of(days), 5, 0, 3 * DAY)).toEqual([{ gapDays: 1, intervals: 6, subjects: 4 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
-    expect(returnGaps(CellSeries.of(days), 5, 0, 3 * DAY, 3)).toEqual([{ gapDays: 1, intervals: 6, subjects: 3 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
+    expect(returnGaps(dayBits(days), 5, 0, 3 * DAY)).toEqual([{ gapDays: 1, intervals: 6, subjects: 4 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
+    expect(returnGaps(dayBits(days), 5, 0, 3 * DAY, 3)).toEqual([{ gapDays: 1, intervals: 6, subjects: 3 }, { gapDays: 2, intervals: 1, subjects: 1 }]);
   });
 
   it('equals the gaps between each subject’s consecutive active days, with subjects per gap up to the cap', () => {
@@ -124,7 +130,7 @@ describe('returnGaps', () => {
           }
         }
         const want = [...intervals.keys()].sort((a, b) => a - b).map((gap) => ({ gapDays: gap, intervals: intervals.get(gap)!, subjects: Math.min(subjects.get(gap)!.size, cap ?? Infinity) }));
-        expect(returnGaps(CellSeries.of(days), SUBJECTS, from, to, cap ?? undefined)).toEqual(want);
+        expect(returnGaps(dayBits(days), SUBJECTS, from, to, cap ?? undefined)).toEqual(want);
       }),
     );
   });

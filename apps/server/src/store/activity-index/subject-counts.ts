@@ -7,6 +7,7 @@ import type { HourRange, KeyedRange, RangeSubjects, ReturnGap } from '../stats-s
 import { firstAtOrAfter, type CellSets } from './cell-series.js';
 import { DAY_MS } from '../../aggregates/time-units.js';
 import type { RangeUnions } from './range-unions.js';
+import { bitCount, lowestBit, type SubjectBits } from './subject-bits.js';
 
 /**
  * Unions kept between requests (`range-unions.ts`) for the cells of one grain: `key(purpose)`
@@ -126,13 +127,6 @@ export function countRanges(cells: CellSets, subjects: number, ranges: readonly 
   return { perRange, shownUnion };
 }
 
-/** Set bits in a 32-bit word (the SWAR popcount). */
-function bitCount(word: number): number {
-  let v = word - ((word >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
-}
-
 /**
  * Gaps between consecutive active days of each subject (day cells with `from <= bucket <
  * to`), grouped by length in days, with the number of subjects having each length. With
@@ -140,7 +134,7 @@ function bitCount(word: number): number {
  * with k, and a common length then stops touching the per-subject bits (one cache miss per
  * mark over 12 weeks of 10,000 subjects: most of this pass).
  */
-export function returnGaps(days: CellSets, subjects: number, from: number, to: number, cap = Number.POSITIVE_INFINITY): ReturnGap[] {
+export function returnGaps(days: CellSets<SubjectBits>, subjects: number, from: number, to: number, cap = Number.POSITIVE_INFINITY): ReturnGap[] {
   const start = firstAtOrAfter(days.buckets, from);
   const end = firstAtOrAfter(days.buckets, to);
   if (start >= end) return [];
@@ -155,9 +149,9 @@ export function returnGaps(days: CellSets, subjects: number, from: number, to: n
   const subjectsPerGap = new Uint32Array(stride);
   for (let cell = start; cell < end; cell++) {
     const day = Math.round((days.buckets[cell]! - first) / DAY_MS);
-    const set = days.sets[cell]!;
-    for (let index = 0; index < set.length; index++) {
-      const ordinal = set[index]!;
+    const { words } = days.sets[cell]!;
+    for (let index = 0; index < words.length; index++) for (let bits = words[index]!; bits !== 0; bits &= bits - 1) {
+      const ordinal = (index << 5) + lowestBit(bits);
       const previous = lastDay[ordinal]!;
       lastDay[ordinal] = day;
       if (previous < 0) continue;
