@@ -19,6 +19,8 @@ export interface SessionCacheHeader {
   readonly epoch: number;
   readonly cursor: number;
   readonly size: number;
+  /** One below the first key the cache saw (`key` holds distances from it); absent before any. */
+  readonly keyBase?: number;
   /** The marked state was asked of the mark cache saved beside it (and is saved). */
   readonly followsMarks: boolean;
 }
@@ -40,6 +42,8 @@ const NOT_ASKED = -1;
 const MARKED = -2;
 /** The start of a deleted session's slot: after every range, so no view counts it. */
 const DELETED = Number.POSITIVE_INFINITY;
+/** The highest key distance the `key` column holds: keys further from the first go to `lateSlots`. */
+const MAX_KEY_DISTANCE = 0xffff_ffff;
 /** The longest duration the `duration` column holds (49.7 days): no bin floor may be above it. */
 const MAX_DURATION = 0xffff_ffff;
 /** Ranges kept as views at a time. */
@@ -51,14 +55,17 @@ export class SessionCache {
   /** Where the next read of the feed starts (the feed's `next`). */
   cursor = -1;
   /**
-   * Each slot's row key. New rows get ever higher keys (SQLite's rowid, PostgreSQL's
-   * `row_key`) and take the next slot, so keys ascend with slots and a key's slot is found by
-   * binary search over this column: a Map of 2.4 million sessions (100,000 subjects over 12
-   * weeks) held about 130 MB, this 8 bytes a session. A key below the highest (a rowid reused
-   * after the last row was deleted) goes to `lateSlots` instead, and its slot repeats the key
-   * before it, so the column stays in order and a search finds the first slot of a key.
+   * Each slot's row key, as its distance from `keyBase` (one below the first key seen). New
+   * rows get ever higher keys (SQLite's rowid, PostgreSQL's `row_key`) and take the next slot,
+   * so keys ascend with slots and a key's slot is found by binary search over this column: a
+   * Map of 2.4 million sessions (100,000 subjects over 12 weeks) held about 130 MB, this 4
+   * bytes a session. A key at or below the highest (a rowid reused after the last row was
+   * deleted), or past the 4 billion rows the column spans, goes to `lateSlots` instead, and its
+   * slot repeats the value before it, so the column stays in order and a search finds the
+   * first slot of a key.
    */
-  private key = new Float64Array(1024);
+  private key = new Uint32Array(1024);
+  private keyBase: number | undefined;
   private readonly lateSlots = new Map<number, number>();
   private readonly ordinals = new Map<string, number>();
   private started = new Float64Array(1024);
@@ -164,11 +171,13 @@ export class SessionCache {
       if (slot === undefined) {
         slot = this.size++;
         if (slot === this.started.length) this.grow();
+        this.keyBase ??= change.key - 1;
+        const distance = change.key - this.keyBase;
         const highest = this.highestKey(slot);
-        if (change.key <= highest) {
+        if (distance <= highest || distance > MAX_KEY_DISTANCE) {
           this.lateSlots.set(change.key, slot);
           this.key[slot] = highest;
-        } else this.key[slot] = change.key;
+        } else this.key[slot] = distance;
       } else if (this.started[slot] === DELETED) this.deleted--;
       const ordinal = this.ordinalOf(change.pseudonym);
       // A slot's subject never changes but for a reused key: views count by subject, so they start over.
@@ -205,7 +214,7 @@ export class SessionCache {
       image.numbers(`${prefix}marked`, this.marked.subarray(0, size));
       image.numbers(`${prefix}markOrdinals`, this.markOrdinals);
     }
-    return { epoch: this.epoch, cursor: this.cursor, size, followsMarks };
+    return { epoch: this.epoch, cursor: this.cursor, size, followsMarks, ...(this.keyBase === undefined ? {} : { keyBase: this.keyBase }) };
   }
 
   /**
@@ -221,7 +230,8 @@ export class SessionCache {
       return into;
     };
     for (const name of image.lines(`${prefix}names`)) cache.ordinalOf(name);
-    cache.key = read('key', 'f64', new Float64Array(capacity), size);
+    cache.key = read('key', 'u32', new Uint32Array(capacity), size);
+    cache.keyBase = header.keyBase;
     const lateKeys = image.numbers(`${prefix}lateKeys`, 'f64');
     const lateSlots = image.numbers(`${prefix}lateSlots`, 'u32');
     lateKeys.forEach((key, index) => cache.lateSlots.set(key, lateSlots[index]!));
@@ -409,19 +419,21 @@ export class SessionCache {
 
   /** The slot of a key: the first slot holding it (late slots after it only repeat it), else a late one. */
   private slotOf(key: number): number | undefined {
+    const distance = this.keyBase === undefined ? 0 : key - this.keyBase;
+    if (distance < 1 || distance > MAX_KEY_DISTANCE) return this.lateSlots.get(key);
     let low = 0;
     let high = this.size;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (this.key[middle]! < key) low = middle + 1;
+      if (this.key[middle]! < distance) low = middle + 1;
       else high = middle;
     }
-    return low < this.size && this.key[low] === key ? low : this.lateSlots.get(key);
+    return low < this.size && this.key[low] === distance ? low : this.lateSlots.get(key);
   }
 
-  /** The highest key held before `slot`: a new key at or below it is late. */
+  /** The highest key distance held before `slot` (0: none): a new key at or below it is late. */
   private highestKey(slot: number): number {
-    return slot === 0 ? Number.NEGATIVE_INFINITY : this.key[slot - 1]!;
+    return slot === 0 ? 0 : this.key[slot - 1]!;
   }
 
   private ordinalOf(pseudonym: string): number {
@@ -450,7 +462,7 @@ export class SessionCache {
 
   /** Replaces every per-slot column with what `remap` makes of it (grown, or compacted). */
   private remapSlots(remap: Remap): void {
-    this.key = remap(this.key, (n) => new Float64Array(n));
+    this.key = remap(this.key, (n) => new Uint32Array(n));
     this.started = remap(this.started, (n) => new Float64Array(n));
     this.duration = remap(this.duration, (n) => new Uint32Array(n));
     this.subject = remap(this.subject, (n) => new Uint32Array(n));
