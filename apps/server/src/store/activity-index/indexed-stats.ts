@@ -14,6 +14,7 @@ import { HOUR_MS } from '../../aggregates/time-units.js';
 import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
 import { eligibilityKey, SessionCache } from './session-cache.js';
+import { SubjectDictionary } from './subject-dictionary.js';
 import { ReturnGapsMemo } from './gaps-memo.js';
 import { createSnapshotKeeper, type SnapshotOptions } from './snapshot/snapshot-keeper.js';
 
@@ -60,6 +61,8 @@ export interface IndexedStats extends StatsStore {
 
 export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptions = {}): IndexedStats {
   const slices = options.slices ?? SLICES;
+  /** Per project, its subjects numbered once for both caches (kept when a cache is dropped). */
+  const dictionaries = new Map<string, SubjectDictionary>();
   const marks = new Map<string, MarkCache>();
   const sessions = new Map<string, SessionCache>();
   const gaps = new ReturnGapsMemo();
@@ -68,8 +71,14 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
   const own = options.ownWrites;
-  const snapshots = createSnapshotKeeper(options.snapshots, marks, sessions, reads, (projectId, epoch, current) =>
+  const snapshots = createSnapshotKeeper(options.snapshots, dictionaries, marks, sessions, reads, (projectId, epoch, current) =>
     epoch === current || own?.removals.between(projectId, epoch, current) !== undefined);
+
+  function dictionaryOf(projectId: string): SubjectDictionary {
+    let dictionary = dictionaries.get(projectId);
+    if (!dictionary) dictionaries.set(projectId, (dictionary = new SubjectDictionary()));
+    return dictionary;
+  }
 
   async function serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
     while (busy.has(projectId)) await busy.get(projectId);
@@ -126,7 +135,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
     serially(projectId, async () => {
       const epoch = await reads.statsEpoch(projectId);
       let cache = atEpoch(projectId, marks.get(projectId), epoch);
-      if (!cache) marks.set(projectId, (cache = new MarkCache(epoch)));
+      if (!cache) marks.set(projectId, (cache = new MarkCache(epoch, dictionaryOf(projectId))));
       const stale = await staleCells(cache, projectId, grain, purposes, from, to);
       for (let start = 0; start < stale.length; start += slices.cellsPerRead) {
         if (start > 0) await nextTurn();
@@ -152,7 +161,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
           return serially(projectId, async () => {
             const epoch = await reads.statsEpoch(projectId);
             let cache = atEpoch(projectId, sessions.get(projectId), epoch);
-            if (!cache) sessions.set(projectId, (cache = new SessionCache(epoch)));
+            if (!cache) sessions.set(projectId, (cache = new SessionCache(epoch, dictionaryOf(projectId))));
             for (;;) {
               const page = await source.changedAfter(projectId, cache.cursor, slices.sessionsPerRead);
               cache.apply(page.changes, page.next);

@@ -1,7 +1,7 @@
 /**
  * One project's activity marks held in memory as subject sets: per (grain, purpose, bucket)
- * cell, the subjects marked in it as small integers (ordinals into the project's own
- * dictionary of pseudonyms), so a union over weeks of cells is a pass over typed arrays.
+ * cell, the subjects marked in it as small integers (ordinals into the project's
+ * dictionary of pseudonyms, `subject-dictionary.ts`), so a union over weeks of cells is a pass over typed arrays.
  * Hour cells keep the ordinals; day cells, dense enough that one bit per subject is smaller,
  * keep bits (`subject-bits.ts`).
  *
@@ -18,6 +18,7 @@ import { CheckedCells } from './checked-cells.js';
 import { RangeUnions } from './range-unions.js';
 import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
 import { SubjectBits } from './subject-bits.js';
+import { SubjectDictionary } from './subject-dictionary.js';
 
 export type { CellSets };
 
@@ -35,14 +36,17 @@ export interface MarkCacheHeader {
 }
 
 export class MarkCache {
-  private readonly ordinals = new Map<string, number>();
   private readonly cells = new Map<string, AnySeries>();
   /** Unions over ranges of these cells, kept between requests (valid because cells only grow here). */
   readonly unions = new RangeUnions();
   /** Which ranges were read in full, and which cells were written since (`OwnWrites`). */
   readonly changes = new CheckedCells();
 
-  constructor(public epoch: number) {}
+  constructor(
+    public epoch: number,
+    /** The project's subjects, shared with its session cache. */
+    readonly dictionary = new SubjectDictionary(),
+  ) {}
 
   /**
    * Applies the removals that raised the epoch to `epoch` (`stats-removals.ts`): a subject's
@@ -58,14 +62,14 @@ export class MarkCache {
     const subjects: { ordinal: number; purposes: readonly string[] | undefined }[] = [];
     let through = Number.NEGATIVE_INFINITY;
     for (const removal of removals) {
-      const ordinal = removal.subject === undefined ? undefined : this.ordinals.get(removal.subject);
+      const ordinal = removal.subject === undefined ? undefined : this.dictionary.ordinalOf(removal.subject);
       if (ordinal !== undefined) subjects.push({ ordinal, purposes: removal.purposes });
       if (removal.marksThrough !== undefined) through = Math.max(through, removal.marksThrough);
     }
     for (const [key, series] of this.cells) {
       const purpose = key.slice(key.indexOf('\u0000') + 1);
       const leaving = subjects.filter((subject) => !subject.purposes || subject.purposes.includes(purpose)).map((subject) => subject.ordinal);
-      const gone = new Uint8Array(leaving.length > 0 ? this.ordinals.size : 0);
+      const gone = new Uint8Array(leaving.length > 0 ? this.dictionary.size : 0);
       for (const ordinal of leaving) gone[ordinal] = 1;
       const buckets = [...series.buckets];
       const sets: readonly SubjectSet[] = [...series.sets];
@@ -81,9 +85,9 @@ export class MarkCache {
     this.epoch = epoch;
   }
 
-  /** How many distinct pseudonyms the cache has seen: the bound of every ordinal. */
+  /** How many subjects the project's dictionary holds: the bound of every ordinal. */
   get subjects(): number {
-    return this.ordinals.size;
+    return this.dictionary.size;
   }
 
   /** The cells of one grain and purpose (a bucket without marks is absent). */
@@ -137,7 +141,7 @@ export class MarkCache {
     const loaded = new Map<string, SubjectSet>();
     for (const cell of marks) {
       const set = new Uint32Array(cell.pseudonyms.length);
-      for (let index = 0; index < set.length; index++) set[index] = this.ordinalFor(cell.pseudonyms[index]!);
+      for (let index = 0; index < set.length; index++) set[index] = this.dictionary.ordinalFor(cell.pseudonyms[index]!);
       loaded.set(`${cell.purpose}\u0000${cell.bucket}`, grain === 'day' ? SubjectBits.of(set) : set);
     }
     for (const cell of cells) {
@@ -157,9 +161,8 @@ export class MarkCache {
     return series;
   }
 
-  /** Writes the cache into a snapshot under `prefix`; returns what `fromImage` needs beside the sections. */
+  /** Writes the cache into a snapshot under `prefix` (its dictionary is written beside it); returns what `fromImage` needs beside the sections. */
   toImage(image: ImageWriter, prefix: string): MarkCacheHeader {
-    image.lines(`${prefix}names`, [...this.ordinals.keys()]);
     const series: { grain: MarkGrain; purpose: string }[] = [];
     for (const [key, cells] of this.cells) {
       const [grain, purpose] = key.split('\u0000') as [MarkGrain, string];
@@ -177,10 +180,9 @@ export class MarkCache {
     return { epoch: this.epoch, series };
   }
 
-  /** The cache `toImage` wrote: each series' ordinals in one array, its sets views on that. */
-  static fromImage(image: ImageReader, prefix: string, header: MarkCacheHeader): MarkCache {
-    const cache = new MarkCache(header.epoch);
-    for (const name of image.lines(`${prefix}names`)) cache.ordinalFor(name);
+  /** The cache `toImage` wrote, over the dictionary read from the same snapshot: each series' ordinals in one array, its sets views on that. */
+  static fromImage(image: ImageReader, prefix: string, header: MarkCacheHeader, dictionary: SubjectDictionary): MarkCache {
+    const cache = new MarkCache(header.epoch, dictionary);
     header.series.forEach(({ grain, purpose }, index) => {
       const name = `${prefix}${index}.`;
       const buckets = image.numbers(`${name}buckets`, 'f64');
@@ -208,15 +210,9 @@ export class MarkCache {
     return cache;
   }
 
-  /** The ordinal of a pseudonym the cache has seen, else undefined. */
+  /** The ordinal of a pseudonym the project has seen, else undefined. */
   ordinalOf(pseudonym: string): number | undefined {
-    return this.ordinals.get(pseudonym);
-  }
-
-  private ordinalFor(pseudonym: string): number {
-    let ordinal = this.ordinals.get(pseudonym);
-    if (ordinal === undefined) this.ordinals.set(pseudonym, (ordinal = this.ordinals.size));
-    return ordinal;
+    return this.dictionary.ordinalOf(pseudonym);
   }
 }
 

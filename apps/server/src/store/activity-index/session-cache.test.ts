@@ -8,7 +8,8 @@
  * gains marks), a new mark cache (other ordinals) comes in between, and removals this process
  * made are applied (`advance`): sessions deleted (and their keys fed again), a subject's
  * marks or every mark up to an hour taken out. Now and then the cache is written to a snapshot
- * and read back (a restart), so the columns as a snapshot keeps them are checked too.
+ * and read back (a restart), so the columns as a snapshot keeps them are checked too, and
+ * subjects are numbered in the shared dictionary by someone else (the mark cache) first.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +19,7 @@ import { HOUR_MS } from '../../aggregates/time-units.js';
 import { CellSeries } from './cell-series.js';
 import { SessionCache, type MarkedHours } from './session-cache.js';
 import { bytesSource, ImageReader, ImageWriter } from './snapshot/cache-image.js';
+import { SubjectDictionary } from './subject-dictionary.js';
 
 const MINUTE = 60_000;
 
@@ -94,15 +96,18 @@ const queryArb = fc.record({
   newSource: fc.boolean(),
   // The cache written to a snapshot and read back before the query (eligibility is then read again).
   restart: fc.boolean(),
+  // Subjects the project's mark cache numbers in the shared dictionary before this cache sees them.
+  numbered: fc.subarray(NAMES),
   shownAt: fc.integer({ min: 1, max: 3 }),
 });
 
-/** The cache as a restarted server reads it from its snapshot (no mark cache beside it). */
+/** The cache as a restarted server reads it from its snapshot, its dictionary with it (no mark cache beside it). */
 function restarted(cache: SessionCache): SessionCache {
   const image = new ImageWriter();
+  cache.dictionary.toImage(image, 'd.');
   const header = cache.toImage(image, 's.', undefined);
-  const bytes = Buffer.concat(image.toChunks({ header }));
-  return SessionCache.fromImage(new ImageReader(bytesSource(bytes)), 's.', header, undefined);
+  const reader = new ImageReader(bytesSource(Buffer.concat(image.toChunks({ header }))));
+  return SessionCache.fromImage(reader, 's.', header, undefined, SubjectDictionary.fromImage(reader, 'd.'));
 }
 
 describe('SessionCache', () => {
@@ -142,6 +147,7 @@ describe('SessionCache', () => {
               }
               cache.advance(cache.epoch + 1, [{ sessionKeys, ...(subject ? { subject } : {}), ...(marksThrough !== undefined ? { marksThrough } : {}) }]);
             }
+            for (const name of query.numbered) cache.dictionary.ordinalFor(name);
             const next = markedHours(marks, ordinals);
             hours = query.newSource ? next : { ...next, source: hours.source };
             // A session keeps its subject; the feed rewrites start and duration.

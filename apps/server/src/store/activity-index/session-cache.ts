@@ -13,6 +13,7 @@ import type { SessionChange, SessionDurations, StatsRemoval } from '../stats-sto
 import type { CellSets } from './cell-series.js';
 import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
 import { SessionView, type SessionColumns } from './session-view.js';
+import { SubjectDictionary } from './subject-dictionary.js';
 
 /** What a snapshot keeps of a session cache beside its sections. */
 export interface SessionCacheHeader {
@@ -67,7 +68,6 @@ export class SessionCache {
   private key = new Uint32Array(1024);
   private keyBase: number | undefined;
   private readonly lateSlots = new Map<number, number>();
-  private readonly ordinals = new Map<string, number>();
   private started = new Float64Array(1024);
   /** Whole milliseconds, clamped to [0, 2^32 - 1]: every bin floor is within that (`bins`), so a bin is the same as for the exact duration. */
   private duration = new Uint32Array(1024);
@@ -81,15 +81,15 @@ export class SessionCache {
   /** Slots of deleted sessions, until `compact` takes them out. */
   private deleted = 0;
   private eligibleKey: string | undefined;
-  /** Per ordinal, whether the subject may count (1) under `eligibleKey`. */
+  /** Per ordinal below `settled`, whether the subject may count (1) under `eligibleKey`. */
   private eligible = new Uint8Array(1024);
+  /** Ordinals whose `eligible` flag is set: those numbered since take theirs from `eligibleUnseen`. */
+  private settled = 0;
   /**
-   * Eligible pseudonyms without an ordinal yet (no session seen): they take their flag when
-   * their first session comes. The rest are kept as ordinals only, not as 100,000 strings.
+   * Eligible pseudonyms without a settled ordinal (not yet numbered when eligibility was
+   * read): they take their flag once numbered. The rest are kept as flags, not as 100,000 strings.
    */
   private eligibleUnseen = new Set<string>();
-  /** Ordinal -> pseudonym. */
-  private readonly names: string[] = [];
   /**
    * Per slot, whether its start hour holds its subject's mark: MARKED (marks are only added
    * under one mark cache), else the size the hour's set had when it did not (NOT_ASKED: not
@@ -105,7 +105,11 @@ export class SessionCache {
   private generation = 0;
   private readonly views = new Map<string, { view: SessionView; generation: number; eligibleKey: string | undefined }>();
 
-  constructor(public epoch: number) {}
+  constructor(
+    public epoch: number,
+    /** The project's subjects, shared with its mark cache. */
+    readonly dictionary = new SubjectDictionary(),
+  ) {}
 
   /**
    * Applies the removals that raised the epoch to `epoch` (`stats-removals.ts`): deleted
@@ -115,10 +119,10 @@ export class SessionCache {
    * always. Every view is built again.
    */
   advance(epoch: number, removals: readonly StatsRemoval[]): void {
-    const touched = new Uint8Array(this.names.length);
+    const touched = new Uint8Array(this.dictionary.size);
     let through = Number.NEGATIVE_INFINITY;
     for (const removal of removals) {
-      const ordinal = removal.subject === undefined ? undefined : this.ordinals.get(removal.subject);
+      const ordinal = removal.subject === undefined ? undefined : this.dictionary.ordinalOf(removal.subject);
       if (ordinal !== undefined) touched[ordinal] = 1;
       if (removal.marksThrough !== undefined) through = Math.max(through, removal.marksThrough);
       for (const key of removal.sessionKeys ?? []) {
@@ -179,7 +183,7 @@ export class SessionCache {
           this.key[slot] = highest;
         } else this.key[slot] = distance;
       } else if (this.started[slot] === DELETED) this.deleted--;
-      const ordinal = this.ordinalOf(change.pseudonym);
+      const ordinal = this.dictionary.ordinalFor(change.pseudonym);
       // A slot's subject never changes but for a reused key: views count by subject, so they start over.
       if (known && this.subject[slot] !== ordinal) this.invalidateViews();
       this.started[slot] = change.startedAt;
@@ -202,7 +206,6 @@ export class SessionCache {
   toImage(image: ImageWriter, prefix: string, marks: object | undefined): SessionCacheHeader {
     const { size } = this;
     const followsMarks = marks !== undefined && this.markSource === marks;
-    image.lines(`${prefix}names`, this.names);
     image.numbers(`${prefix}key`, this.key.subarray(0, size));
     image.numbers(`${prefix}lateKeys`, Float64Array.from(this.lateSlots.keys()));
     image.numbers(`${prefix}lateSlots`, Uint32Array.from(this.lateSlots.values()));
@@ -218,18 +221,18 @@ export class SessionCache {
   }
 
   /**
-   * The cache `toImage` wrote, read into arrays with room to grow. `markSource` is the mark
-   * cache restored from the same snapshot, else undefined (every session's mark is asked again).
+   * The cache `toImage` wrote, read into arrays with room to grow, over the dictionary read
+   * from the same snapshot. `markSource` is the mark cache restored from it, else undefined
+   * (every session's mark is asked again).
    */
-  static fromImage(image: ImageReader, prefix: string, header: SessionCacheHeader, markSource: object | undefined): SessionCache {
-    const cache = new SessionCache(header.epoch);
+  static fromImage(image: ImageReader, prefix: string, header: SessionCacheHeader, markSource: object | undefined, dictionary: SubjectDictionary): SessionCache {
+    const cache = new SessionCache(header.epoch, dictionary);
     const { size } = header;
     const capacity = Math.max(1024, size + (size >> 3));
     const read = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array>(name: string, kind: 'f64' | 'u32' | 'i32' | 'u16', into: T, length: number): T => {
       if (image.numbersInto(`${prefix}${name}`, kind, into) !== length) throw new Error(`cache snapshot damaged: ${name} of another length`);
       return into;
     };
-    for (const name of image.lines(`${prefix}names`)) cache.ordinalOf(name);
     cache.key = read('key', 'u32', new Uint32Array(capacity), size);
     cache.keyBase = header.keyBase;
     const lateKeys = image.numbers(`${prefix}lateKeys`, 'f64');
@@ -249,7 +252,7 @@ export class SessionCache {
     cache.size = size;
     cache.cursor = header.cursor;
     for (let slot = 0; slot < size; slot++) {
-      if (cache.subject[slot]! >= cache.names.length) throw new Error('cache snapshot damaged: a session without its subject');
+      if (cache.subject[slot]! >= dictionary.size) throw new Error('cache snapshot damaged: a session without its subject');
       if (cache.started[slot] === DELETED) cache.deleted++;
     }
     for (const slot of cache.lateSlots.values()) if (slot >= size) throw new Error('cache snapshot damaged: a key without its session');
@@ -270,11 +273,12 @@ export class SessionCache {
    * at 100,000 subjects).
    */
   updateEligible(key: string, changes: readonly { readonly pseudonym: string; readonly eligible: boolean }[]): void {
-    const flipped = new Uint8Array(this.names.length);
+    this.settleEligible();
+    const flipped = new Uint8Array(this.settled);
     let any = false;
     for (const change of changes) {
-      const ordinal = this.ordinals.get(change.pseudonym);
-      if (ordinal === undefined) {
+      const ordinal = this.dictionary.ordinalOf(change.pseudonym);
+      if (ordinal === undefined || ordinal >= this.settled) {
         if (change.eligible) this.eligibleUnseen.add(change.pseudonym);
         else this.eligibleUnseen.delete(change.pseudonym);
         continue;
@@ -292,14 +296,29 @@ export class SessionCache {
   }
 
   setEligible(key: string, pseudonyms: readonly string[]): void {
-    this.eligible.fill(0);
     this.eligibleUnseen = new Set();
+    this.settled = this.dictionary.size;
+    if (this.eligible.length < this.settled) this.eligible = new Uint8Array(this.settled * 2);
+    else this.eligible.fill(0);
     for (const pseudonym of pseudonyms) {
-      const ordinal = this.ordinals.get(pseudonym);
-      if (ordinal === undefined) this.eligibleUnseen.add(pseudonym);
+      const ordinal = this.dictionary.ordinalOf(pseudonym);
+      if (ordinal === undefined || ordinal >= this.settled) this.eligibleUnseen.add(pseudonym);
       else this.eligible[ordinal] = 1;
     }
     this.eligibleKey = key;
+  }
+
+  /** Sets the flags of the ordinals numbered since they were last set (by either cache of the project). */
+  private settleEligible(): void {
+    const size = this.dictionary.size;
+    if (this.settled === size) return;
+    if (this.eligible.length < size) {
+      const eligible = new Uint8Array(size * 2);
+      eligible.set(this.eligible.subarray(0, this.settled));
+      this.eligible = eligible;
+    }
+    for (let ordinal = this.settled; ordinal < size; ordinal++) this.eligible[ordinal] = this.eligibleUnseen.delete(this.dictionary.nameOf(ordinal)) ? 1 : 0;
+    this.settled = size;
   }
 
   /**
@@ -343,10 +362,11 @@ export class SessionCache {
 
   /** The columns as views read them, with eligibility extended to every ordinal. */
   private columns(): SessionColumns {
+    this.settleEligible();
     const { marked } = this;
     return {
       size: this.size, started: this.started, subject: this.subject, sketch: this.sketch, bin: this.bin,
-      eligible: this.eligible, subjects: this.names.length,
+      eligible: this.eligible, subjects: this.dictionary.size,
       isMarked: (slot) => marked[slot] === MARKED,
     };
   }
@@ -365,10 +385,11 @@ export class SessionCache {
       this.marked.fill(NOT_ASKED);
       this.invalidateViews();
     }
-    if (this.markOrdinals.length < this.names.length) {
-      const ordinals = new Int32Array(this.names.length);
+    const size = this.dictionary.size;
+    if (this.markOrdinals.length < size) {
+      const ordinals = new Int32Array(size);
       ordinals.set(this.markOrdinals);
-      for (let ordinal = this.markOrdinals.length; ordinal < this.names.length; ordinal++) ordinals[ordinal] = hours.ordinalOf(this.names[ordinal]!) ?? -1;
+      for (let ordinal = this.markOrdinals.length; ordinal < size; ordinal++) ordinals[ordinal] = hours.ordinalOf(this.dictionary.nameOf(ordinal)) ?? -1;
       this.markOrdinals = ordinals;
     }
     return this.marked;
@@ -400,7 +421,7 @@ export class SessionCache {
         const subject = this.subject[slot]!;
         // An ordinal the mark cache did not know when this subject was first seen may be known now.
         let markOrdinal = this.markOrdinals[subject]!;
-        if (markOrdinal < 0) markOrdinal = this.markOrdinals[subject] = hours.ordinalOf(this.names[subject]!) ?? -1;
+        if (markOrdinal < 0) markOrdinal = this.markOrdinals[subject] = hours.ordinalOf(this.dictionary.nameOf(subject)) ?? -1;
         this.marked[slot] = markOrdinal >= 0 && markOrdinal < stamp.length && stamp[markOrdinal] === round ? MARKED : (set?.length ?? 0);
       }
     }
@@ -434,21 +455,6 @@ export class SessionCache {
   /** The highest key distance held before `slot` (0: none): a new key at or below it is late. */
   private highestKey(slot: number): number {
     return slot === 0 ? 0 : this.key[slot - 1]!;
-  }
-
-  private ordinalOf(pseudonym: string): number {
-    let ordinal = this.ordinals.get(pseudonym);
-    if (ordinal === undefined) {
-      this.ordinals.set(pseudonym, (ordinal = this.names.length));
-      this.names.push(pseudonym);
-      if (ordinal === this.eligible.length) {
-        const eligible = new Uint8Array(ordinal * 2);
-        eligible.set(this.eligible);
-        this.eligible = eligible;
-      }
-      this.eligible[ordinal] = this.eligibleUnseen.delete(pseudonym) ? 1 : 0;
-    }
-    return ordinal;
   }
 
   private grow(): void {

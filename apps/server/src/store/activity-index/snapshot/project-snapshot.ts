@@ -1,6 +1,6 @@
 /**
- * One project's caches as one snapshot: the mark cache and the session cache with the facts
- * they were valid under. A snapshot only saves the first request after a start the reading
+ * One project's caches as one snapshot: the project's subject dictionary once, and the mark
+ * cache and the session cache over it with the facts they were valid under. A snapshot only saves the first request after a start the reading
  * of every mark and session (7-10 s at 100,000 subjects x 12 weeks); it is never trusted
  * beyond what the database says on the next request: cells whose `subjects` counter differs
  * are read again, sessions changed after the cursor are read again, and a snapshot taken
@@ -9,6 +9,7 @@
  */
 import { MarkCache, type MarkCacheHeader } from '../mark-cache.js';
 import { SessionCache, type SessionCacheHeader } from '../session-cache.js';
+import { SubjectDictionary } from '../subject-dictionary.js';
 import { ImageReader, ImageWriter, type ImageSource } from './cache-image.js';
 
 /** Where snapshots are kept: a driver's adapter (the SQLite store keeps them beside its file). */
@@ -20,7 +21,7 @@ export interface CacheSnapshots {
 }
 
 /** Bumped whenever the layout of a cache changes: an older snapshot is then ignored. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 interface SnapshotHeader {
   readonly format: number;
@@ -29,9 +30,11 @@ interface SnapshotHeader {
   readonly sessions?: SessionCacheHeader;
 }
 
-/** @example snapshots.write('p_1', encodeSnapshot('p_1', marks, sessions)) */
-export function encodeSnapshot(projectId: string, marks: MarkCache | undefined, sessions: SessionCache | undefined): Uint8Array[] {
+/** @example snapshots.write('p_1', encodeSnapshot('p_1', dictionary, marks, sessions)) */
+export function encodeSnapshot(projectId: string, dictionary: SubjectDictionary, marks: MarkCache | undefined, sessions: SessionCache | undefined): Uint8Array[] {
+  if ((marks && marks.dictionary !== dictionary) || (sessions && sessions.dictionary !== dictionary)) throw new Error('the caches of a snapshot must share its dictionary');
   const image = new ImageWriter();
+  dictionary.toImage(image, 'd.');
   const header: SnapshotHeader = {
     format: FORMAT,
     projectId,
@@ -54,14 +57,15 @@ export interface CurrentFacts {
  * The caches a snapshot holds that are still valid under `now`; an unreadable or damaged
  * snapshot throws (the caller logs it and starts empty).
  */
-export function decodeSnapshot(source: ImageSource, now: CurrentFacts): { marks?: MarkCache; sessions?: SessionCache } {
+export function decodeSnapshot(source: ImageSource, now: CurrentFacts): { dictionary?: SubjectDictionary; marks?: MarkCache; sessions?: SessionCache } {
   const image = new ImageReader(source);
   const header = image.header as unknown as SnapshotHeader;
   if (header.format !== FORMAT || header.projectId !== now.projectId) return {};
-  const marks = header.marks && now.usableEpoch(header.marks.epoch) ? MarkCache.fromImage(image, 'm.', header.marks) : undefined;
+  const dictionary = SubjectDictionary.fromImage(image, 'd.');
+  const marks = header.marks && now.usableEpoch(header.marks.epoch) ? MarkCache.fromImage(image, 'm.', header.marks, dictionary) : undefined;
   const sessions =
     header.sessions && now.usableEpoch(header.sessions.epoch) && now.feedHead !== undefined && header.sessions.cursor <= now.feedHead
-      ? SessionCache.fromImage(image, 's.', header.sessions, marks)
+      ? SessionCache.fromImage(image, 's.', header.sessions, marks, dictionary)
       : undefined;
-  return { ...(marks ? { marks } : {}), ...(sessions ? { sessions } : {}) };
+  return { dictionary, ...(marks ? { marks } : {}), ...(sessions ? { sessions } : {}) };
 }

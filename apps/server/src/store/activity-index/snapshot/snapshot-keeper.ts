@@ -6,6 +6,7 @@
 import type { StatsReads } from '../../stats-store.js';
 import type { MarkCache } from '../mark-cache.js';
 import type { SessionCache } from '../session-cache.js';
+import type { SubjectDictionary } from '../subject-dictionary.js';
 import { decodeSnapshot, encodeSnapshot, type CacheSnapshots } from './project-snapshot.js';
 
 /**
@@ -33,6 +34,7 @@ export interface SnapshotOptions {
  */
 export function createSnapshotKeeper(
   options: SnapshotOptions | undefined,
+  dictionaries: Map<string, SubjectDictionary>,
   marks: Map<string, MarkCache>,
   sessions: Map<string, SessionCache>,
   reads: StatsReads,
@@ -45,9 +47,10 @@ export function createSnapshotKeeper(
   let timer: NodeJS.Timeout | undefined;
 
   function write(projectId: string): void {
-    if (!options) return;
+    const dictionary = dictionaries.get(projectId);
+    if (!options || !dictionary) return;
     try {
-      options.store.write(projectId, encodeSnapshot(projectId, marks.get(projectId), sessions.get(projectId)));
+      options.store.write(projectId, encodeSnapshot(projectId, dictionary, marks.get(projectId), sessions.get(projectId)));
       unsaved.delete(projectId);
     } catch (error) {
       options.onWarning(`statistics cache snapshot of ${projectId} not written: ${(error as Error).message}`);
@@ -67,8 +70,12 @@ export function createSnapshotKeeper(
         const epoch = await reads.statsEpoch(projectId);
         const facts = { projectId, usableEpoch: (cached: number) => reaches(projectId, cached, epoch), feedHead: await options.feedHead(projectId) };
         const caches = await options.store.read(projectId, (source) => decodeSnapshot(source, facts));
-        if (caches?.marks && !marks.has(projectId)) marks.set(projectId, caches.marks);
-        if (caches?.sessions && !sessions.has(projectId)) sessions.set(projectId, caches.sessions);
+        // Restored before the project's first refresh, so no cache of the project exists yet.
+        if (caches?.dictionary && !dictionaries.has(projectId) && !marks.has(projectId) && !sessions.has(projectId)) {
+          dictionaries.set(projectId, caches.dictionary);
+          if (caches.marks) marks.set(projectId, caches.marks);
+          if (caches.sessions) sessions.set(projectId, caches.sessions);
+        }
       } catch (error) {
         options.onWarning(`statistics cache snapshot of ${projectId} not used: ${(error as Error).message}`);
       }
