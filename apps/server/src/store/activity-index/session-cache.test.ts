@@ -169,6 +169,19 @@ describe('SessionCache', () => {
     );
   });
 
+  it('counts a subject with more than 65,535 sessions in one bin as one subject, however its sessions move', () => {
+    const cache = new SessionCache(0);
+    cache.setEligible('v1', ['ann']);
+    const hours = markedHours(new Set([markKey('ann', 0)]), ['ann']);
+    const edges = [0, MINUTE];
+    const many = 65_537;
+    // Built from a feed (the view's first pass) past the 16-bit count, then moved by changes (its updates).
+    cache.apply(Array.from({ length: many }, (_, key) => ({ key, pseudonym: 'ann', startedAt: 0, durationMs: 1_000, changed: key + 1 })), many);
+    expect(cache.bins(0, HOUR_MS, edges, hours).bins.map(({ bin, sessions, subjects }) => ({ bin, sessions, subjects }))).toEqual([{ bin: 0, sessions: many, subjects: 1 }]);
+    cache.apply(Array.from({ length: many - 1 }, (_, key) => ({ key, pseudonym: 'ann', startedAt: 0, durationMs: 2 * MINUTE, changed: many + key + 1 })), 2 * many);
+    expect(cache.bins(0, HOUR_MS, edges, hours).bins.map(({ bin, sessions, subjects }) => ({ bin, sessions, subjects }))).toEqual([{ bin: 0, sessions: 1, subjects: 1 }, { bin: 1, sessions: many - 1, subjects: 1 }]);
+  });
+
   it('moves a session to its new bin when the feed brings it again after a pass', () => {
     const cache = new SessionCache(0);
     cache.setEligible('v1', ['ann']);
