@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CellSeries, firstAtOrAfter } from './cell-series.js';
+import { SubjectList } from './subject-list.js';
 
 const HOUR = 3_600_000;
 
@@ -20,7 +21,7 @@ describe('CellSeries', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 40 }), (ops) => {
         const series = new CellSeries();
-        const reference = new Map<number, Uint32Array>();
+        const reference = new Map<number, SubjectList>();
         const check = () => {
           const buckets = [...reference.keys()].sort((a, b) => a - b);
           expect(series.buckets).toEqual(buckets);
@@ -28,7 +29,7 @@ describe('CellSeries', () => {
         };
         for (const op of ops) {
           if (op.kind === 'set') {
-            const set = Uint32Array.from(op.ordinals);
+            const set = SubjectList.of(op.ordinals);
             series.set(op.bucket, set);
             reference.set(op.bucket, set);
           } else if (op.kind === 'delete') {
@@ -43,10 +44,11 @@ describe('CellSeries', () => {
   });
 
   it('replaces a known bucket’s set in the ordered arrays already handed out', () => {
-    const series = CellSeries.of([[HOUR, Uint32Array.of(1)], [0, Uint32Array.of(2)]]);
+    const [one, two, threeFour] = [SubjectList.of([1]), SubjectList.of([2]), SubjectList.of([3, 4])];
+    const series = CellSeries.of([[HOUR, one], [0, two]]);
     expect(series.buckets).toEqual([0, HOUR]);
-    series.set(HOUR, Uint32Array.of(3, 4));
-    expect(series.sets).toEqual([Uint32Array.of(2), Uint32Array.of(3, 4)]);
+    series.set(HOUR, threeFour);
+    expect(series.sets).toEqual([two, threeFour]);
   });
 });
 

@@ -5,11 +5,14 @@
  * the freshness check walks cached cells and counters side by side.
  */
 
+import type { SubjectList } from './subject-list.js';
+
 /**
- * Cells in bucket order: `sets[i]` holds the subjects marked in `buckets[i]`, as ordinals
- * (hour cells) or as bits (day cells, `subject-bits.ts`); either way `length` is how many.
+ * Cells in bucket order: `sets[i]` holds the subjects marked in `buckets[i]`, as a list of
+ * ordinals (hour cells, `subject-list.ts`) or as bits (day cells, `subject-bits.ts`); either
+ * way `length` is how many.
  */
-export interface CellSets<S extends { readonly length: number } = Uint32Array> {
+export interface CellSets<S extends { readonly length: number } = SubjectList> {
   /** Buckets with marks, ascending. */
   readonly buckets: readonly number[];
   readonly sets: readonly S[];
@@ -37,13 +40,13 @@ export function firstAtOrAfter(buckets: readonly number[], at: number): number {
  * rebuilt only when a bucket appears or disappears (about once an hour under live traffic);
  * replacing an existing cell's set, the common refresh, updates them in place.
  *
- * @example CellSeries.of([[0, Uint32Array.of(1, 2)]]).get(0) // Uint32Array [1, 2]
+ * @example CellSeries.of([[0, SubjectList.of([1, 2])]]).get(0)?.length // 2
  */
-export class CellSeries<S extends { readonly length: number } = Uint32Array> implements CellSets<S> {
+export class CellSeries<S extends { readonly length: number } = SubjectList> implements CellSets<S> {
   private readonly byBucket = new Map<number, S>();
   private ordered: { buckets: number[]; sets: S[] } | undefined;
 
-  static of<S extends { readonly length: number } = Uint32Array>(cells: Iterable<readonly [number, S]>): CellSeries<S> {
+  static of<S extends { readonly length: number } = SubjectList>(cells: Iterable<readonly [number, S]>): CellSeries<S> {
     const series = new CellSeries<S>();
     for (const [bucket, set] of cells) series.set(bucket, set);
     return series;

@@ -18,13 +18,14 @@ import { CheckedCells } from './checked-cells.js';
 import { RangeUnions } from './range-unions.js';
 import type { ImageReader, ImageWriter } from './snapshot/cache-image.js';
 import { SubjectBits } from './subject-bits.js';
+import { SubjectList } from './subject-list.js';
 import { SubjectDictionary } from './subject-dictionary.js';
 
 export type { CellSets };
 
-/** A cell's subjects: ordinals in an hour cell, bits in a day cell. */
-type SubjectSet = Uint32Array | SubjectBits;
-type AnySeries = CellSeries<Uint32Array> | CellSeries<SubjectBits>;
+/** A cell's subjects: a list of ordinals in an hour cell, bits in a day cell. */
+type SubjectSet = SubjectList | SubjectBits;
+type AnySeries = CellSeries<SubjectList> | CellSeries<SubjectBits>;
 
 const NO_HOURS: CellSets = new CellSeries();
 const NO_DAYS: CellSets<SubjectBits> = new CellSeries<SubjectBits>();
@@ -78,7 +79,7 @@ export class MarkCache {
         if (buckets[cell]! <= through) series.delete(buckets[cell]!);
         // A new set, never an edit in place: range unions and the gaps memo see the change by identity.
         else if (set instanceof SubjectBits) (series as CellSeries<SubjectBits>).set(buckets[cell]!, set.without(leaving));
-        else if (holdsAny(set, leaving, gone)) (series as CellSeries).set(buckets[cell]!, set.filter((ordinal) => gone[ordinal] === 0));
+        else if (holdsAny(set, leaving)) (series as CellSeries).set(buckets[cell]!, set.without(gone));
       }
     }
     this.changes.forget();
@@ -142,7 +143,7 @@ export class MarkCache {
     for (const cell of marks) {
       const set = new Uint32Array(cell.pseudonyms.length);
       for (let index = 0; index < set.length; index++) set[index] = this.dictionary.ordinalFor(cell.pseudonyms[index]!);
-      loaded.set(`${cell.purpose}\u0000${cell.bucket}`, grain === 'day' ? SubjectBits.of(set) : set);
+      loaded.set(`${cell.purpose}\u0000${cell.bucket}`, grain === 'day' ? SubjectBits.of(set) : SubjectList.of(set));
     }
     for (const cell of cells) {
       const series = this.seriesOf(grain, cell.purpose);
@@ -156,7 +157,7 @@ export class MarkCache {
     const key = `${grain}\u0000${purpose}`;
     const held = this.cells.get(key);
     if (held) return held;
-    const series: AnySeries = grain === 'day' ? new CellSeries<SubjectBits>() : new CellSeries<Uint32Array>();
+    const series: AnySeries = grain === 'day' ? new CellSeries<SubjectBits>() : new CellSeries<SubjectList>();
     this.cells.set(key, series);
     return series;
   }
@@ -174,7 +175,12 @@ export class MarkCache {
         const days = sets as readonly SubjectBits[];
         image.numbers(`${name}wordCounts`, Uint32Array.from(days, (set) => set.words.length));
         image.joined(`${name}words`, days.map((set) => set.words), 'u32');
-      } else image.joined(`${name}ordinals`, sets as readonly Uint32Array[], 'u32');
+      } else {
+        const hours = sets as readonly SubjectList[];
+        image.numbers(`${name}blockCounts`, Uint32Array.from(hours, (set) => set.ends.length));
+        image.numbers(`${name}ends`, Uint32Array.from(hours.flatMap((set) => set.ends)));
+        image.joined(`${name}lows`, hours.map((set) => set.lows), 'u16');
+      }
       series.push({ grain, purpose });
     }
     return { epoch: this.epoch, series };
@@ -198,14 +204,21 @@ export class MarkCache {
         for (let cell = 0; cell < buckets.length; cell++) series.set(buckets[cell]!, SubjectBits.fromWords(words.subarray(at, (at += wordCounts[cell]!)), lengths[cell]!));
         return;
       }
-      const ordinals = image.numbers(`${name}ordinals`, 'u32');
-      if (lengths.reduce((sum, length) => sum + length, 0) !== ordinals.length) throw new Error('cache snapshot damaged: cells and sets differ');
-      let highest = -1;
-      for (let at = 0; at < ordinals.length; at++) if (ordinals[at]! > highest) highest = ordinals[at]!;
-      if (highest >= cache.subjects) throw new Error('cache snapshot damaged: an ordinal without a pseudonym');
+      const blockCounts = image.numbers(`${name}blockCounts`, 'u32');
+      const ends = image.numbers(`${name}ends`, 'u32');
+      const lows = image.numbers(`${name}lows`, 'u16');
+      if (blockCounts.length !== buckets.length || blockCounts.reduce((sum, count) => sum + count, 0) !== ends.length || lengths.reduce((sum, length) => sum + length, 0) !== lows.length) {
+        throw new Error('cache snapshot damaged: cells and sets differ');
+      }
       const series = cache.seriesOf(grain, purpose) as CellSeries;
       let at = 0;
-      for (let cell = 0; cell < buckets.length; cell++) series.set(buckets[cell]!, ordinals.subarray(at, (at += lengths[cell]!)));
+      let block = 0;
+      for (let cell = 0; cell < buckets.length; cell++) {
+        const list = SubjectList.fromParts(lows.subarray(at, (at += lengths[cell]!)), Array.from(ends.subarray(block, (block += blockCounts[cell]!))));
+        // The highest ordinal is in the last block: below the dictionary's size, or the list names someone unknown.
+        if (list.highest >= cache.subjects) throw new Error('cache snapshot damaged: an ordinal without a pseudonym');
+        series.set(buckets[cell]!, list);
+      }
     });
     return cache;
   }
@@ -216,14 +229,7 @@ export class MarkCache {
   }
 }
 
-/**
- * Whether `set` holds any of `ordinals` (flagged in `gone`). A few are searched for with the
- * typed array's own search (an erasure looks for one ordinal among 14 million marks); many,
- * with one pass over the set.
- */
-function holdsAny(set: Uint32Array, ordinals: readonly number[], gone: Uint8Array): boolean {
-  if (ordinals.length === 0) return false;
-  if (ordinals.length <= 4) return ordinals.some((ordinal) => set.includes(ordinal));
-  for (let index = 0; index < set.length; index++) if (gone[set[index]!] === 1) return true;
-  return false;
+/** Whether `set` holds any of `ordinals`: a binary search each (an erasure looks for one subject among 14 million marks). */
+function holdsAny(set: SubjectList, ordinals: readonly number[]): boolean {
+  return ordinals.some((ordinal) => set.includes(ordinal));
 }

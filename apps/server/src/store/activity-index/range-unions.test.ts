@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import { CellSeries } from './cell-series.js';
 import { RangeUnions } from './range-unions.js';
 import { countDistinct, countRanges } from './subject-counts.js';
+import { SubjectList } from './subject-list.js';
 
 const HOUR = 3_600_000;
 const SUBJECTS = 70;
@@ -18,7 +19,7 @@ const expected = (cells: ReadonlyMap<number, ReadonlySet<number>>, from: number,
   return union;
 };
 
-const series = (cells: ReadonlyMap<number, ReadonlySet<number>>) => CellSeries.of([...cells].map(([bucket, set]) => [bucket, Uint32Array.from(set)]));
+const series = (cells: ReadonlyMap<number, ReadonlySet<number>>) => CellSeries.of([...cells].map(([bucket, set]) => [bucket, SubjectList.of([...set])] as const));
 
 const stepArb = fc.record({
   // Marks added before the ask (hour 0-9, ordinal), or with `shrink` one cell emptied.
@@ -63,4 +64,19 @@ it('counts the same with kept unions as without, for usage ranges and feature ke
   const keyed = [{ key: 'all', purpose: 'statistics', from: 0, to: 3 * HOUR }, { key: 'two', purpose: 'statistics', from: HOUR, to: 3 * HOUR }];
   const keptByPurpose = { unions: new RangeUnions(), key: (purpose: string) => `hour\u0000${purpose}` };
   expect(countDistinct(() => series(cells), 6, keyed, undefined, keptByPurpose)).toEqual(new Map([['all', 5], ['two', 3]]));
+});
+
+it('unions ordinals past the first block of 65,536', () => {
+  const unions = new RangeUnions();
+  const cells = CellSeries.of([[0, SubjectList.of([1, 70_000])], [1, SubjectList.of([70_000, 131_073])]]);
+  const { bits, count } = unions.union('all', cells, 131_074, 0, 2);
+  expect(count).toBe(3);
+  expect([1, 70_000, 131_073].map((ordinal) => (bits[ordinal >>> 5]! >>> (ordinal & 31)) & 1)).toEqual([1, 1, 1]);
+  // A cell reloaded with one more subject is ORed in; one that lost a subject counts the union again.
+  cells.set(1, SubjectList.of([70_000, 131_073, 65_536]));
+  expect(unions.union('all', cells, 131_074, 0, 2).count).toBe(4);
+  cells.set(0, SubjectList.of([1]));
+  expect(unions.union('all', cells, 131_074, 0, 2).count).toBe(4);
+  cells.set(1, SubjectList.of([131_073]));
+  expect(unions.union('all', cells, 131_074, 0, 2).count).toBe(2);
 });

@@ -10,6 +10,7 @@
  * that lost a subject or vanished has its range's union counted again from nothing.
  */
 import { firstAtOrAfter, type CellSets } from './cell-series.js';
+import { BLOCK, type SubjectList } from './subject-list.js';
 
 export interface RangeUnion {
   /** One bit per subject ordinal. */
@@ -22,7 +23,7 @@ interface Entry {
   bits: Uint32Array;
   count: number;
   /** The sets the union was made of, by bucket: a cell whose set is another object is ORed in again. */
-  seen: Map<number, Uint32Array>;
+  seen: Map<number, SubjectList>;
 }
 
 /** @example new RangeUnions().union('statistics|0|86400000', cells, subjects, 0, 86_400_000).count */
@@ -55,13 +56,16 @@ export class RangeUnions {
       const set = sets[cell]!;
       if (entry.seen.get(buckets[cell]!) === set) continue;
       entry.seen.set(buckets[cell]!, set);
-      for (let index = 0; index < set.length; index++) {
-        const ordinal = set[index]!;
-        const word = bits[ordinal >>> 5]!;
-        const bit = 1 << (ordinal & 31);
-        if ((word & bit) !== 0) continue;
-        bits[ordinal >>> 5] = word | bit;
-        count++;
+      const { lows, ends } = set;
+      for (let block = 0, at = 0; block < ends.length; block++) {
+        for (const high = block * BLOCK; at < ends[block]!; at++) {
+          const ordinal = high + lows[at]!;
+          const word = bits[ordinal >>> 5]!;
+          const bit = 1 << (ordinal & 31);
+          if ((word & bit) !== 0) continue;
+          bits[ordinal >>> 5] = word | bit;
+          count++;
+        }
       }
     }
     entry.count = count;
@@ -71,7 +75,7 @@ export class RangeUnions {
   }
 
   /** Whether every cell the union was made of is still in the range and holds every subject it held. */
-  private grewOnly(entry: Entry, buckets: readonly number[], sets: readonly Uint32Array[], start: number, end: number, subjects: number): boolean {
+  private grewOnly(entry: Entry, buckets: readonly number[], sets: readonly SubjectList[], start: number, end: number, subjects: number): boolean {
     let present = 0;
     for (let cell = start; cell < end; cell++) {
       const before = entry.seen.get(buckets[cell]!);
@@ -82,8 +86,11 @@ export class RangeUnions {
       if (set.length < before.length) return false;
       if (this.stamps.length < subjects) this.stamps = new Uint32Array(subjects);
       const round = ++this.round;
-      for (let index = 0; index < set.length; index++) this.stamps[set[index]!] = round;
-      for (let index = 0; index < before.length; index++) if (this.stamps[before[index]!] !== round) return false;
+      const { stamps } = this;
+      set.forEach((ordinal) => (stamps[ordinal] = round));
+      let held = true;
+      before.forEach((ordinal) => (held &&= stamps[ordinal] === round));
+      if (!held) return false;
     }
     return present === entry.seen.size;
   }

@@ -20,6 +20,7 @@ import { CellSeries } from './cell-series.js';
 import { SessionCache, type MarkedHours } from './session-cache.js';
 import { bytesSource, ImageReader, ImageWriter } from './snapshot/cache-image.js';
 import { SubjectDictionary } from './subject-dictionary.js';
+import { SubjectList } from './subject-list.js';
 
 const MINUTE = 60_000;
 
@@ -57,7 +58,7 @@ function markedHours(marks: ReadonlySet<string>, order: readonly string[]): Mark
     list.push(ordinals.get(name!)!);
     cells.set(Number(hour) * HOUR_MS, list);
   }
-  return { source: {}, cells: CellSeries.of([...cells].map(([bucket, list]) => [bucket, Uint32Array.from(list)])), subjects: order.length, ordinalOf: (name) => ordinals.get(name) };
+  return { source: {}, cells: CellSeries.of([...cells].map(([bucket, list]) => [bucket, SubjectList.of(list)] as const)), subjects: order.length, ordinalOf: (name) => ordinals.get(name) };
 }
 
 const NAMES = ['ann', 'bob', 'cem', 'dee', 'eve', 'fay'];

@@ -416,7 +416,7 @@ export class SessionCache {
     for (const [hour, list] of pending) {
       const set = hours.cells.get(hour);
       round++;
-      if (set) for (let index = 0; index < set.length; index++) stamp[set[index]!] = round;
+      set?.forEach((ordinal) => (stamp[ordinal] = round));
       for (const slot of list) {
         const subject = this.subject[slot]!;
         // An ordinal the mark cache did not know when this subject was first seen may be known now.

@@ -8,10 +8,13 @@ import type { KeyedRange } from '../stats-store.js';
 import { CellSeries } from './cell-series.js';
 import { countDistinct, countRanges, returnGaps } from './subject-counts.js';
 import { SubjectBits } from './subject-bits.js';
+import { SubjectList } from './subject-list.js';
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const SUBJECTS = 12;
+/** Hour cells' ordinals are spread this far apart in `countDistinct`'s test: two per block of 65,536, with equal low bits, over six blocks. */
+const SPREAD = 32_768;
 
 /** Cells as bucket -> distinct ordinals, buckets `unit` apart. */
 const cellsArb = (unit: number, buckets: number) =>
@@ -42,14 +45,15 @@ describe('countDistinct', () => {
           }
         }
         const want = new Map([...expected].filter(([, set]) => set.size > 0).map(([key, set]) => [key, cap === null ? set.size : Math.min(set.size, cap)]));
-        const series = { statistics: CellSeries.of(statistics), update_timing: CellSeries.of(timing) };
-        expect(countDistinct((purpose) => (purpose === 'statistics' ? series.statistics : series.update_timing), SUBJECTS, ranges, cap ?? undefined)).toEqual(want);
+        const spread = (cells: Map<number, Uint32Array>) => CellSeries.of([...cells].map(([bucket, ordinals]) => [bucket, SubjectList.of(Array.from(ordinals, (ordinal) => ordinal * SPREAD))] as const));
+        const series = { statistics: spread(statistics), update_timing: spread(timing) };
+        expect(countDistinct((purpose) => (purpose === 'statistics' ? series.statistics : series.update_timing), SUBJECTS * SPREAD, ranges, cap ?? undefined)).toEqual(want);
       }),
     );
   });
 
   it('counts a subject once across hours and ranges of one key', () => {
-    const cells = new Map([[0, Uint32Array.of(0, 1)], [HOUR, Uint32Array.of(1, 2)], [2 * HOUR, Uint32Array.of(3)]]);
+    const cells = new Map([[0, SubjectList.of([0, 1])], [HOUR, SubjectList.of([1, 2])], [2 * HOUR, SubjectList.of([3])]]);
     const ranges: KeyedRange[] = [
       { key: 'x', purpose: 'p', from: 0, to: 2 * HOUR },
       { key: 'x', purpose: 'p', from: HOUR, to: 3 * HOUR },
@@ -67,7 +71,7 @@ describe('countRanges', () => {
       subjects: fc.constant(subjects),
       cells: fc
         .dictionary(fc.integer({ min: 0, max: 23 }).map(String), fc.uniqueArray(fc.integer({ min: 0, max: subjects - 1 }), { maxLength: 40 }))
-        .map((raw) => new Map(Object.entries(raw).map(([hour, ordinals]) => [Number(hour) * HOUR, Uint32Array.from(ordinals)]))),
+        .map((raw) => new Map(Object.entries(raw).map(([hour, ordinals]) => [Number(hour) * HOUR, SubjectList.of(ordinals)]))),
       ranges: fc.array(fc.record({ from: fc.integer({ min: -HOUR, max: 24 * HOUR }), length: fc.integer({ min: 0, max: 8 * HOUR }) }).map(({ from, length }) => ({ from, to: from + length })), { maxLength: 10 }),
       threshold: fc.integer({ min: 0, max: 30 }),
     }),
@@ -79,7 +83,7 @@ describe('countRanges', () => {
         const union = new Set<number>();
         const perRange = ranges.map((range) => {
           const set = new Set<number>();
-          for (const [bucket, ordinals] of cells) if (bucket >= range.from && bucket < range.to) for (const ordinal of ordinals) set.add(ordinal);
+          for (const [bucket, ordinals] of cells) if (bucket >= range.from && bucket < range.to) for (const ordinal of ordinals.ordinals()) set.add(ordinal);
           if (set.size >= threshold) for (const ordinal of set) union.add(ordinal);
           return set.size;
         });
@@ -90,9 +94,15 @@ describe('countRanges', () => {
 
   it('leaves a hidden range’s subjects out of the union, also where they overlap a shown range', () => {
     // Day one: subjects 0-4 (shown at k = 5); day two: 4 and 5 (hidden). 5 appears only on the hidden day.
-    const cells = CellSeries.of([[0, Uint32Array.of(0, 1, 2)], [HOUR, Uint32Array.of(2, 3, 4)], [DAY, Uint32Array.of(4, 5)]]);
+    const cells = CellSeries.of([[0, SubjectList.of([0, 1, 2])], [HOUR, SubjectList.of([2, 3, 4])], [DAY, SubjectList.of([4, 5])]]);
     expect(countRanges(cells, 6, [{ from: 0, to: DAY }, { from: DAY, to: 2 * DAY }], (n) => n >= 5)).toEqual({ perRange: [5, 2], shownUnion: 5 });
     expect(countRanges(cells, 6, [{ from: 0, to: DAY }, { from: DAY, to: 2 * DAY }], (n) => n >= 2)).toEqual({ perRange: [5, 2], shownUnion: 6 });
+  });
+
+  it('reads ordinals past the first block of 65,536', () => {
+    const cells = CellSeries.of([[0, SubjectList.of([3, 70_000, 140_000])], [HOUR, SubjectList.of([70_000, 200_000])]]);
+    expect(countRanges(cells, 200_001, [{ from: 0, to: HOUR }, { from: HOUR, to: 2 * HOUR }], (n) => n >= 3)).toEqual({ perRange: [3, 2], shownUnion: 3 });
+    expect(countRanges(cells, 200_001, [{ from: 0, to: 2 * HOUR }], () => true)).toEqual({ perRange: [4], shownUnion: 4 });
   });
 });
 
