@@ -183,6 +183,23 @@ describe('SessionCache', () => {
     expect(cache.bins(0, HOUR_MS, edges, hours).bins.map(({ bin, sessions, subjects }) => ({ bin, sessions, subjects }))).toEqual([{ bin: 0, sessions: 1, subjects: 1 }, { bin: 1, sessions: many - 1, subjects: 1 }]);
   });
 
+  it('finds a session’s mark in hours of 65,533 subjects or more, past what 16 bits hold', () => {
+    const cache = new SessionCache(0);
+    cache.setEligible('v1', ['ann']);
+    cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 1_000, changed: 1 }], 1);
+    const source = {};
+    const others = Array.from({ length: 65_600 }, (_, ordinal) => ordinal);
+    const hoursWith = (ordinals: number[]): MarkedHours => ({ source, cells: CellSeries.of([[0, SubjectList.of(ordinals)] as const]), subjects: 70_000, ordinalOf: (name) => (name === 'ann' ? 69_999 : undefined) });
+    // An hour of exactly 65,534 subjects (the value that means "not asked yet"), ann among them.
+    expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith([...others.slice(0, 65_533), 69_999])).bins.map(({ sessions }) => sessions)).toEqual([1]);
+    // Without ann: an hour of exactly 65,535 (the value that means "marked"), then a larger one.
+    cache.advance(1, [{ subject: 'ann' }]);
+    expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith(others.slice(0, 65_535))).bins).toEqual([]);
+    expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith(others)).bins).toEqual([]);
+    // One more subject in the hour (ann's mark): sizes past 16 bits are never compared, so it is found.
+    expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith([...others, 69_999])).bins.map(({ sessions }) => sessions)).toEqual([1]);
+  });
+
   it('moves a session to its new bin when the feed brings it again after a pass', () => {
     const cache = new SessionCache(0);
     cache.setEligible('v1', ['ann']);

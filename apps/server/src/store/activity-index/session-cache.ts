@@ -39,8 +39,14 @@ export interface MarkedHours {
   ordinalOf(pseudonym: string): number | undefined;
 }
 
-const NOT_ASKED = -1;
-const MARKED = -2;
+/**
+ * `marked` values up to SIZE_CAP: the size the hour's set had when the slot's mark was not in
+ * it. A larger size is kept as SIZE_CAP, which no larger size equals (an hour's set only grows
+ * under one mark cache), so such a slot is asked on every request and 16 bits stay exact.
+ */
+const SIZE_CAP = 0xfffd;
+const NOT_ASKED = 0xfffe;
+const MARKED = 0xffff;
 /** The start of a deleted session's slot: after every range, so no view counts it. */
 const DELETED = Number.POSITIVE_INFINITY;
 /** The highest key distance the `key` column holds: keys further from the first go to `lateSlots`. */
@@ -93,9 +99,10 @@ export class SessionCache {
   /**
    * Per slot, whether its start hour holds its subject's mark: MARKED (marks are only added
    * under one mark cache), else the size the hour's set had when it did not (NOT_ASKED: not
-   * asked yet), so a slot is asked again only when its hour gained marks.
+   * asked yet; SIZE_CAP: that size or more), so a slot is asked again only when its hour
+   * gained marks. 2 bytes a session.
    */
-  private marked = new Int32Array(1024).fill(NOT_ASKED);
+  private marked = new Uint16Array(1024).fill(NOT_ASKED);
   private markSource: object | undefined;
   /** Session-cache ordinal -> mark-cache ordinal (-1: none), for `markSource`. */
   private markOrdinals = new Int32Array(0);
@@ -138,7 +145,7 @@ export class SessionCache {
     // hour can leave that size equal with other members, so those slots are asked again too.
     const sizesChanged = removals.some((removal) => removal.subject !== undefined);
     for (let slot = 0; slot < this.size; slot++) {
-      const stale = touched[this.subject[slot]!] === 1 || this.started[slot]! < askedBefore || (sizesChanged && this.marked[slot]! >= 0);
+      const stale = touched[this.subject[slot]!] === 1 || this.started[slot]! < askedBefore || (sizesChanged && this.marked[slot]! <= SIZE_CAP);
       if (stale) this.marked[slot] = NOT_ASKED;
     }
     this.epoch = epoch;
@@ -243,9 +250,9 @@ export class SessionCache {
     cache.subject = read('subject', 'u32', new Uint32Array(capacity), size);
     cache.sketch = read('sketch', 'u16', new Uint16Array(capacity), size);
     cache.bin = new Uint8Array(capacity);
-    cache.marked = new Int32Array(capacity).fill(NOT_ASKED);
+    cache.marked = new Uint16Array(capacity).fill(NOT_ASKED);
     if (markSource !== undefined && header.followsMarks) {
-      read('marked', 'i32', cache.marked, size);
+      read('marked', 'u16', cache.marked, size);
       cache.markOrdinals = image.numbers(`${prefix}markOrdinals`, 'i32');
       cache.markSource = markSource;
     }
@@ -378,7 +385,7 @@ export class SessionCache {
   }
 
   /** `marked` for this mark cache: another one (other ordinals) has every slot asked again. */
-  private followMarks(hours: MarkedHours): Int32Array {
+  private followMarks(hours: MarkedHours): Uint16Array {
     if (hours.source !== this.markSource) {
       this.markSource = hours.source;
       this.markOrdinals = new Int32Array(0);
@@ -405,7 +412,8 @@ export class SessionCache {
     for (const slot of slots) {
       const hour = Math.floor(this.started[slot]! / HOUR_MS) * HOUR_MS;
       const seen = this.marked[slot]!;
-      if (seen !== NOT_ASKED && seen === (hours.cells.get(hour)?.length ?? 0)) continue;
+      // NOT_ASKED and MARKED are above SIZE_CAP: an hour of exactly their size is not mistaken for "asked at it".
+      if (seen <= SIZE_CAP && seen === (hours.cells.get(hour)?.length ?? 0)) continue;
       const list = pending.get(hour);
       if (list) list.push(slot);
       else pending.set(hour, [slot]);
@@ -422,7 +430,7 @@ export class SessionCache {
         // An ordinal the mark cache did not know when this subject was first seen may be known now.
         let markOrdinal = this.markOrdinals[subject]!;
         if (markOrdinal < 0) markOrdinal = this.markOrdinals[subject] = hours.ordinalOf(this.dictionary.nameOf(subject)) ?? -1;
-        this.marked[slot] = markOrdinal >= 0 && markOrdinal < stamp.length && stamp[markOrdinal] === round ? MARKED : (set?.length ?? 0);
+        this.marked[slot] = markOrdinal >= 0 && markOrdinal < stamp.length && stamp[markOrdinal] === round ? MARKED : Math.min(set?.length ?? 0, SIZE_CAP);
       }
     }
   }
@@ -474,7 +482,7 @@ export class SessionCache {
     this.subject = remap(this.subject, (n) => new Uint32Array(n));
     this.bin = remap(this.bin, (n) => new Uint8Array(n));
     this.sketch = remap(this.sketch, (n) => new Uint16Array(n));
-    this.marked = remap(this.marked, (n) => new Int32Array(n).fill(NOT_ASKED));
+    this.marked = remap(this.marked, (n) => new Uint16Array(n).fill(NOT_ASKED));
   }
 }
 
