@@ -162,6 +162,8 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
             const epoch = await reads.statsEpoch(projectId);
             let cache = atEpoch(projectId, sessions.get(projectId), epoch);
             if (!cache) sessions.set(projectId, (cache = new SessionCache(epoch, dictionaryOf(projectId))));
+            // Other edges than the cache's (never, from the routes) empty it, and the feed below fills it again.
+            cache.useEdges(edges);
             for (;;) {
               const page = await source.changedAfter(projectId, cache.cursor, slices.sessionsPerRead);
               cache.apply(page.changes, page.next);

@@ -151,6 +151,10 @@ describe('SessionCache', () => {
             for (const name of query.numbered) cache.dictionary.ordinalFor(name);
             const next = markedHours(marks, ordinals);
             hours = query.newSource ? next : { ...next, source: hours.source };
+            const { from, length } = ranges[query.range]!;
+            const edges = edgeLists[query.edges]!;
+            // Other edges empty the cache: the feed then brings every session again, in change order.
+            if (cache.useEdges(edges)) cache.apply([...rows.values()].sort((a, b) => a.changed - b.changed), changed);
             // A session keeps its subject; the feed rewrites start and duration.
             const changes = feed.map((change) => ({ ...change, pseudonym: rows.get(change.key)?.pseudonym ?? change.pseudonym, changed: ++changed }));
             cache.apply(changes, changed);
@@ -159,8 +163,6 @@ describe('SessionCache', () => {
               cache = restarted(cache);
               cache.setEligible(`r${round}`, allowed);
             }
-            const { from, length } = ranges[query.range]!;
-            const edges = edgeLists[query.edges]!;
             expect(cache.bins(from, from + length, edges, hours, query.shownAt)).toEqual(reference(rows, new Set(allowed), marks, from, from + length, edges, query.shownAt));
           }
         },
@@ -175,6 +177,7 @@ describe('SessionCache', () => {
     cache.setEligible('v1', ['ann']);
     const hours = markedHours(new Set([markKey('ann', 0)]), ['ann']);
     const edges = [0, MINUTE];
+    cache.useEdges(edges);
     const many = 65_537;
     // Built from a feed (the view's first pass) past the 16-bit count, then moved by changes (its updates).
     cache.apply(Array.from({ length: many }, (_, key) => ({ key, pseudonym: 'ann', startedAt: 0, durationMs: 1_000, changed: key + 1 })), many);
@@ -186,6 +189,7 @@ describe('SessionCache', () => {
   it('finds a session’s mark in hours of 65,533 subjects or more, past what 16 bits hold', () => {
     const cache = new SessionCache(0);
     cache.setEligible('v1', ['ann']);
+    cache.useEdges([0, MINUTE]);
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 1_000, changed: 1 }], 1);
     const source = {};
     const others = Array.from({ length: 65_600 }, (_, ordinal) => ordinal);
@@ -205,10 +209,16 @@ describe('SessionCache', () => {
     cache.setEligible('v1', ['ann']);
     const hours = markedHours(new Set([markKey('ann', 0)]), ['ann']);
     const edges = [0, MINUTE, 10 * MINUTE];
+    expect(cache.useEdges(edges)).toBe(false);
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 30_000, changed: 1 }], 1);
     expect(cache.bins(0, MINUTE, edges, hours).bins).toEqual([{ bin: 0, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(30_000), 1]]) }]);
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 11 * MINUTE, changed: 2 }], 2);
     expect(cache.bins(0, MINUTE, edges, hours).bins).toEqual([{ bin: 2, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(11 * MINUTE), 1]]) }]);
+    // Other edges: asked without `useEdges` is an error; with it the cache empties, and the feed from the start fills it again.
+    expect(() => cache.bins(0, MINUTE, [0, 20 * MINUTE], hours)).toThrow('call useEdges');
+    expect(cache.useEdges([0, 20 * MINUTE])).toBe(true);
+    expect(cache.cursor).toBe(-1);
+    cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 11 * MINUTE, changed: 2 }], 2);
     expect(cache.bins(0, MINUTE, [0, 20 * MINUTE], hours).bins).toEqual([{ bin: 0, sessions: 1, subjects: 1, sketch: new Map([[sketchBucket(11 * MINUTE), 1]]) }]);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * One project's sessions held in memory for the duration distribution: start, wall duration
- * and subject per session, in flat arrays, updated from the store's feed of changed rows (a
- * request usually reads none or a few). Which subjects may count is cached beside them under
- * the store's eligibility version, and each session's bin under the edges it was computed for
- * (a session's bin only changes when the feed brings its row again). Each range asked keeps a
+ * One project's sessions held in memory for the duration distribution: start, duration bin
+ * and sketch bucket, and subject per session, in flat arrays, updated from the store's feed
+ * of changed rows (a request usually reads none or a few). Which subjects may count is
+ * cached beside them under the store's eligibility version; each session's bin is computed
+ * for the cache's edges when its row arrives (it only changes when the feed brings the row
+ * again). Each range asked keeps a
  * view (`session-view.ts`) that the slots changed since its last request update, so a request
  * does not pass over every session; a change log here tells each view which slots changed.
  */
@@ -20,6 +21,8 @@ export interface SessionCacheHeader {
   readonly epoch: number;
   readonly cursor: number;
   readonly size: number;
+  /** The bin floors the `bin` column was computed for. */
+  readonly binFloors?: readonly number[];
   /** One below the first key the cache saw (`key` holds distances from it); absent before any. */
   readonly keyBase?: number;
   /** The marked state was asked of the mark cache saved beside it (and is saved). */
@@ -51,8 +54,6 @@ const MARKED = 0xffff;
 const DELETED = Number.POSITIVE_INFINITY;
 /** The highest key distance the `key` column holds: keys further from the first go to `lateSlots`. */
 const MAX_KEY_DISTANCE = 0xffff_ffff;
-/** The longest duration the `duration` column holds (49.7 days): no bin floor may be above it. */
-const MAX_DURATION = 0xffff_ffff;
 /** Ranges kept as views at a time. */
 const MAX_VIEWS = 4;
 /** Changed slots kept for the views; past this, views are built again (a pass over the sessions) and the log starts over. */
@@ -75,10 +76,12 @@ export class SessionCache {
   private keyBase: number | undefined;
   private readonly lateSlots = new Map<number, number>();
   private started = new Float64Array(1024);
-  /** Whole milliseconds, clamped to [0, 2^32 - 1]: every bin floor is within that (`bins`), so a bin is the same as for the exact duration. */
-  private duration = new Uint32Array(1024);
   private subject = new Uint32Array(1024);
-  /** Bin per slot under `binFloors`; valid only once `binFloors` is set. */
+  /**
+   * Bin per slot under `binFloors`, set when the row arrives. The durations themselves are not
+   * kept (10.8 MB at 100,000 subjects): a cache bins for one edge list, and another one empties
+   * it so the feed fills it again (`useEdges`; the server asks with one list).
+   */
   private bin = new Uint8Array(1024);
   /** Duration-sketch bucket per slot: fixed by the duration alone, so set when the row arrives. */
   private sketch = new Uint16Array(1024);
@@ -194,10 +197,9 @@ export class SessionCache {
       // A slot's subject never changes but for a reused key: views count by subject, so they start over.
       if (known && this.subject[slot] !== ordinal) this.invalidateViews();
       this.started[slot] = change.startedAt;
-      this.duration[slot] = clampDuration(change.durationMs);
       this.sketch[slot] = sketchBucket(change.durationMs);
       this.marked[slot] = NOT_ASKED;
-      if (this.binFloors) this.bin[slot] = binOf(this.binFloors, change.durationMs);
+      this.bin[slot] = binOf(this.floors(), change.durationMs);
       this.subject[slot] = ordinal;
       this.log.push(slot);
     }
@@ -206,9 +208,9 @@ export class SessionCache {
   }
 
   /**
-   * Writes the cache into a snapshot under `prefix`. Eligibility and bins are left out (read
-   * and computed again at the first request); whether a session's hour holds its mark is kept
-   * when it was asked of `marks`, the mark cache saved beside it.
+   * Writes the cache into a snapshot under `prefix`, bins with the floors they are for.
+   * Eligibility is left out (read again at the first request); whether a session's hour holds
+   * its mark is kept when it was asked of `marks`, the mark cache saved beside it.
    */
   toImage(image: ImageWriter, prefix: string, marks: object | undefined): SessionCacheHeader {
     const { size } = this;
@@ -217,14 +219,17 @@ export class SessionCache {
     image.numbers(`${prefix}lateKeys`, Float64Array.from(this.lateSlots.keys()));
     image.numbers(`${prefix}lateSlots`, Uint32Array.from(this.lateSlots.values()));
     image.numbers(`${prefix}started`, this.started.subarray(0, size));
-    image.numbers(`${prefix}duration`, this.duration.subarray(0, size));
+    image.numbers(`${prefix}bin`, this.bin.subarray(0, size));
     image.numbers(`${prefix}subject`, this.subject.subarray(0, size));
     image.numbers(`${prefix}sketch`, this.sketch.subarray(0, size));
     if (followsMarks) {
       image.numbers(`${prefix}marked`, this.marked.subarray(0, size));
       image.numbers(`${prefix}markOrdinals`, this.markOrdinals);
     }
-    return { epoch: this.epoch, cursor: this.cursor, size, followsMarks, ...(this.keyBase === undefined ? {} : { keyBase: this.keyBase }) };
+    return {
+      epoch: this.epoch, cursor: this.cursor, size, followsMarks,
+      ...(this.keyBase === undefined ? {} : { keyBase: this.keyBase }), ...(this.binFloors === undefined ? {} : { binFloors: this.binFloors }),
+    };
   }
 
   /**
@@ -246,10 +251,10 @@ export class SessionCache {
     const lateSlots = image.numbers(`${prefix}lateSlots`, 'u32');
     lateKeys.forEach((key, index) => cache.lateSlots.set(key, lateSlots[index]!));
     cache.started = read('started', 'f64', new Float64Array(capacity), size);
-    cache.duration = read('duration', 'u32', new Uint32Array(capacity), size);
+    if (image.numbersInto(`${prefix}bin`, 'u8', (cache.bin = new Uint8Array(capacity))) !== size) throw new Error('cache snapshot damaged: bin of another length');
+    cache.binFloors = header.binFloors;
     cache.subject = read('subject', 'u32', new Uint32Array(capacity), size);
     cache.sketch = read('sketch', 'u16', new Uint16Array(capacity), size);
-    cache.bin = new Uint8Array(capacity);
     cache.marked = new Uint16Array(capacity).fill(NOT_ASKED);
     if (markSource !== undefined && header.followsMarks) {
       read('marked', 'u16', cache.marked, size);
@@ -340,8 +345,7 @@ export class SessionCache {
   bins(from: number, to: number, edges: readonly number[], hours: MarkedHours, shownAt = 1): SessionDurations {
     if (edges.length > 32) throw new RangeError(`at most 32 duration bins, not ${edges.length}`);
     const floors = edges.map(Math.floor);
-    if (floors.some((floor) => floor > MAX_DURATION)) throw new RangeError(`duration bin edges must be at most ${MAX_DURATION} ms`);
-    this.binsUnder(floors);
+    if (!sameFloors(this.binFloors, floors)) throw new Error('the session cache bins for other edges: call useEdges before reading the feed');
     this.followMarks(hours);
     const columns = this.columns();
     const key = `${from}\u0000${to}\u0000${floors.join(',')}`;
@@ -435,15 +439,30 @@ export class SessionCache {
     }
   }
 
-  /** The bin of every slot under `floors`, recomputed only when the edges differ from the last call's. */
-  private binsUnder(floors: readonly number[]): Uint8Array {
-    const same = this.binFloors !== undefined && this.binFloors.length === floors.length && floors.every((edge, index) => edge === this.binFloors![index]);
-    if (!same) {
-      this.binFloors = floors;
-      for (let slot = 0; slot < this.size; slot++) this.bin[slot] = binOf(floors, this.duration[slot]!);
+  /**
+   * Makes the cache bin with `edges` (lower edges, as `bins` takes them). Under other edges
+   * it empties itself and returns true: its cursor is back at the start, so the next read of
+   * the feed brings every session again. Called before each read of the feed.
+   */
+  useEdges(edges: readonly number[]): boolean {
+    const floors = edges.map(Math.floor);
+    if (sameFloors(this.binFloors, floors)) return false;
+    const emptied = this.binFloors !== undefined;
+    this.binFloors = floors;
+    if (emptied) {
+      this.size = 0;
+      this.deleted = 0;
+      this.keyBase = undefined;
+      this.lateSlots.clear();
+      this.cursor = -1;
       this.invalidateViews();
     }
-    return this.bin;
+    return emptied;
+  }
+
+  private floors(): readonly number[] {
+    if (!this.binFloors) throw new Error('the session cache has no edges yet: call useEdges before reading the feed');
+    return this.binFloors;
   }
 
   /** The slot of a key: the first slot holding it (late slots after it only repeat it), else a late one. */
@@ -478,7 +497,6 @@ export class SessionCache {
   private remapSlots(remap: Remap): void {
     this.key = remap(this.key, (n) => new Uint32Array(n));
     this.started = remap(this.started, (n) => new Float64Array(n));
-    this.duration = remap(this.duration, (n) => new Uint32Array(n));
     this.subject = remap(this.subject, (n) => new Uint32Array(n));
     this.bin = remap(this.bin, (n) => new Uint8Array(n));
     this.sketch = remap(this.sketch, (n) => new Uint16Array(n));
@@ -489,9 +507,8 @@ export class SessionCache {
 /** A column made anew from an old one, with `make` allocating an array of its kind. */
 type Remap = <T extends Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array>(array: T, make: (n: number) => T) => T;
 
-/** The duration as the `duration` column keeps it. */
-function clampDuration(durationMs: number): number {
-  return Math.min(Math.max(Math.round(durationMs), 0), MAX_DURATION);
+function sameFloors(held: readonly number[] | undefined, floors: readonly number[]): boolean {
+  return held !== undefined && held.length === floors.length && floors.every((floor, index) => floor === held[index]);
 }
 
 /** Bin i when duration >= floors[i] (the first bin also below floors[1]). */

@@ -23,6 +23,7 @@ it('holds a subject once for both caches: a session of a subject the marks numbe
   const marks = new MarkCache(0, dictionary);
   marks.fill('hour', [{ purpose: 'statistics', bucket: 0 }], [{ purpose: 'statistics', bucket: 0, pseudonyms: ['ann', 'bob'] }]);
   const sessions = new SessionCache(0, dictionary);
+  sessions.useEdges([0]);
   sessions.apply([{ key: 1, pseudonym: 'bob', startedAt: 0, durationMs: 1_000, changed: 1 }], 1);
   expect(dictionary.size).toBe(2);
   // A snapshot writes the dictionary once, and refuses caches over another one.

@@ -9,8 +9,8 @@
 const MAGIC = 'HEEDIMG1';
 const ALIGN = 8;
 
-type Numbers = Float64Array | Uint32Array | Int32Array | Uint16Array;
-const KINDS = { f64: Float64Array, u32: Uint32Array, i32: Int32Array, u16: Uint16Array } as const;
+type Numbers = Float64Array | Uint32Array | Int32Array | Uint16Array | Uint8Array;
+const KINDS = { f64: Float64Array, u32: Uint32Array, i32: Int32Array, u16: Uint16Array, u8: Uint8Array } as const;
 type Kind = keyof typeof KINDS;
 
 interface Section {
@@ -22,7 +22,7 @@ interface Section {
 }
 
 const kindOf = (array: Numbers): Kind =>
-  array instanceof Float64Array ? 'f64' : array instanceof Uint32Array ? 'u32' : array instanceof Int32Array ? 'i32' : 'u16';
+  array instanceof Float64Array ? 'f64' : array instanceof Uint32Array ? 'u32' : array instanceof Int32Array ? 'i32' : array instanceof Uint16Array ? 'u16' : 'u8';
 
 /**
  * Collects a header and named sections, then lays them out as chunks to write one after the
