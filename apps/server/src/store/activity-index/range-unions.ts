@@ -10,7 +10,7 @@
  * that lost a subject or vanished has its range's union counted again from nothing.
  */
 import { firstAtOrAfter, type CellSets } from './cell-series.js';
-import { BLOCK, type SubjectList } from './subject-list.js';
+import type { SubjectList } from './subject-list.js';
 
 export interface RangeUnion {
   /** One bit per subject ordinal. */
@@ -56,17 +56,7 @@ export class RangeUnions {
       const set = sets[cell]!;
       if (entry.seen.get(buckets[cell]!) === set) continue;
       entry.seen.set(buckets[cell]!, set);
-      const { lows, ends } = set;
-      for (let block = 0, at = 0; block < ends.length; block++) {
-        for (const high = block * BLOCK; at < ends[block]!; at++) {
-          const ordinal = high + lows[at]!;
-          const word = bits[ordinal >>> 5]!;
-          const bit = 1 << (ordinal & 31);
-          if ((word & bit) !== 0) continue;
-          bits[ordinal >>> 5] = word | bit;
-          count++;
-        }
-      }
+      count = set.orInto(bits, count);
     }
     entry.count = count;
     this.entries.set(key, entry);

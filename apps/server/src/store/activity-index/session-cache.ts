@@ -4,9 +4,9 @@
  * of changed rows (a request usually reads none or a few). Which subjects may count is
  * cached beside them under the store's eligibility version; each session's bin is computed
  * for the cache's edges when its row arrives (it only changes when the feed brings the row
- * again). Each range asked keeps a
- * view (`session-view.ts`) that the slots changed since its last request update, so a request
- * does not pass over every session; a change log here tells each view which slots changed.
+ * again). Each range asked keeps a view (`session-view.ts`) that the slots changed since its
+ * last request update, so a request does not pass over every session; a change log here
+ * tells each view which slots changed.
  */
 import { sketchBucket } from '../../aggregates/duration-sketch.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';

@@ -104,17 +104,7 @@ export function countRanges(cells: CellSets, subjects: number, ranges: readonly 
   for (const range of ranges) {
     let count = 0;
     for (let cell = firstAtOrAfter(buckets, range.from); cell < buckets.length && buckets[cell]! < range.to; cell++) {
-      const { lows, ends } = sets[cell]!;
-      for (let block = 0, at = 0; block < ends.length; block++) {
-        for (const high = block * BLOCK; at < ends[block]!; at++) {
-          const ordinal = high + lows[at]!;
-          const word = inRange[ordinal >>> 5]!;
-          const bit = 1 << (ordinal & 31);
-          if ((word & bit) !== 0) continue;
-          inRange[ordinal >>> 5] = word | bit;
-          met[count++] = ordinal;
-        }
-      }
+      count = sets[cell]!.orInto(inRange, count, met);
     }
     perRange.push(count);
     // With at least a subject per word, whole words are cheaper than one bit at a time.
