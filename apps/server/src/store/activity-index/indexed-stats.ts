@@ -183,7 +183,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
               } else cache.setEligible(key, await source.eligibleSubjects(projectId, purpose));
               versions.set(purpose, version);
             }
-            return cache.bins(from, to, edges, { source: hours, cells: hours.cellsOf('hour', purpose), subjects: hours.subjects, ordinalOf: (pseudonym) => hours.ordinalOf(pseudonym) }, shownAt);
+            return cache.bins(from, to, edges, { source: hours, cells: hours.cellsOf('hour', purpose), dictionary: hours.dictionary }, shownAt);
           });
         };
 

@@ -70,16 +70,13 @@ export class MarkCache {
     for (const [key, series] of this.cells) {
       const purpose = key.slice(key.indexOf('\u0000') + 1);
       const leaving = subjects.filter((subject) => !subject.purposes || subject.purposes.includes(purpose)).map((subject) => subject.ordinal);
-      const gone = new Uint8Array(leaving.length > 0 ? this.dictionary.size : 0);
-      for (const ordinal of leaving) gone[ordinal] = 1;
       const buckets = [...series.buckets];
       const sets: readonly SubjectSet[] = [...series.sets];
       for (let cell = 0; cell < buckets.length; cell++) {
         const set = sets[cell]!;
         if (buckets[cell]! <= through) series.delete(buckets[cell]!);
         // A new set, never an edit in place: range unions and the gaps memo see the change by identity.
-        else if (set instanceof SubjectBits) (series as CellSeries<SubjectBits>).set(buckets[cell]!, set.without(leaving));
-        else if (holdsAny(set, leaving)) (series as CellSeries).set(buckets[cell]!, set.without(gone));
+        else if (leaving.length > 0) (series as CellSeries<SubjectSet>).set(buckets[cell]!, set.without(leaving));
       }
     }
     this.changes.forget();
@@ -227,9 +224,4 @@ export class MarkCache {
   ordinalOf(pseudonym: string): number | undefined {
     return this.dictionary.ordinalOf(pseudonym);
   }
-}
-
-/** Whether `set` holds any of `ordinals`: a binary search each (an erasure looks for one subject among 14 million marks). */
-function holdsAny(set: SubjectList, ordinals: readonly number[]): boolean {
-  return ordinals.some((ordinal) => set.includes(ordinal));
 }

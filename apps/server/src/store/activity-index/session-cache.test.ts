@@ -48,17 +48,16 @@ function reference(rows: ReadonlyMap<number, SessionChange>, eligible: ReadonlyS
 
 const markKey = (pseudonym: string, ts: number) => `${pseudonym}@${Math.floor(ts / HOUR_MS)}`;
 
-/** Marks as a mark cache would hold them, with ordinals in an order of its own. */
-function markedHours(marks: ReadonlySet<string>, order: readonly string[]): MarkedHours {
-  const ordinals = new Map(order.map((name, ordinal) => [name, ordinal]));
+/** Marks as the project's mark cache would hold them, numbering subjects in the cache's dictionary as it does. */
+function markedHours(marks: ReadonlySet<string>, dictionary: SubjectDictionary): MarkedHours {
   const cells = new Map<number, number[]>();
   for (const mark of marks) {
     const [name, hour] = mark.split('@');
     const list = cells.get(Number(hour) * HOUR_MS) ?? [];
-    list.push(ordinals.get(name!)!);
+    list.push(dictionary.ordinalFor(name!));
     cells.set(Number(hour) * HOUR_MS, list);
   }
-  return { source: {}, cells: CellSeries.of([...cells].map(([bucket, list]) => [bucket, SubjectList.of(list)] as const)), subjects: order.length, ordinalOf: (name) => ordinals.get(name) };
+  return { source: {}, cells: CellSeries.of([...cells].map(([bucket, list]) => [bucket, SubjectList.of(list)] as const)), dictionary };
 }
 
 const NAMES = ['ann', 'bob', 'cem', 'dee', 'eve', 'fay'];
@@ -122,13 +121,14 @@ describe('SessionCache', () => {
         fc.tuple(rangeArb, rangeArb),
         (rounds, firstAllowed, edgeLists, order, ranges) => {
           let cache = new SessionCache(0);
+          // Subjects numbered in an order of the run's own, as marks or sessions first name them.
+          for (const name of order) cache.dictionary.ordinalFor(name);
           let allowed = firstAllowed;
           cache.setEligible('v0', allowed);
           const rows = new Map<number, SessionChange>();
           let changed = 0;
           const marks = new Set<string>();
-          let ordinals = order;
-          let hours = markedHours(marks, ordinals);
+          let hours = markedHours(marks, cache.dictionary);
           for (const [round, [feed, query]] of rounds.entries()) {
             if (query.eligible !== null) {
               const next = query.eligible;
@@ -137,8 +137,7 @@ describe('SessionCache', () => {
               allowed = next;
             }
             for (const [name, hour] of query.marks) marks.add(markKey(name, hour * HOUR_MS));
-            // The same mark cache grows its cells in place; a new one may order ordinals anew.
-            if (query.newSource) ordinals = [...ordinals].reverse();
+            // The same mark cache grows its cells in place; a new one fills them anew.
             if (query.removal) {
               const { sessionKeys, subject, marksThrough } = query.removal;
               for (const key of sessionKeys) rows.delete(key);
@@ -149,8 +148,6 @@ describe('SessionCache', () => {
               cache.advance(cache.epoch + 1, [{ sessionKeys, ...(subject ? { subject } : {}), ...(marksThrough !== undefined ? { marksThrough } : {}) }]);
             }
             for (const name of query.numbered) cache.dictionary.ordinalFor(name);
-            const next = markedHours(marks, ordinals);
-            hours = query.newSource ? next : { ...next, source: hours.source };
             const { from, length } = ranges[query.range]!;
             const edges = edgeLists[query.edges]!;
             // Other edges empty the cache: the feed then brings every session again, in change order.
@@ -163,6 +160,9 @@ describe('SessionCache', () => {
               cache = restarted(cache);
               cache.setEligible(`r${round}`, allowed);
             }
+            // Over the cache's dictionary (a restart reads one from the snapshot, as the mark cache's).
+            const next = markedHours(marks, cache.dictionary);
+            hours = query.newSource ? next : { ...next, source: hours.source };
             expect(cache.bins(from, from + length, edges, hours, query.shownAt)).toEqual(reference(rows, new Set(allowed), marks, from, from + length, edges, query.shownAt));
           }
         },
@@ -175,7 +175,7 @@ describe('SessionCache', () => {
   it('counts a subject with more than 65,535 sessions in one bin as one subject, however its sessions move', () => {
     const cache = new SessionCache(0);
     cache.setEligible('v1', ['ann']);
-    const hours = markedHours(new Set([markKey('ann', 0)]), ['ann']);
+    const hours = markedHours(new Set([markKey('ann', 0)]), cache.dictionary);
     const edges = [0, MINUTE];
     cache.useEdges(edges);
     const many = 65_537;
@@ -192,22 +192,25 @@ describe('SessionCache', () => {
     cache.useEdges([0, MINUTE]);
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 1_000, changed: 1 }], 1);
     const source = {};
-    const others = Array.from({ length: 65_600 }, (_, ordinal) => ordinal);
-    const hoursWith = (ordinals: number[]): MarkedHours => ({ source, cells: CellSeries.of([[0, SubjectList.of(ordinals)] as const]), subjects: 70_000, ordinalOf: (name) => (name === 'ann' ? 69_999 : undefined) });
+    // 70,000 subjects in the project; ann (numbered by her session) is ordinal 0.
+    const others = Array.from({ length: 65_600 }, (_, index) => cache.dictionary.ordinalFor(`s${index}`));
+    cache.dictionary.ordinalFor('s69998');
+    const ann = cache.dictionary.ordinalOf('ann')!;
+    const hoursWith = (ordinals: number[]): MarkedHours => ({ source, cells: CellSeries.of([[0, SubjectList.of(ordinals)] as const]), dictionary: cache.dictionary });
     // An hour of exactly 65,534 subjects (the value that means "not asked yet"), ann among them.
-    expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith([...others.slice(0, 65_533), 69_999])).bins.map(({ sessions }) => sessions)).toEqual([1]);
+    expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith([...others.slice(0, 65_533), ann])).bins.map(({ sessions }) => sessions)).toEqual([1]);
     // Without ann: an hour of exactly 65,535 (the value that means "marked"), then a larger one.
     cache.advance(1, [{ subject: 'ann' }]);
     expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith(others.slice(0, 65_535))).bins).toEqual([]);
     expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith(others)).bins).toEqual([]);
     // One more subject in the hour (ann's mark): sizes past 16 bits are never compared, so it is found.
-    expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith([...others, 69_999])).bins.map(({ sessions }) => sessions)).toEqual([1]);
+    expect(cache.bins(0, HOUR_MS, [0, MINUTE], hoursWith([...others, ann])).bins.map(({ sessions }) => sessions)).toEqual([1]);
   });
 
   it('moves a session to its new bin when the feed brings it again after a pass', () => {
     const cache = new SessionCache(0);
     cache.setEligible('v1', ['ann']);
-    const hours = markedHours(new Set([markKey('ann', 0)]), ['ann']);
+    const hours = markedHours(new Set([markKey('ann', 0)]), cache.dictionary);
     const edges = [0, MINUTE, 10 * MINUTE];
     expect(cache.useEdges(edges)).toBe(false);
     cache.apply([{ key: 1, pseudonym: 'ann', startedAt: 0, durationMs: 30_000, changed: 1 }], 1);

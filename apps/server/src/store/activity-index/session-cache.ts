@@ -34,12 +34,11 @@ export interface SessionCacheHeader {
  * its start hour holds its subject's mark (docs/stats.md, "Whose data counts").
  */
 export interface MarkedHours {
-  /** The mark cache itself: another object means other ordinals, and every answer is redone. */
+  /** The mark cache itself: another object means other sets, and every slot is asked again. */
   readonly source: object;
   readonly cells: CellSets;
-  /** Every ordinal of `cells` is below this. */
-  readonly subjects: number;
-  ordinalOf(pseudonym: string): number | undefined;
+  /** Whose ordinals `cells` holds: the project's one dictionary, the session cache's own. */
+  readonly dictionary: SubjectDictionary;
 }
 
 /**
@@ -109,8 +108,6 @@ export class SessionCache {
    */
   private marked = new Uint16Array(1024).fill(NOT_ASKED);
   private markSource: object | undefined;
-  /** Session-cache ordinal -> mark-cache ordinal (-1: none), for `markSource`. */
-  private markOrdinals = new Int32Array(0);
   /** Slots changed since the views' log positions (`session-view.ts`). */
   private log: number[] = [];
   /** Raised whenever every view must be built again. */
@@ -226,7 +223,6 @@ export class SessionCache {
     image.numbers(`${prefix}sketch`, this.sketch.subarray(0, size));
     if (followsMarks) {
       image.numbers(`${prefix}marked`, this.marked.subarray(0, size));
-      image.numbers(`${prefix}markOrdinals`, this.markOrdinals);
     }
     return {
       epoch: this.epoch, cursor: this.cursor, size, followsMarks,
@@ -260,7 +256,6 @@ export class SessionCache {
     cache.marked = new Uint16Array(capacity).fill(NOT_ASKED);
     if (markSource !== undefined && header.followsMarks) {
       read('marked', 'u16', cache.marked, size);
-      cache.markOrdinals = image.numbers(`${prefix}markOrdinals`, 'i32');
       cache.markSource = markSource;
     }
     cache.size = size;
@@ -348,6 +343,7 @@ export class SessionCache {
     if (edges.length > 32) throw new RangeError(`at most 32 duration bins, not ${edges.length}`);
     const floors = edges.map(Math.floor);
     if (!sameFloors(this.binFloors, floors)) throw new Error('the session cache bins for other edges: call useEdges before reading the feed');
+    if (hours.dictionary !== this.dictionary) throw new Error('the marks number subjects in another dictionary than the sessions');
     this.followMarks(hours);
     const columns = this.columns();
     const key = `${from}\u0000${to}\u0000${floors.join(',')}`;
@@ -390,22 +386,12 @@ export class SessionCache {
     this.log = [];
   }
 
-  /** `marked` for this mark cache: another one (other ordinals) has every slot asked again. */
-  private followMarks(hours: MarkedHours): Uint16Array {
-    if (hours.source !== this.markSource) {
-      this.markSource = hours.source;
-      this.markOrdinals = new Int32Array(0);
-      this.marked.fill(NOT_ASKED);
-      this.invalidateViews();
-    }
-    const size = this.dictionary.size;
-    if (this.markOrdinals.length < size) {
-      const ordinals = new Int32Array(size);
-      ordinals.set(this.markOrdinals);
-      for (let ordinal = this.markOrdinals.length; ordinal < size; ordinal++) ordinals[ordinal] = hours.ordinalOf(this.dictionary.nameOf(ordinal)) ?? -1;
-      this.markOrdinals = ordinals;
-    }
-    return this.marked;
+  /** `marked` for this mark cache: another one (sets filled anew) has every slot asked again. */
+  private followMarks(hours: MarkedHours): void {
+    if (hours.source === this.markSource) return;
+    this.markSource = hours.source;
+    this.marked.fill(NOT_ASKED);
+    this.invalidateViews();
   }
 
   /**
@@ -425,19 +411,13 @@ export class SessionCache {
       else pending.set(hour, [slot]);
     }
     if (pending.size === 0) return;
-    const stamp = new Uint32Array(hours.subjects);
+    const stamp = new Uint32Array(this.dictionary.size);
     let round = 0;
     for (const [hour, list] of pending) {
       const set = hours.cells.get(hour);
       round++;
       set?.forEach((ordinal) => (stamp[ordinal] = round));
-      for (const slot of list) {
-        const subject = this.subject[slot]!;
-        // An ordinal the mark cache did not know when this subject was first seen may be known now.
-        let markOrdinal = this.markOrdinals[subject]!;
-        if (markOrdinal < 0) markOrdinal = this.markOrdinals[subject] = hours.ordinalOf(this.dictionary.nameOf(subject)) ?? -1;
-        this.marked[slot] = markOrdinal >= 0 && markOrdinal < stamp.length && stamp[markOrdinal] === round ? MARKED : Math.min(set?.length ?? 0, SIZE_CAP);
-      }
+      for (const slot of list) this.marked[slot] = stamp[this.subject[slot]!] === round ? MARKED : Math.min(set?.length ?? 0, SIZE_CAP);
     }
   }
 

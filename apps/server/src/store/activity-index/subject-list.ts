@@ -76,15 +76,18 @@ export class SubjectList {
     return from < this.ends[block]! && this.lows[from] === low;
   }
 
-  /** The list without the ordinals flagged in `gone` (indexed by ordinal); this same list when it holds none of them. */
-  without(gone: Uint8Array): SubjectList {
+  /**
+   * The list without `ordinals`; this same list when it holds none of them (a binary search
+   * each: an erasure looks for one subject in every hour cell).
+   */
+  without(ordinals: readonly number[]): SubjectList {
+    const held = new Set(ordinals.filter((ordinal) => this.includes(ordinal)));
+    if (held.size === 0) return this;
     const kept: number[] = [];
-    let dropped = false;
     this.forEach((ordinal) => {
-      if (gone[ordinal] === 1) dropped = true;
-      else kept.push(ordinal);
+      if (!held.has(ordinal)) kept.push(ordinal);
     });
-    return dropped ? SubjectList.of(kept) : this;
+    return SubjectList.of(kept);
   }
 
   /** Every ordinal, ascending (for the cold paths; counting loops read `lows` and `ends`). */

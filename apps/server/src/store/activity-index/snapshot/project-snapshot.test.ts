@@ -82,7 +82,7 @@ it('warns about a damaged snapshot and answers from the database', async () => {
 
   const damaged = open(store);
   expect(await c().answers(damaged.stats)).toEqual(expected);
-  expect(damaged.warnings).toEqual([`statistics cache snapshot of ${c().t.project.projectId} not used: cache snapshot truncated in s.sketch`]);
+  expect(damaged.warnings).toEqual([`statistics cache snapshot of ${c().t.project.projectId} not used: cache snapshot truncated in s.subject`]);
 });
 
 it('keeps the snapshot in a file beside the database, and a cache opened afresh answers from it', async () => {

@@ -21,7 +21,7 @@ export interface CacheSnapshots {
 }
 
 /** Bumped whenever the layout of a cache changes: an older snapshot is then ignored. */
-const FORMAT = 6;
+const FORMAT = 7;
 
 interface SnapshotHeader {
   readonly format: number;
