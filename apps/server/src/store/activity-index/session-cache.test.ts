@@ -5,7 +5,7 @@
  * edges and ranges, and with bins asked for between
  * feeds, so a bin remembered for a session whose duration then changed would show. Hour
  * marks grow between rounds (a session whose hour was unmarked must be asked again once it
- * gains marks), a new mark cache (other ordinals) comes in between, and removals this process
+ * gains marks), a new mark cache (its sets filled anew) comes in between, and removals this process
  * made are applied (`advance`): sessions deleted (and their keys fed again), a subject's
  * marks or every mark up to an hour taken out. Now and then the cache is written to a snapshot
  * and read back (a restart), so the columns as a snapshot keeps them are checked too, and
