@@ -227,8 +227,9 @@ export type SessionFeed = Extract<SessionSource, { kind: 'feed' }>;
 
 /**
  * What one removal took out of the data the statistics caches hold: the step that raised
- * `projects.stats_epoch` to `epoch`. A process that made the removal itself applies it to its
- * caches (`activity-index/stats-removals.ts`) instead of dropping them.
+ * `projects.stats_epoch` to `epoch`, logged with it (`stats_removals`,
+ * `rules/stats-removal-log.ts`). Caches under an older epoch apply the steps instead of
+ * filling again, whichever process made them.
  */
 export interface StatsRemoval {
   /** A subject whose marks were taken out or put back (a right changed what counts, or erasure). */
@@ -245,6 +246,8 @@ export interface StatsRemoval {
 export interface StatsReads extends Pick<StatsStore, 'hourlySums' | 'rangeSums'> {
   /** `projects.stats_epoch`: changes whenever marks or sessions may have been removed. */
   statsEpoch(projectId: string): Promise<number>;
+  /** The logged steps that raised the epoch from `after` to `upTo`, in order; undefined when the log no longer holds them all. */
+  removals(projectId: string, after: number, upTo: number): Promise<StatsRemoval[] | undefined>;
   /** The `subjects` counters of the non-empty cells of one grain with `from <= bucket < to`: one entry per purpose asked for, in that order. */
   markCounts(projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number): Promise<MarkCounts[]>;
   /**

@@ -16,6 +16,7 @@ function memoryReads(marks: Mark[]) {
     hourlySums: async () => [],
     rangeSums: async () => [],
     statsEpoch: async () => 0,
+    removals: async () => undefined,
     async markCounts(_projectId, _grain, purposes, from, to) {
       calls.markCounts++;
       return purposes.map((purpose): MarkCounts => {

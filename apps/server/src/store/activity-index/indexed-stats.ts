@@ -2,14 +2,13 @@
  * `StatsStore` on top of a dialect's `StatsReads`: distinct-subject counts, return intervals
  * and (where the store offers a feed) the session distribution come from in-memory caches,
  * refreshed per request from cheap facts that say what changed: `stats_epoch` for removals
- * (applied where this process made them, else the caches fill again),
+ * (the logged steps applied, whichever process made them; else the caches fill again),
  * the `subjects` counters for marks, the sessions' `changed` order and the ledger's length.
  * A request then reads a few hundred counter rows and whatever changed since the last one
  * (usually the current hour), instead of every row in its weeks.
  */
 import type { KeyedRange, MarkCell, MarkGrain, StatsReads, StatsStore } from '../stats-store.js';
 import type { MarkChanges } from './mark-changes.js';
-import type { StatsRemovals } from './stats-removals.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
 import { activityView } from './activity-view.js';
 import { MarkCache } from './mark-cache.js';
@@ -37,8 +36,6 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  */
 export interface OwnWrites {
   readonly changes: MarkChanges;
-  /** The removals this connection committed: caches apply them instead of filling again. */
-  readonly removals: StatsRemovals;
   /** Changes whenever another connection committed (SQLite's `PRAGMA data_version`). */
   dataVersion(): Promise<number>;
   /** The `subjects` counters of these cells (0 for a cell without one), in their order. */
@@ -71,8 +68,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
   const own = options.ownWrites;
-  const snapshots = createSnapshotKeeper(options.snapshots, dictionaries, marks, sessions, reads, (projectId, epoch, current) =>
-    epoch === current || own?.removals.between(projectId, epoch, current) !== undefined);
+  const snapshots = createSnapshotKeeper(options.snapshots, dictionaries, marks, sessions, reads);
 
   function dictionaryOf(projectId: string): SubjectDictionary {
     let dictionary = dictionaries.get(projectId);
@@ -84,11 +80,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
     while (busy.has(projectId)) await busy.get(projectId);
     const running = (async () => {
       await snapshots.restore(projectId);
-      const result = await work();
-      // The caches are restored and at least as new as every removal up to the oldest of them.
-      const held = [marks.get(projectId)?.epoch, sessions.get(projectId)?.epoch].filter((epoch) => epoch !== undefined);
-      if (held.length > 0) own?.removals.forgetThrough(projectId, Math.min(...held));
-      return result;
+      return work();
     })();
     busy.set(projectId, running);
     try {
@@ -99,12 +91,12 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   }
 
   /**
-   * The cache if it holds `epoch`, or was brought to it by the removals this process made
-   * since its own; else undefined (fill a new one).
+   * The cache if it holds `epoch`, or was brought to it by the logged removals since its own;
+   * else undefined (fill a new one).
    */
-  function atEpoch<C extends MarkCache | SessionCache>(projectId: string, cache: C | undefined, epoch: number): C | undefined {
+  async function atEpoch<C extends MarkCache | SessionCache>(projectId: string, cache: C | undefined, epoch: number): Promise<C | undefined> {
     if (cache === undefined || cache.epoch === epoch) return cache;
-    const removals = own?.removals.between(projectId, cache.epoch, epoch);
+    const removals = cache.epoch < epoch ? await reads.removals(projectId, cache.epoch, epoch) : undefined;
     if (!removals) return undefined;
     cache.advance(epoch, removals);
     // Written at close like any change: a snapshot under the old epoch would not be used.
@@ -134,7 +126,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   const refreshedMarks = (projectId: string, grain: MarkGrain, purposes: readonly string[], from: number, to: number) =>
     serially(projectId, async () => {
       const epoch = await reads.statsEpoch(projectId);
-      let cache = atEpoch(projectId, marks.get(projectId), epoch);
+      let cache = await atEpoch(projectId, marks.get(projectId), epoch);
       if (!cache) marks.set(projectId, (cache = new MarkCache(epoch, dictionaryOf(projectId))));
       const stale = await staleCells(cache, projectId, grain, purposes, from, to);
       for (let start = 0; start < stale.length; start += slices.cellsPerRead) {
@@ -160,7 +152,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
           const hours = await refreshedMarks(projectId, 'hour', [purpose], Math.floor(from / HOUR_MS) * HOUR_MS, to);
           return serially(projectId, async () => {
             const epoch = await reads.statsEpoch(projectId);
-            let cache = atEpoch(projectId, sessions.get(projectId), epoch);
+            let cache = await atEpoch(projectId, sessions.get(projectId), epoch);
             if (!cache) sessions.set(projectId, (cache = new SessionCache(epoch, dictionaryOf(projectId))));
             // Other edges than the cache's (never, from the routes) empty it, and the feed below fills it again.
             cache.useEdges(edges);

@@ -1,12 +1,13 @@
 /**
- * Removals the caches' own connection made are applied, not answered by a fill from nothing:
- * after an erasure, a restriction and its lifting, an objection and a retention run, the
- * caches answer as a cold fill does while reading only the marks of cells whose counter the
- * removal left different. A removal made through another connection (another process on the
- * file) still drops the caches, and one rolled back is never applied.
+ * Removals are applied from the removal log (`stats_removals`), not answered by a fill from
+ * nothing: after an erasure, a restriction and its lifting, an objection and a retention run,
+ * the caches answer as a cold fill does while reading only the marks of cells whose counter
+ * the removal left different, whichever connection (or process on the file) made them. A cache
+ * further behind than the log reaches fills again, and a removal rolled back is never logged.
  */
 import { expect, it } from 'vitest';
 import { testLedgerKeys } from '../../testing/test-keys.js';
+import { REMOVAL_LOG_MAX_AGE_MS, REMOVALS_KEPT } from '../rules/stats-removal-log.js';
 import { createSqliteRetention } from '../sqlite/retention.js';
 import { createSqliteSubjectPort } from '../sqlite/subject-port.js';
 import { createSubjectRepository } from '../sqlite/subjects.js';
@@ -17,7 +18,7 @@ import type { CacheSnapshots } from './snapshot/project-snapshot.js';
 
 const c = cacheCase();
 
-/** A fresh indexed-stats over the test's connection; `own`: told of that connection's writes and removals. */
+/** A fresh indexed-stats over the test's connection; `own`: told of the cells that connection's writers changed. */
 function open(own: boolean, store?: CacheSnapshots) {
   const counted = c().countedReads();
   const snapshots = store ? { snapshots: { store, feedHead: () => counted.base.feedHead(), onWarning: (message: string) => expect.fail(message) } } : {};
@@ -34,7 +35,7 @@ function subjects() {
   return { projectId, pseudonym, ledger, repository: createSubjectRepository(connection, testLedgerKeys()), retention: createSqliteRetention(connection, testLedgerKeys()) };
 }
 
-it('applies the removals its own connection made, reading only the cells they left different', async () => {
+it('applies logged removals, reading only the cells they left different', async () => {
   await c().population();
   const { projectId, pseudonym, ledger, repository, retention } = subjects();
   const warm = open(true);
@@ -67,10 +68,14 @@ it('applies the removals its own connection made, reading only the cells they le
     expect(await retention.prune('sessions', cut)).toBe(2);
   }, 1, { marks: 0, sessions: 0 });
 
-  // Both caches hold the last epoch: its removals (the sessions' keys among them) are forgotten.
+  // Six steps, each logged with what it took out: bob with his two sessions' keys first.
   const epoch = (c().connection.client.prepare('SELECT stats_epoch AS epoch FROM projects WHERE id = ?').get(projectId) as { epoch: number }).epoch;
   expect(epoch).toBe(6);
-  expect(c().connection.statsRemovals.between(projectId, epoch - 1, epoch)).toBeUndefined();
+  const steps = (await c().countedReads().base.removals(projectId, 0, epoch))!;
+  expect(steps.map((step) => Object.keys(step).sort().join('+'))).toEqual(
+    ['sessionKeys+subject', 'purposes+subject', 'purposes+subject', 'purposes+subject', 'marksThrough', 'sessionKeys']);
+  expect(steps[0]).toEqual({ subject: pseudonym('bob'), sessionKeys: [expect.any(Number), expect.any(Number)] });
+  expect(steps[3]).toEqual({ subject: pseudonym('ann'), purposes: ['update_timing'] });
 
   // The same questions of a cache filled from nothing read every mark left.
   const cold = open(true);
@@ -78,48 +83,85 @@ it('applies the removals its own connection made, reading only the cells they le
   expect(cold.read).toEqual({ marks: 2, sessions: 2 });
 });
 
-it('fills again after a removal made through another connection', async () => {
+it('applies a removal made through another connection, and fills again once the log no longer reaches back', async () => {
   const tokens = await c().population();
   const warm = open(true);
   await c().answers(warm.stats);
   Object.assign(warm.read, { marks: 0, sessions: 0 });
-  // The test server's own connection: its epoch step is not one this connection knows.
+  // The test server's own connection (as another process on the file would): its step is logged.
   expect((await c().t.postUnsigned('/v1/me/restrict', { restricted: true }, { authorization: `Bearer ${tokens.get('ann')!}` })).status).toBe(200);
   expect(await c().answers(warm.stats)).toEqual(await c().answers(open(false).stats));
-  expect(warm.read).toEqual({ marks: 6, sessions: 6 });
+  expect(warm.read).toEqual({ marks: 0, sessions: 0 });
+
+  // A step the log no longer holds (pruned, or from before it existed): the caches fill again.
+  expect((await c().t.postUnsigned('/v1/me/restrict', { restricted: true }, { authorization: `Bearer ${tokens.get('bob')!}` })).status).toBe(200);
+  c().connection.client.prepare('DELETE FROM stats_removals').run();
+  const expected = await c().answers(open(false).stats);
+  expect(await c().answers(warm.stats)).toEqual(expected);
+  expect(expected.users).toBe(1);
+  expect(warm.read).toEqual({ marks: 2, sessions: 6 });
 });
 
-it('never applies a removal whose transaction rolled back', async () => {
+it('never logs a removal whose transaction rolled back', async () => {
   await c().population();
   const { connection } = c();
   const { projectId } = subjects();
+  const { removals } = c().countedReads().base;
   const port = createSqliteSubjectPort(connection);
   const epoch = () => (connection.client.prepare('SELECT stats_epoch AS epoch FROM projects WHERE id = ?').get(projectId) as { epoch: number }).epoch;
   const before = epoch();
   expect(() =>
     connection.writeTransaction(() => {
-      port.bumpStatsEpoch(projectId, { subject: 'rolled-back' });
+      port.bumpStatsEpoch(projectId, { sessionKeys: [1] });
       throw new Error('fails after the bump');
     }),
   ).toThrow('fails after the bump');
   expect(epoch()).toBe(before);
-  expect(connection.statsRemovals.between(projectId, before, before + 1)).toBeUndefined();
+  expect(await removals(projectId, before, before + 1)).toBeUndefined();
 
   // A nested transaction that fails takes its removal with it; the outer one's stays.
   connection.writeTransaction(() => {
-    port.bumpStatsEpoch(projectId, { subject: 'kept' });
+    port.bumpStatsEpoch(projectId, { sessionKeys: [2] });
     expect(() =>
       connection.writeTransaction(() => {
-        port.bumpStatsEpoch(projectId, { subject: 'inner' });
+        port.bumpStatsEpoch(projectId, { sessionKeys: [3] });
         throw new Error('inner fails');
       }),
     ).toThrow('inner fails');
   });
   expect(epoch()).toBe(before + 1);
-  expect(connection.statsRemovals.between(projectId, before, before + 1)).toEqual([{ subject: 'kept' }]);
+  expect(await removals(projectId, before, before + 1)).toEqual([{ sessionKeys: [2] }]);
 });
 
-it('restores a snapshot from before a removal this process made, and writes it under the new epoch', async () => {
+it(`keeps the newest ${REMOVALS_KEPT} steps of a project, none older than ${REMOVAL_LOG_MAX_AGE_MS / DAY} days`, async () => {
+  await c().population();
+  const { connection } = c();
+  const { projectId } = subjects();
+  const { removals } = c().countedReads().base;
+  const port = createSqliteSubjectPort(connection);
+  const base = (connection.client.prepare('SELECT stats_epoch AS epoch FROM projects WHERE id = ?').get(projectId) as { epoch: number }).epoch;
+  const kept = () => connection.client.prepare('SELECT min(epoch) AS first, count(*) AS steps FROM stats_removals WHERE project_id = ?').get(projectId);
+  connection.writeTransaction(() => {
+    for (let step = 1; step <= REMOVALS_KEPT; step++) port.bumpStatsEpoch(projectId, { sessionKeys: [step] });
+  });
+  // Exactly as many as are kept: a cache under the epoch before all of them still reaches.
+  expect(kept()).toEqual({ first: base + 1, steps: REMOVALS_KEPT });
+  expect(await removals(projectId, base, base + REMOVALS_KEPT)).toHaveLength(REMOVALS_KEPT);
+  connection.writeTransaction(() => port.bumpStatsEpoch(projectId, { marksThrough: 1 }));
+  expect(kept()).toEqual({ first: base + 2, steps: REMOVALS_KEPT });
+  expect(await removals(projectId, base, base + REMOVALS_KEPT + 1)).toBeUndefined();
+  expect(await removals(projectId, base + 1, base + REMOVALS_KEPT + 1)).toHaveLength(REMOVALS_KEPT);
+
+  // Age, by the database's clock: a step a minute past the limit goes at the next step, one a
+  // minute short of it stays.
+  const age = connection.client.prepare(`UPDATE stats_removals SET at = CAST(unixepoch('subsec') * 1000 AS INTEGER) - ? WHERE project_id = ? AND epoch = ?`);
+  age.run(REMOVAL_LOG_MAX_AGE_MS + 60_000, projectId, base + 2);
+  age.run(REMOVAL_LOG_MAX_AGE_MS - 60_000, projectId, base + 3);
+  connection.writeTransaction(() => port.bumpStatsEpoch(projectId, { marksThrough: 2 }));
+  expect(kept()).toEqual({ first: base + 3, steps: REMOVALS_KEPT });
+});
+
+it('restores a snapshot from before a logged removal, and writes it under the new epoch', async () => {
   await c().population();
   const { projectId, pseudonym, ledger, repository } = subjects();
   const store = memorySnapshots();

@@ -104,6 +104,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
         eligibilityChanges: afterMigrations(stats.sessions.eligibilityChanges),
       },
       statsEpoch: afterMigrations(stats.statsEpoch),
+      removals: afterMigrations(stats.removals),
       markCounts: afterMigrations(stats.markCounts),
       marks: afterMigrations(stats.marks),
     }),

@@ -6,10 +6,11 @@
  */
 import { pruneLedger } from '../rules/prune-ledger.js';
 import { runAsync } from '../rules/script.js';
-import { ORPHAN_TOKENS, PRUNE_TARGETS, pruneCondition } from '../rules/tables.js';
+import { ORPHAN_TOKENS, PRUNE_TARGETS, pruneCondition, statsRemoval } from '../rules/tables.js';
 import type { LedgerCheckpoint, LedgerSeal, Store } from '../store.js';
 import type { PostgresConnection } from './connection.js';
 import type { EventPartitions } from './partitions/event-partitions.js';
+import { bumpStatsEpoch } from './bump-stats-epoch.js';
 import { createPostgresSubjectPort } from './subject-port.js';
 import { foldWriterSlots } from './writer-slots/fold-slots.js';
 
@@ -34,12 +35,15 @@ export function createPostgresRetention(connection: PostgresConnection, seal: Le
       const values = [cut.projectId, cut.before, cut.limit, ...(where.includes('$4') ? [cut.now] : [])];
       return connection.writeTransaction(async (tx) => {
         // (tableoid, ctid): a ctid is unique only within one table, and events is partitioned.
-        const result = await tx.unsafe(
-          `DELETE FROM ${target.table} WHERE (tableoid, ctid) IN (SELECT tableoid, ctid FROM ${target.table} WHERE ${where} LIMIT $3)`, values);
+        // The deleted sessions' keys: what the statistics caches must take out.
+        const returning = target.cached === 'sessions' ? ' RETURNING row_key AS key' : '';
+        const result = await tx.unsafe<{ key: number }[]>(
+          `DELETE FROM ${target.table} WHERE (tableoid, ctid) IN (SELECT tableoid, ctid FROM ${target.table} WHERE ${where} LIMIT $3)${returning}`, values);
         if (result.count > 0) {
           if (dataClass === 'subjects') await tx.unsafe(ORPHAN_TOKENS('$1'), [cut.projectId]);
           // See projects.stats_epoch: the stats caches may hold the marks or sessions just removed.
-          if (target.cached) await tx`UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ${cut.projectId}`;
+          const removal = statsRemoval(dataClass, cut.before, result.map((row) => Number(row.key)));
+          if (removal) await bumpStatsEpoch(tx, cut.projectId, removal);
           // Folded counters (slot 0) may be among the rows removed: processes keeping them read them again (folded-counters/).
           if (dataClass === 'aggregates') await tx`UPDATE projects SET counters_epoch = counters_epoch + 1 WHERE id = ${cut.projectId}`;
         }

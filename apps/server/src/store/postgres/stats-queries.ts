@@ -12,6 +12,9 @@ import { HOUR_MS } from '../../aggregates/time-units.js';
 import { createHourlySums } from './folded-counters/hourly-sums.js';
 import { createMarkCounts } from './folded-counters/mark-counts.js';
 import { createRangeSums } from './folded-counters/range-sums.js';
+import { readRemovals, stepsBetween, type RemovalRow } from '../rules/stats-removal-log.js';
+
+const READ_REMOVALS = readRemovals({ project: '$1', after: '$2', upTo: '$3' });
 
 /**
  * The reads. The session distribution comes from a feed of changed sessions (`sessions`), kept
@@ -33,6 +36,10 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
     async statsEpoch(projectId) {
       const [row] = await sql<{ epoch: number }[]>`SELECT stats_epoch AS epoch FROM projects WHERE id = ${projectId}`;
       return row?.epoch ?? 0;
+    },
+
+    async removals(projectId, after, upTo) {
+      return stepsBetween(await sql.unsafe<RemovalRow[]>(READ_REMOVALS, [projectId, after, upTo]), after, upTo);
     },
 
     // Every request checks these counters for every hour of its purposes: slot 0 kept in

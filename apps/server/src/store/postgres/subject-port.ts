@@ -11,6 +11,7 @@ import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/led
 import { GENESIS_HASH, type EventRow, type LedgerCheckpoint, type SubjectKey } from '../store.js';
 import type { SubjectRow } from '../subject-row.js';
 import { applyPlan } from './aggregate-writer.js';
+import { bumpStatsEpoch } from './bump-stats-epoch.js';
 import type { Tx } from './connection.js';
 
 /** The columns of a subject's held events, as the access answer and the rules read them. */
@@ -51,11 +52,7 @@ export function createPostgresSubjectPort(tx: Tx): AsyncPort<SubjectPort> {
     async applyPlan(projectId, plan, sign) {
       await applyPlan(tx, projectId, plan, sign);
     },
-    // The removal itself is not kept: several processes share the database, and a report in
-    // one would not reach the others' caches, which reload on the new epoch.
-    async bumpStatsEpoch(projectId) {
-      await tx`UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ${projectId}`;
-    },
+    bumpStatsEpoch: (projectId, removal, ledgerSeq) => bumpStatsEpoch(tx, projectId, removal, ledgerSeq),
     deleteEvents: async (key) => (await tx`DELETE FROM events WHERE ${where(key)}`).count,
     deleteSessions: async (key) => (await tx<{ key: number }[]>`DELETE FROM sessions WHERE ${where(key)} RETURNING row_key AS key`).map((row) => Number(row.key)),
     deleteActivity: async (key) => (await tx`DELETE FROM activity WHERE ${where(key)}`).count,

@@ -25,8 +25,9 @@ export function* changeFlags(change: FlagChange, seal: LedgerSeal): Script<Subje
   const restricted = change.restricted ?? before.state.restricted;
   const objected = change.objected ?? before.state.objected;
   const withdrawn = change.withdrawn ?? before.state.consent?.withdrawn ?? false;
-  yield* recountSubject(key, before.state, { restricted, objected });
+  const moved = yield* recountSubject(key, before.state, { restricted, objected });
   const updated = yield* db.setFlags(key, { restricted, objected: JSON.stringify(objected), withdrawn });
-  yield* appendLedger(change.ledger, seal);
+  const proof = yield* appendLedger(change.ledger, seal);
+  if (moved) yield* db.bumpStatsEpoch(key.projectId, moved, proof.seq);
   return toSubjectRecord(updated);
 }

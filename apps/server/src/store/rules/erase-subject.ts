@@ -29,9 +29,10 @@ export function* eraseSubject(entry: LedgerAppend, seal: LedgerSeal): Script<Sub
   const sessionKeys = yield* db.deleteSessions(key);
   yield* db.deleteActivity(key);
   yield* db.deleteTokens(key, {});
-  yield* db.bumpStatsEpoch(key.projectId, { subject: key.pseudonym, sessionKeys });
   yield* db.unlinkRequests(key);
   yield* db.markErased(key);
-  yield* appendLedger(entry, seal);
+  const proof = yield* appendLedger(entry, seal);
+  // Named by its proof: the removal log never holds the erased subject's pseudonym.
+  yield* db.bumpStatsEpoch(key.projectId, { subject: key.pseudonym, sessionKeys }, proof.seq);
   return { events, sessions: sessionKeys.length };
 }

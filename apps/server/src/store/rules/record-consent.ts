@@ -27,7 +27,7 @@ export function* recordConsent(write: ConsentWrite, seal: LedgerSeal): Script<Su
   const state = toSubjectRecord(row).state;
   const objected = changeObjections(state.objected, write.objected, true);
   // An objection made with the decision takes the purpose's held data out of its statistics.
-  yield* recountSubject(key, state, { restricted: state.restricted, objected });
+  const moved = yield* recountSubject(key, state, { restricted: state.restricted, objected });
   yield* db.updateConsent(key, { version: write.policyVersion, granted: JSON.stringify(write.granted), at: write.at, objected: JSON.stringify(objected) });
   const tokenIssued = write.token !== undefined && (created || !write.token.onlyIfNew);
   if (tokenIssued) {
@@ -37,6 +37,7 @@ export function* recordConsent(write: ConsentWrite, seal: LedgerSeal): Script<Su
   }
   if (write.counter !== undefined) yield* db.addCounter(write.projectId, Math.floor(write.at / DAY_MS) * DAY_MS, write.counter, 1);
   const detail = { ...write.ledger.detail, objected, ...(tokenIssued ? { token: write.token!.id } : {}) };
-  yield* appendLedger({ ...write.ledger, detail }, seal);
+  const proof = yield* appendLedger({ ...write.ledger, detail }, seal);
+  if (moved) yield* db.bumpStatsEpoch(write.projectId, moved, proof.seq);
   return { created, erased: false, objected, tokenIssued };
 }

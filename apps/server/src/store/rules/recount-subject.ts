@@ -12,6 +12,7 @@
  */
 import { planAggregates, type PlannedEvent } from '../../aggregates/aggregate-plan.js';
 import { toAccepted } from '../../aggregates/held-event.js';
+import type { StatsRemoval } from '../stats-store.js';
 import type { SubjectKey } from '../store.js';
 import type { Script } from './script.js';
 import { db, type SubjectPort } from './subject-port.js';
@@ -33,13 +34,14 @@ export function countedPurposes(purposes: readonly string[], state: CountingStat
 
 /**
  * Takes out of the aggregates what counted under `before` and no longer does under `after`,
- * and puts back what counts again; bumps the stats epoch when anything moved.
+ * and puts back what counts again. Returns the statistics caches' step when anything moved:
+ * the caller logs it with the ledger entry that proves the change (`SubjectPort.bumpStatsEpoch`).
  *
- * @example yield* recountSubject(key, { restricted: false, objected: [] }, { restricted: false, objected: ['update_timing'] })
+ * @example yield* recountSubject(key, { restricted: false, objected: [] }, { restricted: false, objected: ['update_timing'] }) // { subject, purposes: ['update_timing'] }
  */
-export function* recountSubject(key: SubjectKey, before: CountingState, after: CountingState): Script<SubjectPort, void> {
+export function* recountSubject(key: SubjectKey, before: CountingState, after: CountingState): Script<SubjectPort, StatsRemoval | undefined> {
   const same = before.restricted === after.restricted && before.objected.length === after.objected.length && before.objected.every((p) => after.objected.includes(p));
-  if (same) return;
+  if (same) return undefined;
   const held = yield* db.heldEvents(key);
   const out: PlannedEvent[] = [];
   const back: PlannedEvent[] = [];
@@ -54,8 +56,8 @@ export function* recountSubject(key: SubjectKey, before: CountingState, after: C
     if (added.length > 0) back.push({ ...event, purposes: added });
     for (const purpose of [...removed, ...added]) moved.add(purpose);
   }
-  if (out.length === 0 && back.length === 0) return;
+  if (out.length === 0 && back.length === 0) return undefined;
   if (out.length > 0) yield* db.applyPlan(key.projectId, planAggregates(out), -1);
   if (back.length > 0) yield* db.applyPlan(key.projectId, planAggregates(back), 1);
-  yield* db.bumpStatsEpoch(key.projectId, { subject: key.pseudonym, purposes: [...moved].sort() });
+  return { subject: key.pseudonym, purposes: [...moved].sort() };
 }

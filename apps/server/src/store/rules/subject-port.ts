@@ -27,10 +27,12 @@ export interface SubjectPort {
   /** Adds (`1`) or takes out (`-1`) a plan's counters and activity marks. */
   applyPlan(projectId: string, plan: AggregatePlan, sign: 1 | -1): void;
   /**
-   * Raises projects.stats_epoch: the statistics caches may hold what was just removed. The
-   * removal says what (a process that applies it to its caches need not reload them).
+   * Raises projects.stats_epoch and logs the step (`stats-removal-log.ts`): the statistics
+   * caches may hold what was just removed, and the step says what, so they apply it instead
+   * of filling again. A step of one subject names the ledger entry of its change
+   * (`ledgerSeq`, appended before in the same transaction) instead of holding the pseudonym.
    */
-  bumpStatsEpoch(projectId: string, removal: StatsRemoval): void;
+  bumpStatsEpoch(projectId: string, removal: StatsRemoval, ledgerSeq?: number): void;
   deleteEvents(key: SubjectKey): number;
   /** Deletes the subject's sessions; returns their keys (`SessionChange.key`). */
   deleteSessions(key: SubjectKey): number[];

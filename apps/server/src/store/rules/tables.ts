@@ -10,7 +10,7 @@ import type { StatsRemoval } from '../stats-store.js';
 /** Every table both stores hold, in the order `counts()` reports them. */
 export const TABLES = [
   'projects', 'api_keys', 'identity_secrets', 'policy_versions', 'subjects', 'subject_tokens', 'consent_ledger', 'ledger_heads',
-  'ledger_checkpoints', 'events', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests',
+  'ledger_checkpoints', 'events', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests', 'stats_removals',
 ] as const;
 
 export interface PruneTarget {

@@ -5,7 +5,6 @@
 import type { Database as SqliteClient } from 'better-sqlite3';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { MarkChanges } from '../activity-index/mark-changes.js';
-import { StatsRemovals } from '../activity-index/stats-removals.js';
 import { StoreBusyError } from '../store.js';
 import { openSqlite, type SqliteOptions } from './open.js';
 import type * as schema from './schema.js';
@@ -15,8 +14,6 @@ export interface SqliteConnection {
   readonly db: BetterSQLite3Database<typeof schema>;
   /** Cells whose subjects counter this connection changed, for the statistics caches (`activity-index/mark-changes.ts`). */
   readonly markChanges: MarkChanges;
-  /** Removals this connection committed, for the statistics caches (`activity-index/stats-removals.ts`). */
-  readonly statsRemovals: StatsRemovals;
   /** Runs `work` in an IMMEDIATE transaction (the write lock up front: no upgrade deadlocks). */
   writeTransaction<T>(work: () => T): T;
 }
@@ -28,22 +25,14 @@ function isBusy(error: unknown): boolean {
 
 export function connectSqlite(options: SqliteOptions): SqliteConnection {
   const { client, db } = openSqlite(options);
-  const statsRemovals = new StatsRemovals();
   return {
     client,
     db,
     markChanges: new MarkChanges(),
-    statsRemovals,
     writeTransaction(work) {
-      // Removals staged inside become known when the outermost transaction commits, and are
-      // dropped with a transaction (or a nested one's savepoint) that rolls back.
-      const mark = statsRemovals.mark;
       try {
-        const result = client.transaction(work).immediate();
-        if (!client.inTransaction) statsRemovals.commit();
-        return result;
+        return client.transaction(work).immediate();
       } catch (error) {
-        statsRemovals.discard(mark);
         if (isBusy(error)) throw new StoreBusyError({ cause: error });
         throw error;
       }

@@ -25,6 +25,30 @@ export const projects = sqliteTable('projects', {
   policyHash: text('policy_hash'),
 });
 
+/**
+ * The removals that raised a project's `stats_epoch`, one row per step, written in the
+ * transaction that made the step: statistics caches under an older epoch apply the steps
+ * (`activity-index/`) instead of reading weeks of marks again, whichever process or
+ * connection made them (`rules/stats-removal-log.ts`). No pseudonym: a step of one subject
+ * (an erasure, a restriction, an objection) names the consent-ledger entry that proves the
+ * change, which holds the pseudonym as the consent proof does (and keeps it after erasure).
+ * Each step deletes the project's steps past the newest 1,024 or older than 7 days.
+ */
+export const statsRemovals = sqliteTable(
+  'stats_removals',
+  {
+    projectId: text('project_id').notNull(),
+    epoch: integer('epoch').notNull(),
+    /** `consent_ledger.seq` of the change whose subject the step took out; null for a retention cut. */
+    ledgerSeq: integer('ledger_seq'),
+    /** The rest of the `StatsRemoval`, as JSON: purposes, a retention cut-off, deleted sessions' keys. */
+    removal: text('removal').notNull(),
+    /** When the step was logged, by the database's clock (the age limit compares it with the same clock). */
+    at: integer('at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.epoch] })],
+);
+
 export const apiKeys = sqliteTable(
   'api_keys',
   {

@@ -8,6 +8,7 @@ import type { OwnWrites } from '../activity-index/indexed-stats.js';
 import type { SqliteConnection } from './connection.js';
 import type { RangeSum, StatsReads } from '../stats-store.js';
 import { DAY_MS } from '../../aggregates/time-units.js';
+import { readRemovals, stepsBetween, type RemovalRow } from '../rules/stats-removal-log.js';
 
 export function createStatsQueries(connection: SqliteConnection): StatsReads & { feedHead(): Promise<number> } & OwnWrites {
   const { client } = connection;
@@ -64,6 +65,7 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
        FROM subjects u WHERE u.project_id = ? AND u.pseudonym IN (SELECT pseudonym FROM consent_ledger WHERE project_id = ? AND seq > ?)`,
     )
     .raw();
+  const removals = client.prepare<[string, number, number], RemovalRow>(readRemovals({ project: '?', after: '?', upTo: '?' }));
   const ledgerLength = client.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM consent_ledger');
   const feedHead = client.prepare<[], number>('SELECT coalesce(max(changed), -1) FROM sessions').pluck();
   const cellCount = client
@@ -83,7 +85,6 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
 
   return {
     changes: connection.markChanges,
-    removals: connection.statsRemovals,
     async dataVersion() {
       return client.pragma('data_version', { simple: true }) as number;
     },
@@ -111,6 +112,10 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
 
     async statsEpoch(projectId) {
       return epoch.get(projectId)?.epoch ?? 0;
+    },
+
+    async removals(projectId, after, upTo) {
+      return stepsBetween(removals.all(projectId, after, upTo), after, upTo);
     },
 
     async markCounts(projectId, grain, purposes, from, to) {

@@ -9,6 +9,7 @@ import type { SubjectRow } from '../subject-row.js';
 import type { SqliteConnection } from './connection.js';
 import { createAggregateWriter } from './aggregate-writer.js';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
+import { loggedRemoval, logRemoval, pruneRemovalLog } from '../rules/stats-removal-log.js';
 
 /**
  * The seqs of a subject's events (named parameters), from its runs (schema.ts). A run may
@@ -17,6 +18,9 @@ import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/led
  */
 export const SUBJECT_SEQS = `SELECT e.seq FROM subject_runs r JOIN events e ON e.seq BETWEEN r.first_seq AND r.last_seq
   WHERE r.project_id = @projectId AND r.pseudonym = @pseudonym`;
+
+/** The removal log's parameters; the time is SQLite's clock in epoch milliseconds, for the log's age limit. */
+const REMOVAL_LOG = { project: '@project', epoch: '@epoch', now: "CAST(unixepoch('subsec') * 1000 AS INTEGER)" };
 
 export const EVENT_COLUMNS = `id, type, ts, received_at AS receivedAt, session_id AS sessionId, name, duration_ms AS durationMs,
   active_ms AS activeMs, props, purposes`;
@@ -39,6 +43,8 @@ export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPo
       `SELECT ${EVENT_COLUMNS} FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym ORDER BY ts, id`,
     ),
     bumpStatsEpoch: client.prepare<[string], { epoch: number }>('UPDATE projects SET stats_epoch = stats_epoch + 1 WHERE id = ? RETURNING stats_epoch AS epoch'),
+    logRemoval: client.prepare(logRemoval(REMOVAL_LOG, { ledgerSeq: '@ledgerSeq', removal: '@removal' })),
+    pruneRemovals: client.prepare(pruneRemovalLog(REMOVAL_LOG)),
     deleteEvents: client.prepare<[SubjectKey]>(`DELETE FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym`),
     deleteRuns: client.prepare('DELETE FROM subject_runs WHERE project_id = ? AND pseudonym = ?'),
     deleteSessions: client.prepare<[string, string], { key: number }>('DELETE FROM sessions WHERE project_id = ? AND pseudonym = ? RETURNING rowid AS key'),
@@ -97,9 +103,11 @@ export function createSqliteSubjectPort(connection: SqliteConnection): SubjectPo
     },
     heldEvents: (key) => q.events.all({ projectId: key.projectId, pseudonym: key.pseudonym }),
     applyPlan: (projectId, plan, sign) => aggregates.apply(projectId, plan, sign),
-    bumpStatsEpoch(projectId, removal) {
+    bumpStatsEpoch(projectId, removal, ledgerSeq) {
       const row = q.bumpStatsEpoch.get(projectId);
-      if (row) connection.statsRemovals.stage(projectId, row.epoch, removal);
+      if (!row) return;
+      q.logRemoval.run({ project: projectId, epoch: row.epoch, ...loggedRemoval(removal, ledgerSeq) });
+      q.pruneRemovals.run({ project: projectId, epoch: row.epoch });
     },
     deleteEvents(key) {
       const deleted = q.deleteEvents.run({ projectId: key.projectId, pseudonym: key.pseudonym }).changes;

@@ -3,9 +3,10 @@
  * cache and the session cache over it with the facts they were valid under. A snapshot only saves the first request after a start the reading
  * of every mark and session (7-10 s at 100,000 subjects x 12 weeks); it is never trusted
  * beyond what the database says on the next request: cells whose `subjects` counter differs
- * are read again, sessions changed after the cursor are read again, and a snapshot taken
- * under another `stats_epoch` (a removal since, unless this process made it: the caches then
- * apply it) or ahead of the database's session feed (an older copy of the database) is dropped.
+ * are read again, sessions changed after the cursor are read again, a snapshot taken under an
+ * older `stats_epoch` (a removal since) is brought on by the logged removals (or dropped at the
+ * first refresh when the log no longer reaches it), and one under a later epoch or ahead of the
+ * database's session feed (an older copy of the database) is dropped.
  */
 import { MarkCache, type MarkCacheHeader } from '../mark-cache.js';
 import { SessionCache, type SessionCacheHeader } from '../session-cache.js';
@@ -47,7 +48,7 @@ export function encodeSnapshot(projectId: string, dictionary: SubjectDictionary,
 /** What the database says now, against which a snapshot is checked. */
 export interface CurrentFacts {
   readonly projectId: string;
-  /** Whether caches under this stats epoch can be used: the current one, or one this process's removals lead on from. */
+  /** Whether caches under this stats epoch can be used: the current one, or one the logged removals may lead on from. */
   usableEpoch(epoch: number): boolean;
   /** The session feed's highest change (`SessionFeed.head`); undefined where there is no feed. */
   readonly feedHead: number | undefined;

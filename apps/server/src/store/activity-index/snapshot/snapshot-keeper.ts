@@ -38,8 +38,6 @@ export function createSnapshotKeeper(
   marks: Map<string, MarkCache>,
   sessions: Map<string, SessionCache>,
   reads: StatsReads,
-  /** Whether caches under `epoch` can be brought to `current` (`indexed-stats.ts`, the removals this process made). */
-  reaches: (projectId: string, epoch: number, current: number) => boolean,
 ) {
   const restored = new Set<string>();
   /** Rows read per project since its last snapshot. */
@@ -68,7 +66,9 @@ export function createSnapshotKeeper(
       restored.add(projectId);
       try {
         const epoch = await reads.statsEpoch(projectId);
-        const facts = { projectId, usableEpoch: (cached: number) => reaches(projectId, cached, epoch), feedHead: await options.feedHead(projectId) };
+        // An older epoch is restored too: the first refresh applies the logged removals since,
+        // or drops the cache when the log no longer reaches back to it (`indexed-stats.ts`).
+        const facts = { projectId, usableEpoch: (cached: number) => cached <= epoch, feedHead: await options.feedHead(projectId) };
         const caches = await options.store.read(projectId, (source) => decodeSnapshot(source, facts));
         // Restored before the project's first refresh, so no cache of the project exists yet.
         if (caches?.dictionary && !dictionaries.has(projectId) && !marks.has(projectId) && !sessions.has(projectId)) {
