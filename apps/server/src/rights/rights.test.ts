@@ -3,8 +3,10 @@
  * (held events leave the aggregates and come back when lifted), objection, withdrawal and
  * erasure, for the subject (token) and for staff (admin key, by user id), on each store.
  */
+import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { snapshotPlaces } from '../store/activity-index/caches.case.js';
 import { storesUnderTest, type TestStoreKind } from '../testing/test-databases.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
 
@@ -163,6 +165,7 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
     it('keeps the pseudonym only in the consent proof and the suppression record (every table scanned)', async () => {
       const pseudonym = t.server.services.pseudonymizer.pseudonym(t.project.projectId, t.subjectFor('alice'));
       await post('/v1/me/restrict', { restricted: false });
+      expect((await fetch(`${t.url}/v1/stats/usage?from=2026-11-01&grain=day`, { headers: { authorization: `Bearer ${t.project.analystKey}` } })).status).toBe(200);
       await me({ method: 'DELETE' });
       const tables = Object.keys(await t.server.services.store.counts());
       const holding: Record<string, number> = {};
@@ -173,6 +176,12 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       }
       // The ledger: the decision, the lift of restriction and the erasure itself.
       expect(holding).toEqual({ subjects: 1, consent_ledger: 3 });
+      // The statistics caches were filled before (on SQLite their snapshot beside the
+      // database holds alice's marks): the erasure rewrote the snapshot without them.
+      if (store === 'sqlite') {
+        const snapshot = readFileSync(`${t.dbPath}-stats-cache/${encodeURIComponent(t.project.projectId)}.snapshot`);
+        expect(snapshotPlaces(snapshot, t.project.projectId, pseudonym)).toBe(false);
+      }
       const [record] = await t.query<Record<string, unknown>>(`SELECT * FROM subjects WHERE pseudonym = ?`, pseudonym);
       expect(record).toMatchObject({ erased: 1, tz: null, device: null, last_seen_at: null });
       // The request log keeps that requests were answered, without the link to the subject.

@@ -12,7 +12,7 @@ import { createStatsQueries } from '../sqlite/stats-queries.js';
 import type { CellMarks, MarkCell, ReturnGap, SessionDurations, SessionFeed, StatsReads } from '../stats-store.js';
 import type { IndexedStats } from './indexed-stats.js';
 import { bytesSource } from './snapshot/cache-image.js';
-import type { CacheSnapshots } from './snapshot/project-snapshot.js';
+import { decodeSnapshot, type CacheSnapshots } from './snapshot/project-snapshot.js';
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
@@ -125,7 +125,17 @@ export function memorySnapshots(): CacheSnapshots & { files: Map<string, Uint8Ar
       return bytes && use(bytesSource(bytes));
     },
     write: (projectId, chunks) => void files.set(projectId, Buffer.concat(chunks)),
+    remove: (projectId) => void files.delete(projectId),
   };
+}
+
+/** Whether a snapshot's marks still place the pseudonym in any cell (hour lists and day bits alike). */
+export function snapshotPlaces(bytes: Uint8Array, projectId: string, pseudonym: string): boolean {
+  const { dictionary, marks } = decodeSnapshot(bytesSource(bytes), { projectId, usableEpoch: () => true, feedHead: Number.MAX_SAFE_INTEGER });
+  const ordinal = dictionary?.ordinalOf(pseudonym);
+  if (ordinal === undefined || !marks) return false;
+  return ['statistics', 'update_timing'].some((purpose) =>
+    marks.cellsOf('hour', purpose).sets.some((set) => set.includes(ordinal)) || marks.cellsOf('day', purpose).sets.some((set) => set.has(ordinal)));
 }
 
 /** One activity mark, as tests write them. */

@@ -50,8 +50,10 @@ export interface IndexedStatsOptions {
   readonly ownWrites?: OwnWrites;
 }
 
-/** `StatsStore` plus what the owning store calls on shutdown. */
+/** `StatsStore` plus what the owning store calls after an erasure and on shutdown. */
 export interface IndexedStats extends StatsStore {
+  /** After an erasure the owning store committed: the project's snapshot is rewritten without the subject, or deleted. */
+  erased(projectId: string): Promise<void>;
   /** Writes the snapshots of the projects whose caches changed since their last one. */
   close(): Promise<void>;
 }
@@ -68,7 +70,14 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   // One refresh per project at a time: concurrent requests share the caches, not race to fill them.
   const busy = new Map<string, Promise<unknown>>();
   const own = options.ownWrites;
-  const snapshots = createSnapshotKeeper(options.snapshots, dictionaries, marks, sessions, reads);
+  const snapshots = createSnapshotKeeper(options.snapshots, dictionaries, marks, sessions, reads, (projectId) =>
+    serially(projectId, async () => {
+      const epoch = await reads.statsEpoch(projectId);
+      const markCache = await atEpoch(projectId, marks.get(projectId), epoch);
+      if (!markCache) marks.delete(projectId);
+      const sessionCache = await atEpoch(projectId, sessions.get(projectId), epoch);
+      if (!sessionCache) sessions.delete(projectId);
+    }));
 
   function dictionaryOf(projectId: string): SubjectDictionary {
     let dictionary = dictionaries.get(projectId);
@@ -180,6 +189,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
         };
 
   return {
+    erased: (projectId) => snapshots.erased(projectId),
     close: () => snapshots.close(),
     hourlySums: reads.hourlySums,
     rangeSums: reads.rangeSums,

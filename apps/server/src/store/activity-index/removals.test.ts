@@ -12,7 +12,7 @@ import { createSqliteRetention } from '../sqlite/retention.js';
 import { createSqliteSubjectPort } from '../sqlite/subject-port.js';
 import { createSubjectRepository } from '../sqlite/subjects.js';
 import type { LedgerAppend } from '../store.js';
-import { cacheCase, DAY, HOUR, memorySnapshots, START } from './caches.case.js';
+import { cacheCase, DAY, HOUR, memorySnapshots, snapshotPlaces, START } from './caches.case.js';
 import { createIndexedStats } from './indexed-stats.js';
 import type { CacheSnapshots } from './snapshot/project-snapshot.js';
 
@@ -181,4 +181,42 @@ it('restores a snapshot from before a logged removal, and writes it under the ne
   const third = open(true, store);
   expect(await c().answers(third.stats)).toEqual(expected);
   expect(third.read).toEqual({ marks: 0, sessions: 0 });
+});
+
+it('rewrites the snapshot without an erased subject, or deletes it where the caches are not in memory', async () => {
+  await c().population();
+  const { projectId, pseudonym, ledger, repository } = subjects();
+  const store = memorySnapshots();
+  const first = open(true, store);
+  await c().answers(first.stats);
+  await first.stats.close();
+  expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('bob'))).toBe(true);
+
+  // Caches in memory: the erasure's snapshot is written from them, brought to the new epoch.
+  await repository.erase(projectId, pseudonym('bob'), ledger('bob', 'erase'));
+  await first.stats.erased(projectId);
+  expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('bob'))).toBe(false);
+  expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('ann'))).toBe(true);
+  const restored = open(true, store);
+  expect(await c().answers(restored.stats)).toEqual(await c().answers(open(false).stats));
+  expect(restored.read).toEqual({ marks: 0, sessions: 0 });
+
+  // A process that has not restored the project's caches since it started deletes the snapshot.
+  await repository.erase(projectId, pseudonym('ann'), ledger('ann', 'erase'));
+  await open(true, store).stats.erased(projectId);
+  expect(store.files.has(projectId)).toBe(false);
+});
+
+it('writes a snapshot on close only after applying the removals made since its caches were read', async () => {
+  const tokens = await c().population();
+  const { projectId, pseudonym } = subjects();
+  const store = memorySnapshots();
+  const warm = open(true, store);
+  await c().answers(warm.stats);
+  // Through the server's own connection, with no statistics request after it: the caches here
+  // still hold bob when the process closes.
+  expect((await c().t.postUnsigned('/v1/me/restrict', { restricted: true }, { authorization: `Bearer ${tokens.get('bob')!}` })).status).toBe(200);
+  await warm.stats.close();
+  expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('bob'))).toBe(false);
+  expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('cem'))).toBe(true);
 });

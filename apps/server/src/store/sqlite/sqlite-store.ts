@@ -56,11 +56,18 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
       ? {}
       : { snapshots: { store: fileSnapshots(options.path), feedHead: () => reads.feedHead(), onWarning: options.onWarning ?? createLogger({ level: 'warn' }).warn } }),
   });
+  const subjects = createSubjectRepository(connection, options.seal);
   return {
     dialect: 'sqlite',
     client,
     stats,
-    ...createSubjectRepository(connection, options.seal),
+    ...subjects,
+    async erase(projectId, pseudonym, ledger) {
+      const erased = await subjects.erase(projectId, pseudonym, ledger);
+      // The project's statistics cache snapshot must not keep what the erasure took out.
+      await stats.erased(projectId);
+      return erased;
+    },
     ...createSqliteRetention(connection, options.seal),
     ...createSqlitePolicies(connection),
 

@@ -4,7 +4,7 @@
  * it was taken from; the server drops one that the database contradicts, and deleting the
  * folder is always safe (the next first request reads everything again).
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CacheSnapshots } from '../activity-index/snapshot/project-snapshot.js';
 
@@ -50,6 +50,9 @@ export function fileSnapshots(databasePath: string): CacheSnapshots {
         closeSync(fd);
       }
       renameSync(temporary, file);
+    },
+    remove(projectId) {
+      rmSync(fileOf(projectId), { force: true });
     },
   };
 }

@@ -19,6 +19,8 @@ export interface CacheSnapshots {
   read<T>(projectId: string, use: (source: ImageSource) => T): Promise<T | undefined>;
   /** Writes the chunks, in order, as the project's snapshot, before it returns (the chunks are views on live caches). */
   write(projectId: string, chunks: readonly Uint8Array[]): void;
+  /** Deletes the project's snapshot, if there is one. */
+  remove(projectId: string): void;
 }
 
 /** Bumped whenever the layout of a cache changes: an older snapshot is then ignored. */

@@ -29,8 +29,13 @@ export interface SnapshotOptions {
 
 /**
  * Restores a project's caches from its snapshot before its first refresh, and writes the
- * snapshot again after a large fill and on close. A snapshot that cannot be read or written
- * costs a warning and a slower first request, never an answer.
+ * snapshot again after a large fill, on close and after an erasure. A snapshot that cannot be
+ * read or written costs a warning and a slower first request, never an answer.
+ *
+ * What a removal took out never outlives it in a snapshot: every write first brings the
+ * caches to the database's stats epoch (`current`: the logged removals applied, or the
+ * caches dropped), and an erasure rewrites the snapshot, or deletes it where the caches are
+ * not in memory to rewrite it from.
  */
 export function createSnapshotKeeper(
   options: SnapshotOptions | undefined,
@@ -38,16 +43,19 @@ export function createSnapshotKeeper(
   marks: Map<string, MarkCache>,
   sessions: Map<string, SessionCache>,
   reads: StatsReads,
+  current: (projectId: string) => Promise<void>,
 ) {
   const restored = new Set<string>();
   /** Rows read per project since its last snapshot. */
   const unsaved = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
 
-  function write(projectId: string): void {
-    const dictionary = dictionaries.get(projectId);
-    if (!options || !dictionary) return;
+  async function write(projectId: string): Promise<void> {
+    if (!options || !dictionaries.has(projectId)) return;
     try {
+      await current(projectId);
+      // No await between here and the write: nothing can change the caches in between.
+      const dictionary = dictionaries.get(projectId)!;
       options.store.write(projectId, encodeSnapshot(projectId, dictionary, marks.get(projectId), sessions.get(projectId)));
       unsaved.delete(projectId);
     } catch (error) {
@@ -55,9 +63,9 @@ export function createSnapshotKeeper(
     }
   }
 
-  function writeDue(): void {
+  async function writeDue(): Promise<void> {
     timer = undefined;
-    for (const [projectId, rows] of unsaved) if (rows >= (options?.afterRows ?? 100_000)) write(projectId);
+    for (const [projectId, rows] of [...unsaved]) if (rows >= (options?.afterRows ?? 100_000)) await write(projectId);
   }
 
   return {
@@ -86,15 +94,26 @@ export function createSnapshotKeeper(
       const total = (unsaved.get(projectId) ?? 0) + rows;
       unsaved.set(projectId, total);
       if (total >= (options.afterRows ?? 100_000) && timer === undefined) {
-        timer = setTimeout(writeDue, options.delayMs ?? 5_000);
+        timer = setTimeout(() => void writeDue(), options.delayMs ?? 5_000);
         timer.unref();
+      }
+    },
+
+    /** After an erasure this process committed: the project's snapshot must not keep the subject. */
+    async erased(projectId: string): Promise<void> {
+      if (!options) return;
+      if (dictionaries.has(projectId)) return write(projectId);
+      try {
+        options.store.remove(projectId);
+      } catch (error) {
+        options.onWarning(`statistics cache snapshot of ${projectId} not removed: ${(error as Error).message}`);
       }
     },
 
     async close(): Promise<void> {
       if (timer) clearTimeout(timer);
       timer = undefined;
-      for (const projectId of [...unsaved.keys()]) write(projectId);
+      for (const projectId of [...unsaved.keys()]) await write(projectId);
     },
   };
 }
