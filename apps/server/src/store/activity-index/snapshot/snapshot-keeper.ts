@@ -50,16 +50,19 @@ export function createSnapshotKeeper(
   const unsaved = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
 
-  async function write(projectId: string): Promise<void> {
-    if (!options || !dictionaries.has(projectId)) return;
+  /** Whether the snapshot was written. */
+  async function write(projectId: string): Promise<boolean> {
+    if (!options || !dictionaries.has(projectId)) return false;
     try {
       await current(projectId);
       // No await between here and the write: nothing can change the caches in between.
       const dictionary = dictionaries.get(projectId)!;
       options.store.write(projectId, encodeSnapshot(projectId, dictionary, marks.get(projectId), sessions.get(projectId)));
       unsaved.delete(projectId);
+      return true;
     } catch (error) {
       options.onWarning(`statistics cache snapshot of ${projectId} not written: ${(error as Error).message}`);
+      return false;
     }
   }
 
@@ -99,10 +102,9 @@ export function createSnapshotKeeper(
       }
     },
 
-    /** After an erasure this process committed: the project's snapshot must not keep the subject. */
+    /** After an erasure this process committed: the project's snapshot must not keep the subject (rewritten, else deleted). */
     async erased(projectId: string): Promise<void> {
-      if (!options) return;
-      if (dictionaries.has(projectId)) return write(projectId);
+      if (!options || (await write(projectId))) return;
       try {
         options.store.remove(projectId);
       } catch (error) {
