@@ -7,9 +7,13 @@
  * for lock waits (lib/lock-sampler.ts), and the CPU the server processes and PostgreSQL's
  * backends used is read from /proc (lib/proc.ts), per event stored.
  *
- *   pnpm --filter @heed/server build && pnpm --filter @heed/bench exec tsx ingest-postgres.ts [--runs 3] [--seconds 10] [--groups n] [--write]
+ *   pnpm --filter @heed/server build && pnpm --filter @heed/bench exec tsx ingest-postgres.ts [--runs 3] [--seconds 10] [--groups n] [--split] [--one-connections n] [--write]
  *
- * `--groups` sets HEED_PG_INGEST_GROUPS (ingest groups in flight per process; half the pool by default).
+ * `--groups` sets HEED_PG_INGEST_GROUPS (ingest groups in flight per process; half the pool by
+ * default). Two experiments on why a second process costs more per event: `--split` gives the
+ * two processes half the one process's in-flight groups each (the same groups in flight in
+ * all), and `--one-connections` loads the one process with fewer wrk connections than the 10
+ * (5: the concurrency each of the two processes sees).
  *
  * Needs `wrk` (`apt-get install wrk`) and PostgreSQL (`HEED_TEST_POSTGRES_URL`, by default
  * postgres://root@127.0.0.1:5432/test). `--write` puts the table into bench/RESULTS.md.
@@ -66,7 +70,7 @@ function medianOf(runs: readonly RunFigures[]): RunFigures {
   };
 }
 
-export async function benchIngestPostgres(options: { batchSize: number; seconds: number; runs?: number; groups?: number }): Promise<PostgresRow[]> {
+export async function benchIngestPostgres(options: { batchSize: number; seconds: number; runs?: number; groups?: number; split?: boolean; oneConnections?: number }): Promise<PostgresRow[]> {
   const runs = options.runs ?? 3;
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'heed-bench-'));
@@ -76,6 +80,11 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
   try {
     const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], env)) as BenchProject;
     for (const port of [18_793, 18_794]) servers.push(await startServerProcess({ port, dataDir, env }));
+    // --split: the two processes share the one process's in-flight groups (each half of them), in processes of their own.
+    const pair = options.split
+      ? await Promise.all([18_795, 18_796].map((port) => startServerProcess({ port, dataDir, env: { ...env, HEED_PG_INGEST_GROUPS: String(Math.max(1, Math.ceil((options.groups ?? 5) / 2))) } })))
+      : servers;
+    if (options.split) servers.push(...pair);
     const policy = (await (await fetch(`${servers[0]!.url}/v1/policy`)).json()) as { version: string };
     const subjects = await consentSubjects(servers[0]!.url, project, SUBJECTS, policy.version);
     const storedEvents = async () => (await admin<{ n: string }[]>`SELECT count(*)::text AS n FROM events`)[0]!.n;
@@ -84,7 +93,7 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
 
     let tag = 0;
     const heed = async (processes: 1 | 2, seconds: number): Promise<RunFigures> => {
-      const targets = servers.slice(0, processes);
+      const targets = processes === 1 ? servers.slice(0, 1) : pair.slice(0, 2);
       const serverPids = targets.map((server) => server.child.pid!);
       const pgPids = await backendPids();
       const walAt = async () => (await admin<{ lsn: string }[]>`SELECT pg_current_wal_lsn()::text AS lsn`)[0]!.lsn;
@@ -92,7 +101,7 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
       const stopSampling = sampleLockWaits(admin);
       const results = await Promise.all(targets.map((server) => wrkBatches({
         url: server.url, writeKey: project.writeKey, subjects, batchSize: options.batchSize, seconds,
-        connections: CONNECTIONS / processes, tag: `r${++tag}`,
+        connections: processes === 1 ? (options.oneConnections ?? CONNECTIONS) : CONNECTIONS / processes, tag: `r${++tag}`,
       })));
       const locks = await stopSampling();
       const walBytes = Number((await admin<{ n: string }[]>`SELECT pg_wal_lsn_diff(${await walAt()}::pg_lsn, ${before.wal}::pg_lsn)::text AS n`)[0]!.n);
@@ -118,6 +127,7 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
     };
 
     // Warm-up (JIT, pools, plan caches) of both processes, then the runs, interleaved.
+    await heed(1, 2);
     await heed(2, 2);
     const raw: number[] = [];
     const one: RunFigures[] = [];
@@ -129,8 +139,8 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
     }
     return [
       { label: `raw INSERT, ${options.batchSize} rows per transaction, ${CONNECTIONS} connections`, figures: { eventsPerSecond: median(raw), p50Ms: Number.NaN, p99Ms: Number.NaN } },
-      { label: 'Heed on PostgreSQL, 1 process', figures: medianOf(one) },
-      { label: 'Heed on PostgreSQL, 2 processes', figures: medianOf(two) },
+      { label: `Heed on PostgreSQL, 1 process${options.oneConnections === undefined ? '' : ` (${options.oneConnections} wrk connections)`}`, figures: medianOf(one) },
+      { label: `Heed on PostgreSQL, 2 processes${options.split ? ' (half the in-flight groups each)' : ''}`, figures: medianOf(two) },
     ];
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
@@ -165,10 +175,11 @@ ${rows.map(line).join('\n')}
 export const POSTGRES_INGEST_MARKERS = sectionMarkers('postgres-ingest');
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false }, groups: { type: 'string' } } });
-  const settings = { batchSize: Number(values.batch), seconds: Number(values.seconds), runs: Number(values.runs), ...(values.groups === undefined ? {} : { groups: Number(values.groups) }) };
+  const { values } = parseArgs({ options: { batch: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, runs: { type: 'string', default: '3' }, write: { type: 'boolean', default: false }, groups: { type: 'string' }, split: { type: 'boolean', default: false }, 'one-connections': { type: 'string' } } });
+  const settings = { batchSize: Number(values.batch), seconds: Number(values.seconds), runs: Number(values.runs), split: values.split,
+    ...(values.groups === undefined ? {} : { groups: Number(values.groups) }), ...(values['one-connections'] === undefined ? {} : { oneConnections: Number(values['one-connections']) }) };
   const rows = await benchIngestPostgres(settings);
-  const command = `pnpm --filter @heed/bench exec tsx ingest-postgres.ts --runs ${settings.runs} --seconds ${settings.seconds}${values.groups === undefined ? '' : ` --groups ${values.groups}`}${values.write ? ' --write' : ''}`;
+  const command = `pnpm --filter @heed/bench exec tsx ingest-postgres.ts --runs ${settings.runs} --seconds ${settings.seconds}${values.groups === undefined ? '' : ` --groups ${values.groups}`}${values.split ? ' --split' : ''}${values['one-connections'] === undefined ? '' : ` --one-connections ${values['one-connections']}`}${values.write ? ' --write' : ''}`;
   const section = renderPostgresIngest(rows, { ...settings, command });
   console.log(`${new Date().toISOString()}\n${section}`);
   if (values.write) writeResultsSection('postgres-ingest', `Measured ${new Date().toISOString()}.\n\n${section}`);
