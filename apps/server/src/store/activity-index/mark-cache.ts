@@ -83,6 +83,16 @@ export class MarkCache {
     this.epoch = epoch;
   }
 
+  /** Sets the bit of every ordinal some cell holds (`bits`: a bit per ordinal of the dictionary). */
+  heldOrdinals(bits: Uint32Array): void {
+    for (const series of this.cells.values()) {
+      for (const set of series.sets) {
+        if (set instanceof SubjectList) set.orInto(bits, 0);
+        else for (let word = 0; word < set.words.length; word++) bits[word]! |= set.words[word]!;
+      }
+    }
+  }
+
   /** How many subjects the project's dictionary holds: the bound of every ordinal. */
   get subjects(): number {
     return this.dictionary.size;

@@ -120,6 +120,15 @@ export class SessionCache {
     readonly dictionary = new SubjectDictionary(),
   ) {}
 
+  /** Sets the bit of the subject of every session held (`bits`: a bit per ordinal of the dictionary). */
+  heldOrdinals(bits: Uint32Array): void {
+    for (let slot = 0; slot < this.size; slot++) {
+      if (this.started[slot] === DELETED) continue;
+      const ordinal = this.subject[slot]!;
+      bits[ordinal >>> 5]! |= 1 << (ordinal & 31);
+    }
+  }
+
   /**
    * Applies the removals that raised the epoch to `epoch` (`stats-removals.ts`): deleted
    * sessions leave, and whether a session's start hour holds its subject's mark is asked

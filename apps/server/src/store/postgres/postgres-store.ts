@@ -17,6 +17,7 @@ import { createEventPartitions } from './partitions/event-partitions.js';
 import { foldWriterSlots } from './writer-slots/fold-slots.js';
 import { migratePostgres } from './migrate.js';
 import { createStatsQueries } from './stats-queries.js';
+import { postgresSnapshots } from './stats-snapshots.js';
 import { apiKeys, identitySecrets, projects } from './schema.js';
 import * as schema from './schema.js';
 import { createPostgresPolicies } from './policies.js';
@@ -26,7 +27,10 @@ import { createSubjectRepository } from './subjects.js';
 const LEDGER_PAGE = 1_000;
 
 /** Counters, not their writer slots' rows (schema.ts): the rows a SQLite store holds for the same data. */
-const COUNTED: Partial<Record<(typeof TABLES)[number], string>> = {
+/** Both stores' tables and the PostgreSQL store's own (its statistics cache snapshots; SQLite keeps them in files). */
+const POSTGRES_TABLES = [...TABLES, 'stats_snapshots'] as const;
+
+const COUNTED: Partial<Record<(typeof POSTGRES_TABLES)[number], string>> = {
   aggregates: '(SELECT DISTINCT project_id, purpose, grain, metric, bucket, dim FROM aggregates) AS counters',
   suppressions: '(SELECT DISTINCT project_id, day, reason FROM suppressions) AS counters',
 };
@@ -41,8 +45,13 @@ export interface PostgresStoreOptions extends PostgresOptions {
    * pool by default, leaving the rest to reads, consent and rights requests.
    */
   readonly ingestGroups?: number;
-  /** Where problems of the background slot fold are reported; by default, logged as the server logs (as SQLite's checkpointer). */
+  /** Where problems of the background slot fold and of snapshots are reported; by default, logged as the server logs (as SQLite's checkpointer). */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Keep snapshots of the statistics caches in the database (`stats_snapshots`), so a process
+   * that starts restores what another one read (default true).
+   */
+  readonly statsSnapshots?: boolean;
 }
 
 export interface PostgresStore extends Store {
@@ -60,13 +69,13 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
   // The migrations' outcome, held as a value that never rejects: a failure waits for ready()
   // or the next call, each of which rethrows it, instead of surfacing in between as an
   // unhandled rejection; close() waits for the attempt either way.
+  const warn = options.onWarning ?? createLogger({ level: 'warn' }).warn;
   const partitions = createEventPartitions(connection);
   let folding: Promise<void> = Promise.resolve();
   // Then the coming week's event partitions (retention runs create them ahead too).
   const migration: Promise<{ ok: true } | { ok: false; error: unknown }> = migratePostgres(options).then(() => partitions.ensureAhead(Date.now())).then(() => {
     // And the writer slots of closed hours folded, in the background: it only makes reads
     // cheaper, and each retention run folds again (a failure here waits for that run).
-    const warn = options.onWarning ?? createLogger({ level: 'warn' }).warn;
     folding = foldWriterSlots(connection, Date.now()).catch((error: unknown) => warn(`folding writer slots at start failed (the next retention run folds them): ${String(error)}`));
   }).then(
     () => ({ ok: true }),
@@ -88,26 +97,32 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     return fn(...args);
   };
 
-  const stats = createStatsQueries(connection);
+  const reads = createStatsQueries(connection);
+  const stats = createIndexedStats(
+    {
+      hourlySums: afterMigrations(reads.hourlySums),
+      rangeSums: afterMigrations(reads.rangeSums),
+      sessions: {
+        kind: 'feed',
+        changedAfter: afterMigrations(reads.sessions.changedAfter),
+        eligibilityVersion: afterMigrations(reads.sessions.eligibilityVersion),
+        eligibleSubjects: afterMigrations(reads.sessions.eligibleSubjects),
+        eligibilityChanges: afterMigrations(reads.sessions.eligibilityChanges),
+      },
+      statsEpoch: afterMigrations(reads.statsEpoch),
+      removals: afterMigrations(reads.removals),
+      markCounts: afterMigrations(reads.markCounts),
+      marks: afterMigrations(reads.marks),
+    },
+    options.statsSnapshots === false
+      ? {}
+      : { snapshots: { store: postgresSnapshots(connection), feedHead: afterMigrations(reads.feedHead), onWarning: warn } },
+  );
 
   return {
     dialect: 'postgres',
     ready: migrated,
-    stats: createIndexedStats({
-      hourlySums: afterMigrations(stats.hourlySums),
-      rangeSums: afterMigrations(stats.rangeSums),
-      sessions: {
-        kind: 'feed',
-        changedAfter: afterMigrations(stats.sessions.changedAfter),
-        eligibilityVersion: afterMigrations(stats.sessions.eligibilityVersion),
-        eligibleSubjects: afterMigrations(stats.sessions.eligibleSubjects),
-        eligibilityChanges: afterMigrations(stats.sessions.eligibilityChanges),
-      },
-      statsEpoch: afterMigrations(stats.statsEpoch),
-      removals: afterMigrations(stats.removals),
-      markCounts: afterMigrations(stats.markCounts),
-      marks: afterMigrations(stats.marks),
-    }),
+    stats,
 
     loadSubjects: afterMigrations(subjects.loadSubjects),
     findSubjectByToken: afterMigrations(subjects.findSubjectByToken),
@@ -118,7 +133,13 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     sealLegacyLedger: afterMigrations(subjects.sealLegacyLedger),
     changeFlags: afterMigrations(subjects.changeFlags),
     rectify: afterMigrations(subjects.rectify),
-    erase: afterMigrations(subjects.erase),
+    async erase(projectId, pseudonym, ledger) {
+      await migrated();
+      const erased = await subjects.erase(projectId, pseudonym, ledger);
+      // The project's statistics cache snapshot must not keep what the erasure took out.
+      await stats.erased(projectId);
+      return erased;
+    },
     subjectData: afterMigrations(subjects.subjectData),
     logRightsRequest: afterMigrations(subjects.logRightsRequest),
     listRightsRequests: afterMigrations(subjects.listRightsRequests),
@@ -196,15 +217,17 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       [...(await sql<LedgerHead[]>`SELECT project_id AS "projectId", seq, hash FROM ledger_heads WHERE seq > 0 ORDER BY project_id COLLATE "C"`)]),
     counts: afterMigrations(async () => {
       const rows = await sql<{ name: string; n: number }[]>`
-        ${sql.unsafe(TABLES.map((table) => `SELECT '${table}' AS name, count(*) AS n FROM ${COUNTED[table] ?? table}`).join(' UNION ALL '))}`;
+        ${sql.unsafe(POSTGRES_TABLES.map((table) => `SELECT '${table}' AS name, count(*) AS n FROM ${COUNTED[table] ?? table}`).join(' UNION ALL '))}`;
       const result: Record<string, number> = {};
-      for (const table of TABLES) result[table] = rows.find((row) => row.name === table)?.n ?? 0;
+      for (const table of POSTGRES_TABLES) result[table] = rows.find((row) => row.name === table)?.n ?? 0;
       return result;
     }),
 
     async close() {
       await migration;
       await folding;
+      // Before the pool closes: the snapshots of caches that changed are written.
+      await stats.close();
       await sql.end({ timeout: 5 });
     },
   };

@@ -5,9 +5,11 @@
  * connection parses them to numbers (exact up to 2^53, far beyond any bucket or sum here).
  */
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, customType, index, integer, pgTable, primaryKey, text, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const ms = (name: string) => bigint(name, { mode: 'number' });
+/** Binary images, read and written as Buffers (postgres.js's own mapping of bytea). */
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
 
 export const projects = pgTable('projects', {
   id: text('id').primaryKey(),
@@ -56,6 +58,20 @@ export const statsRemovals = pgTable(
   },
   (table) => [primaryKey({ columns: [table.projectId, table.epoch] })],
 );
+
+/**
+ * The statistics caches' snapshot per project (`activity-index/snapshot/`), here where every
+ * process finds it: a process that starts restores the caches from it and reads only what
+ * changed since (the counters, the session feed, the removal log), instead of every mark and
+ * session. The last process to write it wins; each image is whole and checked against the
+ * database before use. Rewritten (or deleted) by an erasure, and never written with what a
+ * logged removal took out.
+ */
+export const statsSnapshots = pgTable('stats_snapshots', {
+  projectId: text('project_id').primaryKey(),
+  image: bytea('image').notNull(),
+  writtenAt: ms('written_at').notNull(),
+});
 
 export const apiKeys = pgTable(
   'api_keys',

@@ -21,7 +21,9 @@ const READ_REMOVALS = readRemovals({ project: '$1', after: '$2', upTo: '$3' });
  * in memory by `activity-index/`, as on SQLite; `sessionDurations`, one query over every session
  * of the range, stays as the reference the parity of both paths is checked against.
  */
-export function createStatsQueries(connection: PostgresConnection): Omit<StatsReads, 'sessions'> & { sessions: SessionFeed; sessionDurations: StatsStore['sessionDurations'] } {
+export function createStatsQueries(
+  connection: PostgresConnection,
+): Omit<StatsReads, 'sessions'> & { sessions: SessionFeed; sessionDurations: StatsStore['sessionDurations']; feedHead(): Promise<number> } {
   const { sql } = connection;
 
   return {
@@ -32,6 +34,12 @@ export function createStatsQueries(connection: PostgresConnection): Omit<StatsRe
     // Whole UTC days from the day-grain counters, the partial days at either end from hours,
     // as on SQLite; the days' slot 0 kept in memory while the counters' epoch holds (`folded-counters/`).
     rangeSums: createRangeSums(sql),
+
+    /** The session feed's head: no transaction id a cursor holds can be above the next one to be assigned. */
+    async feedHead() {
+      const [row] = await sql<{ head: number }[]>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint AS head`;
+      return row!.head;
+    },
 
     async statsEpoch(projectId) {
       const [row] = await sql<{ epoch: number }[]>`SELECT stats_epoch AS epoch FROM projects WHERE id = ${projectId}`;

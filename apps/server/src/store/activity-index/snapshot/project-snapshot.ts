@@ -17,10 +17,14 @@ import { ImageReader, ImageWriter, type ImageSource } from './cache-image.js';
 export interface CacheSnapshots {
   /** The project's snapshot, read section by section in `use` (a file stays open only that long); undefined when there is none. */
   read<T>(projectId: string, use: (source: ImageSource) => T): Promise<T | undefined>;
-  /** Writes the chunks, in order, as the project's snapshot, before it returns (the chunks are views on live caches). */
-  write(projectId: string, chunks: readonly Uint8Array[]): void;
+  /**
+   * Writes the chunks, in order, as the project's snapshot. The chunks are views on live
+   * caches: they are read (written or copied) before it returns, the promise (if any) says
+   * when the snapshot is stored.
+   */
+  write(projectId: string, chunks: readonly Uint8Array[]): void | Promise<void>;
   /** Deletes the project's snapshot, if there is one. */
-  remove(projectId: string): void;
+  remove(projectId: string): void | Promise<void>;
 }
 
 /** Bumped whenever the layout of a cache changes: an older snapshot is then ignored. */
@@ -37,7 +41,11 @@ interface SnapshotHeader {
 export function encodeSnapshot(projectId: string, dictionary: SubjectDictionary, marks: MarkCache | undefined, sessions: SessionCache | undefined): Uint8Array[] {
   if ((marks && marks.dictionary !== dictionary) || (sessions && sessions.dictionary !== dictionary)) throw new Error('the caches of a snapshot must share its dictionary');
   const image = new ImageWriter();
-  dictionary.toImage(image, 'd.');
+  // Only the names some cache still holds: an erased subject's pseudonym is not written again.
+  const held = new Uint32Array((dictionary.size + 32) >>> 5);
+  marks?.heldOrdinals(held);
+  sessions?.heldOrdinals(held);
+  dictionary.toImage(image, 'd.', (ordinal) => (held[ordinal >>> 5]! & (1 << (ordinal & 31))) !== 0);
   const header: SnapshotHeader = {
     format: FORMAT,
     projectId,

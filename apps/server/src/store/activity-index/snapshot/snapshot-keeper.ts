@@ -55,10 +55,11 @@ export function createSnapshotKeeper(
     if (!options || !dictionaries.has(projectId)) return false;
     try {
       await current(projectId);
-      // No await between here and the write: nothing can change the caches in between.
+      // No await between here and the chunks being read: nothing can change the caches in between.
       const dictionary = dictionaries.get(projectId)!;
-      options.store.write(projectId, encodeSnapshot(projectId, dictionary, marks.get(projectId), sessions.get(projectId)));
+      const stored = options.store.write(projectId, encodeSnapshot(projectId, dictionary, marks.get(projectId), sessions.get(projectId)));
       unsaved.delete(projectId);
+      await stored;
       return true;
     } catch (error) {
       options.onWarning(`statistics cache snapshot of ${projectId} not written: ${(error as Error).message}`);
@@ -106,7 +107,7 @@ export function createSnapshotKeeper(
     async erased(projectId: string): Promise<void> {
       if (!options || (await write(projectId))) return;
       try {
-        options.store.remove(projectId);
+        await options.store.remove(projectId);
       } catch (error) {
         options.onWarning(`statistics cache snapshot of ${projectId} not removed: ${(error as Error).message}`);
       }

@@ -1,9 +1,11 @@
 /**
- * Several processes on one PostgreSQL: the statistics caches of one apply the removals another
- * made (an erasure, a restriction, a retention run) from the removal log, answering as a fill
- * from nothing does without reading a mark; once the log no longer holds a step, they fill
- * again. Process A's caches are an indexed-stats over a connection of their own, counting the
- * marks they read; process B is a second store on the same database.
+ * Several processes on one PostgreSQL share what their statistics caches need. The removal
+ * log: the caches of one apply the removals another made (an erasure, a restriction, a
+ * retention run), answering as a fill from nothing does without reading a mark, and fill again
+ * once the log no longer holds a step. The snapshot: a process that starts restores the caches
+ * another one wrote, and reads only what changed since. Process A's caches are an
+ * indexed-stats over a connection of their own, counting the marks they read; process B is a
+ * second store on the same database.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { HOUR_MS } from '../../aggregates/time-units.js';
@@ -15,6 +17,7 @@ import type { StatsReads } from '../stats-store.js';
 import { connectPostgres, type PostgresConnection } from './connection.js';
 import { createPostgresStore, type PostgresStore } from './postgres-store.js';
 import { createStatsQueries } from './stats-queries.js';
+import { postgresSnapshots } from './stats-snapshots.js';
 
 const P = 'p_removals';
 const T0 = Date.UTC(2026, 10, 24, 8, 0, 0);
@@ -35,14 +38,17 @@ beforeEach(async () => {
   for (const user of USERS) await queryPostgres(database.url, `INSERT INTO subjects (project_id, pseudonym, key_id, created_at) VALUES (?, ?, 'k1', ?)`, [P, user, T0]);
   // Each user: a session in the first hour, and ann and bob another in the second.
   const visits = [...USERS.map((user, index) => [user, T0 + index * 60_000] as const), ['ann', T0 + HOUR_MS + 60_000] as const, ['bob', T0 + HOUR_MS + 120_000] as const];
-  for (const [index, [user, ts]] of visits.entries()) {
-    const event: AcceptedEvent = {
-      id: `evt_removals_${String(index).padStart(4, '0')}`, type: 'session_start', ts, sessionId: `ses_${user}_${index}`, pseudonym: user,
-      name: null, durationMs: null, activeMs: null, propsJson: null, purposes: ['statistics'],
-    };
-    expect(await a.ingest({ projectId: P, receivedAt: ts, tz: 'UTC', device: 'desktop', events: [event], suppressed: {} })).toEqual({ accepted: 1, duplicates: 0 });
-  }
+  for (const [index, [user, ts]] of visits.entries()) await visit(user, ts, index);
 });
+
+/** A session start of `user` at `ts`, through process B's store (`n` makes its ids unique). */
+async function visit(user: string, ts: number, n: number): Promise<void> {
+  const event: AcceptedEvent = {
+    id: `evt_removals_${String(n).padStart(4, '0')}`, type: 'session_start', ts, sessionId: `ses_${user}_${n}`, pseudonym: user,
+    name: null, durationMs: null, activeMs: null, propsJson: null, purposes: ['statistics'],
+  };
+  expect(await b.ingest({ projectId: P, receivedAt: ts, tz: 'UTC', device: 'desktop', events: [event], suppressed: {} })).toEqual({ accepted: 1, duplicates: 0 });
+}
 
 afterEach(async () => {
   await connection.sql.end({ timeout: 5 });
@@ -50,8 +56,8 @@ afterEach(async () => {
   await database.drop();
 });
 
-/** An indexed-stats over its own connection, counting the marks it reads. */
-function processCaches() {
+/** An indexed-stats over its own connection, counting the marks it reads; with `snapshots`, kept in `stats_snapshots`. */
+function processCaches(snapshots = false) {
   const base = createStatsQueries(connection);
   const read = { marks: 0 };
   const reads: StatsReads = {
@@ -62,13 +68,16 @@ function processCaches() {
       return cells;
     },
   };
-  const stats = createIndexedStats(reads);
+  const stats = createIndexedStats(
+    reads,
+    snapshots ? { snapshots: { store: postgresSnapshots(connection), feedHead: () => base.feedHead(), onWarning: (message) => expect.fail(message) } } : {},
+  );
   const answers = async () => ({
     users: (await stats.distinctSubjects(P, [{ key: 'all', purpose: 'statistics', from: T0, to: T0 + 2 * HOUR_MS }])).get('all'),
     secondHour: (await stats.distinctSubjects(P, [{ key: 'second', purpose: 'statistics', from: T0 + HOUR_MS, to: T0 + 2 * HOUR_MS }])).get('second'),
     sessions: (await stats.sessionDurations(P, T0, T0 + 2 * HOUR_MS, EDGES, 'statistics', 1)).bins.map((bin) => [bin.bin, bin.sessions, bin.subjects]),
   });
-  return { answers, read };
+  return { answers, read, close: () => stats.close() };
 }
 
 const ledger = (pseudonym: string, action: string): LedgerAppend => ({
@@ -131,4 +140,23 @@ it('fills again once the log no longer holds a step, or the ledger entry a step 
   warm.read.marks = 0;
   expect(await warm.answers()).toEqual({ users: 2, secondHour: 2, sessions: [[0, 4, 2]] });
   expect(warm.read.marks).toBe(4);
+});
+
+it('starts from the snapshot another process wrote, reading only the cells changed since', async () => {
+  const first = processCaches(true);
+  const expected = await first.answers();
+  expect(first.read.marks).toBe(6);
+  await first.close();
+  expect(await queryPostgres(database.url, 'SELECT project_id AS "projectId" FROM stats_snapshots', [])).toEqual([{ projectId: P }]);
+
+  const second = processCaches(true);
+  expect(await second.answers()).toEqual(expected);
+  expect(second.read.marks).toBe(0);
+
+  // cem comes back in the second hour: a process starting from the same snapshot reads that
+  // hour's cell again (ann, bob and cem) and the new session from the feed.
+  await visit('cem', T0 + HOUR_MS + 180_000, 100);
+  const third = processCaches(true);
+  expect(await third.answers()).toEqual({ users: 4, secondHour: 3, sessions: [[0, 7, 4]] });
+  expect(third.read.marks).toBe(3);
 });
