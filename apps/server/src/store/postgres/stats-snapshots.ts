@@ -9,6 +9,9 @@ import { bytesSource } from '../activity-index/snapshot/cache-image.js';
 import type { CacheSnapshots } from '../activity-index/snapshot/project-snapshot.js';
 import type { PostgresConnection } from './connection.js';
 
+/** Bytes per read: EXTERNAL storage (uncompressed TOAST, migration 0013) reads only the slice's chunks. */
+const READ_SLICE = 1 << 20;
+
 export function postgresSnapshots({ sql }: PostgresConnection): CacheSnapshots {
   /** Per project, the last write or delete asked for. */
   const last = new Map<string, Promise<unknown>>();
@@ -21,8 +24,20 @@ export function postgresSnapshots({ sql }: PostgresConnection): CacheSnapshots {
   };
   return {
     async read(projectId, use) {
-      const [row] = await sql<{ image: Buffer }[]>`SELECT image FROM stats_snapshots WHERE project_id = ${projectId}`;
-      return row && use(bytesSource(row.image));
+      // In slices of one snapshot (a write in between cannot tear the image): postgres.js
+      // gathers a long row by copying what it has each time more arrives, so one 8 MB row took
+      // 200-400 ms, and the time grows with the square of the row.
+      const image = await sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => {
+        const [head] = await tx<{ size: number }[]>`SELECT octet_length(image) AS size FROM stats_snapshots WHERE project_id = ${projectId}`;
+        if (!head) return undefined;
+        const bytes = Buffer.allocUnsafe(head.size);
+        for (let at = 0; at < head.size; at += READ_SLICE) {
+          const [row] = await tx<{ part: Buffer }[]>`SELECT substring(image FROM ${at + 1} FOR ${READ_SLICE}) AS part FROM stats_snapshots WHERE project_id = ${projectId}`;
+          row!.part.copy(bytes, at);
+        }
+        return bytes;
+      });
+      return image && use(bytesSource(image));
     },
     write(projectId, chunks) {
       const image = Buffer.concat(chunks);
