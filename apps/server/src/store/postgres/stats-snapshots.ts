@@ -24,9 +24,8 @@ export function postgresSnapshots({ sql }: PostgresConnection): CacheSnapshots {
   };
   return {
     async read(projectId, use) {
-      // In slices of one snapshot (a write in between cannot tear the image): postgres.js
-      // gathers a long row by copying what it has each time more arrives, so one 8 MB row took
-      // 200-400 ms, and the time grows with the square of the row.
+      // In slices, all from one snapshot (a write in between cannot tear the image): one
+      // SELECT of a 7.7 MB image took 205-401 ms here, 1 MiB slices 118-283 ms.
       const image = await sql.begin('ISOLATION LEVEL REPEATABLE READ READ ONLY', async (tx) => {
         const [head] = await tx<{ size: number }[]>`SELECT octet_length(image) AS size FROM stats_snapshots WHERE project_id = ${projectId}`;
         if (!head) return undefined;
