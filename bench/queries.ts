@@ -246,7 +246,8 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
   const today = Math.floor(Date.now() / DAY) * DAY;
   const start = reuse?.start ?? today - options.weeks * 7 * DAY + DAY;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  // "First request" means a cold fill: no statistics cache snapshot of an earlier run (SQLite).
+  // "First request" means a cold fill: no statistics cache snapshot of an earlier run (SQLite's
+  // files here; PostgreSQL's rows once the generator's server has closed, below).
   if (dataDir) rmSync(join(dataDir, 'heed.db-stats-cache'), { recursive: true, force: true });
   const database = options.store === 'postgres' ? await benchDatabase({ ...options, dataDir }, reuse !== undefined) : undefined;
   const env = {
@@ -275,12 +276,14 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
           const serverMemory = residentMemory(serve.child.pid!);
           return { ...measured, serverMemory, ...(thenErase ? { afterErasure: await firstAfterErasure(target, fromDate, options) } : {}) };
         } finally {
-          // SIGTERM: the server writes its statistics cache snapshot (SQLite) as it closes.
+          // SIGTERM: the server writes its statistics cache snapshot as it closes.
           await serve.stop();
         }
       };
-      // Cold (no snapshot of an earlier run: removed above), every cache filled from the
-      // database. Then the same data again after a restart, from the snapshot the first left.
+      // Cold (no snapshot of an earlier run: removed above, and on PostgreSQL here), every
+      // cache filled from the database. Then the same data again after a restart, from the
+      // snapshot the first left.
+      if (database) await dropSnapshots(database.url);
       const before = loadavg();
       const cold = await measureProcess(false);
       const restart = await measureProcess(true);
@@ -310,6 +313,16 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
  * one), and each statistics read walks them: the features read touched 7,600 pages instead
  * of 1,800.
  */
+/** PostgreSQL keeps the statistics cache snapshots in the database: the first process starts without one. */
+async function dropSnapshots(url: string): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    await sql`DELETE FROM stats_snapshots`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
 async function steadyState(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
