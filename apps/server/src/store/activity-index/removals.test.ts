@@ -161,13 +161,18 @@ it(`keeps the newest ${REMOVALS_KEPT} steps of a project, none older than ${REMO
   expect(kept()).toEqual({ first: base + 3, steps: REMOVALS_KEPT });
 });
 
-it('restores a snapshot from before a logged removal, and writes it under the new epoch', async () => {
+/** The population's caches filled and written to a snapshot, as a process that stopped leaves them. */
+async function snapshotted() {
   await c().population();
-  const { projectId, pseudonym, ledger, repository } = subjects();
   const store = memorySnapshots();
   const first = open(true, store);
   await c().answers(first.stats);
   await first.stats.close();
+  return { ...subjects(), store, first };
+}
+
+it('restores a snapshot from before a logged removal, and writes it under the new epoch', async () => {
+  const { projectId, pseudonym, ledger, repository, store } = await snapshotted();
   // An erasure after a start, before the project's first statistics request: the snapshot is
   // restored and the erasure applied to it.
   await repository.erase(projectId, pseudonym('bob'), ledger('bob', 'erase'));
@@ -184,12 +189,7 @@ it('restores a snapshot from before a logged removal, and writes it under the ne
 });
 
 it('rewrites the snapshot without an erased subject, or deletes it where the caches are not in memory', async () => {
-  await c().population();
-  const { projectId, pseudonym, ledger, repository } = subjects();
-  const store = memorySnapshots();
-  const first = open(true, store);
-  await c().answers(first.stats);
-  await first.stats.close();
+  const { projectId, pseudonym, ledger, repository, store, first } = await snapshotted();
   expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('bob'))).toBe(true);
 
   // Caches in memory: the erasure's snapshot is written from them, brought to the new epoch.
