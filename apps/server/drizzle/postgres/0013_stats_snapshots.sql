@@ -1,9 +1,12 @@
 -- The statistics caches' snapshot per project, where every process finds it (schema.ts,
--- statsSnapshots). Images are compressed already where it pays (16-bit lists, bitsets), so
--- TOAST stores them without compressing again (STORAGE EXTERNAL): tens of MB at 100,000 subjects.
+-- statsSnapshots), in parts of 1 MiB: each part one statement to write (the server's event
+-- loop and the database get a turn between parts) and one row to read. Images are packed
+-- already (16-bit lists, bitsets), so TOAST stores the parts without compressing them again.
 CREATE TABLE "stats_snapshots" (
-	"project_id" text PRIMARY KEY NOT NULL,
-	"image" bytea NOT NULL,
-	"written_at" bigint NOT NULL
+	"project_id" text NOT NULL,
+	"part" integer NOT NULL,
+	"bytes" bytea NOT NULL,
+	"written_at" bigint NOT NULL,
+	CONSTRAINT "stats_snapshots_project_id_part_pk" PRIMARY KEY("project_id","part")
 );--> statement-breakpoint
-ALTER TABLE "stats_snapshots" ALTER COLUMN "image" SET STORAGE EXTERNAL;
+ALTER TABLE "stats_snapshots" ALTER COLUMN "bytes" SET STORAGE EXTERNAL;

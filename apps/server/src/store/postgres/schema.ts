@@ -67,11 +67,17 @@ export const statsRemovals = pgTable(
  * database before use. Rewritten (or deleted) by an erasure, and never written with what a
  * logged removal took out.
  */
-export const statsSnapshots = pgTable('stats_snapshots', {
-  projectId: text('project_id').primaryKey(),
-  image: bytea('image').notNull(),
-  writtenAt: ms('written_at').notNull(),
-});
+export const statsSnapshots = pgTable(
+  'stats_snapshots',
+  {
+    projectId: text('project_id').notNull(),
+    /** The image in parts of 1 MiB (`stats-snapshots.ts`): each part is one statement to write and one row to read. */
+    part: integer('part').notNull(),
+    bytes: bytea('bytes').notNull(),
+    writtenAt: ms('written_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.part] })],
+);
 
 export const apiKeys = pgTable(
   'api_keys',
