@@ -86,6 +86,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
   }
 
   async function serially<T>(projectId: string, work: () => Promise<T>): Promise<T> {
+    snapshots.requested();
     while (busy.has(projectId)) await busy.get(projectId);
     const running = (async () => {
       await snapshots.restore(projectId);

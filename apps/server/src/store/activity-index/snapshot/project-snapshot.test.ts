@@ -125,3 +125,19 @@ it('writes a snapshot soon after a fill of afterRows rows, not after one row few
     expect(store.files.has(c().t.project.projectId)).toBe(true);
   }
 });
+
+it('writes that snapshot only once statistics requests have been quiet for delayMs', async () => {
+  await c().population();
+  const store = memorySnapshots();
+  const instance = open(store, undefined, { afterRows: 18, delayMs: 80 });
+  await c().answers(instance.stats);
+  // A request every 20 ms for 300 ms: each one puts the write off again.
+  for (let at = 0; at < 300; at += 20) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await instance.stats.distinctSubjects(c().t.project.projectId, [{ key: 'all', purpose: 'statistics', from: START - HOUR, to: START + DAY }]);
+    expect(store.files.has(c().t.project.projectId)).toBe(false);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(store.files.has(c().t.project.projectId)).toBe(true);
+  await instance.stats.close();
+});

@@ -22,14 +22,19 @@ export interface SnapshotOptions {
    * worth writing another one soon (a cold fill); smaller refreshes wait for `close`.
    */
   readonly afterRows?: number;
-  /** How long after such a fill the snapshot is written: fills of other routes usually follow. */
+  /**
+   * How long the project's statistics must have been quiet (no request) before such a fill's
+   * snapshot is written: a dashboard's panels ask together, and a write of tens of MB among
+   * their requests competes with them (on PostgreSQL a first process's p95 went past 50 ms).
+   */
   readonly delayMs?: number;
   readonly onWarning: (message: string) => void;
 }
 
 /**
  * Restores a project's caches from its snapshot before its first refresh, and writes the
- * snapshot again after a large fill, on close and after an erasure. A snapshot that cannot be
+ * snapshot again after a large fill (once requests have been quiet for a while), on close
+ * and after an erasure. A snapshot that cannot be
  * read or written costs a warning and a slower first request, never an answer.
  *
  * What a removal took out never outlives it in a snapshot: every write first brings the
@@ -67,6 +72,12 @@ export function createSnapshotKeeper(
     }
   }
 
+  function arm(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => void writeDue(), options?.delayMs ?? 5_000);
+    timer.unref();
+  }
+
   async function writeDue(): Promise<void> {
     timer = undefined;
     for (const [projectId, rows] of [...unsaved]) if (rows >= (options?.afterRows ?? 100_000)) await write(projectId);
@@ -97,10 +108,12 @@ export function createSnapshotKeeper(
       if (!options || rows === 0) return;
       const total = (unsaved.get(projectId) ?? 0) + rows;
       unsaved.set(projectId, total);
-      if (total >= (options.afterRows ?? 100_000) && timer === undefined) {
-        timer = setTimeout(() => void writeDue(), options.delayMs ?? 5_000);
-        timer.unref();
-      }
+      if (total >= (options.afterRows ?? 100_000)) arm();
+    },
+
+    /** A statistics request began: a write that is due waits until they have been quiet for `delayMs`. */
+    requested(): void {
+      if (timer !== undefined) arm();
     },
 
     /** After an erasure this process committed: the project's snapshot must not keep the subject (rewritten, else deleted). */
