@@ -34,8 +34,8 @@ export interface SnapshotOptions {
 /**
  * Restores a project's caches from its snapshot before its first refresh, and writes the
  * snapshot again after a large fill (once requests have been quiet for a while), on close
- * and after an erasure. A snapshot that cannot be
- * read or written costs a warning and a slower first request, never an answer.
+ * and after an erasure. A snapshot that cannot be read or written costs a warning and a
+ * slower first request, never an answer.
  *
  * What a removal took out never outlives it in a snapshot: every write first brings the
  * caches to the database's stats epoch (`current`: the logged removals applied, or the
