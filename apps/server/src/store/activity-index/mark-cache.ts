@@ -50,9 +50,9 @@ export class MarkCache {
   ) {}
 
   /**
-   * Applies the removals that raised the epoch to `epoch` (`stats-removals.ts`): a subject's
-   * ordinal leaves every cell of the purposes named that held it, and cells up to a retention
-   * cut-off are dropped.
+   * Applies the removals that raised the epoch to `epoch` (the removal log,
+   * `rules/stats-removal-log.ts`): a subject's ordinal leaves every cell of the purposes named
+   * that held it, and cells up to a retention cut-off are dropped.
    * A subject whose marks were put back instead (a restriction lifted) is then missing from
    * cells whose counter says otherwise, so those are read again; dropped cells are read again
    * when a range asks for them (retention keeps restricted and held subjects' marks). Every

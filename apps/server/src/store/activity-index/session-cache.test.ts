@@ -5,8 +5,8 @@
  * edges and ranges, and with bins asked for between
  * feeds, so a bin remembered for a session whose duration then changed would show. Hour
  * marks grow between rounds (a session whose hour was unmarked must be asked again once it
- * gains marks), a new mark cache (its sets filled anew) comes in between, and removals this process
- * made are applied (`advance`): sessions deleted (and their keys fed again), a subject's
+ * gains marks), a new mark cache (its sets filled anew) comes in between, and logged removals
+ * are applied (`advance`): sessions deleted (and their keys fed again), a subject's
  * marks or every mark up to an hour taken out. Now and then the cache is written to a snapshot
  * and read back (a restart), so the columns as a snapshot keeps them are checked too, and
  * subjects are numbered in the shared dictionary by someone else (the mark cache) first.
@@ -87,7 +87,7 @@ const queryArb = fc.record({
   eligibleByChanges: fc.boolean(),
   // Marks added before the query (pseudonym, hour 0-2), and whether a new mark cache comes.
   marks: fc.array(fc.tuple(fc.constantFrom(...NAMES), fc.integer({ min: 0, max: 2 })), { maxLength: 6 }),
-  // A removal this process made (advance): sessions deleted, a subject's marks taken out, marks up to an hour cut.
+  // A logged removal (advance): sessions deleted, a subject's marks taken out, marks up to an hour cut.
   removal: fc.option(fc.record({
     sessionKeys: fc.uniqueArray(fc.oneof({ weight: 12, arbitrary: fc.integer({ min: 0, max: 30 }) }, fc.integer({ min: 2 ** 32 - 2, max: 2 ** 32 + 1 })), { maxLength: 12 }),
     subject: fc.option(fc.constantFrom(...NAMES), { nil: undefined }),

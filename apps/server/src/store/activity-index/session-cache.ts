@@ -130,8 +130,8 @@ export class SessionCache {
   }
 
   /**
-   * Applies the removals that raised the epoch to `epoch` (`stats-removals.ts`): deleted
-   * sessions leave, and whether a session's start hour holds its subject's mark is asked
+   * Applies the removals that raised the epoch to `epoch` (the removal log,
+   * `rules/stats-removal-log.ts`): deleted sessions leave, and whether a session's start hour holds its subject's mark is asked
    * again where marks were taken out or put back (the subject's sessions, those up to a
    * retention cut-off, and those not found in their hour). Eligibility follows the ledger as
    * always. Every view is built again.

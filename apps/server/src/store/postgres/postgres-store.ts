@@ -26,10 +26,10 @@ import { createSubjectRepository } from './subjects.js';
 
 const LEDGER_PAGE = 1_000;
 
-/** Counters, not their writer slots' rows (schema.ts): the rows a SQLite store holds for the same data. */
 /** Both stores' tables and the PostgreSQL store's own (its statistics cache snapshots; SQLite keeps them in files). */
 const POSTGRES_TABLES = [...TABLES, 'stats_snapshots'] as const;
 
+/** Counters, not their writer slots' rows (schema.ts): the rows a SQLite store holds for the same data. */
 const COUNTED: Partial<Record<(typeof POSTGRES_TABLES)[number], string>> = {
   aggregates: '(SELECT DISTINCT project_id, purpose, grain, metric, bucket, dim FROM aggregates) AS counters',
   suppressions: '(SELECT DISTINCT project_id, day, reason FROM suppressions) AS counters',
