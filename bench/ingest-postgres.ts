@@ -2,7 +2,9 @@
  * Ingest on PostgreSQL, in one run and on one database: the raw multi-row INSERT floor
  * (postgres.js, batches of 50 rows per transaction, 10 connections: lib/raw-postgres.ts),
  * then Heed over HTTP with one server process and with two (wrk, 10 connections in all,
- * batches of one consenting subject's new session). Each setup runs `--runs` times,
+ * batches of one consenting subject's new session), then a bare server that writes each batch
+ * with one INSERT (lib/bare-postgres-server.ts) with one process and with two: the floor of
+ * what a second process costs per event on these cores. Each setup runs `--runs` times,
  * interleaved, and the medians are quoted. During Heed's runs, `pg_stat_activity` is sampled
  * for lock waits (lib/lock-sampler.ts), and the CPU the server processes and PostgreSQL's
  * backends used is read from /proc (lib/proc.ts), per event stored.
@@ -28,6 +30,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { createTestDatabase } from '@heed/server/testing';
+import { startBareProcess, type BareProcess } from './lib/bare-process.js';
 import { sampleLockWaits } from './lib/lock-sampler.js';
 import { totalCpuSeconds } from './lib/proc.js';
 import { rawPostgresInsert } from './lib/raw-postgres.js';
@@ -61,6 +64,12 @@ export interface PostgresRow {
 
 interface RunFigures extends Required<PostgresSetupFigures> {}
 
+/** A floor server's run: what `bare-postgres-server.ts` stored, and the CPU its processes used for it. */
+interface BareFigures {
+  eventsPerSecond: number;
+  serverCpuUsPerEvent: number;
+}
+
 /** The median of each figure over the runs. */
 function medianOf(runs: readonly RunFigures[]): RunFigures {
   const pick = (key: keyof RunFigures) => median(runs.map((run) => run[key]));
@@ -77,6 +86,7 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
   const env = { HEED_DATA_DIR: dataDir, HEED_DATABASE_URL: database.url, HEED_PSEUDONYM_KEY: randomBytes(32).toString('hex'), HEED_PG_POOL_SIZE: '10', ...(options.groups === undefined ? {} : { HEED_PG_INGEST_GROUPS: String(options.groups) }) };
   const admin = postgres(database.url, { max: 1, onnotice: () => {} });
   const servers: ServerProcess[] = [];
+  const bares: BareProcess[] = [];
   try {
     const project = JSON.parse(await runCli(['project', 'create', '--name', 'bench', '--json'], env)) as BenchProject;
     for (const port of [18_793, 18_794]) servers.push(await startServerProcess({ port, dataDir, env }));
@@ -85,6 +95,7 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
       ? await Promise.all([18_795, 18_796].map((port) => startServerProcess({ port, dataDir, env: { ...env, HEED_PG_INGEST_GROUPS: String(Math.max(1, Math.ceil((options.groups ?? 5) / 2))) } })))
       : servers;
     if (options.split) servers.push(...pair);
+    for (const port of [18_797, 18_798]) bares.push(await startBareProcess('bare-postgres-server.ts', [String(port), database.url]));
     const policy = (await (await fetch(`${servers[0]!.url}/v1/policy`)).json()) as { version: string };
     const subjects = await consentSubjects(servers[0]!.url, project, SUBJECTS, policy.version);
     const storedEvents = async () => (await admin<{ n: string }[]>`SELECT count(*)::text AS n FROM events`)[0]!.n;
@@ -126,24 +137,49 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
       };
     };
 
-    // Warm-up (JIT, pools, plan caches) of both processes, then the runs, interleaved.
+    // The floor servers under the same load: what one more process costs any Node server
+    // that writes each batch to PostgreSQL on these cores, with nothing of Heed's in it.
+    const bareEvents = async () => Number((await admin<{ n: string }[]>`SELECT count(*)::text AS n FROM raw_events WHERE project_id = 'p_bare'`)[0]!.n);
+    const bare = async (processes: 1 | 2, seconds: number): Promise<BareFigures> => {
+      const targets = bares.slice(0, processes);
+      const pids = targets.map((target) => target.child.pid!);
+      const before = { events: await bareEvents(), cpu: totalCpuSeconds(pids) };
+      const results = await Promise.all(targets.map((target, index) => wrkBatches({
+        url: `http://127.0.0.1:${[18_797, 18_798][index]}`, writeKey: 'wk_bare', subjects, batchSize: options.batchSize, seconds,
+        connections: CONNECTIONS / processes, tag: `b${++tag}`,
+      })));
+      const events = (await bareEvents()) - before.events;
+      return { eventsPerSecond: events / Math.max(...results.map((result) => result.seconds)), serverCpuUsPerEvent: ((totalCpuSeconds(pids) - before.cpu) / events) * 1e6 };
+    };
+
+    // Warm-up (JIT, pools, plan caches) of every process, then the runs, interleaved.
     await heed(1, 2);
     await heed(2, 2);
+    await bare(2, 2);
     const raw: number[] = [];
     const one: RunFigures[] = [];
     const two: RunFigures[] = [];
+    const bareOne: BareFigures[] = [];
+    const bareTwo: BareFigures[] = [];
     for (let run = 0; run < runs; run++) {
       raw.push(await rawPostgresInsert({ url: database.url, batchSize: options.batchSize, connections: CONNECTIONS, seconds: options.seconds }));
       one.push(await heed(1, options.seconds));
       two.push(await heed(2, options.seconds));
+      bareOne.push(await bare(1, options.seconds));
+      bareTwo.push(await bare(2, options.seconds));
     }
+    const bareMedian = (runs: readonly BareFigures[]) => ({
+      eventsPerSecond: median(runs.map((run) => run.eventsPerSecond)), serverCpuUsPerEvent: median(runs.map((run) => run.serverCpuUsPerEvent)), p50Ms: Number.NaN, p99Ms: Number.NaN,
+    });
     return [
       { label: `raw INSERT, ${options.batchSize} rows per transaction, ${CONNECTIONS} connections`, figures: { eventsPerSecond: median(raw), p50Ms: Number.NaN, p99Ms: Number.NaN } },
       { label: `Heed on PostgreSQL, 1 process${options.oneConnections === undefined ? '' : ` (${options.oneConnections} wrk connections)`}`, figures: medianOf(one) },
       { label: `Heed on PostgreSQL, 2 processes${options.split ? ' (half the in-flight groups each)' : ''}`, figures: medianOf(two) },
+      { label: 'bare server (Hono, one INSERT per batch), 1 process', figures: bareMedian(bareOne) },
+      { label: 'bare server, 2 processes', figures: bareMedian(bareTwo) },
     ];
   } finally {
-    await Promise.all(servers.map((server) => server.stop()));
+    await Promise.all([...servers, ...bares].map((server) => server.stop()));
     await admin.end({ timeout: 5 });
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -152,10 +188,11 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
 
 /** The table and the verdicts on issue 17's targets, as RESULTS.md shows them. */
 export function renderPostgresIngest(rows: readonly PostgresRow[], settings: { batchSize: number; seconds: number; runs: number; command: string }): string {
-  const [raw, one, two] = rows as [PostgresRow, PostgresRow, PostgresRow];
+  const [raw, one, two, bareOne, bareTwo] = rows as [PostgresRow, PostgresRow, PostgresRow, PostgresRow?, PostgresRow?];
   const share = (row: PostgresRow) => (row.figures.lockWaits ?? 0) / Math.max(1, row.figures.activeSamples ?? 0);
   const met = (ok: boolean) => (ok ? 'met' : '**missed**');
   const cpuRatio = (two.figures.serverCpuUsPerEvent ?? Number.NaN) / (one.figures.serverCpuUsPerEvent ?? Number.NaN);
+  const bareRatio = (bareTwo?.figures.serverCpuUsPerEvent ?? Number.NaN) / (bareOne?.figures.serverCpuUsPerEvent ?? Number.NaN);
   const line = ({ label, figures: f }: PostgresRow) =>
     `| ${label} | ${fmt(f.eventsPerSecond)} | ${fmt(f.eventsPerSecond / raw.figures.eventsPerSecond, 2)} | ${Number.isNaN(f.p50Ms) ? '' : `${fmt(f.p50Ms, 1)} / ${fmt(f.p99Ms, 1)}`} | ${f.serverCpuUsPerEvent === undefined ? '' : fmt(f.serverCpuUsPerEvent, 1)} | ${f.postgresCpuUsPerEvent === undefined ? '' : fmt(f.postgresCpuUsPerEvent, 1)} | ${f.walBytesPerEvent === undefined ? '' : fmt(f.walBytesPerEvent)} | ${f.activeSamples === undefined ? '' : `${fmt(f.lockWaits ?? 0)} of ${fmt(f.activeSamples)} (${fmt(share({ label, figures: f }) * 100, 1)}%)`} |`;
   return `PostgreSQL (bench/ingest-postgres.ts: wrk, ${CONNECTIONS} connections in all, batches of ${settings.batchSize} from ${fmt(SUBJECTS)} consenting subjects; median of ${settings.runs} interleaved runs of ${settings.seconds} s; \`${settings.command}\`):
@@ -168,7 +205,7 @@ ${rows.map(line).join('\n')}
 |---|---|---|
 | 1 process >= 0.4 of raw | ${fmt(one.figures.eventsPerSecond / raw.figures.eventsPerSecond, 2)} | ${met(one.figures.eventsPerSecond >= 0.4 * raw.figures.eventsPerSecond)} |
 | 2 processes >= 1.0x 1 process | ${fmt(two.figures.eventsPerSecond / one.figures.eventsPerSecond, 2)}x | ${met(two.figures.eventsPerSecond >= one.figures.eventsPerSecond)} |
-| server CPU/event, 2 processes <= 1.15x 1 process | ${fmt(cpuRatio, 2)}x | ${met(cpuRatio <= 1.15)} |
+| server CPU/event, 2 processes <= 1.15x 1 process | ${fmt(cpuRatio, 2)}x (bare server: ${fmt(bareRatio, 2)}x) | ${met(cpuRatio <= 1.15)} |
 | lock waits <= 5% of active-backend samples, 2 processes | ${fmt(share(two) * 100, 1)}% | ${met(share(two) <= 0.05)} |`;
 }
 

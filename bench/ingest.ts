@@ -7,11 +7,10 @@
  *
  *   pnpm --filter @heed/bench exec tsx ingest.ts [--seconds 5] [--runs 3]
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchIngestPostgres, type PostgresRow } from './ingest-postgres.js';
 import { benchIngestSqlite, type IngestFigures } from './ingest-sqlite.js';
+import { startBareProcess } from './lib/bare-process.js';
 import { postBatches } from './lib/load.js';
 import { residentMemory } from './lib/proc.js';
 import { fmt, median } from './lib/stats.js';
@@ -36,14 +35,7 @@ export const POSTGRES_BATCH = 50;
 
 export async function benchBareHono(options: { batchSize: number; seconds: number; runs: number; port?: number }): Promise<FloorFigures> {
   const port = options.port ?? 18_788;
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lib/bare-hono.ts', import.meta.url)), String(port)], {
-    cwd: fileURLToPath(new URL('.', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`bare Hono exited with ${code}`)));
-    child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
-  });
+  const bare = await startBareProcess('bare-hono.ts', [String(port)]);
   const runs: Awaited<ReturnType<typeof postBatches>>[] = [];
   try {
     for (let run = 0; run < options.runs; run++) {
@@ -54,14 +46,10 @@ export async function benchBareHono(options: { batchSize: number; seconds: numbe
       eventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
       p50Ms: median(runs.map((r) => r.p50Ms)),
       p99Ms: median(runs.map((r) => r.p99Ms)),
-      serverPeakRssMb: residentMemory(child.pid!).peakRssMb,
+      serverPeakRssMb: residentMemory(bare.child.pid!).peakRssMb,
     };
   } finally {
-    child.removeAllListeners('exit');
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
+    await bare.stop();
   }
 }
 

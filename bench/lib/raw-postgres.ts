@@ -7,14 +7,17 @@
 import { nanoid } from 'nanoid';
 import postgres from 'postgres';
 
+/** The floor's table, keyed like Heed's events; `bare-postgres-server.ts` writes it too. */
+export const RAW_EVENTS_TABLE = `CREATE TABLE IF NOT EXISTS raw_events (
+  project_id text NOT NULL, id text NOT NULL, pseudonym text NOT NULL, session_id text NOT NULL, type text NOT NULL,
+  ts bigint NOT NULL, received_at bigint NOT NULL, name text, duration_ms bigint, active_ms bigint, props text, purposes text NOT NULL,
+  PRIMARY KEY (project_id, ts, id))`;
+
 /** Rows per second the floor wrote. */
 export async function rawPostgresInsert(options: { url: string; batchSize: number; connections: number; seconds: number }): Promise<number> {
   const sql = postgres(options.url, { max: options.connections, onnotice: () => {} });
   try {
-    await sql`CREATE TABLE IF NOT EXISTS raw_events (
-      project_id text NOT NULL, id text NOT NULL, pseudonym text NOT NULL, session_id text NOT NULL, type text NOT NULL,
-      ts bigint NOT NULL, received_at bigint NOT NULL, name text, duration_ms bigint, active_ms bigint, props text, purposes text NOT NULL,
-      PRIMARY KEY (project_id, ts, id))`;
+    await sql.unsafe(RAW_EVENTS_TABLE);
     const subject = 'x'.repeat(43);
     const rows = () => {
       const now = Date.now();
