@@ -40,6 +40,8 @@ import { fmt, median } from './lib/stats.js';
 import { wrkBatches } from './lib/wrk-load.js';
 
 const CONNECTIONS = 10;
+/** Ports of the two bare floor servers. */
+const BARE_PORTS = [18_797, 18_798] as const;
 const SUBJECTS = 1_000;
 
 export interface PostgresSetupFigures {
@@ -95,7 +97,7 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
       ? await Promise.all([18_795, 18_796].map((port) => startServerProcess({ port, dataDir, env: { ...env, HEED_PG_INGEST_GROUPS: String(Math.max(1, Math.ceil((options.groups ?? 5) / 2))) } })))
       : servers;
     if (options.split) servers.push(...pair);
-    for (const port of [18_797, 18_798]) bares.push(await startBareProcess('bare-postgres-server.ts', [String(port), database.url]));
+    for (const port of BARE_PORTS) bares.push(await startBareProcess('bare-postgres-server.ts', [String(port), database.url]));
     const policy = (await (await fetch(`${servers[0]!.url}/v1/policy`)).json()) as { version: string };
     const subjects = await consentSubjects(servers[0]!.url, project, SUBJECTS, policy.version);
     const storedEvents = async () => (await admin<{ n: string }[]>`SELECT count(*)::text AS n FROM events`)[0]!.n;
@@ -144,11 +146,12 @@ export async function benchIngestPostgres(options: { batchSize: number; seconds:
       const targets = bares.slice(0, processes);
       const pids = targets.map((target) => target.child.pid!);
       const before = { events: await bareEvents(), cpu: totalCpuSeconds(pids) };
-      const results = await Promise.all(targets.map((target, index) => wrkBatches({
-        url: `http://127.0.0.1:${[18_797, 18_798][index]}`, writeKey: 'wk_bare', subjects, batchSize: options.batchSize, seconds,
+      const results = await Promise.all(BARE_PORTS.slice(0, processes).map((port) => wrkBatches({
+        url: `http://127.0.0.1:${port}`, writeKey: 'wk_bare', subjects, batchSize: options.batchSize, seconds,
         connections: CONNECTIONS / processes, tag: `b${++tag}`,
       })));
       const events = (await bareEvents()) - before.events;
+      if (results.some((result) => result.non2xx > 0 || result.errors > 0)) throw new Error('a bare server run had non-2xx answers or errors');
       return { eventsPerSecond: events / Math.max(...results.map((result) => result.seconds)), serverCpuUsPerEvent: ((totalCpuSeconds(pids) - before.cpu) / events) * 1e6 };
     };
 
