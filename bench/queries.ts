@@ -6,7 +6,7 @@
  * (the HTTP round-trip floor of this machine in this run). Routes are data: one that answers
  * 404 is reported as absent, so a route that lands later lights up without a code change.
  *
- *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn] [--server process] [--store postgres] [--write]
+ *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn] [--server process [--warm]] [--store postgres] [--write]
  *
  * `--server process` measures a `heed serve` of its own (the built CLI, on the dataset's
  * files) instead of the generating process: the load generator then shares neither its event
@@ -20,6 +20,9 @@
  * local `test` server): a throwaway database, or with `--data-dir` one named after the size,
  * kept with the directory's dataset. `--write` puts the figures into bench/RESULTS.md.
  *
+ * `--warm` runs `heed stats warm` on the dataset before the first server process, which then
+ * restores the snapshot it wrote: the first requests of a deployment whose operator warmed it.
+ *
  * `--churn` lands a small batch before every timed request (see `churn`); it adds those events
  * to a kept dataset, so give it a copy of one.
  */
@@ -32,6 +35,7 @@ import {
   createTestDatabase, databaseUrl, startServerProcess, startTestServer, TEST_POSTGRES_URL, type TestDatabase, type TestServer, type TestStoreKind,
 } from '@heed/server/testing';
 import { residentMemory, type ResidentMemory } from './lib/proc.js';
+import { runCli } from './lib/server-process.js';
 import { writeResultsSection } from './lib/results-section.js';
 import { fmt, percentile } from './lib/stats.js';
 
@@ -206,6 +210,8 @@ export interface QueryFigures {
   serverMemory?: ResidentMemory;
   /** With `--server process`: a second server process on the same data, started after the first stopped (its caches from the first one's snapshot where the store keeps one). */
   restart?: { routes: RouteFigure[]; serverMemory: ResidentMemory; afterErasure: { name: string; firstMs: number }[] };
+  /** With `--warm`: seconds `heed stats warm` took before the first process started (which then restored its snapshot). */
+  warmSeconds?: number;
 }
 
 /**
@@ -237,7 +243,7 @@ async function firstAfterErasure(server: TestServer, fromDate: string, options: 
  * the dataset is kept there and reused by later runs with the same size (the 10,000-subject
  * one takes minutes to generate), so a change to the read path can be measured A/B.
  */
-export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean; server?: 'in-process' | 'process'; store?: TestStoreKind }): Promise<QueryFigures> {
+export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean; server?: 'in-process' | 'process'; store?: TestStoreKind; warm?: boolean }): Promise<QueryFigures> {
   // A separate server process opens the dataset's files, so they must outlive the generator.
   const dataDir = options.dataDir ?? (options.server === 'process' ? mkdtempSync(join(tmpdir(), 'heed-bench-queries-')) : undefined);
   const saved = dataDir === undefined ? undefined : join(dataDir, 'bench-dataset.json');
@@ -284,12 +290,18 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
       // cache filled from the database. Then the same data again after a restart, from the
       // snapshot the first left.
       if (database) await dropSnapshots(database.url);
+      // --warm: `heed stats warm` first, as an operator runs it after an upgrade; the first
+      // process then restores the snapshot it wrote instead of filling from the database.
+      const warmStarted = performance.now();
+      if (options.warm) await runCli(['stats', 'warm'], { ...env, HEED_DATA_DIR: dataDir! });
+      const warmSeconds = options.warm ? (performance.now() - warmStarted) / 1_000 : undefined;
       const before = loadavg();
       const cold = await measureProcess(false);
       const restart = await measureProcess(true);
       return {
         dataset, reused: reuse !== undefined, floor: cold.floor, routes: cold.routes, load: { before, after: loadavg() }, samples: options.samples, churn: false,
         serverMemory: cold.serverMemory, restart: { routes: restart.routes, serverMemory: restart.serverMemory, afterErasure: restart.afterErasure ?? [] },
+        ...(warmSeconds === undefined ? {} : { warmSeconds }),
       };
     }
     // A reused dataset is measured at the time it ended, so its weeks stay the last full ones.
@@ -368,6 +380,7 @@ export function printQueries(figures: QueryFigures): void {
   console.log(`statistics over ${dataset.weeks} weeks, ${fmt(dataset.subjects)} subjects, ${fmt(dataset.events)} events (ingested in ${fmt(dataset.ingestSeconds, 1)} s, ${fmt(dataset.microsPerEvent, 1)} us/event${figures.reused ? ', by an earlier run' : ''})`);
   const averages = (load: number[]) => load.map((value) => value.toFixed(2)).join(' ');
   console.log(`  load average ${averages(figures.load.before)} before, ${averages(figures.load.after)} after; ${fmt(figures.samples)} timed requests per route${figures.churn ? ', each after a batch of new activity (--churn)' : ''}`);
+  if (figures.warmSeconds !== undefined) console.log(`  heed stats warm before the first process: ${fmt(figures.warmSeconds, 1)} s (the first process restores the snapshot it wrote)`);
   for (const route of [floor, ...routes]) {
     const line = route.status === 'absent' ? 'absent (404)' : `p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (${fmt(route.p50Ms / floor.p50Ms, 1)}x floor; first request ${fmt(route.firstMs, 0)} ms)`;
     console.log(`  ${route.name.padEnd(22)} ${line}`);
@@ -409,20 +422,21 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: {
       subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' },
       churn: { type: 'boolean', default: false }, server: { type: 'string', default: 'in-process' },
-      store: { type: 'string', default: 'sqlite' }, write: { type: 'boolean', default: false },
+      store: { type: 'string', default: 'sqlite' }, write: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false },
     },
   });
   if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error(`--store sqlite or --store postgres, not ${values.store}`);
   if (values.server !== 'in-process' && values.server !== 'process') throw new Error('--server must be in-process or process');
   // The churn batches carry identities the generating server signs: they need that server.
   if (values.server === 'process' && values.churn) throw new Error('--churn measures the in-process server only');
+  if (values.warm && values.server !== 'process') throw new Error('--warm runs `heed stats warm` before a server process: use it with --server process');
   const figures = await benchQueries({
-    subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, server: values.server, store: values.store,
+    subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, server: values.server, store: values.store, warm: values.warm,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   });
   printQueries(figures);
   if (values.write) {
-    const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values.server === 'process' ? ' --server process' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
+    const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values.server === 'process' ? ' --server process' : ''}${values.warm ? ' --warm' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
     // One section per kind of run: the in-process 10,000-subject one keeps its old name.
     const size = values.subjects === '10000' && values.weeks === '12' ? '' : `-${values.subjects}x${values.weeks}w`;
     writeResultsSection(`statistics-${values.store}${size}${values.server === 'process' ? '-process' : ''}`, renderStoreQueries(figures, values.store, command));

@@ -1,7 +1,8 @@
 /**
  * `heed stats usage|sessions|features|trends|heatmap` and `heed windows`: the statistics API's
  * domain functions on the local store, printed as tables (default), JSON or CSV. Flags map
- * onto the API's query parameters, and go through the same schemas.
+ * onto the API's query parameters, and go through the same schemas. `heed stats warm` is
+ * `stats-warm.ts`.
  */
 import { describeIssues } from '@heed/policy';
 import type { z } from 'zod';
@@ -12,6 +13,7 @@ import { csv, featureRows, heatmapRows, sessionRows, trendRows, usageRows, windo
 import { heatmapQuery, rangeOnlyQuery, trendsQuery, usageQuery, windowsQuery } from '../stats/stats-query.js';
 import { BOOLEAN, STRING, on, text, type CliCommand, type Flags } from './command.js';
 import { heatmapText, table } from './stats-format.js';
+import { warmStatistics } from './stats-warm.js';
 
 const QUERY_FLAGS = ['from', 'to', 'tz', 'grain', 'weeks', 'duration', 'days', 'hours', 'notice', 'limit'] as const;
 
@@ -87,7 +89,7 @@ export async function runStatsCommand(services: Services, command: string, sub: 
       return 0;
     }
     default:
-      throw new ConfigError('use: heed stats usage|sessions|features|trends|heatmap, or heed windows');
+      throw new ConfigError('use: heed stats usage|sessions|features|trends|heatmap|warm, or heed windows');
   }
 }
 
@@ -101,6 +103,13 @@ export const STATS_COMMANDS: readonly CliCommand[] = [
     usage: 'usage|sessions|features|trends|heatmap --project ID [--from D] [--to D] [--tz ZONE] [--grain hour|day|week] [--weeks N] [--format table|json|csv]',
     flags: { ...OUTPUT_FLAGS, ...QUERY_FLAG_SPECS },
     run: ({ services, args, flags }) => runStatsCommand(services(), 'stats', args[0], flags),
+  },
+  {
+    name: 'stats warm',
+    usage: '[--project ID]',
+    summary: 'fill the statistics caches and write their snapshot (after an upgrade or a restore)',
+    flags: { project: STRING },
+    run: ({ services, flags }) => warmStatistics(services(), text(flags, 'project'), (chunk) => process.stdout.write(chunk)),
   },
   {
     name: 'windows',
