@@ -408,12 +408,13 @@ export function renderStoreQueries(figures: QueryFigures, store: TestStoreKind, 
   const memory = figures.serverMemory
     ? `\nServer process resident memory: ${mb(figures.serverMemory)}${figures.restart ? `; after a restart (caches from the snapshot): ${mb(figures.restart.serverMemory)}` : ''}.\n`
     : '';
+  const warm = figures.warmSeconds === undefined ? '' : `\n\`heed stats warm\` ran before the first process, in ${fmt(figures.warmSeconds, 1)} s: the first requests restored its snapshot.\n`;
   return `Statistics on ${store === 'postgres' ? 'PostgreSQL' : 'SQLite'} (${fmt(dataset.subjects)} subjects, ${dataset.weeks} weeks, ${fmt(dataset.events)} events; ${figures.samples} sequential requests per route after 5 of warm-up; measured ${new Date().toISOString()}; \`${command}\`; load average ${figures.load.before.map((v) => v.toFixed(1)).join(' / ')} before):
 
 | route | p50 ms | p95 ms | first request ms |${restart ? ' first request after a restart ms | first request after an erasure ms |' : ''}
 |---|---:|---:|---:|${restart ? '---:|---:|' : ''}
 ${[floor, ...routes].map((r) => `| ${r.name} | ${r.status === 'absent' ? 'absent' : ms(r.p50Ms)} | ${ms(r.p95Ms)} | ${ms(r.firstMs)} |${restart ? ` ${ms(restart.find((x) => x.name === r.name)?.firstMs ?? Number.NaN)} | ${ms(erased.find((x) => x.name === r.name)?.firstMs ?? Number.NaN)} |` : ''}`).join('\n')}
-${memory}
+${memory}${warm}
 Worst p95 ${ms(worst)} ms: ${worst < 20 ? 'met' : '**missed**'} (target < 20 ms on every route).`;
 }
 
@@ -439,6 +440,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values.server === 'process' ? ' --server process' : ''}${values.warm ? ' --warm' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
     // One section per kind of run: the in-process 10,000-subject one keeps its old name.
     const size = values.subjects === '10000' && values.weeks === '12' ? '' : `-${values.subjects}x${values.weeks}w`;
-    writeResultsSection(`statistics-${values.store}${size}${values.server === 'process' ? '-process' : ''}`, renderStoreQueries(figures, values.store, command));
+    writeResultsSection(`statistics-${values.store}${size}${values.server === 'process' ? '-process' : ''}${values.warm ? '-warm' : ''}`, renderStoreQueries(figures, values.store, command));
   }
 }
