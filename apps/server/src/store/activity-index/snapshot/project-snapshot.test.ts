@@ -141,3 +141,29 @@ it('writes that snapshot only once statistics requests have been quiet for delay
   expect(store.files.has(c().t.project.projectId)).toBe(true);
   await instance.stats.close();
 });
+
+it('says once, after a fill of afterRows rows with no snapshot to start from, that `heed stats warm` does it ahead', async () => {
+  await c().population();
+  const hint = (rows: number) =>
+    `statistics caches of ${c().t.project.projectId} are filling from the database with no snapshot to start from (${rows} rows so far); \`heed stats warm\` fills them ahead of the first request after an upgrade or a restore (docs/operations.md)`;
+  // One row short of afterRows: nothing said.
+  const short = open(memorySnapshots(), undefined, { afterRows: 19, delayMs: 5 });
+  await c().answers(short.stats);
+  expect(short.warnings).toEqual([]);
+
+  const store = memorySnapshots();
+  const cold = open(store, undefined, { afterRows: 18, delayMs: 5 });
+  await c().answers(cold.stats);
+  await c().visit(['dee'], START + HOUR);
+  await c().answers(cold.stats);
+  expect(cold.warnings).toEqual([hint(18)]);
+  await cold.stats.close();
+
+  // Restored from the snapshot: rows read since (dee's new activity) say nothing.
+  await c().visit(['cem'], START + DAY);
+  const restarted = open(store, undefined, { afterRows: 1, delayMs: 5 });
+  await c().answers(restarted.stats);
+  expect(restarted.read.marks).toBeGreaterThan(0);
+  expect(restarted.warnings).toEqual([]);
+  await restarted.stats.close();
+});

@@ -35,7 +35,8 @@ export interface SnapshotOptions {
  * Restores a project's caches from its snapshot before its first refresh, and writes the
  * snapshot again after a large fill (once requests have been quiet for a while), on close
  * and after an erasure. A snapshot that cannot be read or written costs a warning and a
- * slower first request, never an answer.
+ * slower first request, never an answer. A project that had no snapshot to restore and then
+ * reads `afterRows` rows says so once, naming `heed stats warm` (`cli/stats-warm.ts`).
  *
  * What a removal took out never outlives it in a snapshot: every write first brings the
  * caches to the database's stats epoch (`current`: the logged removals applied, or the
@@ -51,6 +52,8 @@ export function createSnapshotKeeper(
   current: (projectId: string) => Promise<void>,
 ) {
   const restored = new Set<string>();
+  /** Projects that found no snapshot to restore: their first large fill is reported once. */
+  const unsnapshotted = new Set<string>();
   /** Rows read per project since its last snapshot. */
   const unsaved = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
@@ -98,8 +101,9 @@ export function createSnapshotKeeper(
           dictionaries.set(projectId, caches.dictionary);
           if (caches.marks) marks.set(projectId, caches.marks);
           if (caches.sessions) sessions.set(projectId, caches.sessions);
-        }
+        } else unsnapshotted.add(projectId);
       } catch (error) {
+        unsnapshotted.add(projectId);
         options.onWarning(`statistics cache snapshot of ${projectId} not used: ${(error as Error).message}`);
       }
     },
@@ -108,7 +112,13 @@ export function createSnapshotKeeper(
       if (!options || rows === 0) return;
       const total = (unsaved.get(projectId) ?? 0) + rows;
       unsaved.set(projectId, total);
-      if (total >= (options.afterRows ?? 100_000)) arm();
+      if (total < (options.afterRows ?? 100_000)) return;
+      arm();
+      // Said once, where an operator looks after an upgrade or a restore: the slow first
+      // requests they just saw have a remedy that runs ahead of them.
+      if (unsnapshotted.delete(projectId)) {
+        options.onWarning(`statistics caches of ${projectId} are filling from the database with no snapshot to start from (${total} rows so far); \`heed stats warm\` fills them ahead of the first request after an upgrade or a restore (docs/operations.md)`);
+      }
     },
 
     /** A statistics request began: a write that is due waits until they have been quiet for `delayMs`. */
