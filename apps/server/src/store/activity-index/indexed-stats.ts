@@ -8,6 +8,7 @@
  * (usually the current hour), instead of every row in its weeks.
  */
 import type { KeyedRange, MarkCell, MarkGrain, StatsReads, StatsStore } from '../stats-store.js';
+import type { Store } from '../store.js';
 import type { MarkChanges } from './mark-changes.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
 import { activityView } from './activity-view.js';
@@ -56,6 +57,20 @@ export interface IndexedStats extends StatsStore {
   erased(projectId: string): Promise<void>;
   /** Writes the snapshots of the projects whose caches changed since their last one. */
   close(): Promise<void>;
+}
+
+/**
+ * A store's `erase`, then `stats.erased`: the project's statistics cache snapshot must not
+ * keep what the erasure took out (both stores wrap their `erase` with it).
+ *
+ * @example erase: eraseFromSnapshots(subjects.erase, stats)
+ */
+export function eraseFromSnapshots(erase: Store['erase'], stats: IndexedStats): Store['erase'] {
+  return async (projectId, pseudonym, ledger) => {
+    const erased = await erase(projectId, pseudonym, ledger);
+    await stats.erased(projectId);
+    return erased;
+  };
 }
 
 export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptions = {}): IndexedStats {

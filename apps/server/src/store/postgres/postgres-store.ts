@@ -10,7 +10,7 @@ import { createLogger } from '../../logger.js';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
 import { TABLES } from '../rules/tables.js';
 import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, ProjectRow, PrunableClass, Store } from '../store.js';
-import { createIndexedStats } from '../activity-index/indexed-stats.js';
+import { createIndexedStats, eraseFromSnapshots } from '../activity-index/indexed-stats.js';
 import { connectPostgres, type PostgresOptions } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import { createEventPartitions } from './partitions/event-partitions.js';
@@ -133,13 +133,7 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     sealLegacyLedger: afterMigrations(subjects.sealLegacyLedger),
     changeFlags: afterMigrations(subjects.changeFlags),
     rectify: afterMigrations(subjects.rectify),
-    async erase(projectId, pseudonym, ledger) {
-      await migrated();
-      const erased = await subjects.erase(projectId, pseudonym, ledger);
-      // The project's statistics cache snapshot must not keep what the erasure took out.
-      await stats.erased(projectId);
-      return erased;
-    },
+    erase: eraseFromSnapshots(afterMigrations(subjects.erase), stats),
     subjectData: afterMigrations(subjects.subjectData),
     logRightsRequest: afterMigrations(subjects.logRightsRequest),
     listRightsRequests: afterMigrations(subjects.listRightsRequests),

@@ -14,7 +14,7 @@ import { connectSqlite } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import type { SqliteOptions } from './open.js';
 import { apiKeys, identitySecrets, projects } from './schema.js';
-import { createIndexedStats } from '../activity-index/indexed-stats.js';
+import { createIndexedStats, eraseFromSnapshots } from '../activity-index/indexed-stats.js';
 import { createStatsQueries } from './stats-queries.js';
 import { fileSnapshots } from './stats-snapshots.js';
 import { createSqlitePolicies } from './policies.js';
@@ -62,12 +62,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
     client,
     stats,
     ...subjects,
-    async erase(projectId, pseudonym, ledger) {
-      const erased = await subjects.erase(projectId, pseudonym, ledger);
-      // The project's statistics cache snapshot must not keep what the erasure took out.
-      await stats.erased(projectId);
-      return erased;
-    },
+    erase: eraseFromSnapshots(subjects.erase, stats),
     ...createSqliteRetention(connection, options.seal),
     ...createSqlitePolicies(connection),
 
