@@ -36,6 +36,7 @@ const STATS = 'apps/server/src/routes/stats.test.ts';
 const ANSWER = 'apps/server/src/rights/access-schema.test.ts';
 const LIFECYCLE = 'apps/server/src/rights/request-lifecycle.test.ts';
 const RETENTION = 'apps/server/src/retention/run-retention.test.ts';
+const ON_DISK = 'apps/server/src/rights/deleted-on-disk.test.ts';
 const RETENTION_TEST = 'ends each class at its period, keeps restricted and held data until lifted, and prunes the ledger behind a checkpoint';
 
 export const EVIDENCE: readonly Principle[] = [
@@ -72,10 +73,11 @@ export const EVIDENCE: readonly Principle[] = [
   },
   {
     id: 'erasure', title: 'Right to erasure', article: 'Art. 17',
-    how: 'DELETE /v1/me deletes held data and its aggregate share; a pseudonym-only suppression record keeps later events dropped. Under a legal hold (Art. 17(3)) it answers 409 with the ground and logs the refusal.',
+    how: 'DELETE /v1/me deletes held data and its aggregate share; a pseudonym-only suppression record keeps later events dropped. On SQLite the deleted rows are overwritten in the database file and its WAL before the answer. Under a legal hold (Art. 17(3)) it answers 409 with the ground and logs the refusal.',
     proofs: [
       { file: RIGHTS, test: 'deletes held data, takes it out of the aggregates, keeps the proof and says so' },
       { file: RIGHTS, test: 'keeps the pseudonym only in the consent proof and the suppression record (every table scanned)' },
+      { file: ON_DISK, test: 'an erased person’s events, session and texts are in neither the database file nor its WAL once the erasure answered' },
       { file: DECIDE, test: 'allows nothing under restriction or after erasure, whatever else holds' },
       { file: LIFECYCLE, test: 'answers erasure 409 with the ground under a legal hold, logs the refusal, and erases once it ends' },
     ],
@@ -149,9 +151,10 @@ export const EVIDENCE: readonly Principle[] = [
   },
   {
     id: 'storage_limitation', title: 'Storage limitation (retention)', article: 'Art. 5(1)(e)',
-    how: 'A scheduled job deletes, per project, each data class of the record (raw events, sessions, activity, subject rows, aggregates, closed requests, the consent ledger behind a sealed checkpoint) at the end of its policy period, keeping restricted and held data.',
+    how: 'A scheduled job deletes, per project, each data class of the record (raw events, sessions, activity, subject rows, aggregates, closed requests, the consent ledger behind a sealed checkpoint) at the end of its policy period, keeping restricted and held data; on SQLite what it deleted is overwritten in the files.',
     proofs: [
       { file: RETENTION, test: RETENTION_TEST },
+      { file: ON_DISK, test: 'raw events that retention deleted are in neither file after the run' },
       { file: 'apps/server/src/observability/metrics.test.ts', test: 'counts a busy store, and each retention run with the rows it deleted per class' },
     ],
   },

@@ -67,6 +67,8 @@ export async function runRetention(
     deleted.consentLedger += pruned;
     if (pruned > 0) options.onProgress?.('consentLedger', deleted.consentLedger);
   }
+  // What went must not stay readable in the store's files (store.ts, scrubDeleted).
+  if (Object.values(deleted).some((count) => count > 0)) await services.store.scrubDeleted?.();
   services.logger.info('retention run', { deleted });
   services.metrics.retentionRan(deleted);
   return { ranAt: now, deleted, cutoffs };

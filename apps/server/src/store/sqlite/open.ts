@@ -19,6 +19,12 @@ export interface SqliteOptions {
   readonly synchronous?: 'NORMAL' | 'FULL';
   /** How often the worker looks at an idle WAL (a growing one: every few ms); 0 leaves checkpoints to SQLite. Default 1 s. */
   readonly checkpointIntervalMs?: number;
+  /**
+   * How long emptying the WAL after an erasure or a retention run waits for readers that still
+   * use it (a long statistics read, another process's transaction) before it gives up with a
+   * warning; the next one empties it. Default 10 s.
+   */
+  readonly truncateWithinMs?: number;
   /** Where problems of the background checkpointer are reported; by default, logged as the server logs (JSON lines on stdout). */
   readonly onWarning?: (message: string) => void;
 }
@@ -30,6 +36,11 @@ export function openSqlite(options: SqliteOptions): { client: SqliteClient; db: 
   client.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
   client.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 2_000}`);
   client.pragma('foreign_keys = ON');
+  // Erasure and retention promise that rows are gone; SQLite otherwise leaves a deleted row's
+  // bytes in the page's free space or on the free list, where anyone who copies the file (a
+  // backup taken afterwards) reads them. The WAL's older frames are emptied after each
+  // (`sqlite-store.ts`, scrubDeleted).
+  client.pragma('secure_delete = ON');
   // Session ids and pseudonyms are random, so their indexes take inserts all over the tree
   // (events are keyed by time, see schema.ts): a 32 MiB page cache (the default is 2 MiB)
   // keeps those pages in memory as the tables grow.

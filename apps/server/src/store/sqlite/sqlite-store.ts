@@ -42,10 +42,11 @@ export interface SqliteStoreOptions extends SqliteOptions {
  */
 export function createSqliteStore(options: SqliteStoreOptions): Store & { readonly client: SqliteClient } {
   const connection = connectSqlite(options);
+  const warn = options.onWarning ?? createLogger({ level: 'warn' }).warn;
   const interval = options.checkpointIntervalMs ?? 1_000;
   const checkpointer =
     options.path !== ':memory:' && interval > 0
-      ? startCheckpointer(options.path, interval, options.onWarning ?? createLogger({ level: 'warn' }).warn)
+      ? startCheckpointer(options.path, interval, warn, options.truncateWithinMs)
       : undefined;
   const { client, db } = connection;
   const writer = createIngestWriter(connection);
@@ -54,15 +55,29 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
     ownWrites: reads,
     ...(options.path === ':memory:' || options.statsSnapshots === false
       ? {}
-      : { snapshots: { store: fileSnapshots(options.path), feedHead: () => reads.feedHead(), onWarning: options.onWarning ?? createLogger({ level: 'warn' }).warn } }),
+      : { snapshots: { store: fileSnapshots(options.path), feedHead: () => reads.feedHead(), onWarning: warn } }),
   });
   const subjects = createSubjectRepository(connection, options.seal);
+  const eraseCounted = eraseFromSnapshots(subjects.erase, stats);
+
+  /** Empties the WAL: frames older than a delete still hold the rows it zeroed (open.ts, secure_delete). */
+  async function scrubDeleted(): Promise<void> {
+    if (options.path === ':memory:') return;
+    const emptied = checkpointer ? await checkpointer.truncate() : (client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]!.busy === 0;
+    if (!emptied) warn(`the WAL of ${options.path} could not be emptied (a reader kept it busy): copies of deleted rows stay in it until a later erasure or retention run empties it`);
+  }
+
   return {
     dialect: 'sqlite',
     client,
     stats,
     ...subjects,
-    erase: eraseFromSnapshots(subjects.erase, stats),
+    async erase(projectId, pseudonym, ledger) {
+      const erased = await eraseCounted(projectId, pseudonym, ledger);
+      await scrubDeleted();
+      return erased;
+    },
+    scrubDeleted,
     ...createSqliteRetention(connection, options.seal),
     ...createSqlitePolicies(connection),
 
