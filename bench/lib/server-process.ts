@@ -27,9 +27,10 @@ export async function startServerProcess(options: { port: number; env?: Record<s
   return { url: server.url, get child() { return server.child; }, dataDir, stop: () => server.stop() };
 }
 
-export function runCli(args: string[], env: Record<string, string>): Promise<string> {
+/** Runs `heed <args>`, answering what it printed; `progress: false` drops what it writes to stderr (progress lines). */
+export function runCli(args: string[], env: Record<string, string>, options: { progress?: boolean } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', options.progress === false ? 'ignore' : 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`heed ${args.join(' ')} exited with ${code}`))));
