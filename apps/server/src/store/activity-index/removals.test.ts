@@ -220,3 +220,22 @@ it('writes a snapshot on close only after applying the removals made since its c
   expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('bob'))).toBe(false);
   expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('cem'))).toBe(true);
 });
+
+it('counts a session that starts after an erasure took the newest changes out of the session feed', async () => {
+  await c().population();
+  const { projectId, pseudonym, ledger, repository } = subjects();
+  const warm = open(true);
+  await c().answers(warm.stats);
+  // ann's session of day 2 is the feed's newest change: her erasure takes it out.
+  const newest = c().connection.client.prepare('SELECT pseudonym FROM sessions ORDER BY changed DESC LIMIT 1').pluck().get();
+  expect(newest).toBe(pseudonym('ann'));
+  await repository.erase(projectId, pseudonym('ann'), ledger('ann', 'erase'));
+  await c().answers(warm.stats);
+  // A new session after it, by someone else.
+  await c().visit(['cem'], START + 2 * DAY + HOUR);
+  const cold = await c().answers(open(false).stats);
+  expect(cold.sessions.bins.map((bin) => bin.sessions)).toEqual([4]);
+  // Before the feed's numbers were kept (sessionFeedHead), the new session took ann's freed
+  // number, at the warm cache's cursor, and the cache answered 3.
+  expect(await c().answers(warm.stats)).toEqual(cold);
+});

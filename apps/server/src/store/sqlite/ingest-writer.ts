@@ -27,10 +27,11 @@ function prepareGroupStatements({ client }: SqliteConnection) {
       `INSERT INTO events (project_id, id, pseudonym, session_id, type, ts, received_at, name, duration_ms, active_ms, props, purposes)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
-    // `changed`: one more than the highest, so it rises in commit order (see schema).
+    // `changed`: one more than the highest ever given, so it rises in commit order and a
+    // number freed by a delete is not given again (schema.ts, sessionFeedHead).
     upsertSession: client.prepare(
       `INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, ended_at, active_ms, events, changed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(changed), 0) + 1 FROM sessions))
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, max(coalesce((SELECT max(changed) FROM sessions), 0), coalesce((SELECT value FROM session_feed_head), 0)) + 1)
        ON CONFLICT (project_id, session_id) DO UPDATE SET
          started_at = min(started_at, excluded.started_at),
          last_seen_at = max(last_seen_at, excluded.last_seen_at),

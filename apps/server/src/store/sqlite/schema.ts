@@ -263,8 +263,9 @@ export const sessions = sqliteTable(
     activeMs: integer('active_ms').notNull().default(0),
     events: integer('events').notNull().default(0),
     /**
-     * Rises with every write, in commit order (writers are serialised): the session cache of
-     * `activity-index/` reads only the rows changed since its last read.
+     * Rises with every write, in commit order (writers are serialised), and is never given
+     * twice (`sessionFeedHead`): the session cache of `activity-index/` reads only the rows
+     * changed since its last read.
      */
     changed: integer('changed').notNull().default(0),
   },
@@ -274,6 +275,17 @@ export const sessions = sqliteTable(
     index('sessions_changed').on(table.changed),
   ],
 );
+
+/**
+ * One row: the highest `sessions.changed` a deleted session had (migration 0010's trigger sets
+ * it on every delete). A write takes one more than the highest of this and the rows left:
+ * with the rows alone, deleting the newest sessions (an erasure, retention) gave their numbers
+ * again, at or below the cursor of a cache that had read them, which then never read the new
+ * session.
+ */
+export const sessionFeedHead = sqliteTable('session_feed_head', {
+  value: integer('value').notNull(),
+});
 
 /** One row per subject, purpose and bucket it was active in: distinct-subject counts. */
 export const activity = sqliteTable(

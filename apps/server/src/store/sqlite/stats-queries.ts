@@ -67,7 +67,8 @@ export function createStatsQueries(connection: SqliteConnection): StatsReads & {
     .raw();
   const removals = client.prepare<[string, number, number], RemovalRow>(readRemovals({ project: '?', after: '?', upTo: '?' }));
   const ledgerLength = client.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM consent_ledger');
-  const feedHead = client.prepare<[], number>('SELECT coalesce(max(changed), -1) FROM sessions').pluck();
+  // The deleted sessions' numbers count too: a snapshot that read them is not ahead of this database.
+  const feedHead = client.prepare<[], number>('SELECT max(coalesce((SELECT max(changed) FROM sessions), -1), coalesce((SELECT value FROM session_feed_head), -1))').pluck();
   const cellCount = client
     .prepare<[string, string, string, number], number>(
       `SELECT value FROM aggregates WHERE project_id = ? AND purpose = ? AND grain = ? AND metric = 'subjects' AND bucket = ? AND dim = ''`,

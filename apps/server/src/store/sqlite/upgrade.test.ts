@@ -107,3 +107,22 @@ it('carries feature durations from the old bins to the sketch bucket of each bin
     await store.close();
   }
 });
+
+it('starts the session feed head at the highest number given before it, and keeps it when the newest sessions are deleted', async () => {
+  const path = join(dir, 'heed.db');
+  const before = new Database(path);
+  // 0000..0009: the releases before the feed head.
+  migrate(drizzle(before), { migrationsFolder: firstMigrations(10) });
+  const insert = before.prepare("INSERT INTO sessions (project_id, session_id, pseudonym, started_at, last_seen_at, changed) VALUES (?, ?, 'ann', ?, ?, ?)");
+  for (const changed of [1, 2, 3]) insert.run(P, `ses_${changed}`, T0, T0, changed);
+  before.close();
+
+  const store = createSqliteStore({ path, checkpointIntervalMs: 0, seal: testLedgerKeys() });
+  const head = () => store.client.prepare('SELECT value FROM session_feed_head').pluck().all();
+  expect(head()).toEqual([3]);
+  store.client.prepare("DELETE FROM sessions WHERE changed >= 2").run();
+  expect(head()).toEqual([3]);
+  store.client.prepare("DELETE FROM sessions").run();
+  expect(head()).toEqual([3]);
+  await store.close();
+});
