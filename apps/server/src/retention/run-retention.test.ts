@@ -9,6 +9,7 @@
 import { addMonths } from '../rights/requests.js';
 import { verifyLedger } from '../ledger/verify-ledger.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { snapshotPlaces, storedSnapshot } from '../store/activity-index/caches.case.js';
 import { storesUnderTest, type TestStoreKind } from '../testing/test-databases.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
 import { runRetention } from './run-retention.js';
@@ -36,6 +37,38 @@ async function held(table: string): Promise<Record<string, number>> {
 }
 
 describe.each(storesUnderTest())('retention on %s', (store: TestStoreKind) => {
+  it('rewrites the statistics snapshot without the marks it deleted, also when no request read the snapshot since the start', async () => {
+    t = await startTestServer({ store });
+    const pseudonym = (user: string) => t.server.services.pseudonymizer.pseudonym(t.project.projectId, t.subjectFor(user));
+    const visit = async (user: string, at: number) => {
+      t.clock.set(at);
+      await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor(user), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: at });
+      const response = await t.post('/v1/batch', {
+        writeKey: t.project.writeKey, sentAt: at, tz: 'UTC', device: 'desktop', sdk: 'test/1',
+        events: [{ id: `evt_snap_${user}_00000`, type: 'session_start', subject: t.subjectFor(user), sessionId: `ses_snap_${user}_000`, ts: at }],
+      });
+      expect(await response.json()).toMatchObject({ accepted: 1 });
+    };
+    // Activity is kept 12 weeks: by the run below, the old visit's marks are past it, the new one's not.
+    await visit('old', TEST_START);
+    await visit('new', TEST_START + 84 * DAY);
+    const usage = await fetch(`${t.url}/v1/stats/usage?from=2026-11-20&grain=day`, { headers: { authorization: `Bearer ${t.project.analystKey}` } });
+    expect(usage.status).toBe(200);
+    // Stopping writes the snapshot; the next process starts without reading it.
+    await t.server.close();
+    const restarted = await startTestServer({ store, dataDir: t.dataDir, project: t.project, databaseUrl: t.databaseUrl || undefined, start: TEST_START + 85 * DAY });
+    try {
+      expect(snapshotPlaces(await storedSnapshot(restarted), t.project.projectId, pseudonym('old'))).toBe(true);
+      expect((await runRetention(restarted.server.services)).deleted).toMatchObject({ activity: 4, sessions: 1 });
+      const snapshot = await storedSnapshot(restarted);
+      expect(snapshotPlaces(snapshot, t.project.projectId, pseudonym('old'))).toBe(false);
+      expect(snapshot.includes(pseudonym('old'))).toBe(false);
+      expect(snapshotPlaces(snapshot, t.project.projectId, pseudonym('new'))).toBe(true);
+    } finally {
+      await restarted.close();
+    }
+  });
+
   it('ends each class at its period, keeps restricted and held data until lifted, and prunes the ledger behind a checkpoint', async () => {
     t = await startTestServer({ store });
     const tokens: Record<string, string> = {};

@@ -47,11 +47,13 @@ export async function runRetention(
   for (const project of await services.store.listProjects()) {
     const policy = await services.policies.forProject(project.id);
     const { retention } = policy.document;
+    let deletedHere = 0;
     for (const dataClass of ORDER) {
       const before = cutoff(now, retention[GOVERNED_BY[dataClass] as DataClass]);
       for (;;) {
         const count = await services.store.prune(dataClass, { projectId: project.id, before, limit, now });
         deleted[dataClass] += count;
+        deletedHere += count;
         if (count > 0) options.onProgress?.(dataClass, deleted[dataClass]);
         if (count < limit) break;
       }
@@ -66,9 +68,9 @@ export async function runRetention(
     });
     deleted.consentLedger += pruned;
     if (pruned > 0) options.onProgress?.('consentLedger', deleted.consentLedger);
+    // What went must not stay in a copy the store keeps (store.ts, scrubDeleted).
+    if (deletedHere + pruned > 0) await services.store.scrubDeleted(project.id);
   }
-  // What went must not stay readable in the store's files (store.ts, scrubDeleted).
-  if (Object.values(deleted).some((count) => count > 0)) await services.store.scrubDeleted?.();
   services.logger.info('retention run', { deleted });
   services.metrics.retentionRan(deleted);
   return { ranAt: now, deleted, cutoffs };

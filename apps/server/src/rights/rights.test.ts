@@ -3,10 +3,9 @@
  * (held events leave the aggregates and come back when lifted), objection, withdrawal and
  * erasure, for the subject (token) and for staff (admin key, by user id), on each store.
  */
-import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { snapshotPlaces } from '../store/activity-index/caches.case.js';
+import { snapshotPlaces, storedSnapshot } from '../store/activity-index/caches.case.js';
 import { storesUnderTest, type TestStoreKind } from '../testing/test-databases.js';
 import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
 
@@ -181,10 +180,7 @@ describe.each(storesUnderTest())('on %s', (store: TestStoreKind) => {
       // The statistics caches were filled before, so their snapshot held alice's marks and
       // name: the erasure rewrote it without either (on PostgreSQL rows of stats_snapshots,
       // scanned above part by part and here whole; on SQLite a file beside the database).
-      const snapshot =
-        store === 'sqlite'
-          ? readFileSync(`${t.dbPath}-stats-cache/${encodeURIComponent(t.project.projectId)}.snapshot`)
-          : Buffer.concat((await t.query<{ bytes: Buffer }>(`SELECT bytes FROM stats_snapshots WHERE project_id = ? ORDER BY part`, t.project.projectId)).map((row) => row.bytes));
+      const snapshot = await storedSnapshot(t);
       expect(snapshotPlaces(snapshot, t.project.projectId, pseudonym)).toBe(false);
       expect(snapshot.includes(pseudonym)).toBe(false);
       expect(snapshot.includes(t.server.services.pseudonymizer.pseudonym(t.project.projectId, t.subjectFor('bob')))).toBe(true);

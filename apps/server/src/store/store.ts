@@ -112,12 +112,14 @@ export interface Store {
   pruneLedger(projectId: string, cut: LedgerCut): Promise<number>;
   ledgerCheckpoints(): Promise<LedgerCheckpoint[]>;
   /**
-   * Leaves no readable copy of deleted rows in the store's own files; called after an erasure
-   * and a retention run. SQLite: deleted rows are zeroed as they go, and this empties the
-   * WAL, whose older frames still hold them. PostgreSQL has no such means (docs/operations.md,
-   * "What erasure leaves on disk"), so it does not implement it.
+   * Leaves no copy of a project's deleted rows in the store's own files; called after an
+   * erasure (before it answers) and after a retention run that deleted rows of the project.
+   * The project's statistics snapshot is rewritten without them (`activity-index/snapshot/`);
+   * on SQLite, whose deleted rows are zeroed as they go (`secure_delete`), the WAL is emptied
+   * too, since its older frames still hold them. PostgreSQL has no means to overwrite dead rows
+   * (docs/operations.md, "What deletion leaves on disk").
    */
-  scrubDeleted?(): Promise<void>;
+  scrubDeleted(projectId: string): Promise<void>;
   /** Raw SQL-free escape hatch for tests and the CLI: table row counts. */
   counts(): Promise<Record<string, number>>;
   /** Resolves once the store can serve (a networked store's migrations applied); rejects if it cannot. */

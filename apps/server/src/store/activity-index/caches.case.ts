@@ -4,6 +4,7 @@
  * small population sent through the real pipeline, reads that count the mark rows and session
  * changes they return, and every answer the caches serve.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { DURATION_EDGES } from '../../aggregates/duration-bins.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
@@ -127,6 +128,14 @@ export function memorySnapshots(): CacheSnapshots & { files: Map<string, Uint8Ar
     write: (projectId, chunks) => void files.set(projectId, Buffer.concat(chunks)),
     remove: (projectId) => void files.delete(projectId),
   };
+}
+
+/** A project's statistics cache snapshot as a test server's store keeps it: on SQLite a file beside the database, on PostgreSQL rows of 1 MiB parts. */
+export async function storedSnapshot(t: TestServer): Promise<Buffer> {
+  const { projectId } = t.project;
+  if (t.store === 'sqlite') return readFileSync(`${t.dbPath}-stats-cache/${encodeURIComponent(projectId)}.snapshot`);
+  const parts = await t.query<{ bytes: Buffer }>('SELECT bytes FROM stats_snapshots WHERE project_id = ? ORDER BY part', projectId);
+  return Buffer.concat(parts.map((row) => row.bytes));
 }
 
 /** Whether a snapshot's marks still place the pseudonym in any cell (hour lists and day bits alike). */

@@ -8,7 +8,6 @@
  * (usually the current hour), instead of every row in its weeks.
  */
 import type { KeyedRange, MarkCell, MarkGrain, StatsReads, StatsStore } from '../stats-store.js';
-import type { Store } from '../store.js';
 import type { MarkChanges } from './mark-changes.js';
 import { HOUR_MS } from '../../aggregates/time-units.js';
 import { activityView } from './activity-view.js';
@@ -51,26 +50,16 @@ export interface IndexedStatsOptions {
   readonly ownWrites?: OwnWrites;
 }
 
-/** `StatsStore` plus what the owning store calls after an erasure and on shutdown. */
+/** `StatsStore` plus what the owning store calls after removals and on shutdown. */
 export interface IndexedStats extends StatsStore {
-  /** After an erasure the owning store committed: the project's snapshot is rewritten without the subject, or deleted. */
-  erased(projectId: string): Promise<void>;
+  /**
+   * After removals the owning store committed in a project (an erasure, a retention run): the
+   * project's snapshot is rewritten without what they took out, or deleted
+   * (`Store.scrubDeleted`).
+   */
+  removed(projectId: string): Promise<void>;
   /** Writes the snapshots of the projects whose caches changed since their last one. */
   close(): Promise<void>;
-}
-
-/**
- * A store's `erase`, then `stats.erased`: the project's statistics cache snapshot must not
- * keep what the erasure took out (both stores wrap their `erase` with it).
- *
- * @example erase: eraseFromSnapshots(subjects.erase, stats)
- */
-export function eraseFromSnapshots(erase: Store['erase'], stats: IndexedStats): Store['erase'] {
-  return async (projectId, pseudonym, ledger) => {
-    const erased = await erase(projectId, pseudonym, ledger);
-    await stats.erased(projectId);
-    return erased;
-  };
 }
 
 export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptions = {}): IndexedStats {
@@ -205,7 +194,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
         };
 
   return {
-    erased: (projectId) => snapshots.erased(projectId),
+    removed: (projectId) => snapshots.removed(projectId),
     close: () => snapshots.close(),
     hourlySums: reads.hourlySums,
     rangeSums: reads.rangeSums,

@@ -188,23 +188,30 @@ it('restores a snapshot from before a logged removal, and writes it under the ne
   expect(third.read).toEqual({ marks: 0, sessions: 0 });
 });
 
-it('rewrites the snapshot without an erased subject, or deletes it where the caches are not in memory', async () => {
+it('rewrites the snapshot without an erased subject, whether or not the caches are in memory', async () => {
   const { projectId, pseudonym, ledger, repository, store, first } = await snapshotted();
   expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('bob'))).toBe(true);
 
   // Caches in memory: the erasure's snapshot is written from them, brought to the new epoch.
   await repository.erase(projectId, pseudonym('bob'), ledger('bob', 'erase'));
-  await first.stats.erased(projectId);
+  await first.stats.removed(projectId);
   expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('bob'))).toBe(false);
   expect(snapshotPlaces(store.files.get(projectId)!, projectId, pseudonym('ann'))).toBe(true);
   const restored = open(true, store);
   expect(await c().answers(restored.stats)).toEqual(await c().answers(open(false).stats));
   expect(restored.read).toEqual({ marks: 0, sessions: 0 });
 
-  // A process that has not restored the project's caches since it started deletes the snapshot.
+  // A process that has not read the project's caches since it started reads the snapshot,
+  // brings it to the erasure and writes it again: kept warm, without the subject.
   await repository.erase(projectId, pseudonym('ann'), ledger('ann', 'erase'));
-  await open(true, store).stats.erased(projectId);
-  expect(store.files.has(projectId)).toBe(false);
+  await open(true, store).stats.removed(projectId);
+  const bytes = store.files.get(projectId)!;
+  expect(snapshotPlaces(bytes, projectId, pseudonym('ann'))).toBe(false);
+  expect(Buffer.from(bytes).includes(pseudonym('ann'))).toBe(false);
+  expect(Buffer.from(bytes).includes(pseudonym('cem'))).toBe(true);
+  const again = open(true, store);
+  expect(await c().answers(again.stats)).toEqual(await c().answers(open(false).stats));
+  expect(again.read).toEqual({ marks: 0, sessions: 0 });
 });
 
 it('writes a snapshot on close only after applying the removals made since its caches were read', async () => {

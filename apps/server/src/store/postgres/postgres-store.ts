@@ -10,7 +10,8 @@ import { createLogger } from '../../logger.js';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
 import { TABLES } from '../rules/tables.js';
 import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, ProjectRow, PrunableClass, Store } from '../store.js';
-import { createIndexedStats, eraseFromSnapshots } from '../activity-index/indexed-stats.js';
+import { createIndexedStats } from '../activity-index/indexed-stats.js';
+import { scrubbedAfter } from '../rules/scrubbed-after.js';
 import { connectPostgres, type PostgresOptions } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import { createEventPartitions } from './partitions/event-partitions.js';
@@ -133,7 +134,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
     sealLegacyLedger: afterMigrations(subjects.sealLegacyLedger),
     changeFlags: afterMigrations(subjects.changeFlags),
     rectify: afterMigrations(subjects.rectify),
-    erase: eraseFromSnapshots(afterMigrations(subjects.erase), stats),
+    erase: scrubbedAfter(afterMigrations(subjects.erase), (projectId) => stats.removed(projectId)),
+    // Dead rows cannot be overwritten here (docs/operations.md): only the snapshot is rewritten.
+    scrubDeleted: (projectId) => stats.removed(projectId),
     subjectData: afterMigrations(subjects.subjectData),
     logRightsRequest: afterMigrations(subjects.logRightsRequest),
     listRightsRequests: afterMigrations(subjects.listRightsRequests),

@@ -14,7 +14,8 @@ import { connectSqlite } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
 import type { SqliteOptions } from './open.js';
 import { apiKeys, identitySecrets, projects } from './schema.js';
-import { createIndexedStats, eraseFromSnapshots } from '../activity-index/indexed-stats.js';
+import { createIndexedStats } from '../activity-index/indexed-stats.js';
+import { scrubbedAfter } from '../rules/scrubbed-after.js';
 import { createStatsQueries } from './stats-queries.js';
 import { fileSnapshots } from './stats-snapshots.js';
 import { createSqlitePolicies } from './policies.js';
@@ -58,10 +59,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
       : { snapshots: { store: fileSnapshots(options.path), feedHead: () => reads.feedHead(), onWarning: warn } }),
   });
   const subjects = createSubjectRepository(connection, options.seal);
-  const eraseCounted = eraseFromSnapshots(subjects.erase, stats);
 
-  /** Empties the WAL: frames older than a delete still hold the rows it zeroed (open.ts, secure_delete). */
-  async function scrubDeleted(): Promise<void> {
+  /** The project's snapshot rewritten, then the WAL emptied: its frames older than a delete still hold the rows it zeroed (open.ts, secure_delete). */
+  async function scrubDeleted(projectId: string): Promise<void> {
+    await stats.removed(projectId);
     if (options.path === ':memory:') return;
     const emptied = checkpointer ? await checkpointer.truncate() : (client.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[])[0]!.busy === 0;
     if (!emptied) warn(`the WAL of ${options.path} could not be emptied (a reader kept it busy): copies of deleted rows stay in it until a later erasure or retention run empties it`);
@@ -72,11 +73,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
     client,
     stats,
     ...subjects,
-    async erase(projectId, pseudonym, ledger) {
-      const erased = await eraseCounted(projectId, pseudonym, ledger);
-      await scrubDeleted();
-      return erased;
-    },
+    erase: scrubbedAfter(subjects.erase, scrubDeleted),
     scrubDeleted,
     ...createSqliteRetention(connection, options.seal),
     ...createSqlitePolicies(connection),

@@ -34,14 +34,13 @@ export interface SnapshotOptions {
 /**
  * Restores a project's caches from its snapshot before its first refresh, and writes the
  * snapshot again after a large fill (once requests have been quiet for a while), on close
- * and after an erasure. A snapshot that cannot be read or written costs a warning and a
+ * and after an erasure or a retention run. A snapshot that cannot be read or written costs a warning and a
  * slower first request, never an answer. A project that had no snapshot to restore and then
  * reads `afterRows` rows says so once, naming `heed stats warm` (`cli/stats-warm.ts`).
  *
  * What a removal took out never outlives it in a snapshot: every write first brings the
  * caches to the database's stats epoch (`current`: the logged removals applied, or the
- * caches dropped), and an erasure rewrites the snapshot, or deletes it where the caches are
- * not in memory to rewrite it from.
+ * caches dropped), and an erasure or a retention run rewrites the snapshot at once (`removed`).
  */
 export function createSnapshotKeeper(
   options: SnapshotOptions | undefined,
@@ -60,9 +59,11 @@ export function createSnapshotKeeper(
 
   /** Whether the snapshot was written. */
   async function write(projectId: string): Promise<boolean> {
-    if (!options || !dictionaries.has(projectId)) return false;
+    if (!options) return false;
     try {
+      // Restores a snapshot not read yet (as a first request would), then applies the logged removals.
       await current(projectId);
+      if (!dictionaries.has(projectId)) return false;
       // No await between here and the chunks being read: nothing can change the caches in between.
       const dictionary = dictionaries.get(projectId)!;
       const stored = options.store.write(projectId, encodeSnapshot(projectId, dictionary, marks.get(projectId), sessions.get(projectId)));
@@ -126,8 +127,12 @@ export function createSnapshotKeeper(
       if (timer !== undefined) arm();
     },
 
-    /** After an erasure this process committed: the project's snapshot must not keep the subject (rewritten, else deleted). */
-    async erased(projectId: string): Promise<void> {
+    /**
+     * After removals this process committed (an erasure, a retention run): the project's
+     * snapshot must not keep what they took out. It is rewritten from the caches brought to
+     * the removals (read from the snapshot first when this process had not), else deleted.
+     */
+    async removed(projectId: string): Promise<void> {
       if (!options || (await write(projectId))) return;
       try {
         await options.store.remove(projectId);
