@@ -42,18 +42,20 @@ export interface CacheCase {
 
 /** Registers the per-test setup and teardown; call the result inside a test. */
 export function cacheCase(): () => CacheCase {
-  let t: TestServer;
-  let connection: SqliteConnection;
+  let world: CacheCase & { close(): Promise<void> };
+  beforeEach(async () => {
+    world = await openCacheCase();
+  });
+  afterEach(() => world.close());
+  return () => world;
+}
+
+/** A new test server and connection of the test's own (`cacheCase` opens one per test; a property test one per run). */
+export async function openCacheCase(): Promise<CacheCase & { close(): Promise<void> }> {
+  const t = await startTestServer({ start: START - HOUR, store: 'sqlite' });
+  const connection = connectSqlite({ path: t.dbPath, checkpointIntervalMs: 0 });
   let counter = 0;
   const id = () => `evt_cache_${String(++counter).padStart(8, '0')}`;
-  beforeEach(async () => {
-    t = await startTestServer({ start: START - HOUR, store: 'sqlite' });
-    connection = connectSqlite({ path: t.dbPath, checkpointIntervalMs: 0 });
-  });
-  afterEach(async () => {
-    connection.client.close();
-    await t.close();
-  });
 
   const consent = async (user: string) => {
     const response = await t.post('/v1/consent', {
@@ -71,9 +73,13 @@ export function cacheCase(): () => CacheCase {
     expect(await response.json()).toMatchObject({ accepted: events.length });
   };
 
-  return () => ({
+  return {
     t,
     connection,
+    async close() {
+      connection.client.close();
+      await t.close();
+    },
     consent,
     visit,
     async population() {
@@ -113,7 +119,7 @@ export function cacheCase(): () => CacheCase {
       const sessions = await stats.sessionDurations(projectId, START - HOUR, START + 3 * DAY, DURATION_EDGES, 'statistics', 1);
       return { users: users.get('all') ?? 0, gaps, sessions };
     },
-  });
+  };
 }
 
 /** Snapshots kept in memory, by project. */
