@@ -40,6 +40,14 @@ export interface CacheCase {
   answers(stats: IndexedStats): Promise<Answers>;
 }
 
+/** Every answer the caches serve for a project, over the first three days from START. */
+export async function cacheAnswers(stats: IndexedStats, projectId: string): Promise<Answers> {
+  const users = await stats.distinctSubjects(projectId, [{ key: 'all', purpose: 'statistics', from: START - HOUR, to: START + 3 * DAY }]);
+  const gaps = await stats.returnIntervals(projectId, 'update_timing', START - DAY, START + 3 * DAY);
+  const sessions = await stats.sessionDurations(projectId, START - HOUR, START + 3 * DAY, DURATION_EDGES, 'statistics', 1);
+  return { users: users.get('all') ?? 0, gaps, sessions };
+}
+
 /** Registers the per-test setup and teardown; call the result inside a test. */
 export function cacheCase(): () => CacheCase {
   let world: CacheCase & { close(): Promise<void> };
@@ -112,13 +120,7 @@ export async function openCacheCase(): Promise<CacheCase & { close(): Promise<vo
       };
       return { reads, read, base };
     },
-    async answers(stats) {
-      const projectId = t.project.projectId;
-      const users = await stats.distinctSubjects(projectId, [{ key: 'all', purpose: 'statistics', from: START - HOUR, to: START + 3 * DAY }]);
-      const gaps = await stats.returnIntervals(projectId, 'update_timing', START - DAY, START + 3 * DAY);
-      const sessions = await stats.sessionDurations(projectId, START - HOUR, START + 3 * DAY, DURATION_EDGES, 'statistics', 1);
-      return { users: users.get('all') ?? 0, gaps, sessions };
-    },
+    answers: (stats) => cacheAnswers(stats, t.project.projectId),
   };
 }
 

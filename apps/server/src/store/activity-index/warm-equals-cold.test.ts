@@ -1,11 +1,9 @@
 /**
- * Warm caches answer as caches filled from nothing, whatever happened between two requests:
- * random sequences of visits (new sessions, and sessions that continue or arrive late), consent
- * decisions (withdrawals and grants again), erasures, restrictions and their lifts, objections,
- * retention cuts and restarts through a
- * snapshot, on a real server and SQLite file, checked after every step. A sequence of this
- * kind (an erasure of the subject whose session changed last, then a new session) found the
- * session feed giving a number twice (sqlite/schema.ts, sessionFeedHead).
+ * Warm caches answer as caches filled from nothing, whatever happened between two requests
+ * (`cache-steps.case.ts`; a restart goes through a snapshot), on a real server and SQLite
+ * file, checked after every step. A sequence of this kind (retention or an erasure of the
+ * session that changed last, then a new session) found the session feed giving a number twice
+ * (sqlite/schema.ts, sessionFeedHead).
  */
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
@@ -14,28 +12,9 @@ import { createSqliteRetention } from '../sqlite/retention.js';
 import { createSubjectRepository } from '../sqlite/subjects.js';
 import { testLedgerKeys } from '../../testing/test-keys.js';
 import { DAY, HOUR, memorySnapshots, openCacheCase, START, type CacheCase } from './caches.case.js';
+import { step, USERS, type Step, type User } from './cache-steps.case.js';
 import { createIndexedStats } from './indexed-stats.js';
 import type { CacheSnapshots } from './snapshot/project-snapshot.js';
-
-const USERS = ['ann', 'bob', 'cem', 'dee', 'eve'] as const;
-type User = (typeof USERS)[number];
-type Step =
-  | { readonly kind: 'visit'; readonly users: readonly User[]; readonly day: number; readonly hour: number }
-  | { readonly kind: 'erase' | 'object'; readonly user: User }
-  | { readonly kind: 'restrict'; readonly user: User; readonly on: boolean }
-  | { readonly kind: 'decide'; readonly user: User; readonly statistics: boolean; readonly updateTiming: boolean }
-  | { readonly kind: 'retention'; readonly day: number }
-  | { readonly kind: 'restart' };
-
-const user = fc.constantFrom(...USERS);
-const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('visit' as const), users: fc.uniqueArray(user, { minLength: 1, maxLength: 3 }), day: fc.integer({ min: 0, max: 2 }), hour: fc.integer({ min: 0, max: 3 }) }) },
-  fc.record({ kind: fc.constantFrom('erase' as const, 'object' as const), user }),
-  fc.record({ kind: fc.constant('restrict' as const), user, on: fc.boolean() }),
-  fc.record({ kind: fc.constant('decide' as const), user, statistics: fc.boolean(), updateTiming: fc.boolean() }),
-  fc.record({ kind: fc.constant('retention' as const), day: fc.integer({ min: 0, max: 2 }) }),
-  fc.constant({ kind: 'restart' as const }),
-);
 
 /** Caches over the world's reads: warm ones with own writes and snapshots, or a cold fill. */
 function caches(world: CacheCase, snapshots?: CacheSnapshots) {
