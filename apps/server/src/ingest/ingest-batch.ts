@@ -16,6 +16,7 @@ import {
   type SubjectProof,
   UNDECIDED,
 } from '@heed/policy';
+import { resolveSubjects } from '../identity/resolve-subjects.js';
 import type { Services } from '../services.js';
 import type { AcceptedEvent } from '../store/store.js';
 
@@ -30,7 +31,7 @@ interface Subject {
  * @example await ingestBatch(services, projectId, batch) // { accepted: 3, duplicates: 1, suppressed: 0, ... }
  */
 export async function ingestBatch(services: Services, projectId: string, batch: BatchRequest): Promise<BatchResponse> {
-  const { pseudonymizer, store, clock } = services;
+  const { store, clock } = services;
   const policy = (await services.policies.forProject(projectId)).document;
   const started = performance.now();
   const receivedAt = clock.now();
@@ -44,20 +45,14 @@ export async function ingestBatch(services: Services, projectId: string, batch: 
   });
 
   // Usually one subject per batch: resolve each distinct client hash, and decide for it, once.
-  const candidates = new Map<string, string[]>();
   const proofs = new Map<string, SubjectProof | undefined>();
-  for (const event of inWindow) {
-    if (candidates.has(event.subject)) continue;
-    candidates.set(event.subject, pseudonymizer.candidates(projectId, event.subject).map((c) => c.pseudonym));
-    proofs.set(event.subject, batch.proofs?.[event.subject]);
-  }
+  for (const event of inWindow) if (!proofs.has(event.subject)) proofs.set(event.subject, batch.proofs?.[event.subject]);
   // Throws (401/403/429) when the project enforces and a subject is not proven: nothing is written.
   const verdicts = await services.identity.check(projectId, proofs);
-  const found = await store.loadSubjects(projectId, [...candidates.values()].flat());
+  const resolved = await resolveSubjects(services, projectId, proofs.keys());
   const subjects = new Map<string, Subject>();
-  for (const [subject, names] of candidates) {
-    const pseudonym = names.find((name) => found.has(name)) ?? names[0]!;
-    subjects.set(subject, { pseudonym, decision: allowedTrackingPurposes(found.get(pseudonym)?.state ?? UNDECIDED, policy), stored: 0 });
+  for (const [subject, { pseudonym, record }] of resolved) {
+    subjects.set(subject, { pseudonym, decision: allowedTrackingPurposes(record?.state ?? UNDECIDED, policy), stored: 0 });
   }
 
   const reasons: Partial<Record<DropReason, number>> = {};

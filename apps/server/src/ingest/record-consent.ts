@@ -10,6 +10,7 @@ import { misdirectedObjections, type ConsentDecision, type ConsentResponse, type
 import { isConsentCurrent } from '@heed/policy';
 import { DomainError } from '../errors/domain-error.js';
 import { newSubjectToken } from '../rights/subject-tokens.js';
+import { resolveSubjects } from '../identity/resolve-subjects.js';
 import type { Services } from '../services.js';
 import type { Actor, NewSubjectToken } from '../store/store.js';
 
@@ -20,7 +21,8 @@ export async function recordConsent(services: Services, projectId: string, decis
   const proof: SubjectProof | undefined =
     decision.identity !== undefined ? { identity: decision.identity } : decision.anonymousId !== undefined ? { anonymousId: decision.anonymousId } : undefined;
   const verdict = (await services.identity.check(projectId, new Map([[decision.subject, proof]]))).get(decision.subject)!;
-  const pseudonym = services.pseudonymizer.pseudonym(projectId, decision.subject);
+  // The subject it already has under any key (identity/resolve-subjects.ts), else a new one.
+  const { pseudonym } = (await resolveSubjects(services, projectId, [decision.subject])).get(decision.subject)!;
   const anonymous = proof !== undefined && 'anonymousId' in proof;
   return applyConsentDecision(services, {
     projectId,

@@ -6,6 +6,7 @@
  */
 import { DomainError } from '../errors/domain-error.js';
 import { identifiedHash } from '../crypto/client-hash.js';
+import { resolveSubjects } from '../identity/resolve-subjects.js';
 import type { Services } from '../services.js';
 import type { Actor } from '../store/store.js';
 import type { SubjectRef } from './requests.js';
@@ -15,10 +16,9 @@ import { newSubjectToken } from './subject-tokens.js';
  * @example await mintSubjectToken(services, 'p_acme', 'user-42', { channel: 'backend', auth: 'backend_key:abc' }) // { subjectToken, tokenId }
  */
 export async function mintSubjectToken(services: Services, projectId: string, userId: string, actor: Actor) {
-  const names = services.pseudonymizer.candidates(projectId, identifiedHash(projectId, userId)).map((candidate) => candidate.pseudonym);
-  const found = await services.store.loadSubjects(projectId, names);
-  const pseudonym = names.find((name) => found.has(name) && !found.get(name)!.state.erased);
-  if (pseudonym === undefined) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
+  const clientHash = identifiedHash(projectId, userId);
+  const { pseudonym, record } = (await resolveSubjects(services, projectId, [clientHash])).get(clientHash)!;
+  if (record === undefined || record.state.erased) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
   const { token, stored } = newSubjectToken(actor.channel);
   const now = services.clock.now();
   const policy = await services.policies.forProject(projectId);

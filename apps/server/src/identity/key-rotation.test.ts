@@ -1,0 +1,70 @@
+/**
+ * A new pseudonymisation key made current (docs/operations.md, "Keys") changes no subject: a
+ * returning user's decisions and events go to the row it already has under the old key, an
+ * erased user's suppression record still refuses them, staff find everything by user id, and
+ * only a user new since the rotation gets a row under the new key. Before one rule resolved
+ * every path (identity/resolve-subjects.ts), a decision used the current key alone: it made a
+ * second subject, the erasure by user id erased that one and answered `erased: true` while the
+ * first one's events stayed, and the erased user was tracked again.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { storesUnderTest, type TestStoreKind } from '../testing/test-databases.js';
+import { TEST_START, startTestServer, type TestServer } from '../testing/test-server.js';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const server of servers.reverse()) await server.close();
+  servers.length = 0;
+});
+
+const consent = (t: TestServer, user: string) =>
+  t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor(user), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: t.clock.now() });
+
+async function send(t: TestServer, user: string, n: number) {
+  const response = await t.post('/v1/batch', {
+    writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'UTC', device: 'desktop', sdk: 'test/1',
+    events: [{ id: `evt_rotation_${user}_${n}`, type: 'session_start', subject: t.subjectFor(user), sessionId: `ses_rotation_${user}_${n}`, ts: t.clock.now() - 60_000 }],
+  });
+  return (await response.json()) as { accepted: number; reasons: Record<string, number> };
+}
+
+const staff = (t: TestServer, path: string, userId: string) => t.post(`/v1/admin/subjects/${path}`, { userId }, { authorization: `Bearer ${t.project.adminKey}` });
+
+describe.each(storesUnderTest())('a pseudonymisation key made current, on %s', (store: TestStoreKind) => {
+  it('keeps every returning user on its row, the erased ones refused, and finds all of a user’s data by user id', async () => {
+    const before = await startTestServer({ store });
+    servers.push(before);
+    for (const user of ['alice', 'eve']) {
+      expect((await consent(before, user)).status).toBe(200);
+      expect(await send(before, user, 1)).toMatchObject({ accepted: 1 });
+    }
+    expect((await staff(before, 'erase', 'eve')).status).toBe(200);
+    const [oldKey] = (await before.query<{ key: string }>('SELECT DISTINCT key_id AS key FROM subjects')).map((row) => row.key);
+    await before.server.close();
+
+    // The operator adds a key and makes it current, keeping the old one (the documented rotation).
+    const file = `${before.dataDir}/pseudonym.key`;
+    const ring = JSON.parse(readFileSync(file, 'utf8')) as { current: string; keys: Record<string, string> };
+    writeFileSync(file, JSON.stringify({ current: 'k-new', keys: { ...ring.keys, 'k-new': randomBytes(32).toString('base64') } }), { mode: 0o600 });
+    const t = await startTestServer({ store, dataDir: before.dataDir, project: before.project, databaseUrl: before.databaseUrl || undefined, start: TEST_START + 60 * 60_000 });
+    servers.push(t);
+
+    expect((await consent(t, 'alice')).status).toBe(200);
+    expect(await send(t, 'alice', 2)).toMatchObject({ accepted: 1 });
+    // The erased user's suppression record, made under the old key, still holds.
+    expect((await consent(t, 'eve')).status).toBe(409);
+    expect(await send(t, 'eve', 2)).toMatchObject({ accepted: 0, reasons: { erased: 1 } });
+    expect((await consent(t, 'zoe')).status).toBe(200);
+    // Two rows under the old key (alice, eve), one under the new (zoe): no second row for anyone.
+    const rows = await t.query<{ key: string; n: number }>('SELECT key_id AS key, count(*) AS n FROM subjects GROUP BY key_id');
+    expect(Object.fromEntries(rows.map((row) => [row.key, row.n]))).toEqual({ [oldKey!]: 2, 'k-new': 1 });
+
+    // Staff find both of alice's batches by user id, and erase them both.
+    const access = (await (await staff(t, 'access', 'alice')).json()) as { events: { id: string }[] };
+    expect(access.events.map((event) => event.id).sort()).toEqual(['evt_rotation_alice_1', 'evt_rotation_alice_2']);
+    expect(await (await staff(t, 'erase', 'alice')).json()).toMatchObject({ erased: true, deleted: { events: 2, sessions: 2 } });
+    expect(await t.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
+  });
+});
