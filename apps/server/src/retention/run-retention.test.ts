@@ -24,7 +24,9 @@ afterEach(() => t?.close());
 const admin = () => ({ authorization: `Bearer ${t.project.adminKey}` });
 const run = async (at: number) => {
   t.clock.set(at);
-  return (await runRetention(t.server.services)).deleted;
+  // Chunks of one row: every delete goes through a chunk that reads on after another's rowid,
+  // past the rows of the restricted and held subjects it keeps.
+  return (await runRetention(t.server.services, { chunk: 1 })).deleted;
 };
 /** Rows of a table per subject (by the pseudonym of each user). */
 async function held(table: string): Promise<Record<string, number>> {
