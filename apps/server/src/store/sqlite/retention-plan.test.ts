@@ -4,7 +4,7 @@
  * rows it deletes. Planned through the project's index instead (its equality makes the index
  * look attractive), each chunk read past every row the earlier ones had kept: raw events were
  * all read and sorted for every chunk (0.7 s a chunk at 1.4 million events, 110 s for a run that
- * now takes 7.8 s), and the chunks of sessions and activity marks grew from 46 to 310 ms and from
+ * now takes 7.4 s), and the chunks of sessions and activity marks grew from 46 to 310 ms and from
  * 54 to 171 ms over a run at 10,000 subjects (docs/operations.md, "Retention"). Speed itself is
  * measured in bench/, not here; this holds the plan that gives it.
  */
