@@ -1,7 +1,7 @@
 /**
  * Finds a subject by the platform's user id, for requests that reach staff by mail: derive
- * the SDK's client hash, then the subject it has under any key (identity/resolve-subjects.ts). The user id is used here and
- * forgotten: it is neither stored nor logged.
+ * the SDK's client hash, then the subject it has under any key (identity/resolve-subjects.ts).
+ * The user id is used here and forgotten: it is neither stored nor logged.
  */
 import { identifiedHash } from '../crypto/client-hash.js';
 import { resolveSubjects } from '../identity/resolve-subjects.js';
