@@ -6,9 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 import { accessZip } from '../rights/access.js';
-import { findSubjectByUserId } from '../rights/find-subject.js';
+import { findEverySubjectByUserId } from '../rights/find-subject.js';
 import { orderRequests, type SubjectRef } from '../rights/requests.js';
-import { access, erase, object, restrict } from '../rights/subject-rights.js';
+import { access, eraseEvery, object, restrict } from '../rights/subject-rights.js';
 import type { Services } from '../services.js';
 import { BOOLEAN, STRING, on, text, type CliCommand, type Flags } from './command.js';
 
@@ -18,13 +18,17 @@ const SUBJECT_FLAGS = { project: STRING, user: STRING };
 /** Whoever runs the CLI holds the data directory: staff, authenticated by the machine. */
 export const OPERATOR = { channel: 'staff', auth: 'operator_cli' } as const;
 
-async function subject(services: Services, flags: Flags): Promise<SubjectRef> {
+/** The subject's rows by user id under every pseudonym key (the first: the newest key's). */
+async function subjects(services: Services, flags: Flags): Promise<SubjectRef[]> {
   const [projectId, userId] = [text(flags, 'project'), text(flags, 'user')];
   if (!projectId || !userId) throw new ConfigError('name the subject with --project ID --user USER_ID');
-  const ref = await findSubjectByUserId(services, projectId, userId, OPERATOR);
-  if (!ref) throw new ConfigError('no data is held about this user id in this project');
-  return ref;
+  const refs = await findEverySubjectByUserId(services, projectId, userId, OPERATOR);
+  if (refs.length === 0) throw new ConfigError('no data is held about this user id in this project');
+  return refs;
 }
+
+/** The subject a command by user id is about: the row under the newest key (identity/resolve-subjects.ts). */
+const subject = async (services: Services, flags: Flags): Promise<SubjectRef> => (await subjects(services, flags))[0]!;
 
 export const RIGHTS_COMMANDS: readonly CliCommand[] = [
   {
@@ -50,7 +54,7 @@ export const RIGHTS_COMMANDS: readonly CliCommand[] = [
     summary: 'erasure (Art. 17)',
     flags: SUBJECT_FLAGS,
     async run({ flags, services }) {
-      console.log(JSON.stringify(await erase(services(), await subject(services(), flags)), null, 2));
+      console.log(JSON.stringify(await eraseEvery(services(), await subjects(services(), flags)), null, 2));
       return 0;
     },
   },

@@ -67,4 +67,44 @@ describe.each(storesUnderTest())('a pseudonymisation key made current, on %s', (
     expect(await (await staff(t, 'erase', 'alice')).json()).toMatchObject({ erased: true, deleted: { events: 2, sessions: 2 } });
     expect(await t.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
   });
+
+  it('erases both rows of a user whose decision after a rotation made a second one before this rule', async () => {
+    const before = await startTestServer({ store });
+    servers.push(before);
+    expect((await consent(before, 'bob')).status).toBe(200);
+    expect(await send(before, 'bob', 1)).toMatchObject({ accepted: 1 });
+    // A legal hold on bob's row, from before the rotation.
+    const hold = { ground: 'legal_claims', reason: 'case 2026/7' };
+    expect((await before.post('/v1/admin/subjects/hold', { userId: 'bob', ...hold }, { authorization: `Bearer ${before.project.adminKey}` })).status).toBe(200);
+    const first = before.server.services.pseudonymizer.pseudonym(before.project.projectId, before.subjectFor('bob'));
+    await before.server.close();
+    const file = `${before.dataDir}/pseudonym.key`;
+    const ring = JSON.parse(readFileSync(file, 'utf8')) as { current: string; keys: Record<string, string> };
+    writeFileSync(file, JSON.stringify({ current: 'k-new', keys: { ...ring.keys, 'k-new': randomBytes(32).toString('base64') } }), { mode: 0o600 });
+    const t = await startTestServer({ store, dataDir: before.dataDir, project: before.project, databaseUrl: before.databaseUrl || undefined, start: TEST_START + 60 * 60_000 });
+    servers.push(t);
+    // What an earlier version stored for bob's decision and batch after the rotation: a second
+    // row under the new key, written here through the store as that version's paths did.
+    const { store: heed, pseudonymizer, clock } = t.server.services;
+    const { projectId } = t.project;
+    const second = pseudonymizer.pseudonym(projectId, t.subjectFor('bob'));
+    const ledger = { projectId, pseudonym: second, action: 'decision', policyVersion: '2026-11-01', policyHash: '', detail: {}, at: clock.now(), actor: { channel: 'sdk', auth: 'test' } } as const;
+    await heed.recordConsent({ projectId, pseudonym: second, keyId: 'k-new', at: clock.now(), policyVersion: '2026-11-01', granted: ['statistics'], objected: [], ledger });
+    await heed.ingest({
+      projectId, receivedAt: clock.now(), tz: 'UTC', device: 'desktop', suppressed: {},
+      events: [{ id: 'evt_rotation_bob_2', type: 'session_start', ts: clock.now() - 60_000, sessionId: 'ses_rotation_bob_2', pseudonym: second, name: null, durationMs: null, activeMs: null, propsJson: null, purposes: ['statistics'] }],
+    });
+    expect(await t.query('SELECT count(*) AS n FROM subjects')).toEqual([{ n: 2 }]);
+
+    // The hold on the first row refuses the erasure as a whole: the second row, found first,
+    // loses nothing either.
+    expect((await staff(t, 'erase', 'bob')).status).toBe(409);
+    expect(await t.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 2 }]);
+    await heed.setLegalHold(null, { ...ledger, pseudonym: first, action: 'hold_lifted', actor: { channel: 'staff', auth: 'test' } });
+
+    expect(await (await staff(t, 'erase', 'bob')).json()).toMatchObject({ erased: true, deleted: { events: 2, sessions: 2 } });
+    expect(await t.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
+    expect(await t.query('SELECT count(*) AS n FROM sessions')).toEqual([{ n: 0 }]);
+    expect(await t.query('SELECT erased FROM subjects')).toEqual([{ erased: 1 }, { erased: 1 }]);
+  });
 });

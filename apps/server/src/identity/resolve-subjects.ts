@@ -18,6 +18,12 @@ export interface ResolvedSubject {
   readonly pseudonym: string;
   /** That row, when there is one. */
   readonly record?: SubjectRecord;
+  /**
+   * Every pseudonym of the client hash that has a row, newest key first: one, or two for a
+   * user whose decision after a rotation made a second row before this rule (an erasure by
+   * user id takes them all).
+   */
+  readonly held: readonly string[];
 }
 
 /**
@@ -37,9 +43,10 @@ export async function resolveSubjects(
   const found = await services.store.loadSubjects(projectId, [...candidates.values()].flat());
   const resolved = new Map<string, ResolvedSubject>();
   for (const [hash, names] of candidates) {
-    const pseudonym = names.find((name) => found.has(name)) ?? names[0]!;
+    const held = names.filter((name) => found.has(name));
+    const pseudonym = held[0] ?? names[0]!;
     const record = found.get(pseudonym);
-    resolved.set(hash, record ? { pseudonym, record } : { pseudonym });
+    resolved.set(hash, record ? { pseudonym, record, held } : { pseudonym, held });
   }
   return resolved;
 }

@@ -116,7 +116,7 @@ export function operationSpecs(schemas: WireSchemas): readonly OperationSpec[] {
     admin('restrict', 'Restriction by user id; lifting it needs informedAt and how (Art. 18(3))', staffRestrictBody.shape),
     admin('object', 'Objection by user id', objectBody.shape),
     admin('withdraw', 'Withdrawal by user id', {}),
-    admin('erase', 'Erasure by user id', {}),
+    admin('erase', 'Erasure by user id: every subject row the user id has under any pseudonymisation key, refused as a whole under a legal hold', {}),
     admin('hold', 'Put a subject\'s data on legal hold (Art. 17(3)): erasure refused with the ground, retention paused', { ground: holdBody.shape.ground, reason: holdBody.shape.reason, until: holdBody.shape.until }),
     admin('lift-hold', 'Lift a legal hold', {}),
     { method: 'post', path: '/v1/admin/subjects/revoke-tokens', operationId: 'adminRevokeTokens', tag: 'staff rights', summary: 'Revoke every subject token of a user (a lost device, on request)', credential: 'adminKey', body: { schema: adminSubjectBody, name: 'AdminRevokeTokensRequest' }, ok: ok(json(objectSchema, 'RevokeResult')), problems: ADMIN_BODY },

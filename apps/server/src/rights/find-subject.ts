@@ -17,3 +17,15 @@ export async function findSubjectByUserId(services: Services, projectId: string,
   const { pseudonym, record } = (await resolveSubjects(services, projectId, [clientHash])).get(clientHash)!;
   return record === undefined ? undefined : { projectId, pseudonym, actor };
 }
+
+/**
+ * Every subject row the user id has under any key: one, or two where a decision after a key
+ * rotation made a second row before every path resolved the same way. Erasure takes them all.
+ *
+ * @example await findEverySubjectByUserId(services, 'p_acme', 'user-42', actor) // [{ projectId, pseudonym, actor }]
+ */
+export async function findEverySubjectByUserId(services: Services, projectId: string, userId: string, actor: Actor): Promise<SubjectRef[]> {
+  const clientHash = identifiedHash(projectId, userId);
+  const { held } = (await resolveSubjects(services, projectId, [clientHash])).get(clientHash)!;
+  return held.map((pseudonym) => ({ projectId, pseudonym, actor }));
+}

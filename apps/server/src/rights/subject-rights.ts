@@ -131,3 +131,23 @@ export async function erase(services: Services, ref: SubjectRef) {
     },
   };
 }
+
+/**
+ * Erasure of every row one person has (`findEverySubjectByUserId`: two where a key rotation
+ * once made a second one), refused as a whole, before anything is deleted, when any of them is
+ * under a legal hold. Answers as `erase` does, with the deleted counts summed.
+ */
+export async function eraseEvery(services: Services, refs: readonly SubjectRef[]) {
+  const [first, ...rest] = refs;
+  if (!first) throw gone();
+  const rows = await services.store.loadSubjects(first.projectId, refs.map((ref) => ref.pseudonym));
+  const now = services.clock.now();
+  const isHeld = (ref: SubjectRef) => holdInForce(rows.get(ref.pseudonym)?.legalHold, now) !== null;
+  // A held row goes first: its refusal answers, and nothing else was deleted.
+  const ordered = [...refs.filter(isHeld), ...refs.filter((ref) => !isHeld(ref))];
+  const answers: Awaited<ReturnType<typeof erase>>[] = [];
+  for (const ref of ordered) answers.push(await erase(services, ref));
+  const answer = answers[0]!;
+  const sum = (field: 'events' | 'sessions') => answers.reduce((total, each) => total + each.deleted[field], 0);
+  return rest.length === 0 ? answer : { ...answer, deleted: { ...answer.deleted, events: sum('events'), sessions: sum('sessions') } };
+}

@@ -15,7 +15,7 @@ import { readJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
 import { DEFAULT_OVERLAP_MS, identityStatus, rotateIdentitySecret, setIdentityMode } from '../identity/identity-admin.js';
 import type { KeyHolder } from '../projects/key-resolver.js';
-import { findSubjectByUserId } from '../rights/find-subject.js';
+import { findEverySubjectByUserId, findSubjectByUserId } from '../rights/find-subject.js';
 import { setHold } from '../rights/legal-hold.js';
 import { completeRequest, extendRequest, refuseRequest } from '../rights/request-lifecycle.js';
 import { logOpenRequest, orderRequests, type SubjectRef } from '../rights/requests.js';
@@ -32,7 +32,7 @@ import {
   rotateSecretBody,
   staffRestrictBody,
 } from '../rights/rights-schemas.js';
-import { access, erase, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
+import { access, eraseEvery, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
 import { revokeSubjectTokens } from '../rights/token-rights.js';
 import type { Services } from '../services.js';
 import type { Actor } from '../store/store.js';
@@ -47,14 +47,19 @@ export function adminRoutes(services: Services) {
   const limitRightsBody = limitBody(RIGHTS_BODY_LIMIT);
   const authorise = bearerAuth<'admin', KeyHolder>('admin', { what: 'an admin key', realm: 'admin', verify: (key) => services.keys.lookup(key, 'admin') });
 
-  /** Reads the body, finds the subject by user id under every pseudonym key. */
-  async function subjectFrom<T extends z.ZodObject>(c: Context<Env>, extra: T): Promise<{ ref: SubjectRef; body: z.infer<T> }> {
+  /** Reads the body, finds the subject's rows by user id under every pseudonym key (the first: the newest key's). */
+  async function subjectsFrom<T extends z.ZodObject>(c: Context<Env>, extra: T): Promise<{ refs: SubjectRef[]; body: z.infer<T> }> {
     const raw = await readJson(c);
     const { userId } = validate(adminSubjectBody, raw);
     const body = validate(extra, Object.fromEntries(Object.entries(raw as object).filter(([key]) => key !== 'userId')));
-    const ref = await findSubjectByUserId(services, c.var.admin.projectId, userId, staff(c.var.admin));
-    if (!ref) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
-    return { ref, body };
+    const refs = await findEverySubjectByUserId(services, c.var.admin.projectId, userId, staff(c.var.admin));
+    if (refs.length === 0) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
+    return { refs, body };
+  }
+  /** The subject a request by user id is about: the row under the newest key (identity/resolve-subjects.ts). */
+  async function subjectFrom<T extends z.ZodObject>(c: Context<Env>, extra: T): Promise<{ ref: SubjectRef; body: z.infer<T> }> {
+    const { refs, body } = await subjectsFrom(c, extra);
+    return { ref: refs[0]!, body };
   }
   const empty = z.strictObject({});
 
@@ -83,7 +88,7 @@ export function adminRoutes(services: Services) {
       return c.json(await object(services, ref, body.purposes, body.objected));
     })
     .post('/v1/admin/subjects/withdraw', async (c) => c.json(await withdraw(services, (await subjectFrom(c, empty)).ref)))
-    .post('/v1/admin/subjects/erase', async (c) => c.json(await erase(services, (await subjectFrom(c, empty)).ref)))
+    .post('/v1/admin/subjects/erase', async (c) => c.json(await eraseEvery(services, (await subjectsFrom(c, empty)).refs)))
     .post('/v1/admin/subjects/revoke-tokens', async (c) => c.json(await revokeSubjectTokens(services, (await subjectFrom(c, empty)).ref)))
     .post('/v1/admin/requests', async (c) => {
       const body = validate(openRequestBody, await readJson(c));
