@@ -30,6 +30,20 @@ async function send(t: TestServer, user: string, n: number) {
   return (await response.json()) as { accepted: number; reasons: Record<string, number> };
 }
 
+/**
+ * Stops `before` and starts its data again after the documented rotation: the operator adds a
+ * key `k-new` to the key file and makes it current, keeping the old one.
+ */
+async function rotated(before: TestServer, store: TestStoreKind): Promise<TestServer> {
+  await before.server.close();
+  const file = `${before.dataDir}/pseudonym.key`;
+  const ring = JSON.parse(readFileSync(file, 'utf8')) as { current: string; keys: Record<string, string> };
+  writeFileSync(file, JSON.stringify({ current: 'k-new', keys: { ...ring.keys, 'k-new': randomBytes(32).toString('base64') } }), { mode: 0o600 });
+  const t = await startTestServer({ store, dataDir: before.dataDir, project: before.project, databaseUrl: before.databaseUrl || undefined, start: TEST_START + 60 * 60_000 });
+  servers.push(t);
+  return t;
+}
+
 const staff = (t: TestServer, path: string, userId: string) => t.post(`/v1/admin/subjects/${path}`, { userId }, { authorization: `Bearer ${t.project.adminKey}` });
 
 describe.each(storesUnderTest())('a pseudonymisation key made current, on %s', (store: TestStoreKind) => {
@@ -42,14 +56,7 @@ describe.each(storesUnderTest())('a pseudonymisation key made current, on %s', (
     }
     expect((await staff(before, 'erase', 'eve')).status).toBe(200);
     const [oldKey] = (await before.query<{ key: string }>('SELECT DISTINCT key_id AS key FROM subjects')).map((row) => row.key);
-    await before.server.close();
-
-    // The operator adds a key and makes it current, keeping the old one (the documented rotation).
-    const file = `${before.dataDir}/pseudonym.key`;
-    const ring = JSON.parse(readFileSync(file, 'utf8')) as { current: string; keys: Record<string, string> };
-    writeFileSync(file, JSON.stringify({ current: 'k-new', keys: { ...ring.keys, 'k-new': randomBytes(32).toString('base64') } }), { mode: 0o600 });
-    const t = await startTestServer({ store, dataDir: before.dataDir, project: before.project, databaseUrl: before.databaseUrl || undefined, start: TEST_START + 60 * 60_000 });
-    servers.push(t);
+    const t = await rotated(before, store);
 
     expect((await consent(t, 'alice')).status).toBe(200);
     expect(await send(t, 'alice', 2)).toMatchObject({ accepted: 1 });
@@ -77,12 +84,7 @@ describe.each(storesUnderTest())('a pseudonymisation key made current, on %s', (
     const hold = { ground: 'legal_claims', reason: 'case 2026/7' };
     expect((await before.post('/v1/admin/subjects/hold', { userId: 'bob', ...hold }, { authorization: `Bearer ${before.project.adminKey}` })).status).toBe(200);
     const first = before.server.services.pseudonymizer.pseudonym(before.project.projectId, before.subjectFor('bob'));
-    await before.server.close();
-    const file = `${before.dataDir}/pseudonym.key`;
-    const ring = JSON.parse(readFileSync(file, 'utf8')) as { current: string; keys: Record<string, string> };
-    writeFileSync(file, JSON.stringify({ current: 'k-new', keys: { ...ring.keys, 'k-new': randomBytes(32).toString('base64') } }), { mode: 0o600 });
-    const t = await startTestServer({ store, dataDir: before.dataDir, project: before.project, databaseUrl: before.databaseUrl || undefined, start: TEST_START + 60 * 60_000 });
-    servers.push(t);
+    const t = await rotated(before, store);
     // What an earlier version stored for bob's decision and batch after the rotation: a second
     // row under the new key, written here through the store as that version's paths did.
     const { store: heed, pseudonymizer, clock } = t.server.services;
