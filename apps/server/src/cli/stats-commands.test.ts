@@ -2,23 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { runStatsCommand } from './stats-commands.js';
+import { sendTimedSessions, TIMED_AT, TIMED_START } from './timed-sessions.case.js';
 
 let t: TestServer;
-const at = Date.UTC(2026, 10, 3, 9, 10); // Tue 3 Nov, 10:10 CET
 
 beforeAll(async () => {
-  t = await startTestServer({ start: Date.UTC(2026, 10, 2, 12) });
-  const subjects = Array.from({ length: 6 }, (_, i) => t.subjectFor(`c${i}`));
-  for (const subject of subjects) {
-    await t.post('/v1/consent', { writeKey: t.project.writeKey, subject, policyVersion: '2026-11-01', purposes: { statistics: true, update_timing: true }, ts: t.clock.now() });
-  }
-  t.clock.set(at + 3_600_000);
-  const events = subjects.flatMap((subject, i) => [
-    { id: `evt_cli_${i}_start_000`, type: 'session_start', ts: at, sessionId: `ses_cli_${i}_0000`, subject },
-    { id: `evt_cli_${i}_track_000`, type: 'track', ts: at + 1_000, sessionId: `ses_cli_${i}_0000`, subject, name: 'report.exported', durationMs: 300 },
-  ]);
-  await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events });
-  t.clock.set(Date.UTC(2026, 10, 10, 12));
+  t = await startTestServer({ start: TIMED_START });
+  await sendTimedSessions(t, 'cli');
 });
 afterAll(async () => {
   await t.close();
@@ -46,10 +36,10 @@ describe('heed stats and heed windows', () => {
 
   it('tells a feature never timed (-) from a hidden figure (<k)', async () => {
     const untimed = Array.from({ length: 5 }, (_, i) => ({
-      id: `evt_cli_${i}_untimed_00`, type: 'track', ts: at + 2_000, sessionId: `ses_cli_${i}_0000`, subject: t.subjectFor(`c${i}`), name: 'help.opened',
+      id: `evt_cli_${i}_untimed_00`, type: 'track', ts: TIMED_AT + 2_000, sessionId: `ses_cli_${i}_0000`, subject: t.subjectFor(`cli${i}`), name: 'help.opened',
     }));
     const now = t.clock.now();
-    t.clock.set(at + 3_600_000);
+    t.clock.set(TIMED_AT + 3_600_000);
     await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'Europe/Brussels', device: 'desktop', sdk: 'test/1', events: untimed });
     t.clock.set(now);
     const table = await run('stats', 'features', { from: '2026-11-03', to: '2026-11-04' });
