@@ -26,11 +26,12 @@
  * `--churn` lands a small batch before every timed request (see `churn`); it adds those events
  * to a kept dataset, so give it a copy of one.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
+import Database from 'better-sqlite3';
 import {
   createTestDatabase, databaseUrl, startServerProcess, startTestServer, TEST_POSTGRES_URL, type TestDatabase, type TestServer, type TestStoreKind,
 } from '@heed/server/testing';
@@ -252,9 +253,6 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
   const today = Math.floor(Date.now() / DAY) * DAY;
   const start = reuse?.start ?? today - options.weeks * 7 * DAY + DAY;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  // "First request" means a cold fill: no statistics cache snapshot of an earlier run (SQLite's
-  // files here; PostgreSQL's rows once the generator's server has closed, below).
-  if (dataDir) rmSync(join(dataDir, 'heed.db-stats-cache'), { recursive: true, force: true });
   const database = options.store === 'postgres' ? await benchDatabase({ ...options, dataDir }, reuse !== undefined) : undefined;
   const env = {
     HEED_RATE_PER_SECOND: '1000000', HEED_RATE_BURST: '1000000', HEED_LOG_LEVEL: 'warn',
@@ -286,10 +284,10 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
           await serve.stop();
         }
       };
-      // Cold (no snapshot of an earlier run: removed above, and on PostgreSQL here), every
-      // cache filled from the database. Then the same data again after a restart, from the
-      // snapshot the first left.
-      if (database) await dropSnapshots(database.url);
+      // Cold (no snapshot of an earlier run or of the generator's server), every cache filled
+      // from the database. Then the same data again after a restart, from the snapshot the
+      // first left.
+      await dropSnapshots(database?.url ?? join(dataDir!, 'heed.db'));
       // --warm: `heed stats warm` first, as an operator runs it after an upgrade; the first
       // process then restores the snapshot it wrote instead of filling from the database.
       const warmStarted = performance.now();
@@ -326,8 +324,18 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
  * of 1,800.
  */
 /** PostgreSQL keeps the statistics cache snapshots in the database: the first process starts without one. */
-async function dropSnapshots(url: string): Promise<void> {
-  const sql = postgres(url, { max: 1, onnotice: () => {} });
+/** Deletes every statistics cache snapshot of the database (a PostgreSQL URL or a SQLite file). */
+async function dropSnapshots(database: string): Promise<void> {
+  if (!database.startsWith('postgres')) {
+    const file = new Database(database);
+    try {
+      file.prepare('DELETE FROM stats_snapshots').run();
+    } finally {
+      file.close();
+    }
+    return;
+  }
+  const sql = postgres(database, { max: 1, onnotice: () => {} });
   try {
     await sql`DELETE FROM stats_snapshots`;
   } finally {

@@ -4,7 +4,6 @@
  * small population sent through the real pipeline, reads that count the mark rows and session
  * changes they return, and every answer the caches serve.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect } from 'vitest';
 import { DURATION_EDGES } from '../../aggregates/duration-bins.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
@@ -138,17 +137,9 @@ export function memorySnapshots(): CacheSnapshots & { files: Map<string, Uint8Ar
   };
 }
 
-/**
- * A project's statistics cache snapshot as a test server's store keeps it: on SQLite a file
- * beside the database, on PostgreSQL rows of 1 MiB parts; no bytes when there is none.
- */
+/** A project's statistics cache snapshot as a test server's store keeps it (rows of 1 MiB parts); no bytes when there is none. */
 export async function storedSnapshot(t: TestServer): Promise<Buffer> {
-  const { projectId } = t.project;
-  if (t.store === 'sqlite') {
-    const file = `${t.dbPath}-stats-cache/${encodeURIComponent(projectId)}.snapshot`;
-    return existsSync(file) ? readFileSync(file) : Buffer.alloc(0);
-  }
-  const parts = await t.query<{ bytes: Buffer }>('SELECT bytes FROM stats_snapshots WHERE project_id = ? ORDER BY part', projectId);
+  const parts = await t.query<{ bytes: Buffer }>('SELECT bytes FROM stats_snapshots WHERE project_id = ? ORDER BY part', t.project.projectId);
   return Buffer.concat(parts.map((row) => row.bytes));
 }
 

@@ -27,11 +27,9 @@ import { createSubjectRepository } from './subjects.js';
 
 const LEDGER_PAGE = 1_000;
 
-/** Both stores' tables and the PostgreSQL store's own (its statistics cache snapshots; SQLite keeps them in files). */
-const POSTGRES_TABLES = [...TABLES, 'stats_snapshots'] as const;
 
 /** Counters, not their writer slots' rows (schema.ts): the rows a SQLite store holds for the same data. */
-const COUNTED: Partial<Record<(typeof POSTGRES_TABLES)[number], string>> = {
+const COUNTED: Partial<Record<(typeof TABLES)[number], string>> = {
   aggregates: '(SELECT DISTINCT project_id, purpose, grain, metric, bucket, dim FROM aggregates) AS counters',
   suppressions: '(SELECT DISTINCT project_id, day, reason FROM suppressions) AS counters',
 };
@@ -214,9 +212,9 @@ export function createPostgresStore(options: PostgresStoreOptions): PostgresStor
       [...(await sql<LedgerHead[]>`SELECT project_id AS "projectId", seq, hash FROM ledger_heads WHERE seq > 0 ORDER BY project_id COLLATE "C"`)]),
     counts: afterMigrations(async () => {
       const rows = await sql<{ name: string; n: number }[]>`
-        ${sql.unsafe(POSTGRES_TABLES.map((table) => `SELECT '${table}' AS name, count(*) AS n FROM ${COUNTED[table] ?? table}`).join(' UNION ALL '))}`;
+        ${sql.unsafe(TABLES.map((table) => `SELECT '${table}' AS name, count(*) AS n FROM ${COUNTED[table] ?? table}`).join(' UNION ALL '))}`;
       const result: Record<string, number> = {};
-      for (const table of POSTGRES_TABLES) result[table] = rows.find((row) => row.name === table)?.n ?? 0;
+      for (const table of TABLES) result[table] = rows.find((row) => row.name === table)?.n ?? 0;
       return result;
     }),
 

@@ -10,12 +10,9 @@
  * the keeper's choice (`snapshot-keeper.ts`: once requests are quiet): whole or in parts, a
  * write among a dashboard's requests raised their p95 on PostgreSQL.
  */
-import { bytesSource } from '../activity-index/snapshot/cache-image.js';
+import { imageParts, partsSource } from '../activity-index/snapshot/image-parts.js';
 import type { CacheSnapshots } from '../activity-index/snapshot/project-snapshot.js';
 import type { PostgresConnection } from './connection.js';
-
-/** Bytes per part. */
-const PART = 1 << 20;
 
 export function postgresSnapshots({ sql }: PostgresConnection): CacheSnapshots {
   /** Per project, the last write or delete asked for: they run in the order asked. */
@@ -32,21 +29,20 @@ export function postgresSnapshots({ sql }: PostgresConnection): CacheSnapshots {
       const rows = await sql<{ part: number; bytes: Buffer }[]>`SELECT part, bytes FROM stats_snapshots WHERE project_id = ${projectId} ORDER BY part`;
       if (rows.length === 0) return undefined;
       if (rows.some((row, index) => row.part !== index)) throw new Error('cache snapshot parts missing');
-      return use(bytesSource(Buffer.concat(rows.map((row) => row.bytes))));
+      return use(partsSource(rows.map((row) => row.bytes.length), (part) => rows[part]!.bytes));
     },
     write(projectId, chunks) {
       // Copied before the first await: the chunks are views on live caches.
-      const image = Buffer.concat(chunks);
-      const parts = Math.max(1, Math.ceil(image.length / PART));
+      const parts = [...imageParts(chunks)];
       return inOrder(projectId, () =>
         sql.begin(async (tx) => {
           const at = Date.now();
-          for (let part = 0; part < parts; part++) {
+          for (const [part, bytes] of parts.entries()) {
             await tx`
-              INSERT INTO stats_snapshots (project_id, part, bytes, written_at) VALUES (${projectId}, ${part}, ${image.subarray(part * PART, (part + 1) * PART)}, ${at})
+              INSERT INTO stats_snapshots (project_id, part, bytes, written_at) VALUES (${projectId}, ${part}, ${bytes}, ${at})
               ON CONFLICT (project_id, part) DO UPDATE SET bytes = excluded.bytes, written_at = excluded.written_at`;
           }
-          await tx`DELETE FROM stats_snapshots WHERE project_id = ${projectId} AND part >= ${parts}`;
+          await tx`DELETE FROM stats_snapshots WHERE project_id = ${projectId} AND part >= ${parts.length}`;
         }),
       );
     },

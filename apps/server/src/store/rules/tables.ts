@@ -11,6 +11,7 @@ import type { StatsRemoval } from '../stats-store.js';
 export const TABLES = [
   'projects', 'api_keys', 'identity_secrets', 'policy_versions', 'subjects', 'subject_tokens', 'consent_ledger', 'ledger_heads',
   'ledger_checkpoints', 'events', 'sessions', 'activity', 'aggregates', 'suppressions', 'rights_requests', 'stats_removals',
+  'stats_snapshots',
 ] as const;
 
 export interface PruneTarget {

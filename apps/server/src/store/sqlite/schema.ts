@@ -4,7 +4,7 @@
  * read (stats convert per request). No column holds a raw user id, an IP address or a secret:
  * subjects are keyed by their HMAC pseudonym, keys and tokens by their SHA-256.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const projects = sqliteTable('projects', {
   id: text('id').primaryKey(),
@@ -34,6 +34,21 @@ export const projects = sqliteTable('projects', {
  * change, which holds the pseudonym as the consent proof does (and keeps it after erasure).
  * Each step deletes the project's steps past the newest 1,024 or older than 7 days.
  */
+/**
+ * The statistics caches' snapshots (`stats-snapshots.ts`): a project's image in parts of 1 MiB,
+ * each one row, so a write or a read never holds more than a part beside the caches.
+ */
+export const statsSnapshots = sqliteTable(
+  'stats_snapshots',
+  {
+    projectId: text('project_id').notNull(),
+    part: integer('part').notNull(),
+    bytes: blob('bytes', { mode: 'buffer' }).notNull(),
+    writtenAt: integer('written_at').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.projectId, table.part] })],
+);
+
 export const statsRemovals = sqliteTable(
   'stats_removals',
   {

@@ -17,7 +17,8 @@ import { apiKeys, identitySecrets, projects } from './schema.js';
 import { createIndexedStats } from '../activity-index/indexed-stats.js';
 import { scrubbedAfter } from '../rules/scrubbed-after.js';
 import { createStatsQueries } from './stats-queries.js';
-import { fileSnapshots } from './stats-snapshots.js';
+import { moveSnapshotFolder } from './snapshot-folder.js';
+import { sqliteSnapshots } from './stats-snapshots.js';
 import { createSqlitePolicies } from './policies.js';
 import { createSqliteRetention } from './retention.js';
 import { createSubjectRepository } from './subjects.js';
@@ -32,8 +33,8 @@ export interface SqliteStoreOptions extends SqliteOptions {
   /** Seals consent-ledger entries with the ledger key (ledger/chain.ts). */
   readonly seal: LedgerSeal;
   /**
-   * Keep snapshots of the statistics caches beside the database file (`<path>-stats-cache/`),
-   * so that the first statistics request after a restart reads only what changed. Default on.
+   * Keep snapshots of the statistics caches in the database (`stats_snapshots`), so that the
+   * first statistics request after a restart reads only what changed. Default on.
    */
   readonly statsSnapshots?: boolean;
 }
@@ -52,11 +53,12 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
   const { client, db } = connection;
   const writer = createIngestWriter(connection);
   const reads = createStatsQueries(connection);
+  // A database that ends with the process has no restart to keep caches for.
+  const snapshots = options.path !== ':memory:' && options.statsSnapshots !== false;
+  if (snapshots) moveSnapshotFolder(options.path, connection);
   const stats = createIndexedStats(reads, {
     ownWrites: reads,
-    ...(options.path === ':memory:' || options.statsSnapshots === false
-      ? {}
-      : { snapshots: { store: fileSnapshots(options.path), feedHead: () => reads.feedHead(), onWarning: warn } }),
+    ...(snapshots ? { snapshots: { store: sqliteSnapshots(connection), feedHead: () => reads.feedHead(), onWarning: warn } } : {}),
   });
   const subjects = createSubjectRepository(connection, options.seal);
 

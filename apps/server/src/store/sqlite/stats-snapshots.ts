@@ -1,58 +1,43 @@
 /**
  * Where the SQLite store keeps its statistics cache snapshots (`activity-index/snapshot/`):
- * a folder beside the database file, one file per project. A snapshot belongs with the file
- * it was taken from; the server drops one that the database contradicts, and deleting the
- * folder is always safe (the next first request reads everything again).
+ * rows of `stats_snapshots` in the database file, a project's image in parts of 1 MiB, as on
+ * PostgreSQL. In the file, a snapshot goes wherever the database goes (a backup, a restore
+ * gets the snapshot of its own moment, never one ahead of it), and a snapshot rewritten after
+ * an erasure zeroes the old one's pages (`secure_delete`, open.ts), where a rewritten file
+ * left its blocks to the filesystem.
+ *
+ * A write is one IMMEDIATE transaction and a read one read transaction, so a reader sees one
+ * writer's parts; a read takes a part at a time, as the image's sections need them.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { imageParts, partsSource } from '../activity-index/snapshot/image-parts.js';
 import type { CacheSnapshots } from '../activity-index/snapshot/project-snapshot.js';
+import type { SqliteConnection } from './connection.js';
 
-/** @example fileSnapshots('/data/heed.db') // keeps /data/heed.db-stats-cache/p_1.snapshot */
-export function fileSnapshots(databasePath: string): CacheSnapshots {
-  const folder = `${databasePath}-stats-cache`;
-  // Project ids are generated (nanoid's alphabet), but a file name is no place to trust that.
-  const fileOf = (projectId: string) => join(folder, `${encodeURIComponent(projectId)}.snapshot`);
+export function sqliteSnapshots({ client, writeTransaction }: SqliteConnection): CacheSnapshots {
+  const sizes = client.prepare<[string], { part: number; bytes: number }>('SELECT part, length(bytes) AS bytes FROM stats_snapshots WHERE project_id = ? ORDER BY part');
+  const partAt = client.prepare<[string, number], { bytes: Buffer }>('SELECT bytes FROM stats_snapshots WHERE project_id = ? AND part = ?');
+  const insert = client.prepare<[string, number, Buffer, number]>('INSERT INTO stats_snapshots (project_id, part, bytes, written_at) VALUES (?, ?, ?, ?)');
+  const remove = client.prepare<[string]>('DELETE FROM stats_snapshots WHERE project_id = ?');
   return {
     async read(projectId, use) {
-      let fd: number;
-      try {
-        fd = openSync(fileOf(projectId), 'r');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-        throw error;
-      }
-      try {
-        const { size } = fstatSync(fd);
-        return use({
-          size,
-          readInto(position, target) {
-            for (let at = 0; at < target.length; ) {
-              const read = readSync(fd, target, at, target.length - at, position + at);
-              if (read === 0) throw new Error('cache snapshot truncated while reading');
-              at += read;
-            }
-          },
-        });
-      } finally {
-        closeSync(fd);
-      }
+      return client.transaction(() => {
+        const parts = sizes.all(projectId);
+        if (parts.length === 0) return undefined;
+        if (parts.some((row, index) => row.part !== index)) throw new Error('cache snapshot parts missing');
+        return use(partsSource(parts.map((row) => row.bytes), (part) => partAt.get(projectId, part)!.bytes));
+      })();
     },
     write(projectId, chunks) {
-      mkdirSync(folder, { recursive: true });
-      const file = fileOf(projectId);
-      // Written whole under another name, then renamed: a reader never sees half a snapshot.
-      const temporary = `${file}.${process.pid}.tmp`;
-      const fd = openSync(temporary, 'w', 0o600);
-      try {
-        for (const chunk of chunks) for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temporary, file);
+      // Synchronous: the chunks are views on live caches, read whole before anything else runs.
+      writeTransaction(() => {
+        const at = Date.now();
+        remove.run(projectId);
+        let part = 0;
+        for (const bytes of imageParts(chunks)) insert.run(projectId, part++, bytes, at);
+      });
     },
     remove(projectId) {
-      rmSync(fileOf(projectId), { force: true });
+      writeTransaction(() => remove.run(projectId));
     },
   };
 }

@@ -3,7 +3,7 @@
  * table (SQLite cannot change a primary key in place) keep every row, and the order retention
  * relies on (oldest arrivals first in rowid order).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -125,4 +125,26 @@ it('starts the session feed head at the highest number given before it, and keep
   store.client.prepare("DELETE FROM sessions").run();
   expect(head()).toEqual([3]);
   await store.close();
+});
+
+it('moves the snapshot folder of the releases before 0011 into stats_snapshots when the store opens, and deletes it', async () => {
+  const path = join(dir, 'heed.db');
+  const before = new Database(path);
+  // 0000..0010: the releases that kept snapshots in `<database>-stats-cache/`.
+  migrate(drizzle(before), { migrationsFolder: firstMigrations(11) });
+  before.close();
+  const folder = `${path}-stats-cache`;
+  mkdirSync(folder);
+  const image = Buffer.alloc(1_500_000, 7);
+  writeFileSync(join(folder, `${P}.snapshot`), image);
+
+  const store = createSqliteStore({ path, checkpointIntervalMs: 0, seal: testLedgerKeys() });
+  try {
+    expect(existsSync(folder)).toBe(false);
+    const parts = store.client.prepare('SELECT project_id AS projectId, part, bytes FROM stats_snapshots ORDER BY part').all() as { projectId: string; part: number; bytes: Buffer }[];
+    expect(parts.map(({ projectId, part, bytes }) => [projectId, part, bytes.length])).toEqual([[P, 0, 1 << 20], [P, 1, 1_500_000 - (1 << 20)]]);
+    expect(Buffer.concat(parts.map((row) => row.bytes)).equals(image)).toBe(true);
+  } finally {
+    await store.close();
+  }
 });

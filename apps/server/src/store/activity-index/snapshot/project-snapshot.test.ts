@@ -4,10 +4,12 @@
  * removal since is applied from the removal log; a snapshot the database contradicts (a
  * removal the log no longer holds, an older database) or that is damaged is not used.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { fileSnapshots } from '../../sqlite/stats-snapshots.js';
-import { cacheCase, DAY, HOUR, memorySnapshots, START } from '../caches.case.js';
+import { moveSnapshotFolder } from '../../sqlite/snapshot-folder.js';
+import { sqliteSnapshots } from '../../sqlite/stats-snapshots.js';
+import { cacheCase, DAY, HOUR, memorySnapshots, START, storedSnapshot } from '../caches.case.js';
 import { createIndexedStats } from '../indexed-stats.js';
 import type { CacheSnapshots } from './project-snapshot.js';
 
@@ -94,21 +96,49 @@ it('warns about a damaged snapshot and answers from the database', async () => {
   expect(damaged.warnings).toEqual([`statistics cache snapshot of ${c().t.project.projectId} not used: cache snapshot truncated in s.subject`]);
 });
 
-it('keeps the snapshot in a file beside the database, and a cache opened afresh answers from it', async () => {
+it('keeps the snapshot in the database, and a cache opened afresh answers from it', async () => {
   await c().population();
-  const path = `${c().t.dbPath}-stats-cache/${c().t.project.projectId}.snapshot`;
-  const first = open(fileSnapshots(c().t.dbPath));
+  const { projectId } = c().t.project;
+  const first = open(sqliteSnapshots(c().connection));
   const expected = await c().answers(first.stats);
   await first.stats.close();
-  expect(existsSync(path)).toBe(true);
-  const second = open(fileSnapshots(c().t.dbPath));
+  const stored = await storedSnapshot(c().t);
+  expect(stored.length).toBeGreaterThan(0);
+  const second = open(sqliteSnapshots(c().connection));
   expect(await c().answers(second.stats)).toEqual(expected);
   expect(second.read).toEqual({ marks: 0, sessions: 0 });
-  // Damage on disk: not a crash, a cold fill.
-  writeFileSync(path, readFileSync(path).subarray(0, 100));
-  const third = open(fileSnapshots(c().t.dbPath));
+  // Damage in the table: not a crash, a cold fill.
+  c().connection.client.prepare('UPDATE stats_snapshots SET bytes = substr(bytes, 1, 100) WHERE project_id = ?').run(projectId);
+  const third = open(sqliteSnapshots(c().connection));
   expect(await c().answers(third.stats)).toEqual(expected);
-  expect(third.warnings).toHaveLength(1);
+  expect(third.warnings).toEqual([`statistics cache snapshot of ${projectId} not used: cache snapshot truncated in its header`]);
+});
+
+it('moves a snapshot file of an earlier version into the database and deletes its folder', async () => {
+  await c().population();
+  const { projectId } = c().t.project;
+  const memory = memorySnapshots();
+  const first = open(memory);
+  const expected = await c().answers(first.stats);
+  await first.stats.close();
+  const folder = `${c().t.dbPath}-stats-cache`;
+  mkdirSync(folder);
+  writeFileSync(join(folder, `${encodeURIComponent(projectId)}.snapshot`), memory.files.get(projectId)!);
+  writeFileSync(join(folder, `${encodeURIComponent(projectId)}.snapshot.123.tmp`), 'half a write');
+  c().connection.client.prepare('DELETE FROM stats_snapshots').run();
+
+  expect(moveSnapshotFolder(c().t.dbPath, c().connection)).toEqual([projectId]);
+  expect(existsSync(folder)).toBe(false);
+  expect(await storedSnapshot(c().t)).toEqual(Buffer.from(memory.files.get(projectId)!));
+  const restarted = open(sqliteSnapshots(c().connection));
+  expect(await c().answers(restarted.stats)).toEqual(expected);
+  expect(restarted.read).toEqual({ marks: 0, sessions: 0 });
+  // A project that already has rows keeps them: they were written after the file.
+  mkdirSync(folder);
+  writeFileSync(join(folder, `${encodeURIComponent(projectId)}.snapshot`), 'older');
+  expect(moveSnapshotFolder(c().t.dbPath, c().connection)).toEqual([]);
+  expect(existsSync(folder)).toBe(false);
+  expect(await storedSnapshot(c().t)).toEqual(Buffer.from(memory.files.get(projectId)!));
 });
 
 it('writes a snapshot soon after a fill of afterRows rows, not after one row fewer', async () => {
