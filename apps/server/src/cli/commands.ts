@@ -2,6 +2,7 @@
  * The command table of `heed`, in the order `--help` lists it. Each group's file holds its
  * commands; a new command is an entry there (a new group, one line here).
  */
+import { BACKUP_COMMANDS } from './backup-commands.js';
 import type { CliCommand } from './command.js';
 import { IDENTITY_COMMANDS } from './identity-commands.js';
 import { LEDGER_COMMANDS } from './ledger-commands.js';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CliCommand[] = [
   ...IDENTITY_COMMANDS,
   ...LEDGER_COMMANDS,
   ...RETENTION_COMMANDS,
+  ...BACKUP_COMMANDS,
   ...RIGHTS_COMMANDS,
   ...REQUEST_COMMANDS,
   ...POLICY_COMMANDS,

@@ -19,6 +19,7 @@ export * from './rows/request-rows.js';
 export * from './rows/retention-rows.js';
 export * from './rows/subject-rows.js';
 export { StoreBusyError } from './store-busy-error.js';
+export { BackupTargetExistsError } from './backup-target-exists-error.js';
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -122,9 +123,21 @@ export interface Store {
   scrubDeleted(projectId: string): Promise<void>;
   /** Raw SQL-free escape hatch for tests and the CLI: table row counts. */
   counts(): Promise<Record<string, number>>;
+  /**
+   * Copies the whole database, consistent as of one moment, into a new file at `to` while the
+   * server runs (`sqlite/backup.ts`); refuses a file that exists (`BackupTargetExistsError`).
+   * Only the embedded store has it: PostgreSQL is backed up
+   * with its own tools (docs/operations.md, "Backups").
+   */
+  backup?(to: string): Promise<BackupReport>;
   /** Resolves once the store can serve (a networked store's migrations applied); rejects if it cannot. */
   ready?(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface BackupReport {
+  readonly file: string;
+  readonly bytes: number;
 }
 
 /** The part of the store each driver's subject repository implements (`<driver>/subjects.ts`). */

@@ -9,6 +9,7 @@ import { and, asc, eq, isNull } from 'drizzle-orm';
 import { LEDGER_COLUMNS, parseLedgerRow, type LedgerRowText } from '../rules/ledger-columns.js';
 import { TABLES } from '../rules/tables.js';
 import type { IdentitySecretRow, KeyRow, LedgerEntry, LedgerHead, LedgerSeal, ProjectRow, PrunableClass, Store } from '../store.js';
+import { backupSqlite } from './backup.js';
 import { startCheckpointer } from './checkpointer.js';
 import { connectSqlite } from './connection.js';
 import { createIngestWriter } from './ingest-writer.js';
@@ -160,6 +161,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { readon
       for (const table of SQLITE_TABLES) result[table] = (client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       return result;
     },
+
+    backup: (to) => backupSqlite(client, to),
 
     async close() {
       // Before the connection closes: a snapshot write reads nothing, but must finish first.
