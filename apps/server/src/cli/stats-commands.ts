@@ -107,7 +107,7 @@ export const STATS_COMMANDS: readonly CliCommand[] = [
   {
     name: 'stats warm',
     usage: '[--project ID]',
-    summary: 'fill the statistics caches and write their snapshot (after an upgrade or a restore)',
+    summary: 'fill the statistics caches and write their snapshot (after an upgrade that changed their layout)',
     flags: { project: STRING },
     run: ({ services, flags }) => warmStatistics(services(), text(flags, 'project'), (chunk) => process.stdout.write(chunk)),
   },

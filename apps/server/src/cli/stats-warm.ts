@@ -4,8 +4,8 @@
  * so the statistics caches fill, and the store writes their snapshot as the command closes it.
  * A server then restores that snapshot on its first statistics request and reads only what
  * changed since, instead of every mark and session of the project: seconds at 100,000 subjects.
- * Run it after upgrading from a version without snapshots, or after restoring a backup without
- * them (docs/stats.md, "Snapshots"); on a deployment that has one it reads only the changes.
+ * Run it after an upgrade from a version without snapshots or one that changed their layout, or
+ * after deleting them (docs/stats.md, "Snapshots"); where there is one it reads only the changes.
  */
 import { parseDuration, subtractDuration } from '@heed/policy';
 import { WEEK_MS } from '../aggregates/time-units.js';

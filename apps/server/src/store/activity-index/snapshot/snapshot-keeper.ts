@@ -115,10 +115,10 @@ export function createSnapshotKeeper(
       unsaved.set(projectId, total);
       if (total < (options.afterRows ?? 100_000)) return;
       arm();
-      // Said once, where an operator looks after an upgrade or a restore: the slow first
+      // Said once, where an operator looks after an upgrade: the slow first
       // requests they just saw have a remedy that runs ahead of them.
       if (unsnapshotted.delete(projectId)) {
-        options.onWarning(`statistics caches of ${projectId} are filling from the database with no snapshot to start from (${total} rows so far); \`heed stats warm\` fills them ahead of the first request after an upgrade or a restore (docs/operations.md)`);
+        options.onWarning(`statistics caches of ${projectId} are filling from the database with no snapshot to start from (${total} rows so far); \`heed stats warm\` fills them ahead of the first request after an upgrade (docs/operations.md)`);
       }
     },
 
