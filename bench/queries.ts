@@ -6,7 +6,7 @@
  * (the HTTP round-trip floor of this machine in this run). Routes are data: one that answers
  * 404 is reported as absent, so a route that lands later lights up without a code change.
  *
- *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn] [--server process [--warm]] [--store postgres] [--write]
+ *   pnpm --filter @heed/bench exec tsx queries.ts [--subjects 10000] [--weeks 12] [--samples 50] [--data-dir DIR] [--churn] [--server process [--warm] [--restore]] [--store postgres] [--write]
  *
  * `--server process` measures a `heed serve` of its own (the built CLI, on the dataset's
  * files) instead of the generating process: the load generator then shares neither its event
@@ -23,10 +23,14 @@
  * `--warm` runs `heed stats warm` on the dataset before the first server process, which then
  * restores the snapshot it wrote: the first requests of a deployment whose operator warmed it.
  *
+ * `--restore` (SQLite) then takes a `heed backup` of the data, restores it into a directory of
+ * its own beside the key files, and times a third server process on the copy: the first
+ * requests after restoring a backup (the copy carries the statistics snapshot).
+ *
  * `--churn` lands a small batch before every timed request (see `churn`); it adds those events
  * to a kept dataset, so give it a copy of one.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -210,7 +214,9 @@ export interface QueryFigures {
   /** With `--server process`: the server process's resident memory after the timed requests. */
   serverMemory?: ResidentMemory;
   /** With `--server process`: a second server process on the same data, started after the first stopped (its caches from the first one's snapshot where the store keeps one). */
-  restart?: { routes: RouteFigure[]; serverMemory: ResidentMemory; afterErasure: { name: string; firstMs: number }[] };
+  restart?: { routes: RouteFigure[]; serverMemory: ResidentMemory; afterErasure: { name: string; firstMs: number }[]; erasureMs: number };
+  /** With `--restore`: `heed backup` of the data after the restart, and a third server process started on the copy. */
+  restored?: { backupSeconds: number; backupBytes: number; routes: RouteFigure[]; serverMemory: ResidentMemory };
   /** With `--warm`: seconds `heed stats warm` took before the first process started (which then restored its snapshot). */
   warmSeconds?: number;
 }
@@ -221,13 +227,16 @@ export interface QueryFigures {
  * request after an erasure costs. An erasure raises the stats epoch; a server that made it
  * applies it to its caches instead of filling them again.
  */
-async function firstAfterErasure(server: TestServer, fromDate: string, options: { subjects: number; weeks: number }): Promise<{ name: string; firstMs: number }[]> {
+async function firstAfterErasure(server: TestServer, fromDate: string, options: { subjects: number; weeks: number }): Promise<{ afterErasure: { name: string; firstMs: number }[]; erasureMs: number }> {
   // fetch, not server.post: `server` is the generator's, pointed at this process by its url only.
   const headers = { authorization: `Bearer ${server.project.adminKey}`, 'content-type': 'application/json' };
+  let erasureMs: number;
   for (let n = options.subjects - 1; ; n--) {
     if (n < 0) throw new Error('no subject left to erase');
+    const started = performance.now();
     const response = await fetch(`${server.url}/v1/admin/subjects/erase`, { method: 'POST', headers, body: JSON.stringify({ userId: `user-${n}` }) });
     await response.arrayBuffer();
+    erasureMs = performance.now() - started;
     if (response.status === 200) break;
     if (response.status !== 404) throw new Error(`erasure answered ${response.status}`);
   }
@@ -236,7 +245,7 @@ async function firstAfterErasure(server: TestServer, fromDate: string, options: 
     const { status, firstMs } = await timeRoute(`${server.url}${route.path}`, { authorization: `Bearer ${server.project.analystKey}` }, 0);
     if (status !== 404) figures.push({ name: route.name, firstMs });
   }
-  return figures;
+  return { afterErasure: figures, erasureMs };
 }
 
 /**
@@ -244,7 +253,7 @@ async function firstAfterErasure(server: TestServer, fromDate: string, options: 
  * the dataset is kept there and reused by later runs with the same size (the 10,000-subject
  * one takes minutes to generate), so a change to the read path can be measured A/B.
  */
-export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean; server?: 'in-process' | 'process'; store?: TestStoreKind; warm?: boolean }): Promise<QueryFigures> {
+export async function benchQueries(options: { subjects: number; weeks: number; samples: number; dataDir?: string; churn?: boolean; server?: 'in-process' | 'process'; store?: TestStoreKind; warm?: boolean; restore?: boolean }): Promise<QueryFigures> {
   // A separate server process opens the dataset's files, so they must outlive the generator.
   const dataDir = options.dataDir ?? (options.server === 'process' ? mkdtempSync(join(tmpdir(), 'heed-bench-queries-')) : undefined);
   const saved = dataDir === undefined ? undefined : join(dataDir, 'bench-dataset.json');
@@ -272,13 +281,13 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
       await server.close();
       closed = true;
       // The generator's clock, URL and keys, pointed at a server process of its own.
-      const measureProcess = async (thenErase: boolean) => {
-        const serve = await startServerProcess({ env: { ...env, HEED_DATA_DIR: dataDir! } });
+      const measureProcess = async (thenErase: boolean, on = dataDir!) => {
+        const serve = await startServerProcess({ env: { ...env, HEED_DATA_DIR: on } });
         try {
           const target = { ...server, url: serve.url, clock: server.clock } as TestServer;
           const measured = await measureRoutes(target, fromDate, options.weeks, options.samples);
           const serverMemory = residentMemory(serve.child.pid!);
-          return { ...measured, serverMemory, ...(thenErase ? { afterErasure: await firstAfterErasure(target, fromDate, options) } : {}) };
+          return { ...measured, serverMemory, ...(thenErase ? await firstAfterErasure(target, fromDate, options) : {}) };
         } finally {
           // SIGTERM: the server writes its statistics cache snapshot as it closes.
           await serve.stop();
@@ -296,9 +305,11 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
       const before = loadavg();
       const cold = await measureProcess(false);
       const restart = await measureProcess(true);
+      const restored = options.restore ? await measureRestored(dataDir!, env, (copy) => measureProcess(false, copy)) : undefined;
       return {
         dataset, reused: reuse !== undefined, floor: cold.floor, routes: cold.routes, load: { before, after: loadavg() }, samples: options.samples, churn: false,
-        serverMemory: cold.serverMemory, restart: { routes: restart.routes, serverMemory: restart.serverMemory, afterErasure: restart.afterErasure ?? [] },
+        serverMemory: cold.serverMemory, restart: { routes: restart.routes, serverMemory: restart.serverMemory, afterErasure: restart.afterErasure ?? [], erasureMs: restart.erasureMs ?? Number.NaN },
+        ...(restored ? { restored } : {}),
         ...(warmSeconds === undefined ? {} : { warmSeconds }),
       };
     }
@@ -314,16 +325,31 @@ export async function benchQueries(options: { subjects: number; weeks: number; s
 }
 
 /**
- * A PostgreSQL dataset as a server that has run for a while holds it: vacuumed and analyzed
- * (autovacuum's work, which a freshly loaded table has not had yet, and which the local test
- * server, run with `autovacuum = off`, never does), and the writer slots of closed hours folded
- * (each retention run does; a server folds at start, in the background, so this waits for
- * that, at most a minute). Unvacuumed, the aggregates of 10,000 subjects x 12 weeks carry
- * some 1.4 million dead row versions beside 71,000 live ones (every counter update leaves
- * one), and each statistics read walks them: the features read touched 7,600 pages instead
- * of 1,800.
+ * `--restore`: a backup as an operator takes it (`heed backup`, beside the data), restored into
+ * a directory of its own with the key files, and a server process started on it: what the
+ * first requests after restoring a backup cost. The copy is deleted afterwards.
  */
-/** PostgreSQL keeps the statistics cache snapshots in the database: the first process starts without one. */
+async function measureRestored(
+  dataDir: string,
+  env: Record<string, string>,
+  measure: (copy: string) => Promise<{ routes: RouteFigure[]; serverMemory: ResidentMemory }>,
+): Promise<NonNullable<QueryFigures['restored']>> {
+  const copy = join(dataDir, 'restored');
+  rmSync(copy, { recursive: true, force: true });
+  mkdirSync(copy);
+  try {
+    for (const name of readdirSync(dataDir).filter((file) => file.endsWith('.key'))) copyFileSync(join(dataDir, name), join(copy, name));
+    const started = performance.now();
+    await runCli(['backup', '--to', join(copy, 'heed.db')], { ...env, HEED_DATA_DIR: dataDir });
+    const backupSeconds = (performance.now() - started) / 1_000;
+    const backupBytes = statSync(join(copy, 'heed.db')).size;
+    const { routes, serverMemory } = await measure(copy);
+    return { backupSeconds, backupBytes, routes, serverMemory };
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
 /** Deletes every statistics cache snapshot of the database (a PostgreSQL URL or a SQLite file). */
 async function dropSnapshots(database: string): Promise<void> {
   if (!database.startsWith('postgres')) {
@@ -343,6 +369,16 @@ async function dropSnapshots(database: string): Promise<void> {
   }
 }
 
+/**
+ * A PostgreSQL dataset as a server that has run for a while holds it: vacuumed and analyzed
+ * (autovacuum's work, which a freshly loaded table has not had yet, and which the local test
+ * server, run with `autovacuum = off`, never does), and the writer slots of closed hours folded
+ * (each retention run does; a server folds at start, in the background, so this waits for
+ * that, at most a minute). Unvacuumed, the aggregates of 10,000 subjects x 12 weeks carry
+ * some 1.4 million dead row versions beside 71,000 live ones (every counter update leaves
+ * one), and each statistics read walks them: the features read touched 7,600 pages instead
+ * of 1,800.
+ */
 async function steadyState(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
@@ -401,7 +437,14 @@ export function printQueries(figures: QueryFigures): void {
       if (route.status === 'measured') console.log(`  ${route.name.padEnd(22)} p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (first request ${fmt(route.firstMs, 0)} ms)`);
     }
     console.log(`  server process resident memory: ${memory(figures.restart.serverMemory)}`);
-    console.log(`  first request after an erasure: ${figures.restart.afterErasure.map((route) => `${route.name} ${fmt(route.firstMs, 0)} ms`).join(', ')}`);
+    console.log(`  the erasure answered in ${fmt(figures.restart.erasureMs, 0)} ms; first request after it: ${figures.restart.afterErasure.map((route) => `${route.name} ${fmt(route.firstMs, 0)} ms`).join(', ')}`);
+  }
+  if (figures.restored) {
+    console.log(`  after restoring a backup (heed backup: ${fmt(figures.restored.backupBytes / 1e6, 0)} MB in ${fmt(figures.restored.backupSeconds, 1)} s):`);
+    for (const route of figures.restored.routes) {
+      if (route.status === 'measured') console.log(`  ${route.name.padEnd(22)} p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (first request ${fmt(route.firstMs, 0)} ms)`);
+    }
+    console.log(`  server process resident memory: ${memory(figures.restored.serverMemory)}`);
   }
 }
 
@@ -432,6 +475,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       subjects: { type: 'string', default: '10000' }, weeks: { type: 'string', default: '12' }, samples: { type: 'string', default: '50' }, 'data-dir': { type: 'string' },
       churn: { type: 'boolean', default: false }, server: { type: 'string', default: 'in-process' },
       store: { type: 'string', default: 'sqlite' }, write: { type: 'boolean', default: false }, warm: { type: 'boolean', default: false },
+      restore: { type: 'boolean', default: false },
     },
   });
   if (values.store !== 'sqlite' && values.store !== 'postgres') throw new Error(`--store sqlite or --store postgres, not ${values.store}`);
@@ -439,13 +483,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // The churn batches carry identities the generating server signs: they need that server.
   if (values.server === 'process' && values.churn) throw new Error('--churn measures the in-process server only');
   if (values.warm && values.server !== 'process') throw new Error('--warm runs `heed stats warm` before a server process: use it with --server process');
+  if (values.restore && (values.server !== 'process' || values.store !== 'sqlite')) throw new Error('--restore starts a server process on a `heed backup` copy: use it with --server process on SQLite');
   const figures = await benchQueries({
-    subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, server: values.server, store: values.store, warm: values.warm,
+    subjects: Number(values.subjects), weeks: Number(values.weeks), samples: Number(values.samples), churn: values.churn, server: values.server, store: values.store, warm: values.warm, restore: values.restore,
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
   });
   printQueries(figures);
   if (values.write) {
-    const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values.server === 'process' ? ' --server process' : ''}${values.warm ? ' --warm' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
+    const command = `pnpm --filter @heed/bench exec tsx queries.ts --store ${values.store} --subjects ${values.subjects} --weeks ${values.weeks} --samples ${values.samples}${values.churn ? ' --churn' : ''}${values.server === 'process' ? ' --server process' : ''}${values.warm ? ' --warm' : ''}${values.restore ? ' --restore' : ''}${values['data-dir'] ? ' --data-dir <dir>' : ''} --write`;
     // One section per kind of run: the in-process 10,000-subject one keeps its old name.
     const size = values.subjects === '10000' && values.weeks === '12' ? '' : `-${values.subjects}x${values.weeks}w`;
     writeResultsSection(`statistics-${values.store}${size}${values.server === 'process' ? '-process' : ''}${values.warm ? '-warm' : ''}`, renderStoreQueries(figures, values.store, command));
