@@ -7,13 +7,13 @@
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageParts } from '../activity-index/snapshot/image-parts.js';
 import type { SqliteConnection } from './connection.js';
+import { sqliteSnapshots } from './stats-snapshots.js';
 
 const SUFFIX = '.snapshot';
 
 /** @returns the projects whose snapshot moved into the database. */
-export function moveSnapshotFolder(databasePath: string, { client, writeTransaction }: SqliteConnection): string[] {
+export function moveSnapshotFolder(databasePath: string, connection: SqliteConnection): string[] {
   const folder = `${databasePath}-stats-cache`;
   let names: string[];
   try {
@@ -23,8 +23,8 @@ export function moveSnapshotFolder(databasePath: string, { client, writeTransact
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const has = client.prepare<[string], { n: number }>('SELECT count(*) AS n FROM stats_snapshots WHERE project_id = ?');
-  const insert = client.prepare<[string, number, Buffer, number]>('INSERT INTO stats_snapshots (project_id, part, bytes, written_at) VALUES (?, ?, ?, ?)');
+  const has = connection.client.prepare<[string], { n: number }>('SELECT count(*) AS n FROM stats_snapshots WHERE project_id = ?');
+  const snapshots = sqliteSnapshots(connection);
   const moved: string[] = [];
   for (const name of names.filter((file) => file.endsWith(SUFFIX))) {
     const projectId = decodeURIComponent(name.slice(0, -SUFFIX.length));
@@ -35,10 +35,10 @@ export function moveSnapshotFolder(databasePath: string, { client, writeTransact
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
       throw error;
     }
-    writeTransaction(() => {
+    // The check and the write in one transaction (the write's own nests in it as a savepoint).
+    connection.writeTransaction(() => {
       if (has.get(projectId)!.n > 0) return;
-      let part = 0;
-      for (const bytes of imageParts([image])) insert.run(projectId, part++, bytes, Date.now());
+      void snapshots.write(projectId, [image]);
       moved.push(projectId);
     });
   }
