@@ -13,7 +13,7 @@ import { storedSnapshot } from '../store/activity-index/caches.case.js';
 import { createTestDatabase } from '../testing/test-databases.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
 import { runCli } from './run-cli.js';
-import { runStatsCommand } from './stats-commands.js';
+import { person, usersOfTheHour } from './backup-people.case.js';
 import { TIMED_AT, TIMED_START } from './timed-sessions.case.js';
 
 let t: TestServer;
@@ -32,41 +32,11 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Users of the statistics hour the timed sessions started in, as `heed stats usage` prints them. */
-async function usersOfTheHour(server: TestServer): Promise<string> {
-  let text = '';
-  const hour = { project: server.project.projectId, grain: 'hour', from: new Date(TIMED_AT - 600_000).toISOString(), to: new Date(TIMED_AT + 3_000_000).toISOString(), format: 'csv' };
-  expect(await runStatsCommand(server.server.services, 'stats', 'usage', hour, (chunk) => (text += chunk))).toBe(0);
-  return text.split('\n')[1]!.split(',')[1]!;
-}
-
-/** A person with ids and a text no one else sends; `consent` first, then `visit` in the hour of the timed sessions. */
-function person(userId: string) {
-  const subject = t.subjectFor(userId);
-  const sessionId = `ses_${userId}_backup_0001`;
-  const events = Array.from({ length: 40 }, (_, n) => ({
-    id: `evt_${userId}_backup_${String(n).padStart(4, '0')}`, type: 'track', name: 'report.exported', subject, sessionId, ts: TIMED_AT + n,
-    props: { note: `${userId}-secret-${String(n).padStart(4, '0')}-${'x'.repeat(200)}` },
-  }));
-  return {
-    /** What an attacker searches the copy for. */
-    needles: [sessionId, ...events.flatMap((event) => [event.id, event.props.note.slice(0, userId.length + 12)])],
-    async consent(): Promise<string> {
-      const response = await t.post('/v1/consent', { writeKey: t.project.writeKey, subject, policyVersion: '2026-11-01', purposes: { statistics: true, update_timing: true }, ts: t.clock.now() });
-      return ((await response.json()) as { subjectToken: string }).subjectToken;
-    },
-    async visit(): Promise<void> {
-      const response = await t.post('/v1/batch', { writeKey: t.project.writeKey, sentAt: t.clock.now(), tz: 'UTC', device: 'desktop', sdk: 'test/1', events });
-      expect(((await response.json()) as { accepted: number }).accepted).toBe(40);
-    },
-  };
-}
-
 it('copies the database while the server runs: the snapshot comes along, later writes do not, an erased person is not in it', async () => {
   // Six, so the hour stays above k (5) without eve.
-  const others = ['ann', 'bob', 'cem', 'dan', 'fay', 'gus'].map(person);
-  const eve = person('eve');
-  const late = person('late');
+  const others = ['ann', 'bob', 'cem', 'dan', 'fay', 'gus'].map((name) => person(t, name));
+  const eve = person(t, 'eve');
+  const late = person(t, 'late');
   for (const one of others) await one.consent();
   const eveToken = await eve.consent();
   await late.consent();
@@ -129,7 +99,7 @@ it('refuses PostgreSQL, naming its own tools', async () => {
   const database = await createTestDatabase();
   try {
     vi.stubEnv('HEED_DATABASE_URL', database.url);
-    await expect(runCli(['backup', '--to', join(dir, 'pg.db'), '--data-dir', t.dataDir])).rejects.toThrow('back PostgreSQL up with its own tools (pg_dump, or a base backup)');
+    await expect(runCli(['backup', '--to', join(dir, 'pg.db'), '--data-dir', t.dataDir])).rejects.toThrow('back PostgreSQL up and restore it with its own tools (pg_dump and pg_restore, or a base backup)');
   } finally {
     await database.drop();
   }

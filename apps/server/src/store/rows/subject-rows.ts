@@ -34,6 +34,18 @@ export interface SubjectRecord {
   readonly legalHold: LegalHold | null;
 }
 
+/**
+ * What of a subject's state restricts processing, as `heed restore` reads it from the database
+ * a backup replaces, to apply again (`rights/carry-over.ts`).
+ */
+export interface RestrictiveState extends SubjectKey {
+  readonly erased: boolean;
+  readonly restricted: boolean;
+  /** Consent withdrawn (Art. 7(3)). */
+  readonly withdrawn: boolean;
+  readonly objected: readonly string[];
+}
+
 export interface SubjectKey {
   readonly projectId: string;
   readonly pseudonym: string;
