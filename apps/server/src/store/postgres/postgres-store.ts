@@ -27,7 +27,6 @@ import { createSubjectRepository } from './subjects.js';
 
 const LEDGER_PAGE = 1_000;
 
-
 /** Counters, not their writer slots' rows (schema.ts): the rows a SQLite store holds for the same data. */
 const COUNTED: Partial<Record<(typeof TABLES)[number], string>> = {
   aggregates: '(SELECT DISTINCT project_id, purpose, grain, metric, bucket, dim FROM aggregates) AS counters',

@@ -15,7 +15,7 @@ import { issueToken } from '../rules/subject-tokens.js';
 import type { EventRow, LedgerSeal, RightsRequestRow, SubjectData, SubjectRecord, SubjectStore, SubjectTokenRow } from '../store.js';
 import { toSubjectRecord, type SubjectRow } from '../subject-row.js';
 import type { SqliteConnection } from './connection.js';
-import { EVENT_COLUMNS, SUBJECT_SEQS, createSqliteSubjectPort } from './subject-port.js';
+import { SUBJECT_ACTIVITY_IN_ORDER, SUBJECT_EVENTS_IN_ORDER, createSqliteSubjectPort } from './subject-port.js';
 
 const REQUEST_COLUMNS = `id, project_id AS projectId, pseudonym, kind, via, received_at AS receivedAt, due_at AS dueAt,
   completed_at AS completedAt, outcome, state, original_due_at AS originalDueAt, extension_reason AS extensionReason,
@@ -35,14 +35,12 @@ export function createSubjectRepository(connection: SqliteConnection, seal: Ledg
       `UPDATE subjects SET tz = coalesce(@tz, tz), device = coalesce(@device, device), corrected = json_patch(corrected, @patch)
        WHERE project_id = @projectId AND pseudonym = @pseudonym`,
     ),
-    events: client.prepare<[{ projectId: string; pseudonym: string }], EventRow>(
-      `SELECT ${EVENT_COLUMNS} FROM events WHERE seq IN (${SUBJECT_SEQS}) AND project_id = @projectId AND pseudonym = @pseudonym ORDER BY ts, id`,
-    ),
+    events: client.prepare<[{ projectId: string; pseudonym: string }], EventRow>(SUBJECT_EVENTS_IN_ORDER),
     sessions: client.prepare(
       `SELECT session_id AS sessionId, started_at AS startedAt, last_seen_at AS lastSeenAt, ended_at AS endedAt, active_ms AS activeMs, events
        FROM sessions WHERE project_id = ? AND pseudonym = ? ORDER BY started_at`,
     ),
-    activity: client.prepare('SELECT purpose, grain, bucket FROM activity WHERE project_id = ? AND pseudonym = ? ORDER BY bucket, grain, purpose'),
+    activity: client.prepare(SUBJECT_ACTIVITY_IN_ORDER),
     ledger: client.prepare<[string, string], LedgerRowText>(`SELECT ${LEDGER_COLUMNS} FROM consent_ledger WHERE project_id = ? AND pseudonym = ? ORDER BY seq`),
     tokens: client.prepare<[string, string], SubjectTokenRow>(
       'SELECT id, created_at AS createdAt, channel FROM subject_tokens WHERE project_id = ? AND pseudonym = ? ORDER BY created_at, id',
