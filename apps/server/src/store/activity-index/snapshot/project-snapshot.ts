@@ -13,7 +13,7 @@ import { SessionCache, type SessionCacheHeader } from '../session-cache.js';
 import { SubjectDictionary } from '../subject-dictionary.js';
 import { ImageReader, ImageWriter, type ImageSource } from './cache-image.js';
 
-/** Where snapshots are kept: a driver's adapter (the SQLite store keeps them beside its file). */
+/** Where snapshots are kept: a driver's adapter (both stores keep them in their database, `stats_snapshots`). */
 export interface CacheSnapshots {
   /** The project's snapshot, read section by section in `use` (a file stays open only that long); undefined when there is none. */
   read<T>(projectId: string, use: (source: ImageSource) => T): Promise<T | undefined>;
