@@ -43,7 +43,8 @@ export const BACKUP_COMMANDS: readonly CliCommand[] = [
     async run({ flags, config, services }) {
       const from = text(flags, 'from');
       if (!from) throw new ConfigError('restore needs --from FILE (a heed backup)');
-      if (config.database.kind !== 'sqlite' || config.database.path === ':memory:') throw new ConfigError(POSTGRES);
+      if (config.database.kind !== 'sqlite') throw new ConfigError(POSTGRES);
+      if (config.database.path === ':memory:') throw new ConfigError('restore puts a backup in place of a database file; this server keeps its database in memory');
       let restored;
       try {
         restored = restoreSqlite(config.database.path, resolve(from));
