@@ -13,6 +13,9 @@ import { imageParts, partsSource } from '../activity-index/snapshot/image-parts.
 import type { CacheSnapshots } from '../activity-index/snapshot/project-snapshot.js';
 import type { SqliteConnection } from './connection.js';
 
+/** The page cache a snapshot is read with (negative: KiB, as `cache_size` takes it). */
+const READ_CACHE_KIB = -1024;
+
 export function sqliteSnapshots({ client, writeTransaction }: SqliteConnection): CacheSnapshots {
   const sizes = client.prepare<[string], { part: number; bytes: number }>('SELECT part, length(bytes) AS bytes FROM stats_snapshots WHERE project_id = ? ORDER BY part');
   const partAt = client.prepare<[string, number], { bytes: Buffer }>('SELECT bytes FROM stats_snapshots WHERE project_id = ? AND part = ?');
@@ -20,12 +23,21 @@ export function sqliteSnapshots({ client, writeTransaction }: SqliteConnection):
   const remove = client.prepare<[string]>('DELETE FROM stats_snapshots WHERE project_id = ?');
   return {
     async read(projectId, use) {
-      return client.transaction(() => {
-        const parts = sizes.all(projectId);
-        if (parts.length === 0) return undefined;
-        if (parts.some((row, index) => row.part !== index)) throw new Error('cache snapshot parts missing');
-        return use(partsSource(parts.map((row) => row.bytes), (part) => partAt.get(projectId, part)!.bytes));
-      })();
+      // The image passes through SQLite's page cache once, on its way into the caches' arrays:
+      // read with a small cache, it reuses a few pages instead of filling 32 MiB (open.ts) with
+      // pages nothing reads again.
+      const cacheSize = client.pragma('cache_size', { simple: true }) as number;
+      client.pragma(`cache_size = ${READ_CACHE_KIB}`);
+      try {
+        return client.transaction(() => {
+          const parts = sizes.all(projectId);
+          if (parts.length === 0) return undefined;
+          if (parts.some((row, index) => row.part !== index)) throw new Error('cache snapshot parts missing');
+          return use(partsSource(parts.map((row) => row.bytes), (part) => partAt.get(projectId, part)!.bytes));
+        })();
+      } finally {
+        client.pragma(`cache_size = ${cacheSize}`);
+      }
     },
     write(projectId, chunks) {
       // Synchronous: the chunks are views on live caches, read whole before anything else runs.
