@@ -137,7 +137,7 @@ export function memorySnapshots(): CacheSnapshots & { files: Map<string, Uint8Ar
   };
 }
 
-/** A project's statistics cache snapshot as a test server's store keeps it (rows of 1 MiB parts); no bytes when there is none. */
+/** A project's statistics cache snapshot as a test server's store keeps it (its rows of parts, in order); no bytes when there is none. */
 export async function storedSnapshot(t: TestServer): Promise<Buffer> {
   const parts = await t.query<{ bytes: Buffer }>('SELECT bytes FROM stats_snapshots WHERE project_id = ? ORDER BY part', t.project.projectId);
   return Buffer.concat(parts.map((row) => row.bytes));

@@ -35,7 +35,7 @@ export const projects = sqliteTable('projects', {
  * Each step deletes the project's steps past the newest 1,024 or older than 7 days.
  */
 /**
- * The statistics caches' snapshots (`stats-snapshots.ts`): a project's image in parts of 1 MiB,
+ * The statistics caches' snapshots (`stats-snapshots.ts`): a project's image in parts of 64 KiB,
  * each one row, so a write or a read never holds more than a part beside the caches.
  */
 export const statsSnapshots = sqliteTable(

@@ -9,10 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { PART_BYTES } from '../activity-index/snapshot/image-parts.js';
 import type { ImageSource } from '../activity-index/snapshot/cache-image.js';
 import { connectSqlite, type SqliteConnection } from './connection.js';
-import { sqliteSnapshots } from './stats-snapshots.js';
+import { SQLITE_PART_BYTES as PART_BYTES, sqliteSnapshots } from './stats-snapshots.js';
 import { StoreBusyError } from '../store.js';
 
 let dir: string;
@@ -34,7 +33,7 @@ const whole = (source: ImageSource) => {
 };
 const parts = () => connection.client.prepare('SELECT project_id, part, length(bytes) AS bytes FROM stats_snapshots ORDER BY project_id, part').all();
 
-it('keeps an image in parts of 1 MiB and reads it back whole; a shorter image leaves no part of the longer', async () => {
+it('keeps an image in parts of 64 KiB and reads it back whole; a shorter image leaves no part of the longer', async () => {
   const snapshots = sqliteSnapshots(connection);
   const image = randomBytes(2 * PART_BYTES + 1000);
   // Chunks that do not line up with the parts, as a cache image's sections do not.

@@ -1,11 +1,11 @@
 /**
- * A snapshot image kept as rows of a database (`stats_snapshots` on both stores): parts of
- * 1 MiB, written from the caches' own arrays and read back part by part, so neither direction
+ * A snapshot image kept as rows of a database (`stats_snapshots` on both stores): parts (1 MiB,
+ * or a store's own size), written from the caches' own arrays and read back part by part, so neither direction
  * holds the whole image (tens of MB at 100,000 subjects) beside the caches it describes.
  */
 import type { ImageSource } from './cache-image.js';
 
-/** Bytes per part: one row, one statement, one message to the database. */
+/** Bytes per part unless a store says otherwise: one row, one statement, one message to the database. */
 export const PART_BYTES = 1 << 20;
 
 /**
