@@ -1,7 +1,7 @@
 /**
  * A snapshot image kept as rows of a database (`stats_snapshots` on both stores): parts (1 MiB,
- * or a store's own size), written from the caches' own arrays and read back part by part, so neither direction
- * holds the whole image (tens of MB at 100,000 subjects) beside the caches it describes.
+ * or a store's own size), written from the caches' own arrays and read back part by part, so
+ * neither direction holds the whole image (tens of MB at 100,000 subjects) beside the caches.
  */
 import type { ImageSource } from './cache-image.js';
 
