@@ -38,7 +38,7 @@ export const BACKUP_COMMANDS: readonly CliCommand[] = [
   {
     name: 'restore',
     usage: '--from FILE [--json]',
-    summary: 'put a backup in place of the stopped server\'s SQLite database, then apply again the erasures, restrictions, withdrawals and objections made since',
+    summary: 'put a backup in place of the database (server stopped), then redo the erasures, restrictions, withdrawals and objections made since',
     flags: { from: STRING, json: BOOLEAN },
     async run({ flags, config, services }) {
       const from = text(flags, 'from');
