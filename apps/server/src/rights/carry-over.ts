@@ -26,7 +26,11 @@ export interface CarryOverReport {
 export async function carryOver(services: Services, states: readonly RestrictiveState[], actor: Actor): Promise<CarryOverReport> {
   const report = { erased: 0, restricted: 0, withdrawn: 0, objected: 0, absent: 0, held: 0 };
   const byProject = new Map<string, RestrictiveState[]>();
-  for (const state of states) byProject.set(state.projectId, [...(byProject.get(state.projectId) ?? []), state]);
+  for (const state of states) {
+    const list = byProject.get(state.projectId);
+    if (list) list.push(state);
+    else byProject.set(state.projectId, [state]);
+  }
   for (const [projectId, wanted] of byProject) {
     const rows = await services.store.loadSubjects(projectId, wanted.map((state) => state.pseudonym));
     for (const want of wanted) {

@@ -56,9 +56,7 @@ export function partsSource(sizes: readonly number[], partAt: (part: number) => 
     readInto(position, target) {
       for (let done = 0; done < target.length; ) {
         const at = position + done;
-        // The part holding `at`: the last start at or before it.
-        let part = starts.length - 1;
-        while (starts[part]! > at) part--;
+        const part = partHolding(starts, at);
         const bytes = bytesOf(part);
         const from = at - starts[part]!;
         const taken = Math.min(bytes.length - from, target.length - done);
@@ -67,4 +65,16 @@ export function partsSource(sizes: readonly number[], partAt: (part: number) => 
       }
     },
   };
+}
+
+/** The index of the last start at or before `at` (binary search: SQLite's images have hundreds of parts). */
+function partHolding(starts: readonly number[], at: number): number {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >>> 1;
+    if (starts[middle]! <= at) low = middle;
+    else high = middle - 1;
+  }
+  return low;
 }
