@@ -20,6 +20,7 @@ export * from './rows/retention-rows.js';
 export * from './rows/subject-rows.js';
 export { StoreBusyError } from './store-busy-error.js';
 export { BackupTargetExistsError } from './backup-target-exists-error.js';
+export { RestoreRefusedError } from './restore-refused-error.js';
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';

@@ -7,15 +7,9 @@
  */
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { RestoreRefusedError } from '../restore-refused-error.js';
 import type { RestrictiveState } from '../rows/subject-rows.js';
-
-/** Why a restore was refused; nothing was changed. */
-export class RestoreRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RestoreRefusedError';
-  }
-}
+import { RESTRICTIVE_STATES_SQL, toRestrictiveState, type RestrictiveStateRow } from '../rules/restrictive-states.js';
 
 export interface SqliteRestore {
   readonly bytes: number;
@@ -66,11 +60,7 @@ function readRestrictive(target: string): readonly RestrictiveState[] | undefine
     return undefined;
   }
   try {
-    const rows = file
-      .prepare(`SELECT project_id AS projectId, pseudonym, erased, restricted, consent_withdrawn AS withdrawn, objected FROM subjects
-        WHERE erased = 1 OR restricted = 1 OR consent_withdrawn = 1 OR objected != '[]' ORDER BY project_id, pseudonym`)
-      .all() as { projectId: string; pseudonym: string; erased: number; restricted: number; withdrawn: number; objected: string }[];
-    return rows.map((row) => ({ projectId: row.projectId, pseudonym: row.pseudonym, erased: row.erased === 1, restricted: row.restricted === 1, withdrawn: row.withdrawn === 1, objected: JSON.parse(row.objected) as string[] }));
+    return (file.prepare(RESTRICTIVE_STATES_SQL).all() as RestrictiveStateRow[]).map(toRestrictiveState);
   } catch {
     return undefined;
   } finally {

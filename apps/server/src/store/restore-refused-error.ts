@@ -1,0 +1,7 @@
+/** Why `heed restore` was refused, on either store; nothing was changed. */
+export class RestoreRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RestoreRefusedError';
+  }
+}
