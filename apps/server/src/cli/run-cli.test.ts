@@ -1,5 +1,11 @@
 /** The command table drives dispatch, flags and help: a command is found by its words and given its flags. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { BUILT_CLI } from '../testing/server-process.js';
 import { BOOLEAN, STRING, on, text, type CliCommand, type CommandContext } from './command.js';
 import { COMMANDS } from './commands.js';
 import { helpText } from './help.js';
@@ -38,5 +44,18 @@ describe('the command table', () => {
     ]);
     expect(await runCli(['wave'], table)).toBe(2);
     expect(() => tableFlags([...table, record('shout', { loud: STRING })])).toThrow('--loud of shout');
+  });
+});
+
+describe('a command run as a process', () => {
+  it("answers on stdout alone: `--json` is one JSON document, the store's log lines go to stderr", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'heed-cli-out-'));
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [BUILT_CLI, 'retention', 'run', '--json'], { env: { ...process.env, HEED_DATA_DIR: dataDir, HEED_LOG_LEVEL: 'info' } });
+      expect(Object.keys(JSON.parse(stdout) as object)).toEqual(['ranAt', 'deleted', 'cutoffs']);
+      expect(stderr).toContain('"level":"info","message":"retention run"');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

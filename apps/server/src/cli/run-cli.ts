@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
+import { createLogger } from '../logger.js';
 import { buildServices } from '../server.js';
 import type { Services } from '../services.js';
 import { STRING, text, type CliCommand, type FlagSpec, type Flags } from './command.js';
@@ -59,7 +60,9 @@ export async function runCli(argv: readonly string[], commands: readonly CliComm
   }
   let services: Services | undefined;
   try {
-    return await found.command.run({ flags, args: found.args, config, services: () => (services ??= buildServices(config)) });
+    // A command's stdout is its answer (`--json` is one JSON document): the store's log lines go to stderr.
+    const logger = createLogger({ level: config.logLevel, sink: (line) => process.stderr.write(`${line}\n`) });
+    return await found.command.run({ flags, args: found.args, config, services: () => (services ??= buildServices(config, { logger })) });
   } finally {
     await services?.store.close();
   }
