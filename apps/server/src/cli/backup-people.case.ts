@@ -4,6 +4,7 @@
  * timed sessions (or at a time given), which `usersOfTheHour` counts.
  */
 import { expect } from 'vitest';
+import { resolveSubjects } from '../identity/resolve-subjects.js';
 import type { TestServer } from '../testing/test-server.js';
 import { runStatsCommand } from './stats-commands.js';
 import { TIMED_AT } from './timed-sessions.case.js';
@@ -38,3 +39,50 @@ export function person(t: TestServer, userId: string, at = TIMED_AT) {
   };
 }
 
+
+/** The people of the restore tests: eve, rob, wil and ola ask for something after the backup. */
+export const RESTORE_PEOPLE = ['ann', 'bob', 'cem', 'dan', 'eve', 'rob', 'wil', 'ola'] as const;
+type RestorePerson = (typeof RESTORE_PEOPLE)[number];
+const asSubject = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Each of `RESTORE_PEOPLE` consents, then visits ten minutes past `at`'s hour; answers them and their subject tokens. */
+export async function restorePeopleVisit(t: TestServer, at: number) {
+  const people = new Map(RESTORE_PEOPLE.map((name) => [name, person(t, name, at)] as const));
+  const tokens = new Map<RestorePerson, string>();
+  for (const [name, one] of people) tokens.set(name, await one.consent());
+  t.clock.set(at + 600_000);
+  for (const one of people.values()) await one.visit();
+  return { people, tokens };
+}
+
+/**
+ * After the backup: eve erased, rob restricted, wil withdrew, ola objected to update timing,
+ * and kim, new, consented and asked for erasure (the backup has no row of kim).
+ */
+export async function requestsSinceBackup(t: TestServer, tokens: ReadonlyMap<RestorePerson, string>, at: number): Promise<void> {
+  expect((await fetch(`${t.url}/v1/me`, { method: 'DELETE', headers: asSubject(tokens.get('eve')!) })).status).toBe(200);
+  expect((await t.post('/v1/me/restrict', { restricted: true }, asSubject(tokens.get('rob')!))).status).toBe(200);
+  expect((await t.post('/v1/me/withdraw', {}, asSubject(tokens.get('wil')!))).status).toBe(200);
+  expect((await t.post('/v1/me/object', { purposes: ['update_timing'], objected: true }, asSubject(tokens.get('ola')!))).status).toBe(200);
+  const kim = await person(t, 'kim', at).consent();
+  expect((await fetch(`${t.url}/v1/me`, { method: 'DELETE', headers: asSubject(kim) })).status).toBe(200);
+}
+
+/** The line `heed restore` prints for `requestsSinceBackup`. */
+export const CARRIED_LINE = 'applied again from the replaced database: 1 erased, 1 restricted, 1 withdrawn, 1 objected; 1 not in the backup, 0 under a legal hold';
+
+/** On a server over the restored database: what `requestsSinceBackup` asked for holds, and the ledger says the restore did it. */
+export async function expectCarriedOver(t: TestServer, at: number): Promise<void> {
+  // Eve stays erased, rob restricted: the hour counts ann, bob, cem, dan, wil and ola's statistics.
+  expect(await usersOfTheHour(t, at)).toBe('6');
+  const again = await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor('eve'), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: t.clock.now() });
+  expect(again.status).toBe(409);
+  const resolved = await resolveSubjects(t.server.services, t.project.projectId, ['rob', 'wil', 'ola'].map((name) => t.subjectFor(name)));
+  const state = (name: string) => resolved.get(t.subjectFor(name))!.record!.state;
+  expect(state('rob').restricted).toBe(true);
+  expect(state('wil').consent?.withdrawn).toBe(true);
+  expect(state('ola').objected).toEqual(['update_timing']);
+  const ledger = await t.query<{ action: string }>("SELECT action FROM consent_ledger WHERE auth = 'operator_cli:restore' ORDER BY seq");
+  // One entry per person, in the order of their pseudonyms: compared as a set.
+  expect(ledger.map((entry) => entry.action).sort()).toEqual(['erase', 'object', 'restrict', 'withdraw']);
+}

@@ -9,9 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { resolveSubjects } from '../identity/resolve-subjects.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { person, usersOfTheHour } from './backup-people.case.js';
+import { CARRIED_LINE, expectCarriedOver, requestsSinceBackup, restorePeopleVisit } from './backup-people.case.js';
 import { runCli } from './run-cli.js';
 
 /**
@@ -37,27 +36,14 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const asSubject = (token: string) => ({ authorization: `Bearer ${token}` });
 const bytesOf = (path: string) => Buffer.concat([readFileSync(path), ...[`${path}-wal`].flatMap((wal) => { try { return [readFileSync(wal)]; } catch { return []; } })]);
 
 it('puts the backup back and applies again the erasure, restriction, withdrawal and objection made since', async () => {
-  const everyone = ['ann', 'bob', 'cem', 'dan', 'eve', 'rob', 'wil', 'ola'].map((name) => person(t, name, AT));
-  const tokens = new Map<string, string>();
-  for (const [index, one] of everyone.entries()) tokens.set(['ann', 'bob', 'cem', 'dan', 'eve', 'rob', 'wil', 'ola'][index]!, await one.consent());
-  t.clock.set(AT + 600_000);
-  for (const one of everyone) await one.visit();
+  const { people, tokens } = await restorePeopleVisit(t, AT);
   const backup = join(dir, 'backup.db');
   expect(await runCli(['backup', '--to', backup, '--data-dir', dataDir])).toBe(0);
 
-  // Since the backup: eve erased, rob restricted, wil withdrew, ola objected to update timing,
-  // and kim, new, consented and asked for erasure (the backup has no row of kim).
-  const eve = everyone[4]!;
-  expect((await fetch(`${t.url}/v1/me`, { method: 'DELETE', headers: asSubject(tokens.get('eve')!) })).status).toBe(200);
-  expect((await t.post('/v1/me/restrict', { restricted: true }, asSubject(tokens.get('rob')!))).status).toBe(200);
-  expect((await t.post('/v1/me/withdraw', {}, asSubject(tokens.get('wil')!))).status).toBe(200);
-  expect((await t.post('/v1/me/object', { purposes: ['update_timing'], objected: true }, asSubject(tokens.get('ola')!))).status).toBe(200);
-  const kim = await person(t, 'kim', AT).consent();
-  expect((await fetch(`${t.url}/v1/me`, { method: 'DELETE', headers: asSubject(kim) })).status).toBe(200);
+  await requestsSinceBackup(t, tokens, AT);
 
   // Restoring under a running server is refused, and changes nothing.
   const before = await t.snapshot();
@@ -68,25 +54,13 @@ it('puts the backup back and applies again the erasure, restriction, withdrawal 
   expect(await runCli(['restore', '--from', backup, '--data-dir', dataDir])).toBe(0);
   expect(out.slice(1)).toEqual([
     expect.stringMatching(new RegExp(`^restored ${backup} as ${t.dbPath}: \\d+ bytes$`)),
-    'applied again from the replaced database: 1 erased, 1 restricted, 1 withdrawn, 1 objected; 1 not in the backup, 0 under a legal hold',
+    CARRIED_LINE,
     'retention: rawEvents 0, sessions 0, activity 0, aggregates 0, rightsRequests 0, subjects 0, consentLedger 0 deleted',
   ]);
-  expect(eve.needles.filter((needle) => bytesOf(t.dbPath).includes(needle))).toEqual([]);
+  expect(people.get('eve')!.needles.filter((needle) => bytesOf(t.dbPath).includes(needle))).toEqual([]);
 
   t = await startTestServer({ start: t.clock.now(), store: 'sqlite', dataDir, project: t.project });
-  // Eve stays erased, rob restricted: the hour counts ann, bob, cem, dan, wil and ola's statistics.
-  expect(await usersOfTheHour(t, AT)).toBe('6');
-  const again = await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor('eve'), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: t.clock.now() });
-  expect(again.status).toBe(409);
-  const hashes = ['rob', 'wil', 'ola'].map((name) => t.subjectFor(name));
-  const resolved = await resolveSubjects(t.server.services, t.project.projectId, hashes);
-  const state = (name: string) => resolved.get(t.subjectFor(name))!.record!.state;
-  expect(state('rob').restricted).toBe(true);
-  expect(state('wil').consent?.withdrawn).toBe(true);
-  expect(state('ola').objected).toEqual(['update_timing']);
-  const ledger = await t.query<{ action: string }>("SELECT action FROM consent_ledger WHERE auth = 'operator_cli:restore' ORDER BY seq");
-  // One entry per person, in the order of their pseudonyms: compared as a set.
-  expect(ledger.map((entry) => entry.action).sort()).toEqual(['erase', 'object', 'restrict', 'withdraw']);
+  await expectCarriedOver(t, AT);
 });
 
 it('refuses a file that is not a Heed backup, and changes nothing', async () => {

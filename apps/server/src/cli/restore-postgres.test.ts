@@ -10,16 +10,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { resolveSubjects } from '../identity/resolve-subjects.js';
 import { TABLES } from '../store/rules/tables.js';
 import { createTestDatabase, queryPostgres, type TestDatabase } from '../testing/test-databases.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
-import { person, usersOfTheHour } from './backup-people.case.js';
+import { CARRIED_LINE, expectCarriedOver, requestsSinceBackup, restorePeopleVisit } from './backup-people.case.js';
 import { runCli } from './run-cli.js';
 
 /** The visits' time: the hour before the real one, since `heed restore` runs retention by the real clock. */
 const AT = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_000_000;
-const NAMES = ['ann', 'bob', 'cem', 'dan', 'eve', 'rob', 'wil', 'ola'];
 
 let dir: string;
 let dataDir: string;
@@ -42,7 +40,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const asSubject = (token: string) => ({ authorization: `Bearer ${token}` });
 /** Every row of every table, sorted: equal exactly when nothing in the database changed. */
 async function dumpOf(url: string): Promise<Record<string, string[]>> {
   const dump: Record<string, string[]> = {};
@@ -53,22 +50,10 @@ const restore = (...flags: string[]) => runCli(['restore', ...flags, '--db', res
 
 it('applies again, from the database a pg_restore replaces, the erasure, restriction, withdrawal and objection made since the dump', async () => {
   const server = t!;
-  const everyone = NAMES.map((name) => person(server, name, AT));
-  const tokens = new Map<string, string>();
-  for (const [index, one] of everyone.entries()) tokens.set(NAMES[index]!, await one.consent());
-  server.clock.set(AT + 600_000);
-  for (const one of everyone) await one.visit();
+  const { tokens } = await restorePeopleVisit(server, AT);
   const dump = join(dir, 'heed.dump');
   execFileSync('pg_dump', ['--format=custom', '--file', dump, '--dbname', replaced.url]);
-
-  // Since the dump: eve erased, rob restricted, wil withdrew, ola objected to update timing,
-  // and kim, new, consented and asked for erasure (the dump has no row of kim).
-  expect((await fetch(`${server.url}/v1/me`, { method: 'DELETE', headers: asSubject(tokens.get('eve')!) })).status).toBe(200);
-  expect((await server.post('/v1/me/restrict', { restricted: true }, asSubject(tokens.get('rob')!))).status).toBe(200);
-  expect((await server.post('/v1/me/withdraw', {}, asSubject(tokens.get('wil')!))).status).toBe(200);
-  expect((await server.post('/v1/me/object', { purposes: ['update_timing'], objected: true }, asSubject(tokens.get('ola')!))).status).toBe(200);
-  const kim = await person(server, 'kim', AT).consent();
-  expect((await fetch(`${server.url}/v1/me`, { method: 'DELETE', headers: asSubject(kim) })).status).toBe(200);
+  await requestsSinceBackup(server, tokens, AT);
   execFileSync('pg_restore', ['--no-owner', '--dbname', restored.url, dump]);
   const eveEvents = "SELECT count(*) AS n FROM events WHERE id LIKE 'evt_eve_%'";
   expect(await queryPostgres(restored.url, eveEvents, [])).toEqual([{ n: 40 }]);
@@ -87,7 +72,7 @@ it('applies again, from the database a pg_restore replaces, the erasure, restric
   const name = (url: string) => `127.0.0.1:5432${new URL(url).pathname}`;
   expect(out.slice(-3)).toEqual([
     `restored database ${name(restored.url)}, replacing ${name(replaced.url)}`,
-    'applied again from the replaced database: 1 erased, 1 restricted, 1 withdrawn, 1 objected; 1 not in the backup, 0 under a legal hold',
+    CARRIED_LINE,
     'retention: rawEvents 0, sessions 0, activity 0, aggregates 0, rightsRequests 0, subjects 0, consentLedger 0 deleted',
   ]);
   expect(await queryPostgres(restored.url, eveEvents, [])).toEqual([{ n: 0 }]);
@@ -95,17 +80,7 @@ it('applies again, from the database a pg_restore replaces, the erasure, restric
   expect(await queryPostgres(restored.url, "SELECT count(*) AS n FROM events WHERE id LIKE 'evt_ann_%'", [])).toEqual([{ n: 40 }]);
 
   t = await startTestServer({ start: server.clock.now(), store: 'postgres', databaseUrl: restored.url, dataDir, project: server.project });
-  // Eve stays erased, rob restricted: the hour counts ann, bob, cem, dan, wil and ola's statistics.
-  expect(await usersOfTheHour(t, AT)).toBe('6');
-  const again = await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor('eve'), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: t.clock.now() });
-  expect(again.status).toBe(409);
-  const resolved = await resolveSubjects(t.server.services, t.project.projectId, ['rob', 'wil', 'ola'].map((one) => t!.subjectFor(one)));
-  const state = (one: string) => resolved.get(t!.subjectFor(one))!.record!.state;
-  expect(state('rob').restricted).toBe(true);
-  expect(state('wil').consent?.withdrawn).toBe(true);
-  expect(state('ola').objected).toEqual(['update_timing']);
-  const ledger = await t.query<{ action: string }>("SELECT action FROM consent_ledger WHERE auth = 'operator_cli:restore' ORDER BY seq");
-  expect(ledger.map((entry) => entry.action).sort()).toEqual(['erase', 'object', 'restrict', 'withdraw']);
+  await expectCarriedOver(t, AT);
 });
 
 it('refuses the configured database, one that is not Heed or not there (naming it without its password), and a missing flag, changing nothing', async () => {
