@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import { resolveSubjects } from '../identity/resolve-subjects.js';
+import { storedSnapshot } from '../store/activity-index/caches.case.js';
 import type { TestServer } from '../testing/test-server.js';
 import { runStatsCommand } from './stats-commands.js';
 import { TIMED_AT } from './timed-sessions.case.js';
@@ -45,13 +46,22 @@ export const RESTORE_PEOPLE = ['ann', 'bob', 'cem', 'dan', 'eve', 'rob', 'wil', 
 type RestorePerson = (typeof RESTORE_PEOPLE)[number];
 const asSubject = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** Each of `RESTORE_PEOPLE` consents, then visits ten minutes past `at`'s hour; answers them and their subject tokens. */
+/**
+ * Each of `RESTORE_PEOPLE` consents, then visits ten minutes past `at`'s hour; answers them and
+ * their subject tokens. Then zed, who visited too, is erased: that writes the statistics
+ * snapshot of the caches the count before filled, which a backup then carries with eve in it.
+ */
 export async function restorePeopleVisit(t: TestServer, at: number) {
   const people = new Map(RESTORE_PEOPLE.map((name) => [name, person(t, name, at)] as const));
+  const zed = person(t, 'zed', at);
   const tokens = new Map<RestorePerson, string>();
   for (const [name, one] of people) tokens.set(name, await one.consent());
+  const zedToken = await zed.consent();
   t.clock.set(at + 600_000);
-  for (const one of people.values()) await one.visit();
+  for (const one of [...people.values(), zed]) await one.visit();
+  expect(await usersOfTheHour(t, at)).toBe('9');
+  expect((await fetch(`${t.url}/v1/me`, { method: 'DELETE', headers: asSubject(zedToken) })).status).toBe(200);
+  expect((await storedSnapshot(t)).length).toBeGreaterThan(0);
   return { people, tokens };
 }
 
@@ -71,8 +81,17 @@ export async function requestsSinceBackup(t: TestServer, tokens: ReadonlyMap<Res
 /** The line `heed restore` prints for `requestsSinceBackup`. */
 export const CARRIED_LINE = 'applied again from the replaced database: 1 erased, 1 restricted, 1 withdrawn, 1 objected; 1 not in the backup, 0 under a legal hold';
 
-/** On a server over the restored database: what `requestsSinceBackup` asked for holds, and the ledger says the restore did it. */
+/**
+ * On a server over the restored database, started after `heed restore`: the statistics snapshot
+ * the backup carried no longer names eve (read before any request, as the restore left it),
+ * what `requestsSinceBackup` asked for holds, and the ledger says the restore did it.
+ */
 export async function expectCarriedOver(t: TestServer, at: number): Promise<void> {
+  const pseudonyms = await resolveSubjects(t.server.services, t.project.projectId, ['eve', 'ann'].map((name) => t.subjectFor(name)));
+  const pseudonymOf = (name: string) => pseudonyms.get(t.subjectFor(name))!.pseudonym;
+  const snapshot = await storedSnapshot(t);
+  expect(snapshot.includes(pseudonymOf('eve'))).toBe(false);
+  expect(snapshot.includes(pseudonymOf('ann'))).toBe(true);
   // Eve stays erased, rob restricted: the hour counts ann, bob, cem, dan, wil and ola's statistics.
   expect(await usersOfTheHour(t, at)).toBe('6');
   const again = await t.post('/v1/consent', { writeKey: t.project.writeKey, subject: t.subjectFor('eve'), policyVersion: '2026-11-01', purposes: { statistics: true }, ts: t.clock.now() });

@@ -7,7 +7,7 @@
  * lifted again, a consent given since is given again by the subject's next decision.
  */
 import type { Services } from '../services.js';
-import type { Actor, RestrictiveState } from '../store/store.js';
+import { scrubbingOnce, type Actor, type RestrictiveState } from '../store/store.js';
 import { DomainError } from '../errors/domain-error.js';
 import { erase, object, restrict, withdraw } from './subject-rights.js';
 
@@ -24,6 +24,11 @@ export interface CarryOverReport {
 
 /** @example await carryOver(services, restored.restrictive, OPERATOR) // { erased: 1, restricted: 0, ... } */
 export async function carryOver(services: Services, states: readonly RestrictiveState[], actor: Actor): Promise<CarryOverReport> {
+  // One scrub per project after the last erasure, not one per erasure: a restore may carry many.
+  return scrubbingOnce(services.store, () => applyAgain(services, states, actor));
+}
+
+async function applyAgain(services: Services, states: readonly RestrictiveState[], actor: Actor): Promise<CarryOverReport> {
   const report = { erased: 0, restricted: 0, withdrawn: 0, objected: 0, absent: 0, held: 0 };
   const byProject = new Map<string, RestrictiveState[]>();
   for (const state of states) {

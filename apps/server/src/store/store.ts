@@ -21,6 +21,7 @@ export * from './rows/subject-rows.js';
 export { StoreBusyError } from './store-busy-error.js';
 export { BackupTargetExistsError } from './backup-target-exists-error.js';
 export { RestoreRefusedError } from './restore-refused-error.js';
+export { scrubbingOnce } from './rules/scrubbed-after.js';
 
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
