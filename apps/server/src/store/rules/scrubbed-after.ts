@@ -9,7 +9,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Store } from '../store.js';
 
-/** The projects erased in since the batch began, for the erasures made inside `scrubbingOnce`. */
+/** Inside `scrubbingOnce`: the projects whose erasures wait for the end of the batch to be scrubbed. */
 const batch = new AsyncLocalStorage<Set<string>>();
 
 /** @example erase: scrubbedAfter(subjects.erase, scrubDeleted) */
