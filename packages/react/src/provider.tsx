@@ -18,7 +18,7 @@ export interface HeedProviderProps {
 
 /**
  * @example
- * <HeedProvider options={{ endpoint: 'https://heed.example.com', writeKey: 'wk_...', projectId: 'acme' }}>
+ * <HeedProvider options={{ endpoint: 'https://heed.example.com', writeKey: 'heed_wk_...', projectId: 'acme' }}>
  *   <App />
  * </HeedProvider>
  */

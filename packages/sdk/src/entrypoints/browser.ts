@@ -11,7 +11,7 @@ import { createBrowserPlatform } from '../platform/browser.js';
  * Creates a Heed client. Nothing is stored or sent until `consent.grant`.
  *
  * @example
- * const heed = createHeed({ endpoint: 'https://heed.example.com', writeKey: 'wk_...', projectId: 'acme' })
+ * const heed = createHeed({ endpoint: 'https://heed.example.com', writeKey: 'heed_wk_...', projectId: 'acme' })
  * await heed.consent.grant(['statistics'])
  * heed.track('report.exported', { format: 'pdf' })
  */
