@@ -73,13 +73,15 @@ export const EVIDENCE: readonly Principle[] = [
   },
   {
     id: 'erasure', title: 'Right to erasure', article: 'Art. 17',
-    how: 'DELETE /v1/me deletes held data and its aggregate share; a pseudonym-only suppression record keeps later events dropped. On SQLite the deleted rows are overwritten in the database file and its WAL before the answer. Under a legal hold (Art. 17(3)) it answers 409 with the ground and logs the refusal.',
+    how: 'DELETE /v1/me deletes held data and its aggregate share; a pseudonym-only suppression record keeps later events dropped. On SQLite the deleted rows are overwritten in the database file and its WAL before the answer. Under a legal hold (Art. 17(3)) it answers 409 with the ground and logs the refusal. Restoring a backup (heed restore, on either store) erases again whoever the database it replaces shows erased.',
     proofs: [
       { file: RIGHTS, test: 'deletes held data, takes it out of the aggregates, keeps the proof and says so' },
       { file: RIGHTS, test: 'keeps the pseudonym only in the consent proof and the suppression record (every table scanned)' },
       { file: ON_DISK, test: 'an erased person’s events, session and texts are in neither the database file nor its WAL once the erasure answered' },
       { file: DECIDE, test: 'allows nothing under restriction or after erasure, whatever else holds' },
       { file: LIFECYCLE, test: 'answers erasure 409 with the ground under a legal hold, logs the refusal, and erases once it ends' },
+      { file: 'apps/server/src/cli/restore-commands.test.ts', test: 'puts the backup back and applies again the erasure, restriction, withdrawal and objection made since' },
+      { file: 'apps/server/src/cli/restore-postgres.test.ts', test: 'applies again, from the database a pg_restore replaces, the erasure, restriction, withdrawal and objection made since the dump' },
     ],
   },
   {
