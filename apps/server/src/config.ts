@@ -59,6 +59,9 @@ const configSchema = z.object({
   HEED_PG_SSL_CA: z.string().min(1).optional(),
 });
 
+/** Every environment variable the configuration reads: `heed --help` lists them, docs/operations.md explains each. */
+export const CONFIG_VARIABLES = Object.keys(configSchema.shape) as readonly (keyof typeof configSchema.shape)[];
+
 export interface Config {
   readonly port: number;
   readonly host: string;

@@ -1,10 +1,11 @@
 /** The command table drives dispatch, flags and help: a command is found by its words and given its flags. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { CONFIG_VARIABLES } from '../config.js';
 import { BUILT_CLI } from '../testing/server-process.js';
 import { BOOLEAN, STRING, on, text, type CliCommand, type CommandContext } from './command.js';
 import { COMMANDS } from './commands.js';
@@ -23,6 +24,14 @@ describe('the command table', () => {
     // The longest name a line starts with ("requests extend" before "requests").
     const named = (line: string) => COMMANDS.filter((command) => new RegExp(`^  ${command.name}( |$)`).test(line)).sort((a, b) => b.name.length - a.name.length)[0]?.name;
     expect(lines.map(named)).toEqual(COMMANDS.map((command) => command.name));
+  });
+
+  it('names every variable of the configuration, and docs/operations.md explains each in its table', () => {
+    const help = helpText(COMMANDS);
+    expect(CONFIG_VARIABLES.filter((name) => !new RegExp(`\\b${name}\\b`).test(help))).toEqual([]);
+    const operations = readFileSync(new URL('../../../../docs/operations.md', import.meta.url), 'utf8');
+    const explained = new Set(operations.split('\n').filter((line) => line.startsWith('| `HEED_')).flatMap((line) => line.split('|')[1]!.match(/HEED_[A-Z_]+/g) ?? []));
+    expect(CONFIG_VARIABLES.filter((name) => !explained.has(name))).toEqual([]);
   });
 
   it('runs the command its words name, with the words after them and its flags', async () => {
