@@ -6,7 +6,7 @@
 import { ConfigError } from '../config.js';
 import { setHold } from '../rights/legal-hold.js';
 import { completeRequest, extendRequest, refuseRequest } from '../rights/request-lifecycle.js';
-import { findSubjectByUserId } from '../rights/find-subject.js';
+import { findEverySubjectByUserId, forEveryRow } from '../rights/find-subject.js';
 import { HOLD_GROUNDS, REFUSAL_GROUNDS, type HoldGround, type RefusalGround } from '../store/store.js';
 import { BOOLEAN, STRING, on, text, type CliCommand, type Flags } from './command.js';
 import { OPERATOR } from './rights-commands.js';
@@ -67,16 +67,16 @@ export const REQUEST_COMMANDS: readonly CliCommand[] = [
     summary: 'a legal hold (Art. 17(3)): erasure refused with the ground, retention paused',
     flags: { project: STRING, user: STRING, ground: STRING, reason: STRING, until: STRING, off: BOOLEAN },
     async run({ flags, services }) {
-      const ref = await findSubjectByUserId(services(), needed(flags, 'project', 'hold'), needed(flags, 'user', 'hold'), OPERATOR);
-      if (!ref) throw new ConfigError('no data is held about this user id in this project');
+      const refs = await findEverySubjectByUserId(services(), needed(flags, 'project', 'hold'), needed(flags, 'user', 'hold'), OPERATOR);
+      if (refs.length === 0) throw new ConfigError('no data is held about this user id in this project');
       if (on(flags, 'off')) {
-        print(await setHold(services(), ref, null));
+        print(await forEveryRow(refs, (ref) => setHold(services(), ref, null)));
         return 0;
       }
       const ground = needed(flags, 'ground', 'hold') as HoldGround;
       if (!HOLD_GROUNDS.includes(ground)) throw new ConfigError(`hold: --ground must be one of ${HOLD_GROUNDS.join(', ')}`);
       const until = text(flags, 'until') === undefined ? null : date(flags, 'until', 'hold');
-      print(await setHold(services(), ref, { ground, reason: needed(flags, 'reason', 'hold'), until }));
+      print(await forEveryRow(refs, (ref) => setHold(services(), ref, { ground, reason: needed(flags, 'reason', 'hold'), until })));
       return 0;
     },
   },

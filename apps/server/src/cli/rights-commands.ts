@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../config.js';
 import { accessZip } from '../rights/access.js';
-import { findEverySubjectByUserId } from '../rights/find-subject.js';
+import { findEverySubjectByUserId, forEveryRow } from '../rights/find-subject.js';
 import { orderRequests, type SubjectRef } from '../rights/requests.js';
 import { access, eraseEvery, object, restrict } from '../rights/subject-rights.js';
 import type { Services } from '../services.js';
@@ -27,7 +27,7 @@ async function subjects(services: Services, flags: Flags): Promise<SubjectRef[]>
   return refs;
 }
 
-/** The subject a command by user id is about: the row under the newest key (identity/resolve-subjects.ts). */
+/** The subject an export by user id is about: the row under the newest key (identity/resolve-subjects.ts). */
 const subject = async (services: Services, flags: Flags): Promise<SubjectRef> => (await subjects(services, flags))[0]!;
 
 export const RIGHTS_COMMANDS: readonly CliCommand[] = [
@@ -68,7 +68,7 @@ export const RIGHTS_COMMANDS: readonly CliCommand[] = [
       const how = text(flags, 'how');
       const informedAt = informed === undefined ? Number.NaN : Date.parse(informed);
       const notice = !Number.isNaN(informedAt) && how !== undefined ? { informedAt, how } : undefined;
-      console.log(JSON.stringify(await restrict(services(), await subject(services(), flags), !on(flags, 'off'), notice)));
+      console.log(JSON.stringify(await forEveryRow(await subjects(services(), flags), (ref) => restrict(services(), ref, !on(flags, 'off'), notice))));
       return 0;
     },
   },
@@ -80,7 +80,7 @@ export const RIGHTS_COMMANDS: readonly CliCommand[] = [
     async run({ flags, services }) {
       const purpose = text(flags, 'purpose');
       if (!purpose) throw new ConfigError('object needs --purpose (a legitimate-interest purpose)');
-      console.log(JSON.stringify(await object(services(), await subject(services(), flags), [purpose], !on(flags, 'off'))));
+      console.log(JSON.stringify(await forEveryRow(await subjects(services(), flags), (ref) => object(services(), ref, [purpose], !on(flags, 'off')))));
       return 0;
     },
   },

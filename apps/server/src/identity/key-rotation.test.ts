@@ -75,7 +75,7 @@ describe.each(storesUnderTest())('a pseudonymisation key made current, on %s', (
     expect(await t.query('SELECT count(*) AS n FROM events')).toEqual([{ n: 0 }]);
   });
 
-  it('erases both rows of a user whose decision after a rotation made a second one before this rule', async () => {
+  it('restricts, objects for and erases both rows of a user whose decision after a rotation made a second one before this rule', async () => {
     const before = await startTestServer({ store });
     servers.push(before);
     expect((await consent(before, 'bob')).status).toBe(200);
@@ -97,6 +97,15 @@ describe.each(storesUnderTest())('a pseudonymisation key made current, on %s', (
       events: [{ id: 'evt_rotation_bob_2', type: 'session_start', ts: clock.now() - 60_000, sessionId: 'ses_rotation_bob_2', pseudonym: second, name: null, durationMs: null, activeMs: null, propsJson: null, purposes: ['statistics'] }],
     });
     expect(await t.query('SELECT count(*) AS n FROM subjects')).toEqual([{ n: 2 }]);
+
+    // Every other right asked by user id reaches both rows too: bob asked once, for all of it.
+    const asStaff = { authorization: `Bearer ${t.project.adminKey}` };
+    expect((await t.post('/v1/admin/subjects/restrict', { userId: 'bob', restricted: true }, asStaff)).status).toBe(200);
+    expect((await t.post('/v1/admin/subjects/object', { userId: 'bob', purposes: ['update_timing'], objected: true }, asStaff)).status).toBe(200);
+    expect(await t.query('SELECT restricted, objected FROM subjects')).toEqual([
+      { restricted: 1, objected: '["update_timing"]' },
+      { restricted: 1, objected: '["update_timing"]' },
+    ]);
 
     // The hold on the first row refuses the erasure as a whole: the second row, found first,
     // loses nothing either.

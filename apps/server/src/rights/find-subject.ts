@@ -20,7 +20,9 @@ export async function findSubjectByUserId(services: Services, projectId: string,
 
 /**
  * Every subject row the user id has under any key: one, or two where a decision after a key
- * rotation made a second row before every path resolved the same way. Erasure takes them all.
+ * rotation made a second row before every path resolved the same way. Erasure takes them all,
+ * and so does every other right asked by user id (`forEveryRow`) but access, which answers for
+ * the newest row.
  *
  * @example await findEverySubjectByUserId(services, 'p_acme', 'user-42', actor) // [{ projectId, pseudonym, actor }]
  */
@@ -28,4 +30,17 @@ export async function findEverySubjectByUserId(services: Services, projectId: st
   const clientHash = identifiedHash(projectId, userId);
   const { held } = (await resolveSubjects(services, projectId, [clientHash])).get(clientHash)!;
   return held.map((pseudonym) => ({ projectId, pseudonym, actor }));
+}
+
+/**
+ * A right asked by user id, applied to each of the person's rows in turn (they asked once, for
+ * all of their data); answers as for the first, the newest key's.
+ *
+ * @example await forEveryRow(refs, (ref) => restrict(services, ref, true)) // { restricted: true }
+ */
+export async function forEveryRow<R>(refs: readonly SubjectRef[], apply: (ref: SubjectRef) => Promise<R>): Promise<R> {
+  const answers: R[] = [];
+  for (const ref of refs) answers.push(await apply(ref));
+  if (answers.length === 0) throw new Error('forEveryRow needs at least one row');
+  return answers[0]!;
 }

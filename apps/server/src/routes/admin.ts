@@ -15,7 +15,7 @@ import { readJson } from '../http/read-json.js';
 import { validate } from '../http/validate.js';
 import { DEFAULT_OVERLAP_MS, identityStatus, rotateIdentitySecret, setIdentityMode } from '../identity/identity-admin.js';
 import type { KeyHolder } from '../projects/key-resolver.js';
-import { findEverySubjectByUserId, findSubjectByUserId } from '../rights/find-subject.js';
+import { findEverySubjectByUserId, findSubjectByUserId, forEveryRow } from '../rights/find-subject.js';
 import { setHold } from '../rights/legal-hold.js';
 import { completeRequest, extendRequest, refuseRequest } from '../rights/request-lifecycle.js';
 import { logOpenRequest, orderRequests, type SubjectRef } from '../rights/requests.js';
@@ -56,10 +56,15 @@ export function adminRoutes(services: Services) {
     if (refs.length === 0) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
     return { refs, body };
   }
-  /** The subject a request by user id is about: the row under the newest key (identity/resolve-subjects.ts). */
+  /** The subject an access request by user id is about: the row under the newest key (identity/resolve-subjects.ts). */
   async function subjectFrom<T extends z.ZodObject>(c: Context<Env>, extra: T): Promise<{ ref: SubjectRef; body: z.infer<T> }> {
     const { refs, body } = await subjectsFrom(c, extra);
     return { ref: refs[0]!, body };
+  }
+  /** A right by user id, applied to every row the user id has (`forEveryRow`). */
+  async function onEveryRow<T extends z.ZodObject, R>(c: Context<Env>, extra: T, apply: (ref: SubjectRef, body: z.infer<T>) => Promise<R>): Promise<R> {
+    const { refs, body } = await subjectsFrom(c, extra);
+    return forEveryRow(refs, (ref) => apply(ref, body));
   }
   const empty = z.strictObject({});
 
@@ -69,27 +74,19 @@ export function adminRoutes(services: Services) {
       const { ref, body } = await subjectFrom(c, z.strictObject({ format: exportQuery.shape.format }));
       return accessResponse(c, await access(services, ref, body.format === 'csv' ? 'portability' : 'access'), body.format);
     })
-    .post('/v1/admin/subjects/rectify', async (c) => {
-      const { ref, body } = await subjectFrom(c, rectificationSchema);
-      return c.json(await rectify(services, ref, body));
-    })
-    .post('/v1/admin/subjects/restrict', async (c) => {
-      const { ref, body } = await subjectFrom(c, staffRestrictBody);
-      const notice = body.informedAt === undefined || body.how === undefined ? undefined : { informedAt: body.informedAt, how: body.how };
-      return c.json(await restrict(services, ref, body.restricted, notice));
-    })
-    .post('/v1/admin/subjects/hold', async (c) => {
-      const { ref, body } = await subjectFrom(c, holdBody);
-      return c.json(await setHold(services, ref, { ground: body.ground, reason: body.reason, until: body.until ?? null }));
-    })
-    .post('/v1/admin/subjects/lift-hold', async (c) => c.json(await setHold(services, (await subjectFrom(c, empty)).ref, null)))
-    .post('/v1/admin/subjects/object', async (c) => {
-      const { ref, body } = await subjectFrom(c, objectBody);
-      return c.json(await object(services, ref, body.purposes, body.objected));
-    })
-    .post('/v1/admin/subjects/withdraw', async (c) => c.json(await withdraw(services, (await subjectFrom(c, empty)).ref)))
+    .post('/v1/admin/subjects/rectify', async (c) => c.json(await onEveryRow(c, rectificationSchema, (ref, body) => rectify(services, ref, body))))
+    .post('/v1/admin/subjects/restrict', async (c) =>
+      c.json(await onEveryRow(c, staffRestrictBody, (ref, body) => {
+        const notice = body.informedAt === undefined || body.how === undefined ? undefined : { informedAt: body.informedAt, how: body.how };
+        return restrict(services, ref, body.restricted, notice);
+      })))
+    .post('/v1/admin/subjects/hold', async (c) =>
+      c.json(await onEveryRow(c, holdBody, (ref, body) => setHold(services, ref, { ground: body.ground, reason: body.reason, until: body.until ?? null }))))
+    .post('/v1/admin/subjects/lift-hold', async (c) => c.json(await onEveryRow(c, empty, (ref) => setHold(services, ref, null))))
+    .post('/v1/admin/subjects/object', async (c) => c.json(await onEveryRow(c, objectBody, (ref, body) => object(services, ref, body.purposes, body.objected))))
+    .post('/v1/admin/subjects/withdraw', async (c) => c.json(await onEveryRow(c, empty, (ref) => withdraw(services, ref))))
     .post('/v1/admin/subjects/erase', async (c) => c.json(await eraseEvery(services, (await subjectsFrom(c, empty)).refs)))
-    .post('/v1/admin/subjects/revoke-tokens', async (c) => c.json(await revokeSubjectTokens(services, (await subjectFrom(c, empty)).ref)))
+    .post('/v1/admin/subjects/revoke-tokens', async (c) => c.json(await onEveryRow(c, empty, (ref) => revokeSubjectTokens(services, ref))))
     .post('/v1/admin/requests', async (c) => {
       const body = validate(openRequestBody, await readJson(c));
       const { projectId } = c.var.admin;
