@@ -27,8 +27,9 @@ interface Restored {
 function restoreFile(database: string, from: string | undefined): Restored {
   if (from === undefined) throw new ConfigError('restore needs --from FILE (a heed backup)');
   if (database === ':memory:') throw new ConfigError('restore puts a backup in place of a database file; this server keeps its database in memory');
-  const { bytes, restrictive } = restoreSqlite(database, resolve(from));
-  return { restrictive, line: `restored ${resolve(from)} as ${database}: ${bytes} bytes`, report: { database, bytes } };
+  const file = resolve(from);
+  const { bytes, restrictive } = restoreSqlite(database, file);
+  return { restrictive, line: `restored ${file} as ${database}: ${bytes} bytes`, report: { database, bytes } };
 }
 
 /**

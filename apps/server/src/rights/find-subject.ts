@@ -39,8 +39,9 @@ export async function findEverySubjectByUserId(services: Services, projectId: st
  * @example await forEveryRow(refs, (ref) => restrict(services, ref, true)) // { restricted: true }
  */
 export async function forEveryRow<R>(refs: readonly SubjectRef[], apply: (ref: SubjectRef) => Promise<R>): Promise<R> {
-  const answers: R[] = [];
-  for (const ref of refs) answers.push(await apply(ref));
-  if (answers.length === 0) throw new Error('forEveryRow needs at least one row');
-  return answers[0]!;
+  const [newest, ...older] = refs;
+  if (!newest) throw new Error('forEveryRow needs at least one row');
+  const answer = await apply(newest);
+  for (const ref of older) await apply(ref);
+  return answer;
 }
