@@ -48,6 +48,8 @@ const configSchema = z.object({
   HEED_SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
   /** How often the server runs the retention job; 0 leaves it to `heed retention run`. */
   HEED_RETENTION_INTERVAL_MS: integer(0, 7 * 86_400_000).default(3_600_000),
+  /** How often the server brings every project's statistics caches up to date; 0 leaves them to requests. */
+  HEED_STATS_KEEP_INTERVAL_MS: integer(0, 86_400_000).default(60_000),
   /** PostgreSQL only: connections per process (N processes need N x this under max_connections). */
   HEED_PG_POOL_SIZE: integer(1, 1_000).default(10),
   /** PostgreSQL only: ingest groups written at once per process (group commit); half the pool when unset. */
@@ -89,6 +91,7 @@ export interface Config {
   readonly publicUrl: string | undefined;
   readonly shutdownGraceMs: number;
   readonly retentionIntervalMs: number;
+  readonly statsKeepIntervalMs: number;
   /** PostgreSQL settings; ignored for SQLite. `busyTimeoutMs` is PostgreSQL's `lock_timeout`. */
   readonly postgres: {
     readonly poolSize: number;
@@ -155,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>, flags: Recor
     publicUrl: value.HEED_PUBLIC_URL,
     shutdownGraceMs: value.HEED_SHUTDOWN_GRACE_MS,
     retentionIntervalMs: value.HEED_RETENTION_INTERVAL_MS,
+    statsKeepIntervalMs: value.HEED_STATS_KEEP_INTERVAL_MS,
     postgres: {
       poolSize: value.HEED_PG_POOL_SIZE,
       ingestGroups: value.HEED_PG_INGEST_GROUPS,

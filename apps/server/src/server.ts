@@ -19,6 +19,7 @@ import { loadPolicy, policyDigest } from './load-policy.js';
 import { archiveServerPolicy } from './policies/policy-archive.js';
 import { createPolicyRegistry } from './policies/policy-registry.js';
 import { scheduleRetention } from './retention/run-retention.js';
+import { keepStatisticsFilled } from './stats/statistics-keeper.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
 import { createKeyResolver } from './projects/key-resolver.js';
@@ -113,6 +114,7 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
   // ledger from before the ledger key is re-sealed under it once, before anything appends.
   await archiveServerPolicy(services);
   await sealLegacyLedgers(services);
+  const stopKeeper = keepStatisticsFilled(services, config.statsKeepIntervalMs);
   let accepting = true;
   const app = createApp(services, {
     bodyLimit: config.bodyLimit ?? services.policy.limits.maxBodyBytes,
@@ -148,6 +150,8 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
           });
           (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
         });
+        // Before the store closes: a turn in progress reads from it.
+        await stopKeeper();
         await services.store.close();
       })();
       return closing;

@@ -81,7 +81,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const database: TestDatabase | undefined = kind === 'postgres' && options.databaseUrl === undefined ? await createTestDatabase() : undefined;
   const databaseUrl = options.databaseUrl ?? database?.url ?? '';
   const config = loadConfig({
-    HEED_DATA_DIR: dataDir, HEED_PORT: '0', HEED_LOG_LEVEL: 'debug',
+    // The statistics keeper runs on a real timer beside the test's clock: on only where a test asks for it.
+    HEED_DATA_DIR: dataDir, HEED_PORT: '0', HEED_LOG_LEVEL: 'debug', HEED_STATS_KEEP_INTERVAL_MS: '0',
     ...(kind === 'postgres' ? { HEED_DATABASE_URL: databaseUrl, HEED_PG_POOL_SIZE: '4' } : {}),
     ...options.env,
   });

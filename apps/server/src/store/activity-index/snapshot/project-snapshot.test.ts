@@ -175,7 +175,7 @@ it('writes that snapshot only once statistics requests have been quiet for delay
 it('says once, after a fill of afterRows rows with no snapshot to start from, that `heed stats warm` does it ahead', async () => {
   await c().population();
   const hint = (rows: number) =>
-    `statistics caches of ${c().t.project.projectId} are filling from the database with no snapshot to start from (${rows} rows so far); \`heed stats warm\` fills them ahead of the first request after an upgrade (docs/operations.md)`;
+    `statistics caches of ${c().t.project.projectId} are filling from the database with no snapshot to start from (${rows} rows so far); \`heed stats warm\` before a start fills them ahead of the first request after an upgrade (docs/operations.md)`;
   // One row short of afterRows: nothing said.
   const short = open(memorySnapshots(), undefined, { afterRows: 19, delayMs: 5 });
   await c().answers(short.stats);

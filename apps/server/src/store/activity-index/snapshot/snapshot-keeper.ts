@@ -118,7 +118,7 @@ export function createSnapshotKeeper(
       // Said once, where an operator looks after an upgrade: the slow first
       // requests they just saw have a remedy that runs ahead of them.
       if (unsnapshotted.delete(projectId)) {
-        options.onWarning(`statistics caches of ${projectId} are filling from the database with no snapshot to start from (${total} rows so far); \`heed stats warm\` fills them ahead of the first request after an upgrade (docs/operations.md)`);
+        options.onWarning(`statistics caches of ${projectId} are filling from the database with no snapshot to start from (${total} rows so far); \`heed stats warm\` before a start fills them ahead of the first request after an upgrade (docs/operations.md)`);
       }
     },
 
