@@ -5,6 +5,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { sendTimedSessions, TIMED_START } from '../cli/timed-sessions.case.js';
+import { ConfigError, loadConfig } from '../config.js';
 import { snapshotPlaces, storedSnapshot } from '../store/activity-index/caches.case.js';
 import { storesUnderTest } from '../testing/test-databases.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
@@ -44,6 +45,19 @@ describe.each(storesUnderTest())('the statistics keeper on %s', (store) => {
     }
   });
 
+  it('takes its first turn at the start, not an interval later', async () => {
+    // The project exists before this start (a test server creates its project after starting).
+    const t = await ingestAndStop(store, 0);
+    let restarted: TestServer | undefined;
+    try {
+      restarted = await startTestServer({ store, dataDir: t.dataDir, project: t.project, databaseUrl: t.databaseUrl || undefined, start: t.clock.now(), env: { HEED_STATS_KEEP_INTERVAL_MS: '86400000' } });
+      await vi.waitFor(() => expect(restarted!.logs.filter((line) => line.includes(KEPT))).toHaveLength(1), { timeout: 10_000, interval: 20 });
+    } finally {
+      await restarted?.close();
+      await t.close();
+    }
+  });
+
   it('is off at 0: with no request, the stop writes no snapshot', async () => {
     const t = await ingestAndStop(store, 0);
     try {
@@ -51,6 +65,18 @@ describe.each(storesUnderTest())('the statistics keeper on %s', (store) => {
       expect(t.logs.filter((line) => line.includes(KEPT))).toEqual([]);
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('HEED_STATS_KEEP_INTERVAL_MS', () => {
+  it('takes 0 (off) up to a day, and refuses a value past either end, naming the variable', () => {
+    expect(loadConfig({}).statsKeepIntervalMs).toBe(60_000);
+    expect(loadConfig({ HEED_STATS_KEEP_INTERVAL_MS: '0' }).statsKeepIntervalMs).toBe(0);
+    expect(loadConfig({ HEED_STATS_KEEP_INTERVAL_MS: '86400000' }).statsKeepIntervalMs).toBe(86_400_000);
+    for (const value of ['86400001', '-1', '1.5', 'soon']) {
+      expect(() => loadConfig({ HEED_STATS_KEEP_INTERVAL_MS: value })).toThrow(ConfigError);
+      expect(() => loadConfig({ HEED_STATS_KEEP_INTERVAL_MS: value })).toThrow(/HEED_STATS_KEEP_INTERVAL_MS/);
     }
   });
 });

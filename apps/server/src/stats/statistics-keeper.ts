@@ -11,8 +11,8 @@ import type { Services } from '../services.js';
 import { warmProject } from './warm-project.js';
 
 /**
- * Starts the keeper; the function it returns stops it and waits for a turn in progress, which
- * ends at its next statistic. `intervalMs` 0 leaves the caches to requests and `heed stats warm`.
+ * Starts the keeper (its first turn at once, then one every `intervalMs`); the function it
+ * returns stops it and waits for a turn in progress, which ends at its next statistic. `intervalMs` 0 leaves the caches to requests and `heed stats warm`.
  */
 export function keepStatisticsFilled(services: Pick<Services, 'store' | 'policies' | 'clock' | 'logger'>, intervalMs: number): () => Promise<void> {
   if (intervalMs <= 0) return async () => undefined;
@@ -27,7 +27,7 @@ export function keepStatisticsFilled(services: Pick<Services, 'store' | 'policie
     }
   }
 
-  const timer = setInterval(() => {
+  function startTurn(): void {
     // A turn longer than the interval (a cold fill at 100,000 subjects takes seconds) is not started twice.
     if (turn) return;
     turn = fillAll()
@@ -37,9 +37,16 @@ export function keepStatisticsFilled(services: Pick<Services, 'store' | 'policie
       .finally(() => {
         turn = undefined;
       });
-  }, intervalMs);
+  }
+
+  // The first turn at once: it restores the snapshot, or (after an upgrade that changed its
+  // layout) fills the caches before a dashboard asks, not an interval later.
+  const first = setTimeout(startTurn, 0);
+  const timer = setInterval(startTurn, intervalMs);
+  first.unref();
   timer.unref();
   return async () => {
+    clearTimeout(first);
     clearInterval(timer);
     stopping.abort();
     await turn;
