@@ -64,6 +64,8 @@ export interface Dataset {
   events: number;
   ingestSeconds: number;
   microsPerEvent: number;
+  /** The generating server's statistics keeper: its turns during the ingest (from its debug log). */
+  keeperTurns?: { count: number; p50Ms: number; maxMs: number };
 }
 
 export interface RouteFigure {
@@ -133,7 +135,9 @@ export async function generate(server: TestServer, subjects: number, weeks: numb
     await Promise.all(pending);
   }
   const ingestSeconds = (performance.now() - started) / 1000;
-  return { subjects, weeks, events, ingestSeconds, microsPerEvent: (ingestSeconds * 1e6) / events };
+  const turns = server.logs.filter((line) => line.includes('"message":"statistics caches kept filled"')).map((line) => (JSON.parse(line) as { ms: number }).ms);
+  const keeperTurns = turns.length === 0 ? undefined : { count: turns.length, p50Ms: percentile(turns, 50), maxMs: Math.max(...turns) };
+  return { subjects, weeks, events, ingestSeconds, microsPerEvent: (ingestSeconds * 1e6) / events, ...(keeperTurns ? { keeperTurns } : {}) };
 }
 
 async function timeRoute(url: string, headers: Record<string, string>, samples: number, between?: () => Promise<void>): Promise<{ status: number; times: number[]; firstMs: number }> {
@@ -429,6 +433,8 @@ interface SavedDataset {
 export function printQueries(figures: QueryFigures): void {
   const { dataset, floor, routes } = figures;
   console.log(`statistics over ${dataset.weeks} weeks, ${fmt(dataset.subjects)} subjects, ${fmt(dataset.events)} events (ingested in ${fmt(dataset.ingestSeconds, 1)} s, ${fmt(dataset.microsPerEvent, 1)} us/event${figures.reused ? ', by an earlier run' : ''})`);
+  const turns = dataset.keeperTurns;
+  if (turns) console.log(`  the ingesting server's statistics keeper: ${fmt(turns.count)} turns, p50 ${fmt(turns.p50Ms, 0)} ms, longest ${fmt(turns.maxMs, 0)} ms`);
   const averages = (load: number[]) => load.map((value) => value.toFixed(2)).join(' ');
   console.log(`  load average ${averages(figures.load.before)} before, ${averages(figures.load.after)} after; ${fmt(figures.samples)} timed requests per route${figures.churn ? ', each after a batch of new activity (--churn)' : ''}`);
   if (figures.warmSeconds !== undefined) console.log(`  heed stats warm before the first process: ${fmt(figures.warmSeconds, 1)} s (the first process restores the snapshot it wrote)`);
