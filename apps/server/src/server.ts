@@ -125,9 +125,14 @@ export async function startServer(config: Config, overrides: Parameters<typeof b
     publicUrl: config.publicUrl,
     ready: () => accepting,
   });
-  const server: ServerType = await new Promise((resolve, reject) => {
+  const server: ServerType = await new Promise<ServerType>((resolve, reject) => {
     const started = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(started));
     started.once('error', reject);
+  }).catch(async (error: unknown) => {
+    // A port taken: the jobs stop, so the caller can close the store with nothing reading it.
+    stopRetention();
+    await stopKeeper();
+    throw error;
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;

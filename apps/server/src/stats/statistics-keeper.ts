@@ -12,7 +12,8 @@ import { warmProject } from './warm-project.js';
 
 /**
  * Starts the keeper (its first turn at once, then one every `intervalMs`); the function it
- * returns stops it and waits for a turn in progress, which ends at its next statistic. `intervalMs` 0 leaves the caches to requests and `heed stats warm`.
+ * returns stops it and waits for a turn in progress, which ends at its next statistic.
+ * `intervalMs` 0 leaves the caches to requests and `heed stats warm`.
  */
 export function keepStatisticsFilled(services: Pick<Services, 'store' | 'policies' | 'clock' | 'logger'>, intervalMs: number): () => Promise<void> {
   if (intervalMs <= 0) return async () => undefined;
