@@ -8,7 +8,7 @@ import { ConfigError } from '../config.js';
 import { accessZip } from '../rights/access.js';
 import { findEverySubjectByUserId, forEveryRow } from '../rights/find-subject.js';
 import { orderRequests, type SubjectRef } from '../rights/requests.js';
-import { access, eraseEvery, object, restrict } from '../rights/subject-rights.js';
+import { accessEvery, eraseEvery, object, restrict } from '../rights/subject-rights.js';
 import type { Services } from '../services.js';
 import { BOOLEAN, STRING, on, text, type CliCommand, type Flags } from './command.js';
 
@@ -27,8 +27,6 @@ async function subjects(services: Services, flags: Flags): Promise<SubjectRef[]>
   return refs;
 }
 
-/** The subject an export by user id is about: the row under the newest key (identity/resolve-subjects.ts). */
-const subject = async (services: Services, flags: Flags): Promise<SubjectRef> => (await subjects(services, flags))[0]!;
 
 export const RIGHTS_COMMANDS: readonly CliCommand[] = [
   {
@@ -39,7 +37,7 @@ export const RIGHTS_COMMANDS: readonly CliCommand[] = [
     async run({ flags, services }) {
       const format = text(flags, 'format') === 'csv' ? 'csv' : 'json';
       const out = text(flags, 'out');
-      const document = await access(services(), await subject(services(), flags), format === 'csv' ? 'portability' : 'access');
+      const document = await accessEvery(services(), await subjects(services(), flags), format === 'csv' ? 'portability' : 'access');
       const output = format === 'csv' ? accessZip(document) : `${JSON.stringify(document, null, 2)}\n`;
       if (out) writeFileSync(out, output, { mode: 0o600 });
       else if (typeof output === 'string') process.stdout.write(output);

@@ -98,6 +98,13 @@ describe.each(storesUnderTest())('a pseudonymisation key made current, on %s', (
     });
     expect(await t.query('SELECT count(*) AS n FROM subjects')).toEqual([{ n: 2 }]);
 
+    // An access answer by user id holds the data of both rows, and logs the request on each.
+    const answer = (await (await staff(t, 'access', 'bob')).json()) as { subject: { pseudonym: string }; events: { id: string }[]; sessions: { sessionId: string }[]; rightsRequests: { kind: string }[] };
+    expect(answer.subject.pseudonym).toBe(second);
+    expect(answer.events.map((event) => event.id).sort()).toEqual(['evt_rotation_bob_1', 'evt_rotation_bob_2']);
+    expect(answer.sessions.map((session) => session.sessionId).sort()).toEqual(['ses_rotation_bob_1', 'ses_rotation_bob_2']);
+    expect(answer.rightsRequests.map((request) => request.kind)).toEqual(['access', 'access']);
+
     // Every other right asked by user id reaches both rows too: bob asked once, for all of it.
     const asStaff = { authorization: `Bearer ${t.project.adminKey}` };
     expect((await t.post('/v1/admin/subjects/restrict', { userId: 'bob', restricted: true }, asStaff)).status).toBe(200);

@@ -138,6 +138,24 @@ export function accessDocument(services: Services, resolved: ResolvedPolicy, dat
 
 export type AccessDocument = ReturnType<typeof accessDocument>;
 
+/**
+ * One answer for a person whose data an earlier version kept under two pseudonyms (a key
+ * rotation, `findEverySubjectByUserId`): the newest row's subject and processing, and the copy
+ * of the data (Art. 15(3)) of every row, since the person asked once, for all of it.
+ */
+export function withCopiesOf(newest: AccessDocument, older: readonly AccessDocument[]): AccessDocument {
+  const all = [newest, ...older];
+  return {
+    ...newest,
+    consentHistory: all.flatMap((document) => document.consentHistory),
+    events: all.flatMap((document) => document.events),
+    sessions: all.flatMap((document) => document.sessions),
+    activity: all.flatMap((document) => document.activity),
+    subjectTokens: all.flatMap((document) => document.subjectTokens),
+    rightsRequests: all.flatMap((document) => document.rightsRequests),
+  };
+}
+
 /** The same content as CSV files in a zip, one per table, plus a README. */
 export function accessZip(document: AccessDocument): Uint8Array {
   const files: Record<string, Uint8Array> = {

@@ -21,8 +21,8 @@ export async function findSubjectByUserId(services: Services, projectId: string,
 /**
  * Every subject row the user id has under any key: one, or two where a decision after a key
  * rotation made a second row before every path resolved the same way. Erasure takes them all,
- * and so does every other right asked by user id (`forEveryRow`) but access, which answers for
- * the newest row.
+ * every other right asked by user id reaches each (`forEveryRow`), and access answers with the
+ * data of all of them (`accessEvery`).
  *
  * @example await findEverySubjectByUserId(services, 'p_acme', 'user-42', actor) // [{ projectId, pseudonym, actor }]
  */

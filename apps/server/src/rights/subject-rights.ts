@@ -7,7 +7,7 @@ import { changeObjections, misdirectedObjections, type Rectification } from '@he
 import { DomainError } from '../errors/domain-error.js';
 import type { Services } from '../services.js';
 import type { LedgerAppend, SubjectRecord } from '../store/store.js';
-import { accessDocument, type AccessDocument } from './access.js';
+import { accessDocument, withCopiesOf, type AccessDocument } from './access.js';
 import { holdInForce } from './hold-in-force.js';
 import { logCompletedRequest, logRefusedRequest, type SubjectRef } from './requests.js';
 
@@ -46,6 +46,18 @@ export async function access(services: Services, ref: SubjectRef, kind: 'access'
   const data = await services.store.subjectData(ref.projectId, ref.pseudonym);
   if (!data) throw gone();
   return accessDocument(services, await services.policies.forProject(ref.projectId), data);
+}
+
+/**
+ * Access asked by user id: every row the person has (`findEverySubjectByUserId`, newest first)
+ * in one answer (`withCopiesOf`), each row's request logged as for one.
+ */
+export async function accessEvery(services: Services, refs: readonly SubjectRef[], kind: 'access' | 'portability'): Promise<AccessDocument> {
+  const documents: AccessDocument[] = [];
+  for (const ref of refs) documents.push(await access(services, ref, kind));
+  const [newest, ...older] = documents;
+  if (!newest) throw gone();
+  return withCopiesOf(newest, older);
 }
 
 export async function rectify(services: Services, ref: SubjectRef, patch: Rectification) {

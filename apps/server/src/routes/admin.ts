@@ -32,7 +32,7 @@ import {
   rotateSecretBody,
   staffRestrictBody,
 } from '../rights/rights-schemas.js';
-import { access, eraseEvery, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
+import { accessEvery, eraseEvery, object, rectify, restrict, withdraw } from '../rights/subject-rights.js';
 import { revokeSubjectTokens } from '../rights/token-rights.js';
 import type { Services } from '../services.js';
 import type { Actor } from '../store/store.js';
@@ -56,11 +56,6 @@ export function adminRoutes(services: Services) {
     if (refs.length === 0) throw new DomainError('not_found', { detail: 'No data is held about this user id in this project.' });
     return { refs, body };
   }
-  /** The subject an access request by user id is about: the row under the newest key (identity/resolve-subjects.ts). */
-  async function subjectFrom<T extends z.ZodObject>(c: Context<Env>, extra: T): Promise<{ ref: SubjectRef; body: z.infer<T> }> {
-    const { refs, body } = await subjectsFrom(c, extra);
-    return { ref: refs[0]!, body };
-  }
   /** A right by user id, applied to every row the user id has (`forEveryRow`). */
   async function onEveryRow<T extends z.ZodObject, R>(c: Context<Env>, extra: T, apply: (ref: SubjectRef, body: z.infer<T>) => Promise<R>): Promise<R> {
     const { refs, body } = await subjectsFrom(c, extra);
@@ -71,8 +66,8 @@ export function adminRoutes(services: Services) {
   return new Hono<Env>()
     .use('/v1/admin/*', limitRightsBody, authorise)
     .post('/v1/admin/subjects/access', async (c) => {
-      const { ref, body } = await subjectFrom(c, z.strictObject({ format: exportQuery.shape.format }));
-      return accessResponse(c, await access(services, ref, body.format === 'csv' ? 'portability' : 'access'), body.format);
+      const { refs, body } = await subjectsFrom(c, z.strictObject({ format: exportQuery.shape.format }));
+      return accessResponse(c, await accessEvery(services, refs, body.format === 'csv' ? 'portability' : 'access'), body.format);
     })
     .post('/v1/admin/subjects/rectify', async (c) => c.json(await onEveryRow(c, rectificationSchema, (ref, body) => rectify(services, ref, body))))
     .post('/v1/admin/subjects/restrict', async (c) =>
