@@ -45,6 +45,26 @@ describe.each(storesUnderTest())('the statistics keeper on %s', (store) => {
     }
   });
 
+  it('takes a last turn as it stops, so the snapshot holds what came after its last turn', async () => {
+    // The project exists before this start (a test server creates its project after starting).
+    const t = await startTestServer({ start: TIMED_START, store });
+    await t.server.close();
+    let restarted: TestServer | undefined;
+    try {
+      // A day's interval: the only turns are the first, at the start, and the stop's.
+      restarted = await startTestServer({ store, dataDir: t.dataDir, project: t.project, databaseUrl: t.databaseUrl || undefined, start: TIMED_START, env: { HEED_STATS_KEEP_INTERVAL_MS: '86400000' } });
+      await vi.waitFor(() => expect(restarted!.logs.filter((line) => line.includes(KEPT))).toHaveLength(1), { timeout: 10_000, interval: 20 });
+      await sendTimedSessions(restarted, 'last');
+      await restarted.server.close();
+      const snapshot = await storedSnapshot(restarted);
+      const pseudonyms = Array.from({ length: 6 }, (_, i) => t.server.services.pseudonymizer.pseudonym(t.project.projectId, t.subjectFor(`last${i}`)));
+      expect(pseudonyms.map((pseudonym) => snapshotPlaces(snapshot, t.project.projectId, pseudonym))).toEqual([true, true, true, true, true, true]);
+    } finally {
+      await restarted?.close();
+      await t.close();
+    }
+  });
+
   it('takes its first turn at the start, not an interval later', async () => {
     // The project exists before this start (a test server creates its project after starting).
     const t = await ingestAndStop(store, 0);
