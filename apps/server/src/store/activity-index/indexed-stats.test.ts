@@ -198,7 +198,7 @@ describe('on sqlite, reading in slices', () => {
     await visit(t, ['eve'], START + 2 * DAY);
     const connection = connectSqlite({ path: t.dbPath, checkpointIntervalMs: 0 });
     try {
-      const sliced = createIndexedStats(createStatsQueries(connection), { slices: { cellsPerRead: 1, sessionsPerRead: 2 } });
+      const sliced = createIndexedStats(createStatsQueries(connection), { slices: { cellsPerRead: 1, marksPerRead: 1, sessionsPerRead: 2 } });
       const whole = t.server.services.store.stats;
       for (const stats of [sliced, whole]) {
         const users = await stats.distinctSubjects(t.project.projectId, [{ key: 'all', purpose: 'statistics', from: START - HOUR, to: START + 3 * DAY }]);

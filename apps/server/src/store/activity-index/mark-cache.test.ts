@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { MarkCell, MarkCounts } from '../stats-store.js';
 import { marksByCell, type Mark } from './caches.case.js';
-import { MarkCache } from './mark-cache.js';
+import { MarkCache, type StaleCell } from './mark-cache.js';
 
 const HOUR = 3_600_000;
 const PURPOSES = ['statistics', 'update_timing'] as const;
@@ -42,13 +42,14 @@ describe('MarkCache.staleCells', () => {
           const inRange = [...toBuckets(counters[purpose])].filter(([bucket]) => bucket >= from && bucket < to).sort((a, b) => a[0] - b[0]);
           return { purpose, buckets: inRange.map(([bucket]) => bucket), subjects: inRange.map(([, n]) => n) };
         });
-        const want: MarkCell[] = [];
+        const want: StaleCell[] = [];
         for (const purpose of PURPOSES) {
           const sizes = toBuckets(cached[purpose]);
           const wanted = toBuckets(counters[purpose]);
           for (const bucket of new Set([...sizes.keys(), ...wanted.keys()])) {
             if (bucket < from || bucket >= to) continue;
-            if ((sizes.get(bucket) ?? 0) !== (wanted.get(bucket) ?? 0)) want.push({ purpose, bucket });
+            // Each with the marks its counter says it holds now: what reading it costs.
+            if ((sizes.get(bucket) ?? 0) !== (wanted.get(bucket) ?? 0)) want.push({ purpose, bucket, marks: wanted.get(bucket) ?? 0 });
           }
         }
         expect(cache.staleCells('hour', PURPOSES, from, to, counts).sort(byCell)).toEqual(want.sort(byCell));
@@ -62,9 +63,9 @@ describe('MarkCache.staleCells', () => {
     cache.fill('hour', [0, 1, 2].map((h) => ({ purpose: 'statistics', bucket: h * HOUR })), marksByCell([mark(0, 'a'), mark(HOUR, 'a'), mark(HOUR, 'b'), mark(2 * HOUR, 'c')]));
     const counts: MarkCounts[] = [{ purpose: 'statistics', buckets: [HOUR, 2 * HOUR, 3 * HOUR], subjects: [2, 2, 1] }];
     expect(cache.staleCells('hour', ['statistics'], 0, 4 * HOUR, counts)).toEqual([
-      { purpose: 'statistics', bucket: 0 },
-      { purpose: 'statistics', bucket: 2 * HOUR },
-      { purpose: 'statistics', bucket: 3 * HOUR },
+      { purpose: 'statistics', bucket: 0, marks: 0 },
+      { purpose: 'statistics', bucket: 2 * HOUR, marks: 2 },
+      { purpose: 'statistics', bucket: 3 * HOUR, marks: 1 },
     ]);
   });
 });

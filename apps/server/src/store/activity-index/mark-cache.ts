@@ -23,6 +23,11 @@ import { SubjectDictionary } from './subject-dictionary.js';
 
 export type { CellSets };
 
+/** A cell to read again, with the marks its counter says it holds now (what its read costs). */
+export interface StaleCell extends MarkCell {
+  readonly marks: number;
+}
+
 /** A cell's subjects: a list of ordinals in an hour cell, bits in a day cell. */
 type SubjectSet = SubjectList | SubjectBits;
 type AnySeries = CellSeries<SubjectList> | CellSeries<SubjectBits>;
@@ -111,8 +116,8 @@ export class MarkCache {
    * disagrees with the counter (a cell missing from `counts` must be empty). Both sides are
    * in bucket order, so this is one merge walk per purpose.
    */
-  staleCells(grain: MarkGrain, purposes: readonly string[], from: number, to: number, counts: readonly MarkCounts[]): MarkCell[] {
-    const stale: MarkCell[] = [];
+  staleCells(grain: MarkGrain, purposes: readonly string[], from: number, to: number, counts: readonly MarkCounts[]): StaleCell[] {
+    const stale: StaleCell[] = [];
     for (const purpose of purposes) {
       const { buckets, sets } = this.cellsOf(grain, purpose);
       const wanted = counts.find((entry) => entry.purpose === purpose) ?? { buckets: [], subjects: [] };
@@ -124,13 +129,13 @@ export class MarkCache {
         if (cachedBucket === Number.POSITIVE_INFINITY && countedBucket === Number.POSITIVE_INFINITY) break;
         if (cachedBucket < countedBucket) {
           // Cached, but its counter says it is empty now.
-          stale.push({ purpose, bucket: cachedBucket });
+          stale.push({ purpose, bucket: cachedBucket, marks: 0 });
           cached++;
         } else if (countedBucket < cachedBucket) {
-          stale.push({ purpose, bucket: countedBucket });
+          stale.push({ purpose, bucket: countedBucket, marks: wanted.subjects[counted]! });
           counted++;
         } else {
-          if (sets[cached]!.length !== wanted.subjects[counted]) stale.push({ purpose, bucket: cachedBucket });
+          if (sets[cached]!.length !== wanted.subjects[counted]) stale.push({ purpose, bucket: cachedBucket, marks: wanted.subjects[counted]! });
           cached++;
           counted++;
         }
@@ -140,8 +145,10 @@ export class MarkCache {
   }
 
   /** The cells of one grain whose cached set differs from its counter (`counts`, in the cells' order). */
-  staleOf(grain: MarkGrain, cells: readonly MarkCell[], counts: readonly number[]): MarkCell[] {
-    return cells.filter((cell, index) => (this.cellsOf(grain, cell.purpose).get(cell.bucket)?.length ?? 0) !== counts[index]);
+  staleOf(grain: MarkGrain, cells: readonly MarkCell[], counts: readonly number[]): StaleCell[] {
+    return cells
+      .map((cell, index) => ({ purpose: cell.purpose, bucket: cell.bucket, marks: counts[index]! }))
+      .filter((cell) => (this.cellsOf(grain, cell.purpose).get(cell.bucket)?.length ?? 0) !== cell.marks);
   }
 
   /** Replaces the given cells with the marks just read for them. */
