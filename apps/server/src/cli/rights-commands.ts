@@ -27,7 +27,6 @@ async function subjects(services: Services, flags: Flags): Promise<SubjectRef[]>
   return refs;
 }
 
-
 export const RIGHTS_COMMANDS: readonly CliCommand[] = [
   {
     name: 'export',

@@ -42,6 +42,7 @@ export function sliceEnd(cells: readonly StaleCell[], start: number, slices: Rea
   }
   return end;
 }
+
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
