@@ -117,6 +117,7 @@ export function createIndexedStats(reads: StatsReads, options: IndexedStatsOptio
       return await running;
     } finally {
       busy.delete(projectId);
+      snapshots.settled(projectId);
     }
   }
 

@@ -51,8 +51,13 @@ export function createSnapshotKeeper(
   current: (projectId: string) => Promise<void>,
 ) {
   const restored = new Set<string>();
-  /** Projects that found no snapshot to restore: their first large fill is reported once. */
-  const unsnapshotted = new Set<string>();
+  /**
+   * Projects that found no snapshot to restore, with the rows their first refresh has read so
+   * far: a first refresh that reads `afterRows` is a cold fill (after an upgrade), reported
+   * once. Later refreshes never are: a new deployment's statistics keeper reads its rows a
+   * minute at a time, and reaching `afterRows` that way is no fill to warn about.
+   */
+  const unsnapshotted = new Map<string, number>();
   /** Rows read per project since its last snapshot. */
   const unsaved = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
@@ -102,24 +107,34 @@ export function createSnapshotKeeper(
           dictionaries.set(projectId, caches.dictionary);
           if (caches.marks) marks.set(projectId, caches.marks);
           if (caches.sessions) sessions.set(projectId, caches.sessions);
-        } else unsnapshotted.add(projectId);
+        } else unsnapshotted.set(projectId, 0);
       } catch (error) {
-        unsnapshotted.add(projectId);
+        unsnapshotted.set(projectId, 0);
         options.onWarning(`statistics cache snapshot of ${projectId} not used: ${(error as Error).message}`);
       }
     },
 
     changed(projectId: string, rows: number): void {
       if (!options || rows === 0) return;
+      const afterRows = options.afterRows ?? 100_000;
       const total = (unsaved.get(projectId) ?? 0) + rows;
       unsaved.set(projectId, total);
-      if (total < (options.afterRows ?? 100_000)) return;
-      arm();
+      if (total >= afterRows) arm();
+      const first = unsnapshotted.get(projectId);
+      if (first === undefined) return;
+      if (first + rows < afterRows) {
+        unsnapshotted.set(projectId, first + rows);
+        return;
+      }
       // Said once, where an operator looks after an upgrade: the slow first
       // requests they just saw have a remedy that runs ahead of them.
-      if (unsnapshotted.delete(projectId)) {
-        options.onWarning(`statistics caches of ${projectId} are filling from the database with no snapshot to start from (${total} rows so far); \`heed stats warm\` before a start fills them ahead of the first request after an upgrade (docs/operations.md)`);
-      }
+      unsnapshotted.delete(projectId);
+      options.onWarning(`statistics caches of ${projectId} are filling from the database with no snapshot to start from (${first + rows} rows so far); \`heed stats warm\` before a start fills them ahead of the first request after an upgrade (docs/operations.md)`);
+    },
+
+    /** A refresh of the project ended: rows read after its first no longer count as a cold fill. */
+    settled(projectId: string): void {
+      unsnapshotted.delete(projectId);
     },
 
     /** A statistics request began: a write that is due waits until they have been quiet for `delayMs`. */
