@@ -430,6 +430,13 @@ interface SavedDataset {
   dataset: Dataset;
 }
 
+/** One line per measured route of a later process: its p50, p95 and first request. */
+function printRoutes(routes: readonly RouteFigure[]): void {
+  for (const route of routes) {
+    if (route.status === 'measured') console.log(`  ${route.name.padEnd(22)} p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (first request ${fmt(route.firstMs, 0)} ms)`);
+  }
+}
+
 export function printQueries(figures: QueryFigures): void {
   const { dataset, floor, routes } = figures;
   console.log(`statistics over ${dataset.weeks} weeks, ${fmt(dataset.subjects)} subjects, ${fmt(dataset.events)} events (ingested in ${fmt(dataset.ingestSeconds, 1)} s, ${fmt(dataset.microsPerEvent, 1)} us/event${figures.reused ? ', by an earlier run' : ''})`);
@@ -441,9 +448,7 @@ export function printQueries(figures: QueryFigures): void {
   const memory = (m: ResidentMemory) => `${fmt(m.rssMb, 0)} MB after the requests (${fmt(m.anonMb, 0)} MB of it its own anonymous memory), ${fmt(m.peakRssMb, 0)} MB at its peak`;
   if (figures.afterIngest) {
     console.log('  a server process on the snapshot the ingesting server left (its statistics keeper filled the caches):');
-    for (const route of figures.afterIngest.routes) {
-      if (route.status === 'measured') console.log(`  ${route.name.padEnd(22)} p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (first request ${fmt(route.firstMs, 0)} ms)`);
-    }
+    printRoutes(figures.afterIngest.routes);
     console.log(`  server process resident memory: ${memory(figures.afterIngest.serverMemory)}`);
     console.log('  a first server process with no snapshot (after an upgrade that changed its layout):');
   }
@@ -454,17 +459,13 @@ export function printQueries(figures: QueryFigures): void {
   if (figures.serverMemory) console.log(`  server process resident memory: ${memory(figures.serverMemory)}`);
   if (figures.restart) {
     console.log('  after a restart on the same data:');
-    for (const route of figures.restart.routes) {
-      if (route.status === 'measured') console.log(`  ${route.name.padEnd(22)} p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (first request ${fmt(route.firstMs, 0)} ms)`);
-    }
+    printRoutes(figures.restart.routes);
     console.log(`  server process resident memory: ${memory(figures.restart.serverMemory)}`);
     console.log(`  the erasure answered in ${fmt(figures.restart.erasureMs, 0)} ms; first request after it: ${figures.restart.afterErasure.map((route) => `${route.name} ${fmt(route.firstMs, 0)} ms`).join(', ')}`);
   }
   if (figures.restored) {
     console.log(`  after restoring a backup (heed backup: ${fmt(figures.restored.backupBytes / 1e6, 0)} MB in ${fmt(figures.restored.backupSeconds, 1)} s):`);
-    for (const route of figures.restored.routes) {
-      if (route.status === 'measured') console.log(`  ${route.name.padEnd(22)} p50 ${fmt(route.p50Ms, 2)} ms  p95 ${fmt(route.p95Ms, 2)} ms  (first request ${fmt(route.firstMs, 0)} ms)`);
-    }
+    printRoutes(figures.restored.routes);
     console.log(`  server process resident memory: ${memory(figures.restored.serverMemory)}`);
   }
 }
